@@ -1,0 +1,53 @@
+using IsolationChecks.Aws;
+using IsolationChecks.Snapshots;
+
+namespace IsolationChecks.Collection;
+
+/// <summary>One account and region to collect, with how to reach it.</summary>
+/// <param name="Name">The posture's name for the account ("dev", "prd").</param>
+public sealed record CollectionScope(string Name, string AccountId, string Region, string? Profile = null, string? RoleArn = null);
+
+/// <param name="EndpointUrl">Overrides every service endpoint (else AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_&lt;SERVICE&gt;).</param>
+/// <param name="MaxConcurrency">Calls in flight at once, across services and accounts.</param>
+/// <param name="TimeBudgetPerScope">Wall-clock budget for one scope; calls not finished by then are recorded as failed.</param>
+/// <param name="PageSize">MaxResults for paginated calls (null: the service default).</param>
+public sealed record CollectionOptions(
+    string? EndpointUrl = null,
+    int MaxConcurrency = 8,
+    TimeSpan? TimeBudgetPerScope = null,
+    int? PageSize = null);
+
+/// <summary>A line of progress for the console: what is being collected, counts, elapsed time.</summary>
+public sealed record CollectionProgress(string Scope, string Operation, string State, int CallsDone, int CallsFailed, TimeSpan Elapsed)
+{
+    public override string ToString() =>
+        $"[{Elapsed.TotalSeconds,6:0.0}s] {Scope}: {Operation} {State} ({CallsDone} calls done, {CallsFailed} failed)";
+}
+
+/// <summary>Creates the per-service read APIs for one scope (credentials, region, endpoints, read-only guard).</summary>
+public interface IAwsClientFactory
+{
+    AwsServiceSet Create(CollectionScope scope);
+}
+
+public sealed record AwsServiceSet(IEc2ReadApi Ec2, ICodeBuildReadApi CodeBuild, IEcrReadApi Ecr, IIamReadApi Iam, IStsReadApi Sts) : IDisposable
+{
+    public void Dispose()
+    {
+        foreach (var api in new object[] { Ec2, CodeBuild, Ecr, Iam, Sts })
+            (api as IDisposable)?.Dispose();
+    }
+}
+
+/// <summary>
+/// Gathers the environment once per run: every scope, every service in parallel (bounded), every page.
+/// One failed call never aborts the run: it is recorded in the manifest and its data becomes a gap.
+/// </summary>
+public sealed class Collector(IAwsClientFactory clients, CollectionOptions options, TimeProvider clock)
+{
+    public Task<SnapshotFiles> CollectAsync(IReadOnlyList<CollectionScope> scopes, IProgress<CollectionProgress>? progress, CancellationToken cancellationToken)
+    {
+        _ = (clients, options, clock, scopes, progress, cancellationToken);
+        throw new NotImplementedException("implemented by the AWS access work package");
+    }
+}

@@ -1,0 +1,28 @@
+using IsolationChecks.Snapshots;
+
+namespace IsolationChecks.Controls.Catalog;
+
+/// <summary>Builds findings for one control so checks read as verdicts: <c>verdict.Fail(resource, why, evidence)</c>.</summary>
+public sealed class FindingFactory(ControlMetadata control)
+{
+    public ControlMetadata Control { get; } = control;
+
+    public Finding Pass(ResourceRef resource, string message, params IEnumerable<EvidenceFact> evidence) =>
+        new(Control, resource, Status.Pass, message, evidence.ToList());
+
+    public Finding Fail(ResourceRef resource, string message, IEnumerable<EvidenceFact> evidence, string? remediation = null) =>
+        new(Control, resource, Status.Fail, message, evidence.ToList(), remediation);
+
+    public Finding Inconclusive(ResourceRef resource, string message, params IEnumerable<EvidenceFact> evidence) =>
+        new(Control, resource, Status.Inconclusive, message, evidence.ToList());
+
+    /// <summary>The data this verdict needs was not collected: name the call and its error.</summary>
+    public Finding Unavailable(ResourceRef resource, DataGap gap) =>
+        new(Control, resource, Status.Inconclusive,
+            $"cannot decide: {gap.Describe()}",
+            [new EvidenceFact(gap.Operation, gap.Describe(), gap.File)],
+            $"Grant the audit role {gap.Operation} (see docs/audit-role-policy.json) or re-collect the snapshot, then run again.");
+
+    public Finding Error(ResourceRef resource, string message, params IEnumerable<EvidenceFact> evidence) =>
+        new(Control, resource, Status.Error, message, evidence.ToList());
+}

@@ -1,0 +1,21 @@
+namespace IsolationChecks;
+
+/// <summary>
+/// Bad input from the user (runsettings value, posture file, snapshot): names the file, the field
+/// and what was expected, so the run stops with a message a person can act on.
+/// </summary>
+/// <param name="File">The file (or "runsettings"/"environment") the bad value came from.</param>
+/// <param name="Field">JSON path or setting name, e.g. "$.build.projects[2]" or "Target".</param>
+/// <param name="Expected">What a valid value looks like.</param>
+/// <param name="Actual">What was found (never a secret).</param>
+public sealed class InputException(string file, string field, string expected, string? actual = null, Exception? inner = null)
+    : Exception($"{file}: {field}: expected {expected}{(actual is null ? "" : $", found {actual}")}", inner)
+{
+    public string File { get; } = file;
+
+    public string Field { get; } = field;
+
+    public string Expected { get; } = expected;
+
+    public string? Actual { get; } = actual;
+}
