@@ -75,12 +75,24 @@ internal static partial class SnapshotJson
         {
             var relative = e.Path ?? "$";
             var path = basePath + (relative.StartsWith('$') ? relative[1..] : relative);
-            throw new InputException(file, path, $"{Expectation(e.Message)} ({shape})", FirstSentence(e.Message), e);
+            throw new InputException(file, path, $"{Expectation(e)} ({shape})",
+                e.InnerException is InvalidOperationException inner ? inner.Message : FirstSentence(e.Message), e);
         }
     }
 
-    private static string Expectation(string message)
+    private static string Expectation(JsonException e)
     {
+        // The reader's own message names the JSON type it wanted; the serializer's names the .NET type.
+        var token = TokenExpectation().Match(e.InnerException?.Message ?? "");
+        if (token.Success)
+            return token.Groups[1].Value switch
+            {
+                "boolean" => "true or false",
+                "number" => "a number",
+                "string" => "a string",
+                var other => $"a {other}",
+            };
+        var message = e.Message;
         var missing = MissingRequired().Match(message);
         if (missing.Success)
             return $"required member(s) {missing.Groups[1].Value}";
@@ -91,16 +103,16 @@ internal static partial class SnapshotJson
         if (!conversion.Success)
             return "a value of the documented type";
         var type = conversion.Groups[1].Value;
+        if (type.StartsWith("System.Nullable`1", StringComparison.Ordinal))
+            type = type["System.Nullable`1".Length..].TrimStart('[');
         return type switch
         {
             _ when type.StartsWith("System.String", StringComparison.Ordinal) => "a string",
             _ when type.StartsWith("System.Boolean", StringComparison.Ordinal) => "true or false",
             _ when type.StartsWith("System.Int", StringComparison.Ordinal) || type.StartsWith("System.Double", StringComparison.Ordinal)
-                || type.StartsWith("System.Nullable`1[System.Int", StringComparison.Ordinal) => "a number",
-            _ when type.StartsWith("System.Nullable`1[System.Boolean", StringComparison.Ordinal) => "true or false",
-            _ when type.Contains("IReadOnlyList", StringComparison.Ordinal) || type.Contains("List`1", StringComparison.Ordinal) => "an array",
-            _ when type.Contains("Dictionary", StringComparison.Ordinal) => "an object",
+                || type.StartsWith("System.Decimal", StringComparison.Ordinal) => "a number",
             _ when type.StartsWith("System.DateTimeOffset", StringComparison.Ordinal) => "an ISO 8601 date and time",
+            _ when type.Contains("IReadOnlyList", StringComparison.Ordinal) || type.Contains("List`1", StringComparison.Ordinal) => "an array",
             _ => "an object",
         };
     }
@@ -116,6 +128,9 @@ internal static partial class SnapshotJson
 
     [GeneratedRegex(@"parameter '([^']+)' on type .* doesn't allow null values")]
     private static partial Regex NullNotAllowed();
+
+    [GeneratedRegex(@"as an? (\w+)\.")]
+    private static partial Regex TokenExpectation();
 
     [GeneratedRegex(@"could not be converted to ([^\s]+)")]
     private static partial Regex ConversionTarget();
