@@ -41,8 +41,38 @@ public static class SnapshotFolder
         var manifest = SnapshotJson.Deserialize<SnapshotManifest>(document.RootElement, SnapshotJson.Manifest, displayName, "$",
             "manifest.json as the collector writes it (docs/snapshot-format.md)");
         if (manifest.Format != SnapshotManifest.CurrentFormat)
-            throw new InputException(displayName, "$.format", $"\"{SnapshotManifest.CurrentFormat}\"", manifest.Format);
+            throw new InputException(displayName, "$.format", $"\"{SnapshotManifest.CurrentFormat}\"", manifest.Format ?? "absent");
+        RequireMember(manifest.Tool, displayName, "$.tool");
+        RequireMember(manifest.Scopes, displayName, "$.scopes");
+        RequireMember(manifest.Calls, displayName, "$.calls");
+        RequireMember(manifest.Files, displayName, "$.files");
+        if (manifest.CollectedAt == default)
+            throw new InputException(displayName, "$.collectedAt", "the time of collection (ISO 8601)", "absent");
+        for (var i = 0; i < manifest.Scopes.Count; i++)
+        {
+            var scope = manifest.Scopes[i];
+            RequireMember(scope?.Account, displayName, $"$.scopes[{i}].account");
+            RequireMember(scope!.Region, displayName, $"$.scopes[{i}].region");
+            RequireMember(scope.Folder, displayName, $"$.scopes[{i}].folder");
+        }
+
+        for (var i = 0; i < manifest.Calls.Count; i++)
+        {
+            var call = manifest.Calls[i];
+            RequireMember(call?.Folder, displayName, $"$.calls[{i}].folder");
+            RequireMember(call!.Service, displayName, $"$.calls[{i}].service");
+            RequireMember(call.Operation, displayName, $"$.calls[{i}].operation");
+            RequireMember(call.Outcome, displayName, $"$.calls[{i}].outcome");
+        }
+
         return manifest;
+    }
+
+    // The serializer leaves members the file omits at their default; the manifest's own members must be there.
+    private static void RequireMember(object? value, string displayName, string path)
+    {
+        if (value is null)
+            throw new InputException(displayName, path, "a value (manifest.json as the collector writes it, docs/snapshot-format.md)", "absent");
     }
 
     internal static byte[] SerializeManifest(SnapshotManifest manifest) =>

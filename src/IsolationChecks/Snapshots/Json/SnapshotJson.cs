@@ -17,7 +17,10 @@ internal static partial class SnapshotJson
     /// <summary>CodeBuild and ECR print camelCase member names.</summary>
     public static JsonSerializerOptions CamelCase { get; } = Create(JsonNamingPolicy.CamelCase, writeIndented: false);
 
-    /// <summary>manifest.json: camelCase, indented, nulls omitted.</summary>
+    /// <summary>
+    /// manifest.json: camelCase, indented, nulls omitted; optional members (target, file, errorCode...) may be left
+    /// out, so required members are checked by <see cref="SnapshotFolder"/> after reading.
+    /// </summary>
     public static JsonSerializerOptions Manifest { get; } = Create(JsonNamingPolicy.CamelCase, writeIndented: true);
 
     public static JsonDocumentOptions DocumentOptions { get; } = new() { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow };
@@ -29,7 +32,7 @@ internal static partial class SnapshotJson
             PropertyNamingPolicy = naming,
             PropertyNameCaseInsensitive = false,
             RespectNullableAnnotations = true,
-            RespectRequiredConstructorParameters = true,
+            RespectRequiredConstructorParameters = !writeIndented,
             WriteIndented = writeIndented,
             DefaultIgnoreCondition = writeIndented
                 ? System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull
