@@ -20,10 +20,21 @@ public static partial class SnapshotReader
     {
         var prefix = SnapshotLayout.AccountsFolder + "/";
         var nested = files.Files.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).ToList();
-        if (nested.Count == 0)
+        // A scope whose every call failed has no files; the manifest still names it, so its gaps are reported.
+        var declared = files.Manifest?.Scopes.Where(s => s.Folder.Length > 0).ToList() ?? [];
+        if (nested.Count == 0 && declared.Count == 0)
             return [RootScope(files)];
 
         var scopes = new SortedDictionary<string, ScopeIdentity>(StringComparer.Ordinal);
+        foreach (var scope in declared)
+        {
+            var folder = scope.Folder.Replace('\\', '/').Trim('/');
+            if (folder != SnapshotLayout.ScopeFolder(scope.Account, scope.Region) || !AccountId().IsMatch(scope.Account) || !Region().IsMatch(scope.Region))
+                throw new InputException(Describe(files, SnapshotLayout.ManifestFile), "$.scopes",
+                    "scopes whose folder is accounts/<account>/<region> for their own 12-digit account and region", $"{scope.Account} {scope.Region} in \"{scope.Folder}\"");
+            scopes.TryAdd(folder, new ScopeIdentity(scope.Account, scope.Region, folder));
+        }
+
         foreach (var path in nested)
         {
             var parts = path.Split('/');

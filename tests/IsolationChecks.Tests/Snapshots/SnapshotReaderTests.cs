@@ -113,6 +113,23 @@ public sealed class SnapshotReaderTests
     }
 
     [Test]
+    public void A_scope_the_manifest_names_but_without_files_is_reported_with_its_gaps()
+    {
+        var files = new SnapshotBuilder()
+            .Scope("111111111111", "ap-northeast-1", "accounts/111111111111/ap-northeast-1")
+            .Scope("222222222222", "ap-northeast-1", "accounts/222222222222/ap-northeast-1")
+            .File("accounts/111111111111/ap-northeast-1/Vpcs.json", SnapshotBuilder.Vpcs)
+            .FailedCall("ec2", "DescribeVpcs", "AccessDenied", "cannot assume the audit role", "accounts/222222222222/ap-northeast-1")
+            .WithManifest();
+
+        var prd = SnapshotReader.Read(files).Find("222222222222", "ap-northeast-1");
+
+        Assert.That(prd, Is.Not.Null, "a scope without files must not vanish");
+        Assert.That(GapOf(prd!.Ec2.Vpcs), Is.EqualTo(new DataGap("ec2", "DescribeVpcs", "cannot assume the audit role", "AccessDenied",
+            "accounts/222222222222/ap-northeast-1/Vpcs.json")));
+    }
+
+    [Test]
     public void A_malformed_scope_folder_name_is_rejected()
     {
         var files = new SnapshotBuilder().File("accounts/prd/ap-northeast-1/Vpcs.json", SnapshotBuilder.Vpcs).WithoutManifest();
