@@ -92,6 +92,44 @@ public sealed class SnapshotFolderTests
     }
 
     [Test]
+    public async Task Write_refuses_paths_that_leave_the_snapshot_folder()
+    {
+        var files = new SnapshotFiles("collected", new Dictionary<string, byte[]> { ["../outside.json"] = [] }, null);
+
+        var error = await Assert.ThrowsAsync<InputException>(() => SnapshotFolder.WriteAsync(files, Path.Combine(_root, "out"), None));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(error?.Field, Is.EqualTo("../outside.json"));
+            Assert.That(File.Exists(Path.Combine(_root, "outside.json")), Is.False);
+            Assert.That(Directory.Exists(Path.Combine(_root, "out")), Is.False);
+        }
+    }
+
+    [Test]
+    public async Task Reading_a_folder_that_does_not_exist_names_it()
+    {
+        var missing = Path.Combine(_root, "nowhere");
+
+        var error = await Assert.ThrowsAsync<InputException>(() => SnapshotFolder.ReadAsync(missing, None));
+
+        Assert.That((error?.File, error?.Expected), Is.EqualTo((missing, "an existing snapshot folder")));
+    }
+
+    [Test]
+    public async Task A_manifest_of_another_format_is_rejected()
+    {
+        var folder = await WriteReferenceAsync();
+        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "manifest.json")))!;
+        manifest["format"] = "isolationchecks-snapshot/2";
+        File.WriteAllText(Path.Combine(folder, "manifest.json"), manifest.ToJsonString());
+
+        var error = await Assert.ThrowsAsync<InputException>(() => SnapshotFolder.ReadAsync(folder, None));
+
+        Assert.That((error?.Field, error?.Expected), Is.EqualTo(("$.format", "\"isolationchecks-snapshot/1\"")));
+    }
+
+    [Test]
     public async Task A_malformed_manifest_names_the_file_and_the_json_path()
     {
         var folder = await WriteReferenceAsync();
