@@ -11,7 +11,7 @@ public static partial class SnapshotReader
         ArgumentNullException.ThrowIfNull(files);
         var scopes = FindScopes(files);
         var read = scopes.Select(s => new ScopeReader(files, s.Folder).Read(s.Account, s.Region)).ToList();
-        return new Snapshot(files.Origin, files.Manifest, read, VerifyIntegrity(files, scopes.Select(s => s.Folder).ToList()));
+        return new Snapshot(files.Origin, files.Manifest, read, VerifyIntegrity(files, scopes.Select(s => s.Folder).ToList()), files);
     }
 
     private sealed record ScopeIdentity(string Account, string Region, string Folder);

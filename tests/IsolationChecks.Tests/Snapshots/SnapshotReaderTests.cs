@@ -43,6 +43,7 @@ public sealed class SnapshotReaderTests
             Assert.That(snapshot.Integrity.ManifestPresent, Is.True);
             Assert.That(snapshot.Integrity.IsIntact, Is.True);
             Assert.That(snapshot.Find("111111111111", "AP-NORTHEAST-1"), Is.SameAs(scope));
+            Assert.That(snapshot.Files, Is.SameAs(files), "controls read unmodelled documents from the raw files");
         }
     }
 
