@@ -112,7 +112,7 @@ public static partial class SettingsResolver
     /// The target folder's posture.json; for a violation fixture without one, the nearest base's. (A fixture that
     /// patches posture.json carries it in its materialised files; the suite prefers that copy.)
     /// </summary>
-    private static string? DefaultPosture(string folder)
+    internal static string? DefaultPosture(string folder)
     {
         var visited = new HashSet<string>(StringComparer.Ordinal);
         while (visited.Add(folder))
