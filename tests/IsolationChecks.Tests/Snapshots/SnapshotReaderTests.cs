@@ -315,6 +315,19 @@ public sealed class SnapshotReaderTests
         }
     }
 
+    [TestCase("""{ "Vpcs": [ { "VpcId": null } ] }""", "$.Vpcs[0].VpcId", "a non-null value for 'VpcId' (the output of `aws ec2 describe-vpcs --output json`)")]
+    [TestCase("""{ "Vpcs": [ null ] }""", "$.Vpcs[0]", "an object (the output of `aws ec2 describe-vpcs --output json`)")]
+    [TestCase("""{ "Vpcs": { "VpcId": "vpc-1" } }""", "$.Vpcs", "an array (the output of `aws ec2 describe-vpcs --output json`)")]
+    [TestCase("""{ "Vpcs": [ { "VpcId": "vpc-1", "IsDefault": "no" } ] }""", "$.Vpcs[0].IsDefault", "true or false (the output of `aws ec2 describe-vpcs --output json`)")]
+    public void Nulls_and_wrong_shapes_are_rejected_with_their_path(string json, string field, string expected)
+    {
+        var files = new SnapshotBuilder().Scope("111111111111", "ap-northeast-1").File("Vpcs.json", json).WithManifest();
+
+        var error = Assert.Throws<InputException>(() => SnapshotReader.Read(files));
+
+        Assert.That((error.Field, error.Expected), Is.EqualTo((field, expected)));
+    }
+
     [Test]
     public void A_file_without_its_top_level_member_is_rejected()
     {
