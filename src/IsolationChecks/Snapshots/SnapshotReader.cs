@@ -38,7 +38,9 @@ public static partial class SnapshotReader
         foreach (var path in nested)
         {
             var parts = path.Split('/');
-            if (parts.Length < 4 || !AccountId().IsMatch(parts[1]) || !Region().IsMatch(parts[2]))
+            if (parts.Length < 4)
+                continue; // e.g. accounts/README.md: not inside a scope, so never evidence
+            if (!AccountId().IsMatch(parts[1]) || !Region().IsMatch(parts[2]))
                 throw new InputException(Describe(files, path), "path",
                     "a file under accounts/<12-digit account id>/<region>/ (e.g. accounts/111111111111/ap-northeast-1/Vpcs.json)", path);
             var folder = SnapshotLayout.ScopeFolder(parts[1], parts[2]);

@@ -133,11 +133,14 @@ public sealed class SnapshotReaderTests
     [Test]
     public void A_malformed_scope_folder_name_is_rejected()
     {
-        var files = new SnapshotBuilder().File("accounts/prd/ap-northeast-1/Vpcs.json", SnapshotBuilder.Vpcs).WithoutManifest();
+        var files = new SnapshotBuilder()
+            .File("accounts/README.md", "notes beside the scopes are fine")
+            .File("accounts/22222222222/ap-northeast-1/Vpcs.json", SnapshotBuilder.Vpcs)
+            .WithoutManifest();
 
         var error = Assert.Throws<InputException>(() => SnapshotReader.Read(files));
 
-        Assert.That(error.Actual, Is.EqualTo("accounts/prd/ap-northeast-1/Vpcs.json"));
+        Assert.That(error.Actual, Is.EqualTo("accounts/22222222222/ap-northeast-1/Vpcs.json"));
     }
 
     [Test]
