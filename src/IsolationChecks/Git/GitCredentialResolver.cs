@@ -25,7 +25,9 @@ public sealed class GitCredentialResolver(
         if (reference.AwsProfile is { Length: > 0 } profile)
         {
             var aws = await awsProfileCredentials(profile, cancellationToken);
-            var (username, password) = CodeCommitGitPassword.Derive(aws, repositoryUrl, clock.GetUtcNow());
+            // The region comes from a CodeCommit host name; for other hosts (a VPC endpoint alias, a test server) from AWS_REGION.
+            var region = environment("AWS_REGION") is { Length: > 0 } r ? r : environment("AWS_DEFAULT_REGION");
+            var (username, password) = CodeCommitGitPassword.Derive(aws, repositoryUrl, clock.GetUtcNow(), region);
             return new GitCredential(username, password, CodeCommitGitPassword.MaskAccessKeyId(aws.AccessKeyId),
                 $"aws-profile:{profile} (CodeCommit SigV4 Git password)",
                 [aws.SecretAccessKey, .. aws.SessionToken is { Length: > 0 } token ? new[] { token } : []]);

@@ -113,7 +113,9 @@ public sealed partial class GitPushRefusalProbe(GitCredentialResolver credential
                 try
                 {
                     await socket.ConnectAsync(context.DnsEndPoint, ct);
-                    localAddress = (socket.LocalEndPoint as IPEndPoint)?.Address.ToString();
+                    localAddress = socket.LocalEndPoint is IPEndPoint local
+                        ? (local.Address.IsIPv4MappedToIPv6 ? local.Address.MapToIPv4() : local.Address).ToString()
+                        : null;
                     return new NetworkStream(socket, ownsSocket: true);
                 }
                 catch
