@@ -94,6 +94,11 @@ public sealed partial class GitPushRefusalProbe(GitCredentialResolver credential
             var message = rejected ? "the server asked for credentials again after they were sent (401): they were not accepted" : e.Message;
             return Failed(errorClass, status, credential.Redact(RedactUserInfo(message)));
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // e.g. the native libgit2 library cannot load: the read was not done, which is inconclusive, not a crash of the run.
+            return Failed(GitErrorClass.Other, null, credential.Redact(RedactUserInfo($"libgit2 could not run: {e.GetType().Name}: {e.Message}")));
+        }
 
         GitReadStep Failed(GitErrorClass errorClass, int? status, string error) =>
             new("GET", shownUrl, "libgit2", false, status, stopwatch.ElapsedMilliseconds, 0, [], false, errorClass, error);

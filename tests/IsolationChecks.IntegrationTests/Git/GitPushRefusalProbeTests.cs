@@ -192,3 +192,41 @@ public class GitPushRefusalProbeTests
         }
     }
 }
+
+/// <summary>A server that accepts connections and never answers: the probe gives up within its timeout.</summary>
+public class GitPushRefusalProbeTimeoutTests
+{
+    [Test]
+    public async Task A_server_that_never_answers_times_out_and_is_inconclusive()
+    {
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        var accepted = new List<System.Net.Sockets.TcpClient>();
+        var accepting = Task.Run(async () =>
+        {
+            try { while (true) accepted.Add(await silent.AcceptTcpClientAsync()); }
+            catch (Exception e) when (e is ObjectDisposedException or System.Net.Sockets.SocketException) { }
+        });
+        await using var harness = GitProbeHarness.WithoutServer();
+        harness.Environment[GitProbeHarness.UsernameEnv] = "reader";
+        harness.Environment[GitProbeHarness.PasswordEnv] = "pw-1234";
+        var posture = harness.Posture($"http://127.0.0.1:{((System.Net.IPEndPoint)silent.LocalEndpoint).Port}/mirror.git") with { TimeoutSeconds = 1 };
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var record = await harness.Probe().RunAsync(posture, CancellationToken.None);
+        var elapsed = started.Elapsed;
+        silent.Stop();
+        await accepting;
+        foreach (var client in accepted) client.Dispose();
+
+        var finding = GitProbeHarness.Judge(record, posture);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(record.Read!.ErrorClass, Is.EqualTo(IsolationChecks.Git.GitErrorClass.Timeout));
+            Assert.That(record.ReceivePackDiscovery!.ErrorClass, Is.EqualTo(IsolationChecks.Git.GitErrorClass.Timeout));
+            Assert.That(elapsed, Is.LessThan(TimeSpan.FromSeconds(10)));
+            Assert.That(finding.Status, Is.EqualTo(Status.Inconclusive));
+            Assert.That(finding.Message, Does.Contain("timeout"));
+        }
+    }
+}
