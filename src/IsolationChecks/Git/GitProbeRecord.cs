@@ -73,6 +73,7 @@ public enum GitErrorClass
 /// <param name="Status">The HTTP status when known (libgit2 reports it only in its error text).</param>
 /// <param name="RefCount">How many references the server advertised.</param>
 /// <param name="Refs">The advertised branch and HEAD names (at most <see cref="MaxRefsRecorded"/>).</param>
+/// <param name="CredentialsRequested">Whether the server asked for the credentials; a server that lets anyone read proves nothing about them.</param>
 public sealed record GitReadStep(
     string Method,
     string Url,
@@ -84,7 +85,8 @@ public sealed record GitReadStep(
     IReadOnlyList<string> Refs,
     bool ExpectedBranchPresent,
     GitErrorClass? ErrorClass = null,
-    string? Error = null)
+    string? Error = null,
+    bool? CredentialsRequested = null)
 {
     public const int MaxRefsRecorded = 50;
 }

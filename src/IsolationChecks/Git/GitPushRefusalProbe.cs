@@ -81,7 +81,8 @@ public sealed partial class GitPushRefusalProbe(GitCredentialResolver credential
             var refs = await Task.Run(() => Repository.ListRemoteReferences(url, handler).Select(r => r.CanonicalName).ToList(), cancellationToken)
                 .WaitAsync(timeout, cancellationToken);
             var shown = refs.Where(r => r == "HEAD" || r.StartsWith("refs/heads/", StringComparison.Ordinal)).Take(GitReadStep.MaxRefsRecorded).ToList();
-            return new GitReadStep("GET", shownUrl, "libgit2", true, 200, stopwatch.ElapsedMilliseconds, refs.Count, shown, refs.Contains(expectedRef));
+            return new GitReadStep("GET", shownUrl, "libgit2", true, 200, stopwatch.ElapsedMilliseconds, refs.Count, shown, refs.Contains(expectedRef),
+                CredentialsRequested: Volatile.Read(ref offered) > 0);
         }
         catch (TimeoutException)
         {
@@ -101,7 +102,7 @@ public sealed partial class GitPushRefusalProbe(GitCredentialResolver credential
         }
 
         GitReadStep Failed(GitErrorClass errorClass, int? status, string error) =>
-            new("GET", shownUrl, "libgit2", false, status, stopwatch.ElapsedMilliseconds, 0, [], false, errorClass, error);
+            new("GET", shownUrl, "libgit2", false, status, stopwatch.ElapsedMilliseconds, 0, [], false, errorClass, error, Volatile.Read(ref offered) > 0);
     }
 
     private static async Task<(GitHttpStep Step, string? LocalAddress)> ReceivePackDiscoveryAsync(

@@ -40,6 +40,7 @@ public class GitPushRefusalProbeTests
             Assert.That(record.Read, Is.Not.Null);
             Assert.That(record.Read!.Succeeded, Is.True, record.Read.Error);
             Assert.That(record.Read.ExpectedBranchPresent, Is.True);
+            Assert.That(record.Read.CredentialsRequested, Is.True);
             Assert.That(record.Read.Refs, Does.Contain("refs/heads/main"));
             Assert.That(record.ReceivePackDiscovery!.Status, Is.EqualTo(403));
             Assert.That(record.ReceivePackDiscovery.Url, Does.EndWith("/mirror.git/info/refs?service=git-receive-pack"));

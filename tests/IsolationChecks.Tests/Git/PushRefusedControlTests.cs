@@ -93,6 +93,16 @@ public class PushRefusedControlTests
     }
 
     [Test]
+    public void An_anonymous_read_is_named_in_the_evidence()
+    {
+        var record = Refused with { Read = Refused.Read! with { CredentialsRequested = false } };
+
+        Assert.That(Single(record).Evidence.Select(e => e.Fact), Has.Some.Contains("did not ask for credentials"));
+        Assert.That(Single(Refused with { Read = Refused.Read! with { CredentialsRequested = true } }).Evidence.Select(e => e.Fact),
+            Has.None.Contains("did not ask for credentials"));
+    }
+
+    [Test]
     public void A_missing_expected_branch_is_inconclusive()
     {
         var record = Refused with { Read = Refused.Read! with { ExpectedBranchPresent = false, Refs = ["HEAD", "refs/heads/master"] } };

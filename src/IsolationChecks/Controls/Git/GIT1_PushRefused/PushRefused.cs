@@ -108,7 +108,8 @@ public sealed class PushRefused : SnapshotControl
         };
         if (record.Read is { } read)
             facts.Add(new EvidenceFact("read", $"{read.Method} {read.Url} via {read.Client}: " + (read.Succeeded
-                ? $"ok in {read.DurationMs} ms, {read.RefCount} references, {record.ExpectedBranch} {(read.ExpectedBranchPresent ? "present" : "ABSENT")}"
+                ? $"ok in {read.DurationMs} ms, {read.RefCount} references, {record.ExpectedBranch} {(read.ExpectedBranchPresent ? "present" : "ABSENT")}" +
+                  (read.CredentialsRequested == false ? "; the server did not ask for credentials to read (anonymous read is open)" : "")
                 : $"failed in {read.DurationMs} ms: {Describe(read.ErrorClass, read.Status)}: {read.Error}"), file));
         if (record.ReceivePackDiscovery is { } push)
             facts.Add(new EvidenceFact("receive-pack discovery", $"{push.Method} {push.Url}: " +
