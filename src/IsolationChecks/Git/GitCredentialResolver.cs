@@ -18,7 +18,12 @@ public sealed class GitCredentialResolver(
     TimeProvider clock)
 {
     public static GitCredentialResolver Default(TimeProvider clock) =>
-        new(Environment.GetEnvironmentVariable, LoadProfileAsync, clock);
+        new(Environment.GetEnvironmentVariable, ProfileLoader(), clock);
+
+    /// <summary>Reads a named profile the way the SDK does (credentials and config files, SSO, role_arn, ...).</summary>
+    /// <param name="profilesLocation">A credentials file to read instead of the default ones (tests).</param>
+    public static Func<string, CancellationToken, Task<AwsKeyCredentials>> ProfileLoader(string? profilesLocation = null) =>
+        (profile, cancellationToken) => LoadProfileAsync(profilesLocation, profile, cancellationToken);
 
     public async Task<GitCredential> ResolveAsync(GitCredentialsRef reference, Uri repositoryUrl, CancellationToken cancellationToken)
     {
@@ -47,9 +52,10 @@ public sealed class GitCredentialResolver(
             "gitProbe.credentials names neither usernameEnv and passwordEnv nor awsProfile");
     }
 
-    private static async Task<AwsKeyCredentials> LoadProfileAsync(string profile, CancellationToken cancellationToken)
+    private static async Task<AwsKeyCredentials> LoadProfileAsync(string? profilesLocation, string profile, CancellationToken cancellationToken)
     {
-        if (!new CredentialProfileStoreChain().TryGetAWSCredentials(profile, out var credentials))
+        var chain = profilesLocation is null ? new CredentialProfileStoreChain() : new CredentialProfileStoreChain(profilesLocation);
+        if (!chain.TryGetAWSCredentials(profile, out var credentials))
             throw new GitCredentialsUnavailableException($"AWS profile '{profile}' named by gitProbe.credentials.awsProfile was not found");
         cancellationToken.ThrowIfCancellationRequested();
         var immutable = await credentials.GetCredentialsAsync();

@@ -111,3 +111,37 @@ public class GitCredentialTests
         public override DateTimeOffset GetUtcNow() => now;
     }
 }
+
+public class GitCredentialProfileTests
+{
+    [Test]
+    public async Task A_named_profile_is_read_from_a_credentials_file_with_its_session_token()
+    {
+        var file = Path.Combine(Directory.CreateTempSubdirectory("gitprobe-profile-").FullName, "credentials");
+        await File.WriteAllTextAsync(file, """
+            [isolated-pull]
+            aws_access_key_id = AKIAIOSFODNN7EXAMPLE
+            aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+            aws_session_token = FwoGZXIvYXdzEXAMPLETOKEN
+            """);
+        try
+        {
+            var load = GitCredentialResolver.ProfileLoader(file);
+
+            var credentials = await load("isolated-pull", CancellationToken.None);
+
+            using (Assert.EnterMultipleScope())
+            {
+                Assert.That(credentials.AccessKeyId, Is.EqualTo("AKIAIOSFODNN7EXAMPLE"));
+                Assert.That(credentials.SecretAccessKey, Is.EqualTo("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"));
+                Assert.That(credentials.SessionToken, Is.EqualTo("FwoGZXIvYXdzEXAMPLETOKEN"));
+                Assert.That(() => load("absent", CancellationToken.None),
+                    Throws.TypeOf<GitCredentialsUnavailableException>().With.Message.Contains("'absent'"));
+            }
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(file)!, recursive: true);
+        }
+    }
+}
