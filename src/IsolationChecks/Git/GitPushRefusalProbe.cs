@@ -41,6 +41,8 @@ public sealed partial class GitPushRefusalProbe(GitCredentialResolver credential
         var record = new GitProbeRecord(GitProbeRecord.CurrentFormat, shown, posture.ExpectedBranch, null, null, null, startedAt, null, null, null);
         if (repository is null)
             return record with { SetupError = $"gitProbe.repositoryUrl '{shown}' is not an absolute http(s) URL" };
+        if (repository.Scheme == Uri.UriSchemeHttp && !repository.IsLoopback)
+            return record with { SetupError = $"gitProbe.repositoryUrl '{shown}' is plain http: the probe does not send credentials unencrypted (use https)" };
 
         GitCredential credential;
         try

@@ -45,4 +45,20 @@ public class GitProbeCollectionTests
 
         Assert.That(record.SetupError, Does.Contain("not an absolute http(s) URL"));
     }
+
+    [Test]
+    public async Task Credentials_are_never_sent_over_plain_http_except_to_loopback()
+    {
+        var probe = new GitPushRefusalProbe(new GitCredentialResolver(_ => "value-that-must-not-travel", (_, _) => throw new GitCredentialsUnavailableException("none"), TimeProvider.System),
+            TimeProvider.System, new GitProbeOptions(DefaultTimeout: TimeSpan.FromSeconds(1)));
+
+        var record = await probe.RunAsync(new GitProbePosture("http://git.example.invalid/app.git", "main", new GitCredentialsRef("U", "P")), CancellationToken.None);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(record.SetupError, Does.Contain("plain http"));
+            Assert.That(record.Read, Is.Null);
+            Assert.That(record.ReceivePackDiscovery, Is.Null);
+        }
+    }
 }
