@@ -21,7 +21,7 @@ public sealed class GitCliSecondOpinion(string gitExecutable = "git")
 
     public async Task<GitCliStep> RunAsync(Uri repository, GitCredential credential, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var url = repository.ToString().TrimEnd('/');
+        var url = repository.AbsoluteUri.TrimEnd('/');
         var target = $"refs/heads/isolationchecks/dry-run-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}";
         var command = $"git push --dry-run --porcelain {url} <throw-away commit>:{target}";
         var workDir = Directory.CreateTempSubdirectory("isolationchecks-git-probe-");

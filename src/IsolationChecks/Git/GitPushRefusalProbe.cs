@@ -37,7 +37,7 @@ public sealed partial class GitPushRefusalProbe(GitCredentialResolver credential
     {
         var startedAt = clock.GetUtcNow();
         var repository = WithoutCredentials(posture.RepositoryUrl);
-        var shown = repository?.ToString().TrimEnd('/') ?? RedactUserInfo(posture.RepositoryUrl);
+        var shown = repository?.AbsoluteUri.TrimEnd('/') ?? RedactUserInfo(posture.RepositoryUrl);
         var record = new GitProbeRecord(GitProbeRecord.CurrentFormat, shown, posture.ExpectedBranch, null, null, null, startedAt, null, null, null);
         if (repository is null)
             return record with { SetupError = $"gitProbe.repositoryUrl '{shown}' is not an absolute http(s) URL" };
@@ -49,8 +49,9 @@ public sealed partial class GitPushRefusalProbe(GitCredentialResolver credential
         {
             credential = await credentials.ResolveAsync(posture.Credentials, repository, cancellationToken);
         }
-        catch (Exception e) when (e is GitCredentialsUnavailableException or ArgumentException or Amazon.Runtime.AmazonClientException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            // Expired SSO tokens, unreachable STS, an unknown region...: the probe did not run, which is inconclusive.
             // The SDK's messages name profiles and files, not secret values; scrub URLs anyway.
             return record with { SetupError = $"cannot resolve the probe's credentials: {RedactUserInfo(e.Message)}" };
         }
@@ -67,7 +68,7 @@ public sealed partial class GitPushRefusalProbe(GitCredentialResolver credential
 
     private static async Task<GitReadStep> ReadAsync(Uri repository, string expectedBranch, GitCredential credential, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var url = repository.ToString().TrimEnd('/');
+        var url = repository.AbsoluteUri.TrimEnd('/');
         var shownUrl = $"{url}/info/refs?service=git-upload-pack";
         var expectedRef = expectedBranch.StartsWith("refs/", StringComparison.Ordinal) ? expectedBranch : $"refs/heads/{expectedBranch}";
         var offered = 0;
@@ -110,7 +111,7 @@ public sealed partial class GitPushRefusalProbe(GitCredentialResolver credential
     private static async Task<(GitHttpStep Step, string? LocalAddress)> ReceivePackDiscoveryAsync(
         Uri repository, GitCredential credential, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var url = $"{repository.ToString().TrimEnd('/')}/info/refs?service=git-receive-pack";
+        var url = $"{repository.AbsoluteUri.TrimEnd('/')}/info/refs?service=git-receive-pack";
         string? localAddress = null;
         using var handler = new SocketsHttpHandler
         {

@@ -131,7 +131,7 @@ public sealed class PushRefused : SnapshotControl
     };
 
     private static bool SameRepository(string declared, string recorded) =>
-        string.Equals(GitPushRefusalProbe.WithoutCredentials(declared)?.ToString().TrimEnd('/') ?? declared, recorded.TrimEnd('/'), StringComparison.OrdinalIgnoreCase);
+        string.Equals(GitPushRefusalProbe.WithoutCredentials(declared)?.AbsoluteUri.TrimEnd('/') ?? declared, recorded.TrimEnd('/'), StringComparison.OrdinalIgnoreCase);
 
     private static ResourceRef Resource(string url, string? name)
     {
