@@ -4,7 +4,9 @@ namespace IsolationChecks.Snapshots;
 
 /// <summary>Everything collected (or loaded) for one run: the evidence every control reads.</summary>
 /// <param name="Origin">"live" or the folder it was loaded from.</param>
-public sealed record Snapshot(string Origin, SnapshotManifest? Manifest, IReadOnlyList<ScopeSnapshot> Scopes, IntegrityReport Integrity)
+/// <param name="Files">The raw files, for controls whose evidence the central reader does not model
+/// (probe records, newer services): read them with <see cref="SnapshotDocuments"/>.</param>
+public sealed record Snapshot(string Origin, SnapshotManifest? Manifest, IReadOnlyList<ScopeSnapshot> Scopes, IntegrityReport Integrity, SnapshotFiles? Files = null)
 {
     public ScopeSnapshot? Find(string accountId, string region) =>
         Scopes.FirstOrDefault(s => s.AccountId == accountId && string.Equals(s.Region, region, StringComparison.OrdinalIgnoreCase));

@@ -1,0 +1,34 @@
+using System.Text.Json;
+
+namespace IsolationChecks.Snapshots;
+
+/// <summary>
+/// Reads one JSON document of the snapshot that the central reader does not model, with the same
+/// evidence rules: absent means a gap (with the manifest's failed call when it records one), never empty.
+/// </summary>
+public static class SnapshotDocuments
+{
+    public static Collected<T> Read<T>(Snapshot snapshot, string path, string service, string operation, JsonSerializerOptions options)
+    {
+        var files = snapshot.Files;
+        if (files is null || !files.Files.TryGetValue(path, out var bytes))
+        {
+            var failed = snapshot.Manifest?.Calls.LastOrDefault(c => c.File == path || (c.Service == service && c.Operation == operation && c.Outcome == "failed"));
+            return Collected<T>.Missing(failed is { Outcome: "failed" }
+                ? new DataGap(service, operation, failed.ErrorMessage ?? "failed", failed.ErrorCode, path)
+                : DataGap.NotCollected(service, operation, path));
+        }
+
+        try
+        {
+            var value = JsonSerializer.Deserialize<T>(bytes, options);
+            return value is null
+                ? throw new InputException(path, "$", $"a {typeof(T).Name} document", "null")
+                : Collected<T>.Seen(value, path);
+        }
+        catch (JsonException e)
+        {
+            throw new InputException(path, e.Path ?? "$", $"a {typeof(T).Name} document ({e.Message})", null, e);
+        }
+    }
+}
