@@ -21,12 +21,7 @@ public sealed class SuiteRunner(ControlCatalog catalog, TimeProvider clock)
     public async Task<RunResult> RunAsync(SuiteSettings settings, IProgress<string>? progress, CancellationToken ct)
     {
         var startedAt = clock.GetUtcNow();
-        progress?.Report($"Posture: {settings.PosturePath}");
-        var posture = await PostureLoader.LoadAsync(settings.PosturePath, ct).ConfigureAwait(false);
-        if (settings.Target is TargetSpec.Live && settings.Region is not null)
-            posture = WithRegion(posture, settings.Region);
-
-        var files = await ObtainSnapshotAsync(settings, posture, progress, ct).ConfigureAwait(false);
+        var (files, posture) = await ObtainEvidenceAsync(settings, progress, ct).ConfigureAwait(false);
         if (settings.SaveSnapshot is not null)
         {
             await SnapshotFolder.WriteAsync(files, settings.SaveSnapshot, ct).ConfigureAwait(false);
@@ -53,25 +48,87 @@ public sealed class SuiteRunner(ControlCatalog catalog, TimeProvider clock)
         return new WaiverApplier(clock).Apply(findings, posture.Waivers, postureFile);
     }
 
-    private static async Task<SnapshotFiles> ObtainSnapshotAsync(
-        SuiteSettings settings, PostureDocument posture, IProgress<string>? progress, CancellationToken ct)
+    /// <summary>
+    /// A snapshot folder is read first, so a violation fixture's patched posture.json can be used; a live
+    /// collection needs the posture first, to know which accounts to read.
+    /// </summary>
+    private static async Task<(SnapshotFiles Files, PostureDocument Posture)> ObtainEvidenceAsync(
+        SuiteSettings settings, IProgress<string>? progress, CancellationToken ct)
     {
         switch (settings.Target)
         {
             case TargetSpec.SnapshotFolder folder:
+            {
                 progress?.Report($"Reading snapshot folder {folder.Path}");
-                return await SnapshotFolder.ReadAsync(folder.Path, ct).ConfigureAwait(false);
+                var files = await SnapshotFolder.ReadAsync(folder.Path, ct).ConfigureAwait(false);
+                progress?.Report($"Posture: {settings.PosturePath}");
+                var posture = MaterialisedPosture(files, folder.Path, settings.PosturePath) is { } bytes
+                    ? PostureLoader.Parse(bytes, settings.PosturePath)
+                    : await PostureLoader.LoadAsync(settings.PosturePath, ct).ConfigureAwait(false);
+                return (files, posture);
+            }
+
             case TargetSpec.Live:
+            {
+                progress?.Report($"Posture: {settings.PosturePath}");
+                var posture = await PostureLoader.LoadAsync(settings.PosturePath, ct).ConfigureAwait(false);
+                if (settings.Region is not null)
+                    posture = WithRegion(posture, settings.Region);
                 var scopes = ScopesOf(posture);
                 progress?.Report($"Collecting live: {string.Join(", ", scopes.Select(s => $"{s.Name} {s.AccountId} {s.Region}"))}");
                 var collector = new Collector(
                     new AwsClientFactory(new AwsAccessSettings(settings.EndpointUrl, settings.Profile, settings.Region)),
                     new CollectionOptions(settings.EndpointUrl),
                     TimeProvider.System);
-                return await collector.CollectAsync(scopes, progress is null ? null : new ProgressLines(progress), ct)
+                var files = await collector.CollectAsync(scopes, progress is null ? null : new ProgressLines(progress), ct)
                     .ConfigureAwait(false);
+                return (files, posture);
+            }
+
             default:
                 throw new InvalidOperationException($"unknown target {settings.Target}");
+        }
+    }
+
+    /// <summary>
+    /// The posture.json a snapshot folder materialised (a violation fixture may patch its base's), when the
+    /// Posture setting is that folder's own posture.json or one of its fixture bases'; null when the user
+    /// named another posture file, which is then read as it is.
+    /// </summary>
+    public static byte[]? MaterialisedPosture(SnapshotFiles files, string targetFolder, string posturePath)
+    {
+        if (!files.Files.TryGetValue(PostureFileName, out var bytes))
+            return null;
+        var wanted = Path.GetFullPath(posturePath);
+        var visited = new HashSet<string>(StringComparer.Ordinal);
+        for (var folder = Path.GetFullPath(targetFolder); folder is not null && visited.Add(folder); folder = FixtureBase(folder))
+        {
+            if (string.Equals(Path.Combine(folder, PostureFileName), wanted, StringComparison.Ordinal))
+                return bytes;
+        }
+
+        return null;
+    }
+
+    private const string PostureFileName = "posture.json";
+
+    private static string? FixtureBase(string folder)
+    {
+        var fixture = Path.Combine(folder, "fixture.json");
+        if (!File.Exists(fixture))
+            return null;
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(fixture));
+            return document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                   && document.RootElement.TryGetProperty("base", out var value)
+                   && value.ValueKind == System.Text.Json.JsonValueKind.String
+                ? Path.GetFullPath(Path.Combine(folder, value.GetString()!))
+                : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null; // reading the snapshot has already reported a malformed fixture.json
         }
     }
 
