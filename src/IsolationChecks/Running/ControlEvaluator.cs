@@ -3,15 +3,15 @@ using IsolationChecks.Controls.Catalog;
 namespace IsolationChecks.Running;
 
 /// <summary>
-/// Runs every control of a catalog. A control that throws or says nothing yields one <c>error</c>
+/// Runs every control, in order. A control that throws or says nothing yields one <c>error</c>
 /// finding, so no control can ever be silently absent from the results.
 /// </summary>
-public sealed class ControlEvaluator(ControlCatalog catalog)
+public sealed class ControlEvaluator(IReadOnlyList<IControl> controls)
 {
     public async Task<IReadOnlyList<Finding>> EvaluateAsync(EvaluationContext context, CancellationToken cancellationToken)
     {
         var findings = new List<Finding>();
-        foreach (var control in catalog.Controls)
+        foreach (var control in controls)
         {
             cancellationToken.ThrowIfCancellationRequested();
             IReadOnlyList<Finding>? produced;

@@ -11,10 +11,11 @@ namespace IsolationChecks.Running;
 /// One run: settings → posture → snapshot (collected live or read from a folder) → every control →
 /// post-processing (thrown controls, integrity, waivers). Bad input throws <see cref="InputException"/>.
 /// </summary>
-public sealed class SuiteRunner(ControlCatalog catalog, TimeProvider clock)
+/// <param name="controls">The controls to evaluate, normally <see cref="ControlCatalog.Discover"/>'s.</param>
+public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider clock)
 {
-    public SuiteRunner()
-        : this(ControlCatalog.Discover(), TimeProvider.System)
+    public SuiteRunner(ControlCatalog catalog, TimeProvider clock)
+        : this(catalog.Controls, clock)
     {
     }
 
@@ -30,11 +31,11 @@ public sealed class SuiteRunner(ControlCatalog catalog, TimeProvider clock)
 
         var snapshot = SnapshotReader.Read(files);
         progress?.Report($"Evidence integrity: {snapshot.Integrity.Describe()}");
-        progress?.Report($"Evaluating {catalog.Controls.Count} controls");
+        progress?.Report($"Evaluating {controls.Count} controls");
         var findings = await EvaluateAsync(snapshot, posture, settings.PosturePath, ct).ConfigureAwait(false);
 
         var result = new RunResult(settings, posture.Name, snapshot.Origin, snapshot.Manifest, snapshot.Integrity,
-            startedAt, clock.GetUtcNow(), catalog.Controls.Select(c => c.Metadata).ToList(), findings);
+            startedAt, clock.GetUtcNow(), controls.Select(c => c.Metadata).ToList(), findings);
         progress?.Report($"Findings: {string.Join(", ", result.Counts.ByStatus.Select(kv => $"{kv.Value} {kv.Key.ToWire()}"))}; audit gate {result.Gate.Describe()}");
         return result;
     }
@@ -43,7 +44,7 @@ public sealed class SuiteRunner(ControlCatalog catalog, TimeProvider clock)
     public async Task<IReadOnlyList<Finding>> EvaluateAsync(Snapshot snapshot, PostureDocument posture, string postureFile, CancellationToken ct)
     {
         var context = new EvaluationContext(snapshot, posture, clock);
-        var findings = await new ControlEvaluator(catalog).EvaluateAsync(context, ct).ConfigureAwait(false);
+        var findings = await new ControlEvaluator(controls).EvaluateAsync(context, ct).ConfigureAwait(false);
         findings = IntegrityGuard.Apply(findings, snapshot.Integrity);
         return new WaiverApplier(clock).Apply(findings, posture.Waivers, postureFile);
     }
