@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using IsolationChecks.Controls.Catalog;
 using IsolationChecks.Running;
@@ -16,7 +17,13 @@ public static class FindingsJson
     public static byte[] Serialize(RunResult run)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions
+               {
+                   Indented = true,
+                   // A data file, not HTML: keep non-ASCII names and '+' readable. Consumers that embed values
+                   // in HTML encode them there (as report.html does).
+                   Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+               }))
         {
             json.WriteStartObject();
             json.WriteString("tool", ToolInfo.Name);

@@ -137,4 +137,15 @@ public class FindingsJsonTests
             Assert.That(integrity.GetProperty("unlistedFiles")[0].GetString(), Is.EqualTo("extra.json"));
         }
     }
+
+    [Test]
+    public void Names_outside_ascii_are_written_as_they_are_and_read_back_unchanged()
+    {
+        var run = Run([Finding(Control("CB-1"), "本番ビルド", Status.Pass)]);
+
+        var bytes = FindingsJson.Serialize(run);
+
+        Assert.That(System.Text.Encoding.UTF8.GetString(bytes), Does.Contain("\"resourceName\": \"本番ビルド\""));
+        Assert.That(JsonDocument.Parse(bytes).RootElement.GetProperty("findings")[0].GetProperty("resourceName").GetString(), Is.EqualTo("本番ビルド"));
+    }
 }
