@@ -26,7 +26,18 @@ public sealed class SuiteSetUp
     {
         if (SuiteRun.Outcome.Result is not { } result)
             return;
-        var files = await ReportWriter.WriteAsync(result, result.Settings.OutputFolder, CancellationToken.None);
+        ReportFiles files;
+        try
+        {
+            files = await ReportWriter.WriteAsync(result, result.Settings.OutputFolder, CancellationToken.None);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Fails the run (the adapter turns a teardown failure into a non-zero exit): no verdict without its report.
+            throw new IsolationChecks.InputException("Output setting", "Output", "a folder the results can be written to",
+                $"{result.Settings.OutputFolder} ({e.Message})", e);
+        }
+
         // TestContext.Error, not Progress: the adapter shows it at dotnet test's default verbosity.
         TestContext.Error.WriteLine($"IsolationChecks audit gate {result.Gate.Describe()}");
         foreach (var file in files.All)
