@@ -16,7 +16,8 @@ public static class IntegrityGuard
         if (integrity.IsIntact && integrity.ManifestPresent)
             return findings;
 
-        var fact = new EvidenceFact(Subject, integrity.Describe(), SnapshotLayout.ManifestFile);
+        // Without a manifest there is no file to point at.
+        var fact = new EvidenceFact(Subject, integrity.Describe(), integrity.ManifestPresent ? SnapshotLayout.ManifestFile : null);
         if (integrity.IsIntact)
             // A folder made by hand with the AWS CLI: its verdicts stand, but say they are unverified.
             return findings.Select(f => f with { Evidence = [.. f.Evidence, fact] }).ToList();

@@ -96,6 +96,7 @@ public class SuiteRunnerTests
 
         Assert.That(findings.Single().Status, Is.EqualTo(Status.Pass));
         Assert.That(findings.Single().Evidence.Select(e => e.Fact), Has.Some.Contains("without integrity verification"));
+        Assert.That(findings.Single().Evidence.Last().Source, Is.Null, "there is no manifest.json to point at");
     }
 
     [Test]
