@@ -34,6 +34,9 @@ public static class SuiteCases
     public static IReadOnlyList<SuiteCase> From(RunResult run)
     {
         var cases = new List<SuiteCase>();
+        if (run.Controls.Count == 0)
+            cases.Add(new SuiteCase(ConfigurationCaseName, ConfigurationCategory, new Dictionary<string, string>(), null,
+                "The suite found no control to evaluate: this build of the suite is broken, and nothing was verified."));
         var names = UniqueNames(run.Findings);
         for (var i = 0; i < run.Findings.Count; i++)
         {

@@ -70,6 +70,15 @@ public class SuiteCasesTests
     }
 
     [Test]
+    public void A_run_without_any_control_fails_instead_of_selecting_nothing()
+    {
+        var cases = SuiteCases.From(Run([], []));
+
+        Assert.That(cases.Select(c => c.Name), Is.EqualTo(new[] { "Suite configuration" }));
+        Assert.That(cases[0].Failure, Does.Contain("no control"));
+    }
+
+    [Test]
     public void A_configuration_failure_is_one_suite_configuration_case_plus_a_failing_case_per_control()
     {
         var failure = new InputException("/work/posture.json", "$.build.account", "an account name declared under accounts", "\"dev\"");
