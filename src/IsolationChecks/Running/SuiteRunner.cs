@@ -50,7 +50,7 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
     }
 
     /// <summary>
-    /// A snapshot folder is read first, so a violation fixture's patched posture.json can be used; a live
+    /// A snapshot folder is read with its posture (a violation fixture's patched posture.json applies); a live
     /// collection needs the posture first, to know which accounts to read.
     /// </summary>
     private static async Task<(SnapshotFiles Files, PostureDocument Posture)> ObtainEvidenceAsync(
@@ -61,12 +61,9 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
             case TargetSpec.SnapshotFolder folder:
             {
                 progress?.Report($"Reading snapshot folder {folder.Path}");
-                var files = await SnapshotFolder.ReadAsync(folder.Path, ct).ConfigureAwait(false);
-                progress?.Report($"Posture: {settings.PosturePath}");
-                var posture = MaterialisedPosture(files, folder.Path, settings.PosturePath) is { } bytes
-                    ? PostureLoader.Parse(bytes, settings.PosturePath)
-                    : await PostureLoader.LoadAsync(settings.PosturePath, ct).ConfigureAwait(false);
-                return (files, posture);
+                var inputs = await SnapshotTarget.LoadAsync(settings, ct).ConfigureAwait(false);
+                progress?.Report($"Posture: {inputs.PostureSource}");
+                return (inputs.Files, inputs.Posture);
             }
 
             case TargetSpec.Live:
@@ -88,48 +85,6 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
 
             default:
                 throw new InvalidOperationException($"unknown target {settings.Target}");
-        }
-    }
-
-    /// <summary>
-    /// The posture.json a snapshot folder materialised (a violation fixture may patch its base's), when the
-    /// Posture setting is that folder's own posture.json or one of its fixture bases'; null when the user
-    /// named another posture file, which is then read as it is.
-    /// </summary>
-    public static byte[]? MaterialisedPosture(SnapshotFiles files, string targetFolder, string posturePath)
-    {
-        if (!files.Files.TryGetValue(PostureFileName, out var bytes))
-            return null;
-        var wanted = Path.GetFullPath(posturePath);
-        var visited = new HashSet<string>(StringComparer.Ordinal);
-        for (var folder = Path.GetFullPath(targetFolder); folder is not null && visited.Add(folder); folder = FixtureBase(folder))
-        {
-            if (string.Equals(Path.Combine(folder, PostureFileName), wanted, StringComparison.Ordinal))
-                return bytes;
-        }
-
-        return null;
-    }
-
-    private const string PostureFileName = "posture.json";
-
-    private static string? FixtureBase(string folder)
-    {
-        var fixture = Path.Combine(folder, "fixture.json");
-        if (!File.Exists(fixture))
-            return null;
-        try
-        {
-            using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(fixture));
-            return document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
-                   && document.RootElement.TryGetProperty("base", out var value)
-                   && value.ValueKind == System.Text.Json.JsonValueKind.String
-                ? Path.GetFullPath(Path.Combine(folder, value.GetString()!))
-                : null;
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return null; // reading the snapshot has already reported a malformed fixture.json
         }
     }
 
