@@ -20,6 +20,9 @@ internal static class IamXmlToCliJson
         "PolicyVersionList",
     };
 
+    /// <summary>Structures that may arrive empty (&lt;RoleLastUsed/&gt;): still objects, not strings.</summary>
+    private static readonly HashSet<string> StructureMembers = new(StringComparer.Ordinal) { "RoleLastUsed", "PermissionsBoundary" };
+
     private static readonly HashSet<string> BooleanMembers = new(StringComparer.Ordinal) { "IsDefaultVersion", "IsAttachable", "IsTruncated" };
 
     private static readonly HashSet<string> IntegerMembers = new(StringComparer.Ordinal) { "AttachmentCount", "PermissionsBoundaryUsageCount", "MaxSessionDuration" };
@@ -50,7 +53,7 @@ internal static class IamXmlToCliJson
         var name = element.Name.LocalName;
         if (ListMembers.Contains(name))
             return new JsonArray(element.Elements().Select(ConvertListItem).ToArray());
-        if (element.HasElements)
+        if (element.HasElements || StructureMembers.Contains(name))
             return ConvertObject(element);
         var text = element.Value;
         if (BooleanMembers.Contains(name))

@@ -34,6 +34,24 @@ internal static class CliJson
         return node as JsonObject ?? throw new MalformedResponseException($"Expected a JSON object, got {node.GetValueKind()}.");
     }
 
+    /// <summary>Drops null members at any depth: botocore omits them, so the CLI never prints them.</summary>
+    public static void RemoveNulls(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var name in obj.Where(p => p.Value is null).Select(p => p.Key).ToList())
+                    obj.Remove(name);
+                foreach (var (_, value) in obj)
+                    RemoveNulls(value);
+                break;
+            case JsonArray array:
+                foreach (var item in array)
+                    RemoveNulls(item);
+                break;
+        }
+    }
+
     /// <summary>Rewrites numeric timestamps of the named members, at any depth, into ISO-8601 strings.</summary>
     public static void ConvertEpochTimestamps(JsonNode? node, IReadOnlySet<string> timestampMembers)
     {

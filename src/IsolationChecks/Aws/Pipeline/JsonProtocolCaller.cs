@@ -43,6 +43,7 @@ internal sealed class JsonProtocolCaller(ThinServiceClient client, string target
     private JsonObject Parse(RawResponse response)
     {
         var page = CliJson.ParseObject(response.Body);
+        CliJson.RemoveNulls(page);
         CliJson.ConvertEpochTimestamps(page, timestampMembers);
         return page;
     }

@@ -15,15 +15,10 @@ internal sealed class SigV4AuthResolverHandler : BaseAuthResolverHandler
 /// A client over AWSSDK.Core's own pipeline (credentials, endpoint, SigV4, standard retries, error
 /// unmarshalling) for a service without an official package here. Carries the read-only guard.
 /// </summary>
-internal sealed class ThinServiceClient : AmazonServiceClient
+internal sealed class ThinServiceClient(AWSCredentials credentials, ThinClientConfig config) : AmazonServiceClient(credentials, config)
 {
-    private readonly ThinServiceDescription _service;
-
-    public ThinServiceClient(AWSCredentials credentials, ThinClientConfig config)
-        : base(credentials, config)
-    {
-        _service = config.Service;
-    }
+    // Field initialisers run before the base constructor, which already builds the pipeline.
+    private readonly ThinServiceDescription _service = config.Service;
 
     public AttemptCounter Attempts { get; } = new();
 

@@ -6,15 +6,11 @@ using IsolationChecks.Aws.Pipeline;
 namespace IsolationChecks.Aws.Sts;
 
 /// <summary>The official STS client with the read-only guard: audit reads, or (credential mode) AssumeRole only.</summary>
-public sealed class GuardedStsClient : AmazonSecurityTokenServiceClient
+internal sealed class GuardedStsClient(AWSCredentials credentials, AmazonSecurityTokenServiceConfig config, GuardMode mode)
+    : AmazonSecurityTokenServiceClient(credentials, config)
 {
-    private readonly GuardMode _mode;
-
-    internal GuardedStsClient(AWSCredentials credentials, AmazonSecurityTokenServiceConfig config, GuardMode mode)
-        : base(credentials, config)
-    {
-        _mode = mode;
-    }
+    // Field initialisers run before the base constructor, which already builds the pipeline.
+    private readonly GuardMode _mode = mode;
 
     internal AttemptCounter Attempts { get; } = new();
 
