@@ -80,6 +80,23 @@ public sealed class ErrorsAndRetriesTests
     }
 
     [Test]
+    public async Task ATruncatedEc2BodyIsRetriedOnceOutsideTheSdk()
+    {
+        const string vpcs = "<DescribeVpcsResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>r</requestId><vpcSet><item><vpcId>vpc-1</vpcId></item></vpcSet></DescribeVpcsResponse>";
+        await using var server = await RecordingAwsServer.StartAsync(Sequence(AwsAnswers.Xml(vpcs[..70]), AwsAnswers.Xml(vpcs)));
+        using var ec2 = new Ec2ReadApi(TestClients.Ec2(server.Endpoint), pageSize: null, QuickRetry);
+
+        var result = await ec2.DescribeAsync(Ec2Listing.Vpcs, CancellationToken.None);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That((string?)result.Output["Vpcs"]![0]!["VpcId"], Is.EqualTo("vpc-1"));
+            Assert.That(server.Requests, Has.Count.EqualTo(2));
+            Assert.That(result.Attempts, Is.EqualTo(2));
+        }
+    }
+
+    [Test]
     public async Task AlwaysMalformedBodiesFailAfterOneExtraRetry()
     {
         await using var server = await RecordingAwsServer.StartAsync(Sequence(new CannedResponse(200, "<html>gateway</html>")));
