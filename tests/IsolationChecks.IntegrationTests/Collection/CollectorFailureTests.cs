@@ -107,9 +107,40 @@ public sealed class CollectorFailureTests
         }
     }
 
+    [Test]
+    public async Task AnUnknownProfileStopsTheRunWithAnInputError()
+    {
+        var collector = new Collector(new ThrowingFactory(new InputException("AWS config", "Profile", "a defined profile", "typo")), new CollectionOptions(), TimeProvider.System);
+
+        var error = await Assert.ThrowsAsync<InputException>(() => collector.CollectAsync([Scope], null, CancellationToken.None));
+
+        Assert.That(error!.Actual, Is.EqualTo("typo"));
+    }
+
+    [Test]
+    public async Task ClientsThatCannotBeBuiltAreRecordedForEveryCall()
+    {
+        var collector = new Collector(new ThrowingFactory(new InvalidOperationException("no credentials found")), new CollectionOptions(), TimeProvider.System);
+
+        var snapshot = await collector.CollectAsync([Scope], null, CancellationToken.None);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(snapshot.Files, Is.Empty);
+            Assert.That(snapshot.Manifest!.Calls, Has.Count.EqualTo(18));
+            Assert.That(snapshot.Manifest.Calls.Select(c => c.ErrorCode), Is.All.EqualTo("NoClient"));
+            Assert.That(snapshot.Manifest.Calls.Select(c => c.ErrorMessage), Is.All.Contain("no credentials found"));
+        }
+    }
+
     private sealed class FakeFactory(FakeServices services) : IAwsClientFactory
     {
         public AwsServiceSet Create(CollectionScope scope) => new(services, services, services, services, services);
+    }
+
+    private sealed class ThrowingFactory(Exception error) : IAwsClientFactory
+    {
+        public AwsServiceSet Create(CollectionScope scope) => throw error;
     }
 
     private sealed class FakeServices : IEc2ReadApi, ICodeBuildReadApi, IEcrReadApi, IIamReadApi, IStsReadApi
