@@ -154,6 +154,30 @@ public sealed class CollectorFaultTests
     }
 
     [Test]
+    public async Task A_call_that_hangs_past_the_time_budget_fails_alone_and_the_run_still_ends()
+    {
+        var budget = TimeSpan.FromSeconds(10);
+        _proxy.Inject(Fault.Delay(TimeSpan.FromMinutes(2))).On("iam", "GetAccountAuthorizationDetails");
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var snapshot = await CollectAsync(timeBudget: budget);
+        var took = clock.Elapsed;
+
+        var hung = CallOf(snapshot, "GetAccountAuthorizationDetails");
+        var others = snapshot.Manifest!.Calls.Where(c => c != hung).ToList();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(hung.Outcome, Is.EqualTo("failed"));
+            Assert.That(hung.ErrorCode, Is.EqualTo("TimeBudgetExceeded"));
+            Assert.That(hung.File, Is.Null);
+            Assert.That(snapshot.Files.Keys, Does.Not.Contain(SnapshotLayout.IamAccountAuthorizationDetails));
+            Assert.That(took, Is.LessThan(budget + TimeSpan.FromSeconds(30)), "the budget, not the hang, ends the run");
+            Assert.That(others.Where(c => c.Outcome == "failed").Select(c => $"{c.Service}:{c.Operation} {c.ErrorCode}"), Is.Empty);
+            Assert.That(others.Select(c => c.Operation), Does.Contain("GetRepositoryPolicy"), "calls that depend on earlier ones still ran");
+        }
+    }
+
+    [Test]
     public async Task Every_page_is_collected_when_the_listing_spans_many_pages()
     {
         // moto 5.2.1 ignores MaxResults on DescribeSecurityGroups (boto3 with MaxResults=5 gets every group and no
@@ -209,12 +233,12 @@ public sealed class CollectorFaultTests
         return calls[0];
     }
 
-    private async Task<SnapshotFiles> CollectAsync(int? pageSize = null)
+    private async Task<SnapshotFiles> CollectAsync(int? pageSize = null, TimeSpan? timeBudget = null)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         var collector = new Collector(
             new AwsClientFactory(new AwsAccessSettings(EndpointUrl: _proxy.Url, PageSize: pageSize)),
-            new CollectionOptions(EndpointUrl: _proxy.Url, PageSize: pageSize),
+            new CollectionOptions(EndpointUrl: _proxy.Url, TimeBudgetPerScope: timeBudget, PageSize: pageSize),
             TimeProvider.System);
         return await collector.CollectAsync([new CollectionScope("prd", MotoServer.AccountId, Region)], null, timeout.Token);
     }
