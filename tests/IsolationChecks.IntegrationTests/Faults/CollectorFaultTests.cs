@@ -64,7 +64,9 @@ public sealed class CollectorFaultTests
             Assert.That(call.Attempts, Is.GreaterThanOrEqualTo(2));
             Assert.That(seen.Select(r => r.Injected), Is.EqualTo(new FaultKind?[] { FaultKind.Throttle, null }));
             Assert.That(seen.Select(r => r.Status), Is.EqualTo(new[] { throttleStatus, 200 }));
-            Assert.That(snapshot.Files.Keys, Does.Contain(file));
+            Assert.That(call.File, Is.EqualTo(file));
+            Assert.That(JsonNode.Parse(snapshot.Files[file]), Is.InstanceOf<JsonObject>(), "the file holds the answer that got through");
+            Assert.That(snapshot.Manifest!.Files.Keys, Does.Contain(file));
         }
     }
 
