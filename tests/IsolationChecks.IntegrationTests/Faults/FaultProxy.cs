@@ -1,0 +1,242 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace IsolationChecks.IntegrationTests.Faults;
+
+/// <summary>One request the proxy answered.</summary>
+/// <param name="Status">The status line sent to the client (for a truncated body: the upstream status, before the abort).</param>
+/// <param name="Injected">The fault applied, or null when the upstream answer went through unchanged.</param>
+public sealed record ProxiedRequest(long Sequence, string Service, string Operation, int Status, FaultKind? Injected);
+
+/// <summary>
+/// A reverse proxy on 127.0.0.1 in front of an AWS-wire upstream (moto). Requests go upstream byte for byte,
+/// answers come back byte for byte, except where a rule added with <c>Inject(...).On(...)</c> says otherwise.
+/// Every request is recorded for assertions.
+/// </summary>
+public sealed class FaultProxy : IAsyncDisposable
+{
+    // Not forwarded: they describe one hop, not the message.
+    private static readonly HashSet<string> HopByHopHeaders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Host", "Connection", "Keep-Alive", "Transfer-Encoding", "TE", "Trailer", "Upgrade", "Proxy-Connection",
+        "Proxy-Authorization", "Proxy-Authenticate", "Expect", "Content-Length",
+    };
+
+    private static readonly TimeSpan TruncationDrainTime = TimeSpan.FromMilliseconds(250);
+
+    private readonly WebApplication _app;
+    private readonly HttpClient _upstreamClient;
+    private readonly Uri _upstream;
+    private readonly List<FaultRule> _rules = [];
+    private readonly Lock _rulesLock = new();
+    private readonly ConcurrentQueue<ProxiedRequest> _requests = new();
+    private long _sequence;
+
+    private FaultProxy(Uri upstream)
+    {
+        _upstream = upstream;
+        _upstreamClient = new HttpClient(new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            AutomaticDecompression = DecompressionMethods.None,
+        })
+        { Timeout = Timeout.InfiniteTimeSpan };
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = null;
+            kestrel.Listen(IPAddress.Loopback, 0);
+        });
+        _app = builder.Build();
+        _app.Run(HandleAsync);
+    }
+
+    /// <summary>http://127.0.0.1:PORT, for AwsAccessSettings.EndpointUrl.</summary>
+    public string Url { get; private set; } = "";
+
+    public Uri Upstream => _upstream;
+
+    /// <summary>Every request so far, in arrival order.</summary>
+    public IReadOnlyList<ProxiedRequest> Requests => [.. _requests.OrderBy(r => r.Sequence)];
+
+    public IReadOnlyList<FaultRule> Rules
+    {
+        get
+        {
+            lock (_rulesLock)
+                return [.. _rules];
+        }
+    }
+
+    public static async Task<FaultProxy> StartAsync(Uri upstream, CancellationToken cancellationToken)
+    {
+        var proxy = new FaultProxy(upstream);
+        await proxy._app.StartAsync(cancellationToken);
+        var addresses = proxy._app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
+        proxy.Url = addresses.Single().TrimEnd('/');
+        return proxy;
+    }
+
+    public FaultTargeting Inject(Fault fault) => new(this, fault);
+
+    public void ClearFaults()
+    {
+        lock (_rulesLock)
+            _rules.Clear();
+    }
+
+    public void ClearRequests() => _requests.Clear();
+
+    /// <summary>Requests seen for one operation of one service.</summary>
+    public IReadOnlyList<ProxiedRequest> RequestsFor(string service, string operation) =>
+        [.. Requests.Where(r => string.Equals(r.Service, service, StringComparison.OrdinalIgnoreCase) && r.Operation == operation)];
+
+    internal FaultRule AddRule(FaultRule rule)
+    {
+        lock (_rulesLock)
+            _rules.Add(rule);
+        return rule;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _upstreamClient.Dispose();
+    }
+
+    private Fault? ClaimFault(AwsCallIdentity call)
+    {
+        lock (_rulesLock)
+        {
+            foreach (var rule in _rules)
+            {
+                if (rule.Matches(call) && rule.TryClaim())
+                    return rule.Fault;
+            }
+        }
+
+        return null;
+    }
+
+    private void Record(AwsCallIdentity call, int status, FaultKind? injected) =>
+        _requests.Enqueue(new ProxiedRequest(Interlocked.Increment(ref _sequence), call.Service, call.Operation, status, injected));
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var cancellationToken = context.RequestAborted;
+        var request = context.Request;
+        using var bodyBuffer = new MemoryStream();
+        await request.Body.CopyToAsync(bodyBuffer, cancellationToken);
+        var body = bodyBuffer.ToArray();
+
+        var call = AwsCallIdentity.Read(
+            request.Headers.Authorization.FirstOrDefault(),
+            request.Headers["X-Amz-Target"].FirstOrDefault(),
+            request.ContentType,
+            request.QueryString.Value,
+            body);
+        var fault = ClaimFault(call);
+
+        if (fault is { Kind: FaultKind.Throttle or FaultKind.DenyAccess or FaultKind.ServerError })
+        {
+            var error = AwsErrorResponses.For(fault.Kind, fault.HttpStatus, call);
+            Record(call, error.Status, fault.Kind);
+            context.Response.StatusCode = error.Status;
+            context.Response.ContentType = error.ContentType;
+            foreach (var (name, value) in error.Headers)
+                context.Response.Headers[name] = value;
+            context.Response.ContentLength = error.Body.Length;
+            await context.Response.Body.WriteAsync(error.Body, cancellationToken);
+            return;
+        }
+
+        if (fault is { Kind: FaultKind.Delay })
+            await Task.Delay(fault.DelayBy, cancellationToken);
+
+        UpstreamAnswer answer;
+        try
+        {
+            answer = await ForwardAsync(context, body, cancellationToken);
+        }
+        catch (HttpRequestException e)
+        {
+            Record(call, StatusCodes.Status502BadGateway, fault?.Kind);
+            context.Response.StatusCode = StatusCodes.Status502BadGateway;
+            context.Response.ContentType = "text/plain";
+            await context.Response.WriteAsync($"fault proxy: upstream {_upstream} failed: {e.Message}", cancellationToken);
+            return;
+        }
+
+        context.Response.StatusCode = answer.Status;
+        foreach (var (name, values) in answer.Headers)
+            context.Response.Headers[name] = values;
+
+        switch (fault?.Kind)
+        {
+            case FaultKind.TruncateBody:
+                Record(call, answer.Status, FaultKind.TruncateBody);
+                context.Response.ContentLength = answer.Body.Length;
+                await context.Response.Body.WriteAsync(answer.Body.AsMemory(0, answer.Body.Length / 2), cancellationToken);
+                await context.Response.Body.FlushAsync(cancellationToken);
+                // A flush hands the bytes to Kestrel's transport, not to the socket; aborting at once can drop them.
+                await Task.Delay(TruncationDrainTime, cancellationToken);
+                context.Abort();
+                return;
+            case FaultKind.MalformedBody:
+                var malformed = AwsErrorResponses.MalformedBody(call);
+                Record(call, StatusCodes.Status200OK, FaultKind.MalformedBody);
+                context.Response.StatusCode = StatusCodes.Status200OK;
+                context.Response.ContentLength = malformed.Length;
+                await context.Response.Body.WriteAsync(malformed, cancellationToken);
+                return;
+            default:
+                Record(call, answer.Status, fault?.Kind);
+                context.Response.ContentLength = answer.Body.Length;
+                await context.Response.Body.WriteAsync(answer.Body, cancellationToken);
+                return;
+        }
+    }
+
+    private sealed record UpstreamAnswer(int Status, IReadOnlyList<KeyValuePair<string, string[]>> Headers, byte[] Body);
+
+    private async Task<UpstreamAnswer> ForwardAsync(HttpContext context, byte[] body, CancellationToken cancellationToken)
+    {
+        var request = context.Request;
+        // RawTarget is the path and query exactly as the client sent them (no decoding or re-encoding).
+        var rawTarget = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
+        using var message = new HttpRequestMessage(new HttpMethod(request.Method), new Uri(_upstream, rawTarget));
+        message.Headers.Host = request.Host.Value; // the signed Host header stays the one the client signed
+        if (body.Length > 0 || request.ContentLength is not null)
+            message.Content = new ByteArrayContent(body);
+
+        foreach (var (name, values) in request.Headers)
+        {
+            if (HopByHopHeaders.Contains(name))
+                continue;
+            if (!message.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values))
+                message.Content?.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
+        }
+
+        using var response = await _upstreamClient.SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        var responseBody = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        var headers = response.Headers.Concat(response.Content.Headers)
+            .Where(h => !HopByHopHeaders.Contains(h.Key))
+            .Select(h => KeyValuePair.Create(h.Key, h.Value.ToArray()))
+            .ToList();
+        return new UpstreamAnswer((int)response.StatusCode, headers, responseBody);
+    }
+}
