@@ -71,4 +71,10 @@ public sealed class CliShapeTests
             Assert.That((bool?)result["Policies"]![0]!["IsAttachable"], Is.True);
         }
     }
+
+    [TestCase("1732412379.133", "2024-11-24T01:39:39.133000+00:00")]
+    [TestCase("1732412379", "2024-11-24T01:39:39+00:00")]
+    [TestCase("1700000000.000001", "2023-11-14T22:13:20.000001+00:00")]
+    public void Epoch_timestamps_print_as_python_isoformat_rounded_to_the_microsecond(string epoch, string expected) =>
+        Assert.That(IsolationChecks.Aws.Pipeline.CliJson.EpochSecondsTimestamp(decimal.Parse(epoch, System.Globalization.CultureInfo.InvariantCulture)), Is.EqualTo(expected));
 }

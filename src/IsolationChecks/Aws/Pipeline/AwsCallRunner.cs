@@ -13,7 +13,7 @@ internal sealed class MalformedResponseException(string message, Exception? inne
 
 /// <summary>
 /// Sends the pages of one logical call: one extra retry (Polly) for transient failures the SDK's own
-/// standard retry does not cover, attempt accounting across both layers, and translation of every
+/// standard retry did not retry, attempt accounting across both layers, and translation of every
 /// failure into <see cref="AwsCallException"/>. Throttling and 5xx are left to the SDK: retrying them
 /// here again would multiply the load on a throttled account.
 /// </summary>
@@ -21,22 +21,30 @@ internal sealed class AwsCallRunner
 {
     private readonly string _service;
     private readonly AttemptCounter _attempts;
-    private readonly ResiliencePipeline _transientRetry;
+    private readonly TimeSpan _retryDelay;
 
     public AwsCallRunner(string service, AttemptCounter attempts, TimeSpan? retryDelay = null)
     {
         _service = service;
         _attempts = attempts;
-        _transientRetry = new ResiliencePipelineBuilder()
+        _retryDelay = retryDelay ?? TimeSpan.FromMilliseconds(200);
+    }
+
+    /// <summary>
+    /// One extra attempt, only when the failure is transient and the SDK made a single attempt for the
+    /// request: when the SDK has already retried it (a connection reset it retries itself), retrying
+    /// again here would multiply the attempts for the same failure.
+    /// </summary>
+    private ResiliencePipeline TransientRetryFor(AmazonWebServiceRequest request) =>
+        new ResiliencePipelineBuilder()
             .AddRetry(new RetryStrategyOptions
             {
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(IsTransientOutsideSdk),
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(e => IsTransientOutsideSdk(e) && _attempts.AttemptsOf(request) <= 1),
                 MaxRetryAttempts = 1,
-                Delay = retryDelay ?? TimeSpan.FromMilliseconds(200),
+                Delay = _retryDelay,
                 BackoffType = DelayBackoffType.Constant,
             })
             .Build();
-    }
 
     /// <summary>Starts a logical call; pages are sent through the returned tracker.</summary>
     public CallTracker Begin(string operation) => new(this, operation);
@@ -80,7 +88,7 @@ internal sealed class AwsCallRunner
             _requests.Add(request);
             try
             {
-                var result = await runner._transientRetry.ExecuteAsync(
+                var result = await runner.TransientRetryFor(request).ExecuteAsync(
                     async token =>
                     {
                         var response = await send(request, token).ConfigureAwait(false);

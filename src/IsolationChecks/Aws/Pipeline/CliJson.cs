@@ -23,9 +23,13 @@ internal static class CliJson
         return utc.ToString(format, CultureInfo.InvariantCulture) + "+00:00";
     }
 
-    /// <summary>JSON protocols send timestamps as epoch seconds; the CLI prints them as ISO-8601.</summary>
-    public static string EpochSecondsTimestamp(double seconds) =>
-        Timestamp(DateTime.UnixEpoch.AddTicks((long)Math.Round(seconds * TimeSpan.TicksPerSecond)));
+    /// <summary>
+    /// JSON protocols send timestamps as epoch seconds; the CLI prints them as ISO-8601. Python's
+    /// datetime.fromtimestamp rounds to the nearest microsecond (half to even), so do the same, from the
+    /// exact decimal text rather than a binary double (1732412379.133 must not become .132999).
+    /// </summary>
+    public static string EpochSecondsTimestamp(decimal seconds) =>
+        Timestamp(DateTime.UnixEpoch.AddTicks((long)Math.Round(seconds * 1_000_000m, MidpointRounding.ToEven) * (TimeSpan.TicksPerSecond / 1_000_000)));
 
     public static JsonObject ParseObject(string body)
     {
@@ -62,7 +66,7 @@ internal static class CliJson
                 {
                     var value = obj[name];
                     if (timestampMembers.Contains(name) && value is JsonValue v && v.GetValueKind() == JsonValueKind.Number)
-                        obj[name] = EpochSecondsTimestamp(v.GetValue<double>());
+                        obj[name] = EpochSecondsTimestamp(v.GetValue<decimal>());
                     else
                         ConvertEpochTimestamps(value, timestampMembers);
                 }
