@@ -27,8 +27,13 @@ public static class AllowedSetComparison
         facts.Add(new EvidenceFact("posture", $"expected: {expectedLabel} = {expected}"));
 
         var problems = new List<string>();
-        if (Example(allowed.Lower.Subtract(expected)) is { } leak)
-            problems.Add($"{audit.Name} can {action} on {audit.Repository} from {leak}, which is outside {expectedLabel}: granted by {Grants(decision, leak)}");
+        var leaks = allowed.Lower.Subtract(expected);
+        if (Example(leaks) is { } leak)
+        {
+            var extent = allowed.Lower.IsEverything ? "allowed from every address" : $"allowed outside it from {Truncated(leaks, 4)}";
+            problems.Add($"{audit.Name} can {action} on {audit.Repository} from {leak}, which is outside {expectedLabel} ({extent}): granted by {Grants(decision, leak)}");
+        }
+
         if (expected.Subtract(allowed.Upper).Example() is { } refused)
             problems.Add($"{audit.Name} is refused {action} on {audit.Repository} from {refused}{(describeRefused is null ? "" : $" ({describeRefused(refused)})")}, " +
                          $"which is in {expectedLabel}: {decision.WhyRefused(refused)}");
@@ -56,6 +61,7 @@ public static class AllowedSetComparison
     {
         if (set.IsEmpty || set.IsEverything) return set.ToString();
         var cidrs = set.ToCidrs();
+        if (cidrs.Count > max && set.Complement() is var rest && rest.ToCidrs().Count <= max) return $"every address except {rest}";
         return cidrs.Count <= max ? set.ToString() : $"{string.Join(", ", cidrs.Take(max))}, ... ({cidrs.Count} CIDRs in all)";
     }
 

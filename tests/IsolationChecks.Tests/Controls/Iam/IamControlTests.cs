@@ -146,7 +146,7 @@ public class IamControlTests
         var finding = Single<PullOnlyFromIsolatedCidrs>(environment);
 
         Assert.That(finding.Status, Is.EqualTo(Status.Fail));
-        Assert.That(finding.Message, Is.EqualTo("isolated-pull can codecommit:GitPull on app from 1.0.0.0, which is outside the isolated source CIDRs [192.0.2.0/28]: " +
+        Assert.That(finding.Message, Is.EqualTo("isolated-pull can codecommit:GitPull on app from 1.0.0.0, which is outside the isolated source CIDRs [192.0.2.0/28] (allowed from every address): " +
                                                 "granted by user isolated-pull inline policy 'isolated-pull' Sid 'PullFromIsolatedRoom'"));
     }
 
@@ -181,7 +181,7 @@ public class IamControlTests
             """{"Version":"2012-10-17","Statement":[{"Sid":"Mirror","Effect":"Allow","Action":"codecommit:Git*","Resource":"*"}]}"""));
 
         Assert.That(finding.Status, Is.EqualTo(Status.Fail));
-        Assert.That(finding.Message, Does.Contain("gitlab-mirror-push can codecommit:GitPush on app from 1.0.0.0, which is outside the public IPs of the declared NAT gateways [nat-0d0000000000000001: 198.51.100.20]: granted by user gitlab-mirror-push inline policy 'mirror-push' Sid 'Mirror'"));
+        Assert.That(finding.Message, Does.Contain("gitlab-mirror-push can codecommit:GitPush on app from 1.0.0.0, which is outside the public IPs of the declared NAT gateways [nat-0d0000000000000001: 198.51.100.20] (allowed from every address): granted by user gitlab-mirror-push inline policy 'mirror-push' Sid 'Mirror'"));
     }
 
     [Test]
@@ -197,7 +197,8 @@ public class IamControlTests
 
         Assert.That(finding.Status, Is.EqualTo(Status.Fail));
         Assert.That(finding.Message, Is.EqualTo(
-            "gitlab-mirror-push can codecommit:GitPush on app from 198.51.100.20, which is outside the public IPs of the declared NAT gateways [nat-0d0000000000000001: 198.51.100.77]: " +
+            "gitlab-mirror-push can codecommit:GitPush on app from 198.51.100.20, which is outside the public IPs of the declared NAT gateways [nat-0d0000000000000001: 198.51.100.77] " +
+            "(allowed outside it from 198.51.100.20/32): " +
             "granted by user gitlab-mirror-push inline policy 'mirror-push' Sid 'MirrorFromGitLab'; and gitlab-mirror-push is refused codecommit:GitPush on app from 198.51.100.77 " +
             "(the public IP of nat-0d0000000000000001), which is in the public IPs of the declared NAT gateways [nat-0d0000000000000001: 198.51.100.77]: no identity policy statement allows it (implicit deny)"));
     }

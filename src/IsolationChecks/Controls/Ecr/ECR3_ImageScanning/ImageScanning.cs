@@ -54,7 +54,7 @@ public sealed class ImageScanning : SnapshotControl
             return verdict.Pass(audit.Resource, $"{audit.Name} has scan on push enabled (basic scanning)", repositoryFact, registryFact);
         var why = scanType == "ENHANCED" && scanOnPush == true
             ? $"{audit.Name} sets scanOnPush, but the registry uses ENHANCED scanning, which ignores it, and no registry rule that scans automatically matches the repository"
-            : $"{audit.Name} has scan on push disabled and no registry scanning rule that scans automatically matches it";
+            : $"{audit.Name} has scan on push disabled and no rule of the registry's {scanType} scanning configuration that scans automatically matches it";
         return verdict.Fail(audit.Resource, why, [repositoryFact, registryFact]);
     }
 
