@@ -1,3 +1,15 @@
+using Amazon;
+using Amazon.EC2;
+using Amazon.Runtime;
+using Amazon.Runtime.CredentialManagement;
+using Amazon.Runtime.Credentials;
+using Amazon.SecurityToken;
+using IsolationChecks.Aws.CodeBuild;
+using IsolationChecks.Aws.Ec2;
+using IsolationChecks.Aws.Ecr;
+using IsolationChecks.Aws.Iam;
+using IsolationChecks.Aws.Pipeline;
+using IsolationChecks.Aws.Sts;
 using IsolationChecks.Collection;
 
 namespace IsolationChecks.Aws;
@@ -5,14 +17,91 @@ namespace IsolationChecks.Aws;
 /// <param name="EndpointUrl">Explicit endpoint for every service (the EndpointUrl setting); else the SDK honours AWS_ENDPOINT_URL(_SERVICE).</param>
 /// <param name="Profile">Run-wide named profile; a scope's own profile wins.</param>
 /// <param name="Region">Run-wide region override; else the scope's region.</param>
-public sealed record AwsAccessSettings(string? EndpointUrl = null, string? Profile = null, string? Region = null);
+/// <param name="PageSize">MaxResults/MaxItems of paginated calls (CollectionOptions.PageSize); null: the service default.</param>
+/// <param name="TransientRetryDelay">Pause before the one extra retry of a connection failure or malformed body.</param>
+public sealed record AwsAccessSettings(
+    string? EndpointUrl = null,
+    string? Profile = null,
+    string? Region = null,
+    int? PageSize = null,
+    TimeSpan? TransientRetryDelay = null);
 
 /// <summary>Builds the read-only service clients for one scope.</summary>
 public sealed class AwsClientFactory(AwsAccessSettings settings) : IAwsClientFactory
 {
     public AwsServiceSet Create(CollectionScope scope)
     {
-        _ = (settings, scope);
-        throw new NotImplementedException("implemented by the AWS access work package");
+        var region = RegionOf(scope);
+        var credentials = CredentialsFor(scope, region);
+        var retryDelay = settings.TransientRetryDelay;
+        return new AwsServiceSet(
+            new Ec2ReadApi(new GuardedEc2Client(credentials, Ec2Config(region)), settings.PageSize, retryDelay),
+            new CodeBuildReadApi(new JsonProtocolCaller(ThinClient(credentials, ThinServiceDescription.CodeBuild, region), CodeBuildReadApi.TargetPrefix, CodeBuildReadApi.TimestampMembers, retryDelay)),
+            new EcrReadApi(new JsonProtocolCaller(ThinClient(credentials, ThinServiceDescription.Ecr, region), EcrReadApi.TargetPrefix, EcrReadApi.TimestampMembers, retryDelay), settings.PageSize),
+            new IamReadApi(ThinClient(credentials, ThinServiceDescription.Iam, region), settings.PageSize, retryDelay),
+            new StsReadApi(new GuardedStsClient(credentials, StsConfig(region), GuardMode.Audit), retryDelay));
+    }
+
+    /// <summary>The region calls of this scope go to.</summary>
+    public string RegionOf(CollectionScope scope) => settings.Region ?? scope.Region;
+
+    /// <summary>
+    /// One credentials object for every client of the scope (each caches and refreshes on its own):
+    /// the scope's role assumed from the base credentials, the named profile, or the default chain.
+    /// </summary>
+    internal AWSCredentials CredentialsFor(CollectionScope scope, string region)
+    {
+        var baseCredentials = BaseCredentials(scope.Profile ?? settings.Profile);
+        if (string.IsNullOrEmpty(scope.RoleArn))
+            return baseCredentials;
+        var sts = new GuardedStsClient(baseCredentials, StsConfig(region), GuardMode.Credential);
+        return new AssumedRoleCredentials(sts, scope.RoleArn);
+    }
+
+    private static AWSCredentials BaseCredentials(string? profile)
+    {
+        if (profile is null)
+            return DefaultAWSCredentialsIdentityResolver.GetCredentials(null);
+        if (new CredentialProfileStoreChain().TryGetAWSCredentials(profile, out var credentials))
+            return credentials;
+        throw new InputException("AWS config", "Profile", "a profile defined in ~/.aws/config or ~/.aws/credentials (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE)", profile);
+    }
+
+    private AmazonEC2Config Ec2Config(string region) => Configure(new AmazonEC2Config(), region);
+
+    private AmazonSecurityTokenServiceConfig StsConfig(string region) => Configure(new AmazonSecurityTokenServiceConfig(), region);
+
+    private ThinServiceClient ThinClient(AWSCredentials credentials, ThinServiceDescription service, string region)
+    {
+        var config = new ThinClientConfig(service);
+        Configure(config, region);
+        if (service.GlobalEndpoint is not null)
+            config.AuthenticationRegion = "us-east-1";
+        return new ThinServiceClient(credentials, config);
+    }
+
+    private T Configure<T>(T config, string region)
+        where T : ClientConfig
+    {
+        config.RetryMode = RequestRetryMode.Standard;
+        if (settings.EndpointUrl is { Length: > 0 } endpoint)
+        {
+            // ServiceURL replaces the region's endpoint, so the signing region must be given explicitly.
+            config.ServiceURL = endpoint;
+            config.AuthenticationRegion = region;
+        }
+        else
+        {
+            // Setting RegionEndpoint clears a ServiceURL taken from AWS_ENDPOINT_URL_*: keep it and restore it.
+            var environmentEndpoint = config.ServiceURL;
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
+            if (!string.IsNullOrEmpty(environmentEndpoint))
+            {
+                config.ServiceURL = environmentEndpoint;
+                config.AuthenticationRegion ??= region;
+            }
+        }
+
+        return config;
     }
 }

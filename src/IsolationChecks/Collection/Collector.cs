@@ -1,5 +1,7 @@
+using System.Reflection;
 using IsolationChecks.Aws;
 using IsolationChecks.Snapshots;
+using Polly;
 
 namespace IsolationChecks.Collection;
 
@@ -45,9 +47,52 @@ public sealed record AwsServiceSet(IEc2ReadApi Ec2, ICodeBuildReadApi CodeBuild,
 /// </summary>
 public sealed class Collector(IAwsClientFactory clients, CollectionOptions options, TimeProvider clock)
 {
-    public Task<SnapshotFiles> CollectAsync(IReadOnlyList<CollectionScope> scopes, IProgress<CollectionProgress>? progress, CancellationToken cancellationToken)
+    public async Task<SnapshotFiles> CollectAsync(IReadOnlyList<CollectionScope> scopes, IProgress<CollectionProgress>? progress, CancellationToken cancellationToken)
     {
-        _ = (clients, options, clock, scopes, progress, cancellationToken);
-        throw new NotImplementedException("implemented by the AWS access work package");
+        var collectedAt = clock.GetUtcNow();
+        using var limiterStrategy = new ConcurrencyLimiterStrategy(options.MaxConcurrency);
+        var limiter = new ResiliencePipelineBuilder().AddStrategy(_ => limiterStrategy).Build();
+        var run = new CollectionRun(clock, limiter, progress);
+        var contexts = scopes
+            .Select(s => new ScopeContext(s, scopes.Count > 1 ? SnapshotLayout.ScopeFolder(s.AccountId, s.Region) : "", options.TimeBudgetPerScope, cancellationToken))
+            .ToList();
+
+        await Task.WhenAll(contexts.Select(scope => CollectScopeAsync(run, scope, cancellationToken))).ConfigureAwait(false);
+
+        var files = new SortedDictionary<string, byte[]>(run.Files.ToDictionary(), StringComparer.Ordinal);
+        var manifest = new SnapshotManifest(
+            SnapshotManifest.CurrentFormat,
+            ToolName,
+            collectedAt,
+            contexts.Select(c => new ManifestScope(c.Scope.AccountId, c.Scope.Region, c.Folder, c.CallerArn)).ToList(),
+            run.Calls,
+            new SortedDictionary<string, string>(files.ToDictionary(f => f.Key, f => SnapshotJson.Sha256(f.Value)), StringComparer.Ordinal));
+        return new SnapshotFiles("live", files, manifest);
+    }
+
+    /// <summary>"IsolationChecks &lt;informational version&gt;".</summary>
+    public static string ToolName { get; } =
+        $"IsolationChecks {typeof(Collector).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown"}";
+
+    private async Task CollectScopeAsync(CollectionRun run, ScopeContext scope, CancellationToken cancellationToken)
+    {
+        var builder = new ResiliencePipelineBuilder { TimeProvider = clock };
+        if (options.TimeBudgetPerScope is { } budget)
+            builder.AddTimeout(budget);
+        var budgetPipeline = builder.Build();
+        try
+        {
+            await budgetPipeline.ExecuteAsync(
+                async token =>
+                {
+                    scope.ScopeToken = token;
+                    await new ScopeCollector(run, scope).CollectAsync(clients, token).ConfigureAwait(false);
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (Polly.Timeout.TimeoutRejectedException)
+        {
+            // Every call still running was recorded as TimeBudgetExceeded by the run.
+        }
     }
 }

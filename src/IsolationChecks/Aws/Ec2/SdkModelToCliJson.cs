@@ -1,0 +1,132 @@
+using System.Collections;
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json.Nodes;
+using System.Xml.Linq;
+using Amazon.Runtime;
+using IsolationChecks.Aws.Pipeline;
+
+namespace IsolationChecks.Aws.Ec2;
+
+/// <summary>
+/// Converts AWSSDK.EC2 model objects into the JSON the AWS CLI prints: wire member names (the .NET SDK
+/// renames a few), enum-like constants as strings, ISO-8601 timestamps, unset members omitted.
+/// The typed objects are walked alongside the wire XML they came from, because the SDK loses two things
+/// the CLI prints: the exact text of enum values (it canonicalises "available" to "Available") and
+/// empty lists (&lt;tagSet/&gt; becomes null, the CLI prints []).
+/// </summary>
+internal sealed class SdkModelToCliJson
+{
+    /// <summary>.NET property name -> wire member name, where the SDK customised the name.</summary>
+    private static readonly IReadOnlyDictionary<(string Type, string Property), string> MemberNames =
+        new Dictionary<(string, string), string>
+        {
+            [("IpPermission", "Ipv4Ranges")] = "IpRanges",
+            [("PrefixListId", "Id")] = "PrefixListId",
+        };
+
+    /// <summary>Wire XML element names that do not follow from the member name.</summary>
+    private static readonly IReadOnlyDictionary<(string Type, string Member), string> XmlNames =
+        new Dictionary<(string, string), string>
+        {
+            [("IpPermission", "UserIdGroupPairs")] = "groups",
+        };
+
+    private readonly ConcurrentDictionary<Type, IReadOnlyList<Member>> _members = new();
+
+    private sealed record Member(PropertyInfo Property, string Name, string? XmlName, bool IsList);
+
+    /// <summary>Converts the items of a page; <paramref name="wireList"/> is the page's list element (its &lt;item&gt;s, in order).</summary>
+    public JsonArray ConvertList(IEnumerable? items, XElement? wireList)
+    {
+        var array = new JsonArray();
+        if (items is null)
+            return array;
+        var wireItems = wireList?.Elements().Where(e => e.Name.LocalName == "item").ToList();
+        var index = 0;
+        foreach (var item in items)
+        {
+            array.Add(Convert(item, wireItems is not null && index < wireItems.Count ? wireItems[index] : null));
+            index++;
+        }
+
+        return array;
+    }
+
+    public JsonNode? Convert(object? value, XElement? wire) => value switch
+    {
+        null => null,
+        string s => JsonValue.Create(s),
+        ConstantClass constant => JsonValue.Create(wire is { HasElements: false } ? wire.Value : constant.Value),
+        bool b => JsonValue.Create(b),
+        int i => JsonValue.Create(i),
+        long l => JsonValue.Create(l),
+        double d => JsonValue.Create(d),
+        float f => JsonValue.Create(f),
+        DateTime t => JsonValue.Create(CliJson.Timestamp(t)),
+        IDictionary dictionary => ConvertDictionary(dictionary),
+        IEnumerable list => ConvertList(list, wire),
+        _ => ConvertObject(value, wire),
+    };
+
+    private JsonObject ConvertDictionary(IDictionary dictionary)
+    {
+        var obj = new JsonObject();
+        foreach (DictionaryEntry entry in dictionary)
+            obj[System.Convert.ToString(entry.Key, CultureInfo.InvariantCulture)!] = Convert(entry.Value, null);
+        return obj;
+    }
+
+    private JsonObject ConvertObject(object value, XElement? wire)
+    {
+        var obj = new JsonObject();
+        var wireChildren = wire?.Elements().ToList() ?? [];
+        foreach (var member in MembersOf(value.GetType()))
+        {
+            var memberValue = member.Property.GetValue(value);
+            var memberWire = wireChildren.FirstOrDefault(e => Matches(e.Name.LocalName, member));
+            if (memberValue is not null)
+                obj[member.Name] = Convert(memberValue, memberWire);
+            else if (member.IsList && memberWire is not null)
+                obj[member.Name] = new JsonArray();
+        }
+
+        return obj;
+    }
+
+    private IReadOnlyList<Member> MembersOf(Type type) =>
+        _members.GetOrAdd(type, t => t.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.GetIndexParameters().Length == 0 && p.CanRead && p.GetCustomAttribute<ObsoleteAttribute>() is null)
+            .OrderBy(p => p.MetadataToken)
+            .Select(p =>
+            {
+                var name = MemberNames.GetValueOrDefault((t.Name, p.Name), p.Name);
+                var isList = p.PropertyType != typeof(string) && typeof(IEnumerable).IsAssignableFrom(p.PropertyType)
+                    && !typeof(IDictionary).IsAssignableFrom(p.PropertyType);
+                return new Member(p, name, XmlNames.GetValueOrDefault((t.Name, name)), isList);
+            })
+            .ToList());
+
+    /// <summary>
+    /// EC2's XML names are the member names in lower camel case, lists usually suffixed "Set" and
+    /// sometimes singular (Routes: routeSet, Entries: entrySet, NatGatewayAddresses: natGatewayAddressSet).
+    /// </summary>
+    private static bool Matches(string xmlName, Member member)
+    {
+        if (member.XmlName is not null)
+            return xmlName == member.XmlName;
+        var wire = Base(xmlName);
+        var name = Base(member.Name);
+        return wire == name
+            || wire + "s" == name
+            || wire + "es" == name
+            || (wire.EndsWith('y') && wire[..^1] + "ies" == name);
+    }
+
+    private static string Base(string name)
+    {
+        var lower = name.ToLowerInvariant();
+        return lower.Length > 3 && lower.EndsWith("set", StringComparison.Ordinal) ? lower[..^3] : lower;
+    }
+}

@@ -1,0 +1,139 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using IsolationChecks.Aws;
+using IsolationChecks.Aws.Pipeline;
+using IsolationChecks.Snapshots;
+using Polly;
+
+namespace IsolationChecks.Collection;
+
+/// <summary>A logical call of the catalog: where its output goes and which errors mean "there is none".</summary>
+internal sealed record PlannedCall(string Service, string Operation, string? Target, string File, IReadOnlySet<string>? AbsentCodes = null);
+
+/// <summary>The state one run shares across scopes: the concurrency limiter, the files and the manifest calls.</summary>
+internal sealed class CollectionRun(TimeProvider clock, ResiliencePipeline limiter, IProgress<CollectionProgress>? progress)
+{
+    private readonly long _started = clock.GetTimestamp();
+    private readonly ConcurrentDictionary<string, byte[]> _files = new(StringComparer.Ordinal);
+    private readonly ConcurrentBag<ManifestCall> _calls = [];
+    private int _done;
+    private int _failed;
+
+    public IReadOnlyDictionary<string, byte[]> Files => _files;
+
+    public IReadOnlyList<ManifestCall> Calls => _calls
+        .OrderBy(c => c.Folder, StringComparer.Ordinal)
+        .ThenBy(c => c.Service, StringComparer.Ordinal)
+        .ThenBy(c => c.Operation, StringComparer.Ordinal)
+        .ThenBy(c => c.Target ?? "", StringComparer.Ordinal)
+        .ToList();
+
+    /// <summary>
+    /// Runs one logical call under the shared limiter and records it. Returns the output when it
+    /// succeeded; null when it was absent or failed (the run goes on either way).
+    /// </summary>
+    public async Task<JsonObject?> RunAsync(ScopeContext scope, PlannedCall call, Func<CancellationToken, Task<ApiCallResult>> send, CancellationToken scopeToken)
+    {
+        Report(scope, call, "started");
+        var started = clock.GetTimestamp();
+        try
+        {
+            var result = await limiter.ExecuteAsync(async token => await send(token).ConfigureAwait(false), scopeToken).ConfigureAwait(false);
+            WriteFile(scope, call.File, result.Output);
+            Record(scope, call, "ok", call.File, result.Pages, result.Attempts, started);
+            return result.Output;
+        }
+        catch (AwsCallException e) when (call.AbsentCodes?.Contains(e.ErrorCode) == true)
+        {
+            WriteFile(scope, call.File, SnapshotJson.AbsentDocument(e.ErrorCode, e.ErrorMessage));
+            Record(scope, call, "absent", call.File, 1, e.Attempts, started, e.ErrorCode, e.ErrorMessage);
+        }
+        catch (AwsCallException e)
+        {
+            Record(scope, call, "failed", null, 0, e.Attempts, started, e.ErrorCode, e.ErrorMessage);
+        }
+        catch (ReadOnlyViolationException e)
+        {
+            Record(scope, call, "failed", null, 0, 0, started, "ReadOnlyGuard", e.Message);
+        }
+        catch (OperationCanceledException) when (scope.BudgetExpired)
+        {
+            Record(scope, call, "failed", null, 0, 0, started, "TimeBudgetExceeded", $"The time budget of {scope.Budget} for {scope.Name} ran out before this call finished.");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Record(scope, call, "failed", null, 0, 0, started, e.GetType().Name, e.Message);
+        }
+
+        return null;
+    }
+
+    /// <summary>Runs work under the shared limiter without recording it (the caller records).</summary>
+    public async Task<ApiCallResult> LimitedAsync(Func<CancellationToken, Task<ApiCallResult>> send, CancellationToken scopeToken) =>
+        await limiter.ExecuteAsync(async token => await send(token).ConfigureAwait(false), scopeToken).ConfigureAwait(false);
+
+    public void RecordFailed(ScopeContext scope, PlannedCall call, string errorCode, string errorMessage, int attempts, long startedTimestamp) =>
+        Record(scope, call, "failed", null, 0, attempts, startedTimestamp, errorCode, errorMessage);
+
+    /// <summary>Records a call that was never sent (wrong account, no credentials, budget already spent).</summary>
+    public void RecordNotSent(ScopeContext scope, PlannedCall call, string errorCode, string errorMessage) =>
+        Record(scope, call, "failed", null, 0, 0, clock.GetTimestamp(), errorCode, errorMessage);
+
+    /// <summary>Records a call assembled from several requests (batches), written as one file.</summary>
+    public void RecordMerged(ScopeContext scope, PlannedCall call, JsonObject output, int pages, int attempts, long startedTimestamp)
+    {
+        WriteFile(scope, call.File, output);
+        Record(scope, call, "ok", call.File, pages, attempts, startedTimestamp);
+    }
+
+    public long Timestamp() => clock.GetTimestamp();
+
+    private void WriteFile(ScopeContext scope, string file, JsonObject document) =>
+        _files[scope.PathOf(file)] = SnapshotJson.Bytes(document);
+
+    private void Record(ScopeContext scope, PlannedCall call, string outcome, string? file, int pages, int attempts, long started, string? code = null, string? message = null)
+    {
+        _calls.Add(new ManifestCall(
+            scope.Folder,
+            call.Service,
+            call.Operation,
+            call.Target,
+            file is null ? null : scope.PathOf(file),
+            outcome,
+            pages,
+            attempts,
+            (long)clock.GetElapsedTime(started).TotalMilliseconds,
+            code,
+            message));
+        var done = Interlocked.Increment(ref _done);
+        var failed = outcome == "failed" ? Interlocked.Increment(ref _failed) : Volatile.Read(ref _failed);
+        progress?.Report(new CollectionProgress(scope.Name, Describe(call), outcome, done, failed, clock.GetElapsedTime(_started)));
+    }
+
+    private void Report(ScopeContext scope, PlannedCall call, string state) =>
+        progress?.Report(new CollectionProgress(scope.Name, Describe(call), state, Volatile.Read(ref _done), Volatile.Read(ref _failed), clock.GetElapsedTime(_started)));
+
+    private static string Describe(PlannedCall call) =>
+        call.Target is null ? $"{call.Service}:{call.Operation}" : $"{call.Service}:{call.Operation} {call.Target}";
+}
+
+/// <summary>One scope being collected: its folder in the snapshot and its time budget.</summary>
+internal sealed class ScopeContext(CollectionScope scope, string folder, TimeSpan? budget, CancellationToken runToken)
+{
+    public string Name => scope.Name;
+
+    public CollectionScope Scope => scope;
+
+    public string Folder => folder;
+
+    public TimeSpan? Budget => budget;
+
+    /// <summary>The token the scope's time budget cancels; set when the scope starts.</summary>
+    public CancellationToken ScopeToken { get; set; }
+
+    public bool BudgetExpired => ScopeToken.IsCancellationRequested && !runToken.IsCancellationRequested;
+
+    public string? CallerArn { get; set; }
+
+    public string PathOf(string file) => folder.Length == 0 ? file : $"{folder}/{file}";
+}

@@ -1,0 +1,26 @@
+using Amazon.EC2;
+using Amazon.Runtime;
+using Amazon.SecurityToken;
+using IsolationChecks.Aws.Ec2;
+using IsolationChecks.Aws.Pipeline;
+using IsolationChecks.Aws.Sts;
+
+namespace IsolationChecks.Tests.Aws;
+
+/// <summary>The tool's own clients pointed at a local server, with static test credentials.</summary>
+internal static class TestClients
+{
+    public static AWSCredentials Credentials { get; } = new BasicAWSCredentials("AKIDTEST", "test-secret");
+
+    public static GuardedEc2Client Ec2(string endpoint) =>
+        new(Credentials, new AmazonEC2Config { ServiceURL = endpoint, AuthenticationRegion = "eu-west-1", MaxErrorRetry = 2 });
+
+    public static GuardedStsClient Sts(string endpoint, GuardMode mode) =>
+        new(Credentials, new AmazonSecurityTokenServiceConfig { ServiceURL = endpoint, AuthenticationRegion = "eu-west-1" }, mode);
+
+    public static ThinServiceClient Thin(ThinServiceDescription service, string endpoint)
+    {
+        var config = new ThinClientConfig(service) { ServiceURL = endpoint, AuthenticationRegion = "eu-west-1", RetryMode = RequestRetryMode.Standard };
+        return new ThinServiceClient(Credentials, config);
+    }
+}
