@@ -42,6 +42,13 @@ public sealed class AwsClientFactory(AwsAccessSettings settings) : IAwsClientFac
             new StsReadApi(new GuardedStsClient(credentials, StsConfig(region), GuardMode.Audit), retryDelay));
     }
 
+    /// <summary>IAM's policy simulator for the live cross-check of IAM-1..IAM-3, with the scope's credentials.</summary>
+    public Evaluation.Policies.IPolicySimulator PolicySimulator(CollectionScope scope)
+    {
+        var region = RegionOf(scope);
+        return new IamPolicySimulator(ThinClient(CredentialsFor(scope, region), ThinServiceDescription.Iam, region), settings.TransientRetryDelay);
+    }
+
     /// <summary>The region calls of this scope go to.</summary>
     public string RegionOf(CollectionScope scope) => settings.Region ?? scope.Region;
 

@@ -1,4 +1,5 @@
 using IsolationChecks.Controls.Catalog;
+using IsolationChecks.Evaluation.Addressing;
 using IsolationChecks.Evaluation.Policies;
 using IsolationChecks.Posture;
 using IsolationChecks.Snapshots;
@@ -27,6 +28,13 @@ public sealed record PrincipalUnderAudit(
                 "Service control policies are not evaluated: they can only refuse more, never allow."));
 }
 
+/// <summary>A finding with the decisions it rests on, so the live cross-check can ask IAM's simulator the same questions.</summary>
+/// <param name="Inside">The expected set: the simulator is asked from one address in it and one outside it.</param>
+public sealed record JudgedFinding(Finding Finding, PrincipalPolicies? Principal = null, IReadOnlyList<AccessDecision>? Decisions = null, CidrSet? Inside = null)
+{
+    public static implicit operator JudgedFinding(Finding finding) => new(finding);
+}
+
 /// <summary>
 /// Resolves the posture's codeCommit section to (principal, mirrored repository) pairs, turning every reason a
 /// pair cannot be judged into an inconclusive (data missing) or an error (a policy document that is not
@@ -34,9 +42,9 @@ public sealed record PrincipalUnderAudit(
 /// </summary>
 public static class CodeCommitPrincipalsInScope
 {
-    public static IEnumerable<Finding> Evaluate(
+    public static IEnumerable<JudgedFinding> Evaluate(
         EvaluationContext context, FindingFactory verdict, Func<CodeCommitPosture, IReadOnlyList<string>> principalsOf,
-        Func<PrincipalUnderAudit, IEnumerable<Finding>> check)
+        Func<PrincipalUnderAudit, JudgedFinding> check)
     {
         var posture = context.Posture.CodeCommit;
         if (posture is null)
@@ -83,17 +91,17 @@ public static class CodeCommitPrincipalsInScope
                 var arn = CodeCommitActions.RepositoryArn(scope.Region, scope.AccountId, repository);
                 var resource = new ResourceRef(policies!.Arn, $"{policies.Name} on {repository}", scope.AccountId, scope.Region);
                 var audit = new PrincipalUnderAudit(resource, policies, repository, arn, scope, posture);
-                IReadOnlyList<Finding> findings;
+                JudgedFinding judged;
                 try
                 {
-                    findings = check(audit).ToList();
+                    judged = check(audit);
                 }
                 catch (PolicyFormatException e)
                 {
-                    findings = [verdict.Error(resource, $"cannot evaluate {policies.Name}: {e.Message}", new EvidenceFact(policies.Name, e.Message, file))];
+                    judged = verdict.Error(resource, $"cannot evaluate {policies.Name}: {e.Message}", new EvidenceFact(policies.Name, e.Message, file));
                 }
 
-                foreach (var finding in findings) yield return finding;
+                yield return judged;
             }
         }
     }

@@ -9,7 +9,7 @@ namespace IsolationChecks.Controls.Iam.IAM1_PullPrincipalCannotWrite;
 /// Every CodeCommit write action is asked, so a grant through a wildcard, NotAction, a group or a managed
 /// policy is found; only the upper bound matters, so a condition that merely narrows an Allow cannot hide one.
 /// </summary>
-public sealed class PullPrincipalCannotWrite : SnapshotControl
+public sealed class PullPrincipalCannotWrite : CrossCheckedIamControl
 {
     private const int ActionsNamedInMessage = 5;
 
@@ -30,13 +30,17 @@ public sealed class PullPrincipalCannotWrite : SnapshotControl
             "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html",
         ]);
 
-    protected override IEnumerable<Finding> Evaluate(FindingFactory verdict, EvaluationContext context) =>
-        CodeCommitPrincipalsInScope.Evaluate(context, verdict, p => p.PullPrincipals, audit => [Judge(verdict, audit)]);
+    protected override IEnumerable<JudgedFinding> Judge(FindingFactory verdict, EvaluationContext context) =>
+        CodeCommitPrincipalsInScope.Evaluate(context, verdict, p => p.PullPrincipals, audit =>
+        {
+            var decisions = CodeCommitActions.WriteActions
+                .Select(action => EffectivePermissions.Evaluate(audit.Policies, action, audit.RepositoryArn)).ToList();
+            var isolated = audit.Posture.IsolatedSourceCidrs.Select(c => Cidr.TryParse(c, out var cidr) ? cidr : null).OfType<Cidr>();
+            return new JudgedFinding(Judge(verdict, audit, decisions), audit.Policies, decisions, CidrSet.Of(isolated));
+        });
 
-    private static Finding Judge(FindingFactory verdict, PrincipalUnderAudit audit)
+    private static Finding Judge(FindingFactory verdict, PrincipalUnderAudit audit, IReadOnlyList<AccessDecision> decisions)
     {
-        var decisions = CodeCommitActions.WriteActions
-            .Select(action => EffectivePermissions.Evaluate(audit.Policies, action, audit.RepositoryArn)).ToList();
         var facts = audit.PolicyFacts().ToList();
         var granted = decisions.Where(d => !d.Allowed.Lower.IsEmpty).ToList();
         var possible = decisions.Where(d => d.Allowed.Lower.IsEmpty && !d.Allowed.Upper.IsEmpty).ToList();

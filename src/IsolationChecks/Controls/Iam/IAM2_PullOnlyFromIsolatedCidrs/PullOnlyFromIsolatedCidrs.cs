@@ -5,7 +5,7 @@ using IsolationChecks.Evaluation.Policies;
 namespace IsolationChecks.Controls.Iam.IAM2_PullOnlyFromIsolatedCidrs;
 
 /// <summary>IAM-2: the set of source addresses a pull principal can GitPull from is exactly the isolated source CIDRs.</summary>
-public sealed class PullOnlyFromIsolatedCidrs : SnapshotControl
+public sealed class PullOnlyFromIsolatedCidrs : CrossCheckedIamControl
 {
     public override ControlMetadata Metadata { get; } = new(
         Id: "IAM-2",
@@ -23,11 +23,11 @@ public sealed class PullOnlyFromIsolatedCidrs : SnapshotControl
             "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceip",
         ]);
 
-    protected override IEnumerable<Finding> Evaluate(FindingFactory verdict, EvaluationContext context) =>
+    protected override IEnumerable<JudgedFinding> Judge(FindingFactory verdict, EvaluationContext context) =>
         CodeCommitPrincipalsInScope.Evaluate(context, verdict, p => p.PullPrincipals, audit =>
         {
             if (audit.Posture.IsolatedSourceCidrs.Count == 0)
-                return [verdict.Inconclusive(audit.Resource, "the posture declares no codeCommit.isolatedSourceCidrs, so there is nothing to compare the allowed addresses with")];
+                return verdict.Inconclusive(audit.Resource, "the posture declares no codeCommit.isolatedSourceCidrs, so there is nothing to compare the allowed addresses with");
             CidrSet expected;
             try
             {
@@ -35,11 +35,12 @@ public sealed class PullOnlyFromIsolatedCidrs : SnapshotControl
             }
             catch (FormatException e)
             {
-                return [verdict.Error(audit.Resource, $"the posture's codeCommit.isolatedSourceCidrs is invalid: {e.Message}")];
+                return verdict.Error(audit.Resource, $"the posture's codeCommit.isolatedSourceCidrs is invalid: {e.Message}");
             }
 
             var decision = EffectivePermissions.Evaluate(audit.Policies, CodeCommitActions.GitPull, audit.RepositoryArn);
-            return [AllowedSetComparison.Judge(verdict, audit, decision, expected,
-                $"the isolated source CIDRs [{string.Join(", ", audit.Posture.IsolatedSourceCidrs)}]", [])];
+            var finding = AllowedSetComparison.Judge(verdict, audit, decision, expected,
+                $"the isolated source CIDRs [{string.Join(", ", audit.Posture.IsolatedSourceCidrs)}]", []);
+            return new JudgedFinding(finding, audit.Policies, [decision], expected);
         });
 }

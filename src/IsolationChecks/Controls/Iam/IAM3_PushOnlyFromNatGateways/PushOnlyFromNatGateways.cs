@@ -9,7 +9,7 @@ namespace IsolationChecks.Controls.Iam.IAM3_PushOnlyFromNatGateways;
 /// IAM-3: the set of source addresses a push principal can GitPush from is exactly the public IPs of the
 /// declared NAT gateways, read from the account that owns them (the dev account), not from the posture.
 /// </summary>
-public sealed class PushOnlyFromNatGateways : SnapshotControl
+public sealed class PushOnlyFromNatGateways : CrossCheckedIamControl
 {
     public override ControlMetadata Metadata { get; } = new(
         Id: "IAM-3",
@@ -29,10 +29,10 @@ public sealed class PushOnlyFromNatGateways : SnapshotControl
             "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceip",
         ]);
 
-    protected override IEnumerable<Finding> Evaluate(FindingFactory verdict, EvaluationContext context) =>
-        CodeCommitPrincipalsInScope.Evaluate(context, verdict, p => p.PushPrincipals, audit => [Judge(verdict, context, audit)]);
+    protected override IEnumerable<JudgedFinding> Judge(FindingFactory verdict, EvaluationContext context) =>
+        CodeCommitPrincipalsInScope.Evaluate(context, verdict, p => p.PushPrincipals, audit => Judge(verdict, context, audit));
 
-    private static Finding Judge(FindingFactory verdict, EvaluationContext context, PrincipalUnderAudit audit)
+    private static JudgedFinding Judge(FindingFactory verdict, EvaluationContext context, PrincipalUnderAudit audit)
     {
         var declared = context.Posture.NatGateways ?? [];
         if (declared.Count == 0)
@@ -77,13 +77,15 @@ public sealed class PushOnlyFromNatGateways : SnapshotControl
             var all = audit.PolicyFacts().Concat(AllowedSetComparison.StatementFacts(audit, decision)).Concat(facts)
                 .Append(new EvidenceFact(audit.Name, $"GitPush on {audit.Repository} allowed from: {AllowedSetComparison.Describe(allowedNow)}", audit.IamFile)).ToList();
             var example = AllowedSetComparison.Example(allowedNow.Lower);
-            return verdict.Fail(audit.Resource,
+            return new JudgedFinding(verdict.Fail(audit.Resource,
                 $"{string.Join("; ", missing)}; meanwhile {audit.Name} can GitPush to {audit.Repository} from {AllowedSetComparison.Truncated(allowedNow.Lower, 4)}" +
                 (example is null ? "" : $" (granted by {AllowedSetComparison.Grants(decision, example)})"),
-                all, "Update the posture's natGateways to the NAT gateways that now serve GitLab, and the push principal's aws:SourceIp condition to their public IPs.");
+                all, "Update the posture's natGateways to the NAT gateways that now serve GitLab, and the push principal's aws:SourceIp condition to their public IPs."),
+                audit.Policies, [decision], expected);
         }
 
-        return AllowedSetComparison.Judge(verdict, audit, decision, expected, label, facts,
-            refused => owners.TryGetValue(refused.ToString(), out var id) ? $"the public IP of {id}" : "a declared NAT gateway address");
+        return new JudgedFinding(AllowedSetComparison.Judge(verdict, audit, decision, expected, label, facts,
+            refused => owners.TryGetValue(refused.ToString(), out var id) ? $"the public IP of {id}" : "a declared NAT gateway address"),
+            audit.Policies, [decision], expected);
     }
 }
