@@ -49,6 +49,14 @@ public sealed class AwsClientFactory(AwsAccessSettings settings) : IAwsClientFac
         return new IamPolicySimulator(ThinClient(CredentialsFor(scope, region), ThinServiceDescription.Iam, region), settings.TransientRetryDelay);
     }
 
+    /// <summary>ECR Public (ECR-5) for the scope's account: always us-east-1, the service's only region.</summary>
+    public IEcrPublicReadApi EcrPublic(CollectionScope scope)
+    {
+        var credentials = CredentialsFor(scope, RegionOf(scope));
+        var client = ThinClient(credentials, EcrPublicReadApi.Service, EcrPublicReadApi.Region);
+        return new EcrPublicReadApi(new JsonProtocolCaller(client, EcrPublicReadApi.TargetPrefix, EcrPublicReadApi.TimestampMembers, settings.TransientRetryDelay), settings.PageSize);
+    }
+
     /// <summary>The region calls of this scope go to.</summary>
     public string RegionOf(CollectionScope scope) => settings.Region ?? scope.Region;
 
