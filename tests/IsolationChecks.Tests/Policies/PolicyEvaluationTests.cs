@@ -105,6 +105,33 @@ public class PolicyEvaluationTests
         AssertExact(Decide(iam, "u"), CidrSet.Parse("10.128.0.0/9", "11.0.0.0/8"));
     }
 
+    [TestCase("IpAddress", false)]
+    [TestCase("IpAddressIfExists", true)]
+    [TestCase("ForAllValues:IpAddress", true)]
+    [TestCase("ForAnyValue:IpAddress", false)]
+    [TestCase("NotIpAddress", true)]
+    public void A_request_without_source_ip_follows_the_missing_key_rules(string op, bool allowedWithoutSourceIp)
+    {
+        var iam = new IamBuilder().WithUser("u", [Inline("p", Policy("Allow", "codecommit:GitPull", Repo, SourceIp(op, Isolated)))]);
+
+        var allowed = Decide(iam, "u").Allowed;
+
+        Assert.That((allowed.IsExact, allowed.LowerWithoutSourceIp), Is.EqualTo((true, allowedWithoutSourceIp)));
+    }
+
+    [Test]
+    public void A_not_ip_address_deny_also_refuses_requests_without_source_ip()
+    {
+        var iam = new IamBuilder().WithUser("u", [
+            Inline("allow", Policy("Allow", "codecommit:GitPull", Repo)),
+            Inline("deny", Policy("Deny", "*", "*", SourceIp("NotIpAddress", Isolated))),
+        ]);
+
+        var allowed = Decide(iam, "u").Allowed;
+
+        Assert.That((allowed.Lower, allowed.LowerWithoutSourceIp, allowed.UpperWithoutSourceIp), Is.EqualTo((CidrSet.Parse(Isolated), false, false)));
+    }
+
     [Test]
     public void Ipv6_ranges_are_part_of_the_set()
     {

@@ -34,6 +34,10 @@ public static class AllowedSetComparison
             problems.Add($"{audit.Name} can {action} on {audit.Repository} from {leak}, which is outside {expectedLabel} ({extent}): granted by {Grants(decision, leak)}");
         }
 
+        // Reported only when no address leaks: "from every address" already says the credentials work anywhere.
+        if (allowed.LowerWithoutSourceIp && problems.Count == 0)
+            problems.Add($"{audit.Name} can {action} on {audit.Repository} {WithoutSourceIp}, which is outside {expectedLabel}: " +
+                         $"granted by {GrantsWithoutSourceIp(decision)}");
         if (expected.Subtract(allowed.Upper).Example() is { } refused)
             problems.Add($"{audit.Name} is refused {action} on {audit.Repository} from {refused}{(describeRefused is null ? "" : $" ({describeRefused(refused)})")}, " +
                          $"which is in {expectedLabel}: {decision.WhyRefused(refused)}");
@@ -42,20 +46,31 @@ public static class AllowedSetComparison
         if (!allowed.IsExact)
         {
             var possibleLeak = Example(allowed.Upper.Subtract(expected));
+            var example = possibleLeak is not null
+                ? $" (for example {possibleLeak}, outside {expectedLabel}, is allowed if {Grants(decision, possibleLeak)} applies)"
+                : allowed.UpperWithoutSourceIp && !allowed.LowerWithoutSourceIp
+                    ? $" (a request {WithoutSourceIp} is allowed if {GrantsWithoutSourceIp(decision)} applies)"
+                    : "";
             return verdict.Inconclusive(audit.Resource,
-                $"cannot decide from where {audit.Name} can {action} on {audit.Repository}: the answer depends on {string.Join(", ", decision.DependsOn)}" +
-                (possibleLeak is null ? "" : $" (for example {possibleLeak}, outside {expectedLabel}, is allowed if {Grants(decision, possibleLeak)} applies)"),
+                $"cannot decide from where {audit.Name} can {action} on {audit.Repository}: the answer depends on {string.Join(", ", decision.DependsOn)}{example}",
                 facts);
         }
 
         return verdict.Pass(audit.Resource, $"{audit.Name} can {action} on {audit.Repository} exactly from {expectedLabel} ({expected})", facts);
     }
 
+    /// <summary>How messages name the requests AWS sends without aws:SourceIp.</summary>
+    public const string WithoutSourceIp = "through a VPC endpoint (a request that carries no aws:SourceIp)";
+
+    public static string GrantsWithoutSourceIp(AccessDecision decision) =>
+        decision.GrantsWithoutSourceIp() is { Count: > 0 } grants ? string.Join(" and ", grants.Select(g => g.Describe())) : "no statement (unexpected)";
+
     public static System.Net.IPAddress? Example(CidrSet set) => set.Intersect(PublicV4).Example() ?? set.Example();
 
     public static string Describe(AddressBounds bounds) => bounds.IsExact
-        ? Truncated(bounds.Lower)
-        : $"at least {Truncated(bounds.Lower)}, at most {Truncated(bounds.Upper)} (depends on {string.Join(", ", bounds.DependsOn)})";
+        ? Truncated(bounds.Lower) + (bounds.LowerWithoutSourceIp ? ", and requests without aws:SourceIp (VPC endpoints)" : "")
+        : $"at least {Truncated(bounds.Lower)}{(bounds.LowerWithoutSourceIp ? " and requests without aws:SourceIp" : "")}, " +
+          $"at most {Truncated(bounds.Upper)}{(bounds.UpperWithoutSourceIp ? " and requests without aws:SourceIp" : "")} (depends on {string.Join(", ", bounds.DependsOn)})";
 
     public static string Truncated(CidrSet set, int max = 12)
     {

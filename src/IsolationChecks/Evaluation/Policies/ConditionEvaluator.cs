@@ -64,10 +64,14 @@ public static class ConditionEvaluator
                 var listed = CidrSet.Of(clause.Values.Select(v => Cidr.TryParse(v, out var cidr) && v.Contains('.') | v.Contains(':')
                     ? cidr
                     : throw new PolicyFormatException($"condition {clause.OperatorText} {clause.Key} has '{v}', which is not an IP address or CIDR")));
-                // ForAnyValue/ForAllValues over the one value, and ...IfExists on a present key, change nothing.
-                return AddressBounds.Exact(op == BaseOperator.IpAddress ? listed : listed.Complement());
+                // For addresses, ForAnyValue/ForAllValues over the one value and ...IfExists on a present key change
+                // nothing; a request without the key (through a VPC endpoint) follows the missing-key rules.
+                var set = op == BaseOperator.IpAddress ? listed : listed.Complement();
+                return new AddressBounds(set, set, [], Holds(clause, op, null) == true, Holds(clause, op, null) == true);
             case BaseOperator.Null:
-                return Decided(NullHolds(clause, present: true));
+                var present = NullHolds(clause, present: true);
+                var absent = NullHolds(clause, present: false);
+                return new AddressBounds(present ? CidrSet.Everything : CidrSet.Empty, present ? CidrSet.Everything : CidrSet.Empty, [], absent, absent);
             default:
                 return AddressBounds.Unknown($"{clause.Key} (compared with {clause.OperatorText}, which is not an address operator)");
         }

@@ -45,6 +45,9 @@ public sealed record AccessDecision(
     public IReadOnlyList<StatementOutcome> GrantsFrom(System.Net.IPAddress address) =>
         Grants.Where(g => g.Addresses.Upper.Contains(Cidr.Parse(address.ToString()))).ToList();
 
+    /// <summary>The Allow statements that (may) grant the request when it carries no aws:SourceIp (through a VPC endpoint).</summary>
+    public IReadOnlyList<StatementOutcome> GrantsWithoutSourceIp() => Grants.Where(g => g.Addresses.UpperWithoutSourceIp).ToList();
+
     /// <summary>Why a request from <paramref name="address"/> is refused: the denies that cover it, else the missing allow.</summary>
     public string WhyRefused(System.Net.IPAddress address)
     {

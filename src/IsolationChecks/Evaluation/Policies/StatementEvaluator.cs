@@ -31,7 +31,7 @@ public static class StatementEvaluator
         if (resource == false) return null;
         var addresses = ConditionEvaluator.Evaluate(statement.Conditions, request.Context);
         if (resource is null)
-            addresses = addresses with { Lower = Addressing.CidrSet.Empty, DependsOn = [.. addresses.DependsOn, "a policy variable in the statement's Resource"] };
+            addresses = addresses with { Lower = Addressing.CidrSet.Empty, LowerWithoutSourceIp = false, DependsOn = [.. addresses.DependsOn, "a policy variable in the statement's Resource"] };
         return new StatementOutcome(policy.Source, statement, addresses);
     }
 

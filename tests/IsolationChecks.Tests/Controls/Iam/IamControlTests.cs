@@ -185,6 +185,30 @@ public class IamControlTests
     }
 
     [Test]
+    public void IAM3_fails_a_push_user_whose_if_exists_condition_lets_vpc_endpoint_requests_through()
+    {
+        var finding = Single<PushOnlyFromNatGateways>(WithPushUser(PushPolicy("""{"IpAddressIfExists":{"aws:SourceIp":"198.51.100.20/32"}}""")));
+
+        Assert.That(finding.Status, Is.EqualTo(Status.Fail));
+        Assert.That(finding.Message, Is.EqualTo("gitlab-mirror-push can codecommit:GitPush on app through a VPC endpoint (a request that carries no aws:SourceIp), " +
+                                                "which is outside the public IPs of the declared NAT gateways [nat-0d0000000000000001: 198.51.100.20]: " +
+                                                "granted by user gitlab-mirror-push inline policy 'mirror-push' Sid 'MirrorFromGitLab'"));
+    }
+
+    [Test]
+    public void IAM1_fails_a_write_allowed_only_to_requests_without_source_ip()
+    {
+        var environment = WithPullUser(iam => iam, inline: [Inline("isolated-pull", PullPolicy()),
+            Inline("endpoint-push", Policy("Allow", "codecommit:GitPush", "*", """{"Null":{"aws:SourceIp":"true"}}""", "PushThroughEndpoint"))]);
+
+        var finding = Single<PullPrincipalCannotWrite>(environment);
+
+        Assert.That(finding.Status, Is.EqualTo(Status.Fail));
+        Assert.That(finding.Message, Is.EqualTo("pull principal isolated-pull can write to app: codecommit:GitPush through a VPC endpoint " +
+                                                "(a request that carries no aws:SourceIp), granted by user isolated-pull inline policy 'endpoint-push' Sid 'PushThroughEndpoint'"));
+    }
+
+    [Test]
     public void IAM3_fails_a_replaced_nat_gateway_with_both_addresses()
     {
         var environment = Compliant with

@@ -42,8 +42,8 @@ public sealed class PullPrincipalCannotWrite : CrossCheckedIamControl
     private static Finding Judge(FindingFactory verdict, PrincipalUnderAudit audit, IReadOnlyList<AccessDecision> decisions)
     {
         var facts = audit.PolicyFacts().ToList();
-        var granted = decisions.Where(d => !d.Allowed.Lower.IsEmpty).ToList();
-        var possible = decisions.Where(d => d.Allowed.Lower.IsEmpty && !d.Allowed.Upper.IsEmpty).ToList();
+        var granted = decisions.Where(d => !d.Allowed.LowerIsEmpty).ToList();
+        var possible = decisions.Where(d => d.Allowed.LowerIsEmpty && !d.Allowed.UpperIsEmpty).ToList();
         foreach (var decision in granted.Concat(possible))
             facts.AddRange(AllowedSetComparison.StatementFacts(audit, decision).Append(
                 new EvidenceFact(audit.Name, $"{decision.Request.Action} on {audit.Repository} allowed from: {AllowedSetComparison.Describe(decision.Allowed)}", audit.IamFile)));
@@ -52,14 +52,15 @@ public sealed class PullPrincipalCannotWrite : CrossCheckedIamControl
         {
             // One clause per (granting statements, address set), GitPush first: a NotAction grant names its 40-odd actions once.
             var named = granted
-                .Select(d => (Decision: d, Address: AllowedSetComparison.Example(d.Allowed.Lower)!))
-                .GroupBy(x => (Grants: AllowedSetComparison.Grants(x.Decision, x.Address), Set: x.Decision.Allowed.Lower.ToString()))
+                .Select(d => (Decision: d, Address: AllowedSetComparison.Example(d.Allowed.Lower)))
+                .GroupBy(x => (Grants: x.Address is null ? AllowedSetComparison.GrantsWithoutSourceIp(x.Decision) : AllowedSetComparison.Grants(x.Decision, x.Address),
+                               Set: x.Decision.Allowed.Lower.ToString()))
                 .Select(g =>
                 {
                     var actions = g.Select(x => x.Decision.Request.Action).ToList();
                     var first = g.First();
-                    var from = first.Decision.Allowed.Lower.IsEverything
-                        ? $"from any address (e.g. {first.Address})"
+                    var from = first.Address is null ? AllowedSetComparison.WithoutSourceIp
+                        : first.Decision.Allowed.Lower.IsEverything ? $"from any address (e.g. {first.Address})"
                         : $"from {first.Address} (allowed from {AllowedSetComparison.Truncated(first.Decision.Allowed.Lower, 4)})";
                     var list = string.Join(", ", actions.Take(ActionsNamedInMessage)) +
                                (actions.Count > ActionsNamedInMessage ? $" and {actions.Count - ActionsNamedInMessage} more write action(s)" : "");
@@ -72,15 +73,18 @@ public sealed class PullPrincipalCannotWrite : CrossCheckedIamControl
         if (possible.Count > 0)
         {
             var first = possible[0];
-            var address = AllowedSetComparison.Example(first.Allowed.Upper)!;
+            var address = AllowedSetComparison.Example(first.Allowed.Upper);
+            var where = address is null
+                ? $"{AllowedSetComparison.WithoutSourceIp} if {AllowedSetComparison.GrantsWithoutSourceIp(first)} applies"
+                : $"from {address} if {AllowedSetComparison.Grants(first, address)} applies";
             return verdict.Inconclusive(audit.Resource,
                 $"cannot decide whether pull principal {audit.Name} can write to {audit.Repository}: {possible.Count} write action(s), e.g. {first.Request.Action}, " +
-                $"are allowed from {address} if {AllowedSetComparison.Grants(first, address)} applies, which depends on {string.Join(", ", possible.SelectMany(p => p.DependsOn).Distinct())}",
+                $"are allowed {where}, which depends on {string.Join(", ", possible.SelectMany(p => p.DependsOn).Distinct())}",
                 facts);
         }
 
         facts.Add(new EvidenceFact(audit.Name,
-            $"all {decisions.Count} CodeCommit write actions on {audit.RepositoryArn} (GitPush, PutFile, CreateBranch, DeleteRepository, ...) are allowed from no address",
+            $"all {decisions.Count} CodeCommit write actions on {audit.RepositoryArn} (GitPush, PutFile, CreateBranch, DeleteRepository, ...) are allowed from no address, with or without aws:SourceIp",
             audit.IamFile));
         return verdict.Pass(audit.Resource,
             $"pull principal {audit.Name} can perform none of the {decisions.Count} CodeCommit write actions on {audit.Repository}, from any address", facts);
