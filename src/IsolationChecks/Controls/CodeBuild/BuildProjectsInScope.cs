@@ -44,10 +44,18 @@ public static class BuildProjectsInScope
             yield break;
         }
 
+        var projectsFile = scope.PathOf(SnapshotLayout.CodeBuildBatchGetProjects);
+        if (build.CoversAllProjects && projects.Count == 0)
+        {
+            yield return verdict.Pass(new ResourceRef($"arn:aws:codebuild:{scope.Region}:{scope.AccountId}:project/*", "(no projects)", scope.AccountId, scope.Region),
+                $"account {scope.AccountId} has no CodeBuild project in {scope.Region}: nothing can run outside the design",
+                new EvidenceFact("codebuild projects", "the complete project listing is empty", projectsFile));
+            yield break;
+        }
+
         var selected = build.CoversAllProjects
             ? projects
             : build.Projects.Select(name => projects.FirstOrDefault(p => p.Name == name) ?? new Project(name)).ToList();
-        var projectsFile = scope.PathOf(SnapshotLayout.CodeBuildBatchGetProjects);
         foreach (var project in selected)
         {
             var resource = new ResourceRef(project.Arn ?? $"arn:aws:codebuild:{scope.Region}:{scope.AccountId}:project/{project.Name}",

@@ -213,4 +213,18 @@ public class CodeBuildControlTests
         Assert.That(finding.Status, Is.EqualTo(Status.Inconclusive));
         Assert.That(finding.Message, Does.Contain("ghost-build"));
     }
+
+    [Test]
+    public void An_account_without_projects_gets_an_explicit_verdict_resting_on_the_empty_listing()
+    {
+        var empty = new ScopeBuilder();
+
+        foreach (var control in ControlCatalog.Discover().Controls.Where(c => c.Metadata.Family == "CodeBuild"))
+        {
+            var findings = control.EvaluateAsync(empty.Context(ScopeBuilder.AllProjects()), CancellationToken.None).GetAwaiter().GetResult();
+            Assert.That(findings, Has.Count.EqualTo(1), control.Metadata.Id);
+            Assert.That(findings[0].Status, Is.EqualTo(Status.Pass), control.Metadata.Id);
+            Assert.That(findings[0].Evidence.Single().Fact, Does.Contain("empty"), control.Metadata.Id);
+        }
+    }
 }

@@ -1,0 +1,173 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using IsolationChecks.Controls.Catalog;
+using IsolationChecks.Running;
+
+namespace IsolationChecks.Reporting;
+
+/// <summary>
+/// findings.json (contracts.md): the run's context and counts, then one object per (control, resource).
+/// Written field by field so the shape other tools rely on is explicit here, not a side effect of a type.
+/// </summary>
+public static class FindingsJson
+{
+    public const string FileName = "findings.json";
+
+    public static byte[] Serialize(RunResult run)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions
+               {
+                   Indented = true,
+                   // A data file, not HTML: keep non-ASCII names and '+' readable. Consumers that embed values
+                   // in HTML encode them there (as report.html does).
+                   Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+               }))
+        {
+            json.WriteStartObject();
+            json.WriteString("tool", ToolInfo.Name);
+            json.WriteString("version", ToolInfo.Version);
+            json.WriteString("startedAt", run.StartedAt);
+            json.WriteString("finishedAt", run.FinishedAt);
+            json.WriteString("target", run.Target);
+            json.WriteString("origin", run.SnapshotOrigin);
+            json.WriteString("posture", run.PostureName);
+            json.WriteString("postureFile", run.Settings.PosturePath);
+            WriteSnapshot(json, run);
+            WriteIntegrity(json, run);
+            WriteGate(json, run.Gate);
+            WriteCounts(json, run.Counts);
+            json.WriteStartArray("findings");
+            foreach (var finding in run.Findings)
+                WriteFinding(json, finding);
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static void WriteSnapshot(Utf8JsonWriter json, RunResult run)
+    {
+        if (run.Manifest is not { } manifest)
+        {
+            json.WriteNull("snapshot");
+            return;
+        }
+
+        json.WriteStartObject("snapshot");
+        json.WriteString("format", manifest.Format);
+        json.WriteString("tool", manifest.Tool);
+        json.WriteString("collectedAt", manifest.CollectedAt);
+        json.WriteStartArray("scopes");
+        foreach (var scope in manifest.Scopes)
+        {
+            json.WriteStartObject();
+            json.WriteString("account", scope.Account);
+            json.WriteString("region", scope.Region);
+            json.WriteString("folder", scope.Folder);
+            json.WriteString("callerArn", scope.CallerArn);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteNumber("calls", manifest.Calls.Count);
+        json.WriteNumber("failedCalls", manifest.Calls.Count(c => c.Outcome == "failed"));
+        json.WriteEndObject();
+    }
+
+    private static void WriteIntegrity(Utf8JsonWriter json, RunResult run)
+    {
+        json.WriteStartObject("integrity");
+        json.WriteBoolean("intact", run.Integrity.IsIntact);
+        json.WriteBoolean("manifestPresent", run.Integrity.ManifestPresent);
+        json.WriteString("description", run.Integrity.Describe());
+        WriteStrings(json, "mismatches", run.Integrity.Mismatches);
+        WriteStrings(json, "missingFiles", run.Integrity.MissingFiles);
+        WriteStrings(json, "unlistedFiles", run.Integrity.UnlistedFiles);
+        json.WriteEndObject();
+    }
+
+    private static void WriteGate(Utf8JsonWriter json, AuditGateVerdict gate)
+    {
+        json.WriteStartObject("auditGate");
+        json.WriteBoolean("passed", gate.Passed);
+        json.WriteString("verdict", gate.Describe());
+        json.WriteStartArray("blocking");
+        foreach (var finding in gate.Blocking)
+        {
+            json.WriteStartObject();
+            json.WriteString("control", finding.Control.Id);
+            json.WriteString("resource", finding.Resource.Id);
+            json.WriteString("status", finding.Status.ToWire());
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static void WriteCounts(Utf8JsonWriter json, FindingCounts counts)
+    {
+        json.WriteStartObject("counts");
+        json.WriteNumber("total", counts.Total);
+        WriteStatusCounts(json, counts.ByStatus);
+        json.WriteStartObject("bySeverity");
+        foreach (var (severity, byStatus) in counts.BySeverity)
+        {
+            json.WriteStartObject(severity.ToWire());
+            json.WriteNumber("total", byStatus.Values.Sum());
+            WriteStatusCounts(json, byStatus);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndObject();
+        json.WriteEndObject();
+    }
+
+    private static void WriteStatusCounts(Utf8JsonWriter json, IReadOnlyDictionary<Status, int> byStatus)
+    {
+        foreach (var status in Enum.GetValues<Status>())
+            json.WriteNumber(status.ToWire(), byStatus.GetValueOrDefault(status));
+    }
+
+    private static void WriteFinding(Utf8JsonWriter json, Finding finding)
+    {
+        json.WriteStartObject();
+        json.WriteString("control", finding.Control.Id);
+        json.WriteString("title", finding.Control.Title);
+        json.WriteString("family", finding.Control.Family);
+        json.WriteString("severity", finding.Control.Severity.ToWire());
+        json.WriteString("resource", finding.Resource.Id);
+        json.WriteString("resourceName", finding.Resource.Name);
+        json.WriteString("account", finding.Resource.Account);
+        json.WriteString("region", finding.Resource.Region);
+        json.WriteString("status", finding.Status.ToWire());
+        json.WriteString("testName", finding.TestName);
+        json.WriteString("message", finding.Message);
+        json.WriteString("remediation", finding.EffectiveRemediation);
+        json.WriteStartArray("evidence");
+        foreach (var fact in finding.Evidence)
+        {
+            json.WriteStartObject();
+            json.WriteString("subject", fact.Subject);
+            json.WriteString("fact", fact.Fact);
+            json.WriteString("source", fact.Source);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static void WriteStrings(Utf8JsonWriter json, string name, IEnumerable<string> values)
+    {
+        json.WriteStartArray(name);
+        foreach (var value in values)
+            json.WriteStringValue(value);
+        json.WriteEndArray();
+    }
+
+    internal static string Iso(DateTimeOffset time) => time.ToString("O", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,105 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using IsolationChecks.Controls.Catalog;
+using IsolationChecks.Running;
+
+namespace IsolationChecks.Reporting;
+
+/// <summary>report.md: the summary a person reads first (gate, counts), then what needs attention, then the rest.</summary>
+public static partial class MarkdownReport
+{
+    public const string FileName = "report.md";
+
+    public static string Render(RunResult run)
+    {
+        var md = new StringBuilder();
+        var counts = run.Counts;
+        md.Append("# Isolation checks: ").Append(Escape(run.PostureName)).Append("\n\n");
+        md.Append("- **Audit gate:** ").Append(Escape(run.Gate.Describe())).Append('\n');
+        md.Append("- **Target:** ").Append(Escape(run.Target)).Append(" (evidence read from ").Append(Escape(run.SnapshotOrigin)).Append(")\n");
+        if (run.Manifest is { } manifest)
+            md.Append("- **Collected:** ").Append(FindingsJson.Iso(manifest.CollectedAt)).Append(" by ").Append(Escape(manifest.Tool)).Append('\n');
+        md.Append("- **Evidence integrity:** ").Append(run.Integrity.IsIntact ? "" : "**NOT INTACT** ").Append(Escape(run.Integrity.Describe())).Append('\n');
+        md.Append("- **Posture file:** ").Append(Escape(run.Settings.PosturePath)).Append('\n');
+        md.Append("- **Run:** ").Append(FindingsJson.Iso(run.StartedAt)).Append(" to ").Append(FindingsJson.Iso(run.FinishedAt))
+            .Append(", ").Append(Escape($"{ToolInfo.Name} {ToolInfo.Version}")).Append("\n\n");
+
+        md.Append("## Counts\n\n");
+        md.Append("| Severity | Total |");
+        foreach (var status in Enum.GetValues<Status>())
+            md.Append(' ').Append(status.ToWire()).Append(" |");
+        md.Append("\n|---|---:|");
+        foreach (var _ in Enum.GetValues<Status>())
+            md.Append("---:|");
+        md.Append('\n');
+        foreach (var (severity, byStatus) in counts.BySeverity)
+            AppendCountRow(md, severity.ToWire(), byStatus);
+        AppendCountRow(md, "**all**", counts.ByStatus);
+        md.Append('\n');
+
+        foreach (var (title, findings) in ReportOrder.Sections(run.Findings))
+        {
+            md.Append("## ").Append(title).Append(" (").Append(findings.Count).Append(")\n\n");
+            if (findings.Count == 0)
+                md.Append("None.\n\n");
+            foreach (var finding in findings)
+                AppendFinding(md, finding);
+        }
+
+        return md.ToString();
+    }
+
+    private static void AppendCountRow(StringBuilder md, string label, IReadOnlyDictionary<Status, int> byStatus)
+    {
+        md.Append("| ").Append(label).Append(" | ").Append(byStatus.Values.Sum()).Append(" |");
+        foreach (var status in Enum.GetValues<Status>())
+            md.Append(' ').Append(byStatus.GetValueOrDefault(status)).Append(" |");
+        md.Append('\n');
+    }
+
+    private static void AppendFinding(StringBuilder md, Finding finding)
+    {
+        md.Append("### ").Append(FindingText.Label(finding.Status)).Append(' ')
+            .Append(Escape(finding.TestName)).Append(" (").Append(finding.Control.Severity.ToWire()).Append(")\n\n");
+        md.Append("- **Control:** ").Append(Escape($"{finding.Control.Id} {finding.Control.Title}")).Append('\n');
+        md.Append("- **Resource:** ").Append(Escape(FindingText.ResourceLine(finding.Resource))).Append('\n');
+        md.Append("- **Verdict:** ").Append(Escape(finding.Message)).Append('\n');
+        md.Append("- **Evidence:**").Append(finding.Evidence.Count == 0 ? " none\n" : "\n");
+        foreach (var fact in finding.Evidence)
+        {
+            md.Append("  - ").Append(Escape(fact.Subject)).Append(": ").Append(Escape(fact.Fact));
+            if (fact.Source is not null)
+                md.Append(" (source: ").Append(Escape(fact.Source)).Append(')');
+            md.Append('\n');
+        }
+
+        if (finding.Status != Status.Pass)
+            md.Append("- **Remediation:** ").Append(Escape(finding.EffectiveRemediation)).Append('\n');
+        md.Append('\n');
+    }
+
+    /// <summary>Text as literal Markdown: no markup, no raw HTML, one line.</summary>
+    public static string Escape(string text)
+    {
+        var oneLine = LineBreaks().Replace(text, " ");
+        var escaped = new StringBuilder(oneLine.Length);
+        foreach (var c in oneLine)
+        {
+            switch (c)
+            {
+                case '<': escaped.Append("&lt;"); break;
+                case '>': escaped.Append("&gt;"); break;
+                case '&': escaped.Append("&amp;"); break;
+                case '\\' or '`' or '*' or '_' or '[' or ']' or '|' or '#':
+                    escaped.Append('\\').Append(c);
+                    break;
+                default: escaped.Append(c); break;
+            }
+        }
+
+        return escaped.ToString();
+    }
+
+    [GeneratedRegex(@"\r\n|\r|\n")]
+    private static partial Regex LineBreaks();
+}

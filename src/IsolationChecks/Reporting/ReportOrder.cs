@@ -1,0 +1,40 @@
+using IsolationChecks.Controls.Catalog;
+
+namespace IsolationChecks.Reporting;
+
+/// <summary>The order a person reads findings in: what needs attention first, the most severe first.</summary>
+public static class ReportOrder
+{
+    public static bool NeedsAttention(Status status) => status is Status.Fail or Status.Error or Status.Inconclusive;
+
+    /// <summary>fail, error, inconclusive (needing attention), then waived, then pass.</summary>
+    public static int Rank(Status status) => status switch
+    {
+        Status.Fail => 0,
+        Status.Error => 1,
+        Status.Inconclusive => 2,
+        Status.Waived => 3,
+        Status.Pass => 4,
+        _ => 5,
+    };
+
+    public static IReadOnlyList<Finding> Sort(IEnumerable<Finding> findings) =>
+        findings
+            .OrderBy(f => Rank(f.Status))
+            .ThenBy(f => f.Control.Severity)
+            .ThenBy(f => f.Control.Id, ControlIdComparer.Instance)
+            .ThenBy(f => f.Resource.Name, StringComparer.Ordinal)
+            .ToList();
+
+    /// <summary>The report's sections, in reading order, each with its findings (empty sections included).</summary>
+    public static IReadOnlyList<(string Title, IReadOnlyList<Finding> Findings)> Sections(IEnumerable<Finding> findings)
+    {
+        var sorted = Sort(findings);
+        return
+        [
+            ("Needs attention: fail, error, inconclusive", sorted.Where(f => NeedsAttention(f.Status)).ToList()),
+            ("Waived", sorted.Where(f => f.Status == Status.Waived).ToList()),
+            ("Passed", sorted.Where(f => f.Status == Status.Pass).ToList()),
+        ];
+    }
+}

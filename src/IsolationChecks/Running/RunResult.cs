@@ -1,0 +1,55 @@
+using IsolationChecks.Controls.Catalog;
+using IsolationChecks.Settings;
+using IsolationChecks.Snapshots;
+
+namespace IsolationChecks.Running;
+
+/// <summary>The outcome of one run: what was evaluated, against which evidence, and every verdict.</summary>
+/// <param name="SnapshotOrigin">"live" or the snapshot folder the evidence was read from.</param>
+/// <param name="Controls">Every control of the catalog that was evaluated, so a silent control can be noticed.</param>
+/// <param name="Findings">Verdicts after post-processing (thrown controls, integrity, waivers).</param>
+public sealed record RunResult(
+    SuiteSettings Settings,
+    string PostureName,
+    string SnapshotOrigin,
+    SnapshotManifest? Manifest,
+    IntegrityReport Integrity,
+    DateTimeOffset StartedAt,
+    DateTimeOffset FinishedAt,
+    IReadOnlyList<ControlMetadata> Controls,
+    IReadOnlyList<Finding> Findings)
+{
+    public FindingCounts Counts => FindingCounts.Of(Findings);
+
+    /// <summary>"live", or the snapshot folder named by the Target setting.</summary>
+    public string Target => Settings.Target is TargetSpec.SnapshotFolder folder ? folder.Path : "live";
+
+    public AuditGateVerdict Gate => AuditGate.Judge(Findings);
+}
+
+/// <summary>How many findings have each status, overall and per severity (every key present, zeros included).</summary>
+public sealed record FindingCounts(
+    int Total,
+    IReadOnlyDictionary<Status, int> ByStatus,
+    IReadOnlyDictionary<Severity, IReadOnlyDictionary<Status, int>> BySeverity)
+{
+    public static FindingCounts Of(IReadOnlyCollection<Finding> findings)
+    {
+        static IReadOnlyDictionary<Status, int> Tally(IEnumerable<Finding> subset)
+        {
+            var counts = Enum.GetValues<Status>().ToDictionary(s => s, _ => 0);
+            foreach (var finding in subset)
+                counts[finding.Status]++;
+            return counts;
+        }
+
+        return new FindingCounts(
+            findings.Count,
+            Tally(findings),
+            Enum.GetValues<Severity>().ToDictionary(
+                severity => severity,
+                severity => Tally(findings.Where(f => f.Control.Severity == severity))));
+    }
+
+    public int this[Status status] => ByStatus[status];
+}

@@ -1,0 +1,110 @@
+using IsolationChecks.Aws;
+using IsolationChecks.Collection;
+using IsolationChecks.Controls.Catalog;
+using IsolationChecks.Posture;
+using IsolationChecks.Settings;
+using IsolationChecks.Snapshots;
+
+namespace IsolationChecks.Running;
+
+/// <summary>
+/// One run: settings → posture → snapshot (collected live or read from a folder) → every control →
+/// post-processing (thrown controls, integrity, waivers). Bad input throws <see cref="InputException"/>.
+/// </summary>
+/// <param name="controls">The controls to evaluate, normally <see cref="ControlCatalog.Discover"/>'s.</param>
+public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider clock)
+{
+    public SuiteRunner(ControlCatalog catalog, TimeProvider clock)
+        : this(catalog.Controls, clock)
+    {
+    }
+
+    public async Task<RunResult> RunAsync(SuiteSettings settings, IProgress<string>? progress, CancellationToken ct)
+    {
+        var startedAt = clock.GetUtcNow();
+        var (files, posture) = await ObtainEvidenceAsync(settings, progress, ct).ConfigureAwait(false);
+        if (settings.SaveSnapshot is not null)
+        {
+            await SnapshotFolder.WriteAsync(files, settings.SaveSnapshot, ct).ConfigureAwait(false);
+            progress?.Report($"Snapshot saved to {settings.SaveSnapshot}");
+        }
+
+        var snapshot = SnapshotReader.Read(files);
+        progress?.Report($"Evidence integrity: {snapshot.Integrity.Describe()}");
+        progress?.Report($"Evaluating {controls.Count} controls");
+        var findings = await EvaluateAsync(snapshot, posture, settings.PosturePath, ct).ConfigureAwait(false);
+
+        var result = new RunResult(settings, posture.Name, snapshot.Origin, snapshot.Manifest, snapshot.Integrity,
+            startedAt, clock.GetUtcNow(), controls.Select(c => c.Metadata).ToList(), findings);
+        progress?.Report($"Findings: {string.Join(", ", result.Counts.ByStatus.Select(kv => $"{kv.Value} {kv.Key.ToWire()}"))}; audit gate {result.Gate.Describe()}");
+        return result;
+    }
+
+    /// <summary>Evaluates every control on a snapshot and applies the post-processing; needs no AWS and no files.</summary>
+    public async Task<IReadOnlyList<Finding>> EvaluateAsync(Snapshot snapshot, PostureDocument posture, string postureFile, CancellationToken ct)
+    {
+        var context = new EvaluationContext(snapshot, posture, clock);
+        var findings = await new ControlEvaluator(controls).EvaluateAsync(context, ct).ConfigureAwait(false);
+        findings = IntegrityGuard.Apply(findings, snapshot.Integrity);
+        return new WaiverApplier(clock).Apply(findings, posture.Waivers, postureFile);
+    }
+
+    /// <summary>
+    /// A snapshot folder is read with its posture (a violation fixture's patched posture.json applies); a live
+    /// collection needs the posture first, to know which accounts to read.
+    /// </summary>
+    private static async Task<(SnapshotFiles Files, PostureDocument Posture)> ObtainEvidenceAsync(
+        SuiteSettings settings, IProgress<string>? progress, CancellationToken ct)
+    {
+        switch (settings.Target)
+        {
+            case TargetSpec.SnapshotFolder folder:
+            {
+                progress?.Report($"Reading snapshot folder {folder.Path}");
+                var inputs = await SnapshotTarget.LoadAsync(settings, ct).ConfigureAwait(false);
+                progress?.Report($"Posture: {inputs.PostureSource}");
+                return (inputs.Files, inputs.Posture);
+            }
+
+            case TargetSpec.Live:
+            {
+                progress?.Report($"Posture: {settings.PosturePath}");
+                var posture = await PostureLoader.LoadAsync(settings.PosturePath, ct).ConfigureAwait(false);
+                if (settings.Region is not null)
+                    posture = WithRegion(posture, settings.Region);
+                var scopes = ScopesOf(posture);
+                progress?.Report($"Collecting live: {string.Join(", ", scopes.Select(s => $"{s.Name} {s.AccountId} {s.Region}"))}");
+                var collector = new Collector(
+                    new AwsClientFactory(new AwsAccessSettings(settings.EndpointUrl, settings.Profile, settings.Region)),
+                    new CollectionOptions(settings.EndpointUrl),
+                    TimeProvider.System);
+                var files = await collector.CollectAsync(scopes, progress is null ? null : new ProgressLines(progress), ct)
+                    .ConfigureAwait(false);
+                return (files, posture);
+            }
+
+            default:
+                throw new InvalidOperationException($"unknown target {settings.Target}");
+        }
+    }
+
+    /// <summary>One collection scope per distinct (account, region) of the posture; the account's own profile and role travel with it.</summary>
+    public static IReadOnlyList<CollectionScope> ScopesOf(PostureDocument posture) =>
+        posture.Accounts
+            .Select(a => new CollectionScope(a.Key, a.Value.AccountId, a.Value.Region, a.Value.Profile, a.Value.RoleArn))
+            .DistinctBy(s => (s.AccountId, s.Region.ToLowerInvariant()))
+            .ToList();
+
+    /// <summary>
+    /// The Region setting names the region to audit: it replaces every posture account's region, so the
+    /// scopes collected there are the scopes the controls look up.
+    /// </summary>
+    public static PostureDocument WithRegion(PostureDocument posture, string region) =>
+        posture with { Accounts = posture.Accounts.ToDictionary(a => a.Key, a => a.Value with { Region = region }) };
+
+    /// <summary>Forwards collection progress synchronously, in order (Progress&lt;T&gt; would post to the thread pool).</summary>
+    private sealed class ProgressLines(IProgress<string> lines) : IProgress<CollectionProgress>
+    {
+        public void Report(CollectionProgress value) => lines.Report(value.ToString());
+    }
+}
