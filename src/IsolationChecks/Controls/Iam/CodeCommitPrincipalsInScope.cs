@@ -89,7 +89,10 @@ public static class CodeCommitPrincipalsInScope
             foreach (var repository in posture.MirroredRepositories)
             {
                 var arn = CodeCommitActions.RepositoryArn(scope.Region, scope.AccountId, repository);
-                var resource = new ResourceRef(policies!.Arn, $"{policies.Name} on {repository}", scope.AccountId, scope.Region);
+                // The principal's ARN identifies the finding (as waivers and fixtures name it); with several mirrored
+                // repositories the repository is appended so each (control, resource) stays unique.
+                var id = posture.MirroredRepositories.Count == 1 ? policies!.Arn : $"{policies!.Arn}#{repository}";
+                var resource = new ResourceRef(id, $"{policies.Name} on {repository}", scope.AccountId, scope.Region);
                 var audit = new PrincipalUnderAudit(resource, policies, repository, arn, scope, posture);
                 JudgedFinding judged;
                 try

@@ -284,6 +284,20 @@ public class IamControlTests
     }
 
     [Test]
+    public void Each_mirrored_repository_is_judged_with_its_own_resource_id()
+    {
+        var environment = Compliant with { CodeCommit = Compliant.CodeCommit with { MirroredRepositories = ["app", "infra"] } };
+
+        var findings = Evaluate.With<PullOnlyFromIsolatedCidrs>(environment.Context());
+
+        Assert.That(findings.Select(f => (f.Resource.Id, f.Resource.Name, f.Status)), Is.EqualTo(new[]
+        {
+            ("arn:aws:iam::222222222222:user/isolated-pull#app", "isolated-pull on app", Status.Pass),
+            ("arn:aws:iam::222222222222:user/isolated-pull#infra", "isolated-pull on infra", Status.Fail),
+        }));
+    }
+
+    [Test]
     public void A_declared_principal_that_does_not_exist_is_inconclusive()
     {
         var environment = Compliant with { CodeCommit = Compliant.CodeCommit with { PullPrincipals = ["isolated-pull", "ghost"] } };
