@@ -24,7 +24,12 @@ public sealed record AwsAccessSettings(
     string? Profile = null,
     string? Region = null,
     int? PageSize = null,
-    TimeSpan? TransientRetryDelay = null);
+    TimeSpan? TransientRetryDelay = null)
+{
+    /// <summary>The access settings of a collection run: its endpoint and page size, with the run's profile and region.</summary>
+    public static AwsAccessSettings For(CollectionOptions options, string? profile = null, string? region = null) =>
+        new(options.EndpointUrl, profile, region, options.PageSize);
+}
 
 /// <summary>Builds the read-only service clients for one scope.</summary>
 public sealed class AwsClientFactory(AwsAccessSettings settings) : IAwsClientFactory

@@ -38,7 +38,14 @@ internal sealed class CollectionRun(TimeProvider clock, ResiliencePipeline limit
         var started = clock.GetTimestamp();
         try
         {
-            var result = await limiter.ExecuteAsync(async token => await send(token).ConfigureAwait(false), scopeToken).ConfigureAwait(false);
+            var result = await limiter.ExecuteAsync(
+                async token =>
+                {
+                    // The duration is the call's own, not its wait for a slot.
+                    started = clock.GetTimestamp();
+                    return await send(token).ConfigureAwait(false);
+                },
+                scopeToken).ConfigureAwait(false);
             WriteFile(scope, call.File, result.Output);
             Record(scope, call, "ok", call.File, result.Pages, result.Attempts, started);
             return result.Output;

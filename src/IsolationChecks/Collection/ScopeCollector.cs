@@ -37,8 +37,9 @@ internal sealed class ScopeCollector(CollectionRun run, ScopeContext scope)
         {
             services = clients.Create(scope.Scope);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not OperationCanceledException and not InputException)
         {
+            // A bad profile name is the user's to fix and stops the run; anything else becomes a recorded gap.
             foreach (var call in TopLevelCalls)
                 run.RecordNotSent(scope, call, "NoClient", $"The clients for {scope.Name} could not be created: {e.Message}");
             return;

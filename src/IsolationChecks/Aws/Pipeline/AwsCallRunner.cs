@@ -47,13 +47,18 @@ internal sealed class AwsCallRunner
             return false;
         for (var current = exception; current is not null; current = current.InnerException)
         {
-            if (current is HttpRequestException or IOException or SocketException or MalformedResponseException
-                or AmazonUnmarshallingException)
+            if (current is HttpRequestException or IOException or SocketException)
+                return true;
+            if (IsMalformedBody(current))
                 return true;
         }
 
         return false;
     }
+
+    /// <summary>A body that did not parse: the SDK's unmarshallers throw XmlException/JsonException unwrapped.</summary>
+    private static bool IsMalformedBody(Exception exception) =>
+        exception is MalformedResponseException or AmazonUnmarshallingException or System.Xml.XmlException or System.Text.Json.JsonException;
 
     internal sealed class CallTracker(AwsCallRunner runner, string operation)
     {
@@ -110,7 +115,7 @@ internal sealed class AwsCallRunner
                 AmazonUnmarshallingException u => new(runner._service, operation, "MalformedResponse", u.Message, (int)u.StatusCode, attempts, u),
                 AmazonServiceException s when !string.IsNullOrEmpty(s.ErrorCode) =>
                     new(runner._service, operation, s.ErrorCode, s.Message, s.StatusCode == 0 ? null : (int)s.StatusCode, attempts, s),
-                MalformedResponseException m => new(runner._service, operation, "MalformedResponse", m.Message, null, attempts, m),
+                _ when IsMalformedBody(exception) => new(runner._service, operation, "MalformedResponse", exception.Message, null, attempts, exception),
                 _ when IsTransientOutsideSdk(exception) =>
                     new(runner._service, operation, "ConnectionFailure", Innermost(exception).Message, null, attempts, exception),
                 AmazonServiceException s => new(runner._service, operation, $"Http{(int)s.StatusCode}", s.Message, s.StatusCode == 0 ? null : (int)s.StatusCode, attempts, s),

@@ -1,0 +1,222 @@
+using System.Text.Json.Nodes;
+using IsolationChecks.Aws;
+using IsolationChecks.Collection;
+using IsolationChecks.Snapshots;
+using NUnit.Framework;
+
+namespace IsolationChecks.IntegrationTests.Collection;
+
+/// <summary>How the collector records what it could not collect, with fake services (no network).</summary>
+[TestFixture]
+public sealed class CollectorFailureTests
+{
+    private const string Account = "123456789012";
+
+    private static CollectionScope Scope => new("dev", Account, "eu-west-1");
+
+    [Test]
+    public async Task AnAccessDeniedCallIsRecordedAsFailedAndTheRunGoesOn()
+    {
+        var services = new FakeServices { IamFailure = new AwsCallException("iam", "GetAccountAuthorizationDetails", "AccessDenied", "not authorized", 403, 1) };
+        var collector = new Collector(new FakeFactory(services), new CollectionOptions(), TimeProvider.System);
+
+        var snapshot = await collector.CollectAsync([Scope], null, CancellationToken.None);
+
+        var iam = snapshot.Manifest!.Calls.Single(c => c.Service == "iam");
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(iam.Outcome, Is.EqualTo("failed"));
+            Assert.That(iam.ErrorCode, Is.EqualTo("AccessDenied"));
+            Assert.That(iam.ErrorMessage, Is.EqualTo("not authorized"));
+            Assert.That(iam.File, Is.Null);
+            Assert.That(iam.Attempts, Is.EqualTo(1));
+            Assert.That(snapshot.Files.ContainsKey(SnapshotLayout.IamAccountAuthorizationDetails), Is.False);
+            Assert.That(snapshot.Files.ContainsKey(SnapshotLayout.Vpcs), Is.True);
+            Assert.That(snapshot.Manifest.Calls.Count(c => c.Outcome == "failed"), Is.EqualTo(1));
+        }
+    }
+
+    [Test]
+    public async Task ProjectsAreFetchedInBatchesOfAHundredAndMergedIntoOneFile()
+    {
+        var services = new FakeServices { ProjectNames = Enumerable.Range(1, 250).Select(i => $"p{i:000}").ToList() };
+        var collector = new Collector(new FakeFactory(services), new CollectionOptions(), TimeProvider.System);
+
+        var snapshot = await collector.CollectAsync([Scope], null, CancellationToken.None);
+
+        var merged = JsonNode.Parse(snapshot.Files[SnapshotLayout.CodeBuildBatchGetProjects])!["projects"]!.AsArray();
+        var call = snapshot.Manifest!.Calls.Single(c => c.Operation == "BatchGetProjects");
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(services.BatchSizes, Is.EqualTo(new[] { 100, 100, 50 }));
+            Assert.That(merged.Select(p => (string?)p!["name"]), Is.EqualTo(services.ProjectNames));
+            Assert.That(call.Pages, Is.EqualTo(3));
+            Assert.That(call.Outcome, Is.EqualTo("ok"));
+        }
+    }
+
+    [Test]
+    public async Task CallsStillRunningWhenTheTimeBudgetRunsOutAreRecordedAsFailed()
+    {
+        // Enough slots that the slow EC2 calls cannot starve IAM of one.
+        var services = new FakeServices { Ec2Delay = TimeSpan.FromSeconds(30) };
+        var collector = new Collector(new FakeFactory(services), new CollectionOptions(MaxConcurrency: 32, TimeBudgetPerScope: TimeSpan.FromMilliseconds(300)), TimeProvider.System);
+
+        var started = DateTime.UtcNow;
+        var snapshot = await collector.CollectAsync([Scope], null, CancellationToken.None);
+
+        var ec2 = snapshot.Manifest!.Calls.Where(c => c.Service == "ec2").ToList();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(DateTime.UtcNow - started, Is.LessThan(TimeSpan.FromSeconds(10)));
+            Assert.That(ec2, Has.Count.EqualTo(13));
+            Assert.That(ec2.Select(c => c.ErrorCode), Is.All.EqualTo("TimeBudgetExceeded"));
+            Assert.That(snapshot.Files.ContainsKey(SnapshotLayout.IamAccountAuthorizationDetails), Is.True, "calls that finished in time are kept");
+        }
+    }
+
+    [Test]
+    public async Task TheConcurrencyLimitHoldsAcrossServicesAndScopes()
+    {
+        var services = new FakeServices { Ec2Delay = TimeSpan.FromMilliseconds(20) };
+        var collector = new Collector(new FakeFactory(services), new CollectionOptions(MaxConcurrency: 2), TimeProvider.System);
+
+        await collector.CollectAsync([Scope, Scope with { Region = "us-east-1" }], null, CancellationToken.None);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(services.MaxInFlight, Is.EqualTo(2));
+            Assert.That(services.Calls, Is.GreaterThan(30));
+        }
+    }
+
+    [Test]
+    public async Task AFailedIdentityCheckCollectsNothingElse()
+    {
+        var services = new FakeServices { StsFailure = new AwsCallException("sts", "GetCallerIdentity", "ExpiredToken", "expired", 403, 1) };
+        var collector = new Collector(new FakeFactory(services), new CollectionOptions(), TimeProvider.System);
+
+        var snapshot = await collector.CollectAsync([Scope], null, CancellationToken.None);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(snapshot.Files, Is.Empty);
+            Assert.That(snapshot.Manifest!.Calls.Single(c => c.Service == "sts").ErrorCode, Is.EqualTo("ExpiredToken"));
+            Assert.That(snapshot.Manifest.Calls.Where(c => c.Service != "sts").Select(c => c.ErrorCode), Is.All.EqualTo("AccountUnverified"));
+            Assert.That(services.Calls, Is.EqualTo(1));
+        }
+    }
+
+    [Test]
+    public async Task AnUnknownProfileStopsTheRunWithAnInputError()
+    {
+        var collector = new Collector(new ThrowingFactory(new InputException("AWS config", "Profile", "a defined profile", "typo")), new CollectionOptions(), TimeProvider.System);
+
+        var error = await Assert.ThrowsAsync<InputException>(() => collector.CollectAsync([Scope], null, CancellationToken.None));
+
+        Assert.That(error!.Actual, Is.EqualTo("typo"));
+    }
+
+    [Test]
+    public async Task ClientsThatCannotBeBuiltAreRecordedForEveryCall()
+    {
+        var collector = new Collector(new ThrowingFactory(new InvalidOperationException("no credentials found")), new CollectionOptions(), TimeProvider.System);
+
+        var snapshot = await collector.CollectAsync([Scope], null, CancellationToken.None);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(snapshot.Files, Is.Empty);
+            Assert.That(snapshot.Manifest!.Calls, Has.Count.EqualTo(18));
+            Assert.That(snapshot.Manifest.Calls.Select(c => c.ErrorCode), Is.All.EqualTo("NoClient"));
+            Assert.That(snapshot.Manifest.Calls.Select(c => c.ErrorMessage), Is.All.Contain("no credentials found"));
+        }
+    }
+
+    private sealed class FakeFactory(FakeServices services) : IAwsClientFactory
+    {
+        public AwsServiceSet Create(CollectionScope scope) => new(services, services, services, services, services);
+    }
+
+    private sealed class ThrowingFactory(Exception error) : IAwsClientFactory
+    {
+        public AwsServiceSet Create(CollectionScope scope) => throw error;
+    }
+
+    private sealed class FakeServices : IEc2ReadApi, ICodeBuildReadApi, IEcrReadApi, IIamReadApi, IStsReadApi
+    {
+        private int _inFlight;
+        private int _maxInFlight;
+        private int _calls;
+
+        public AwsCallException? IamFailure { get; init; }
+
+        public AwsCallException? StsFailure { get; init; }
+
+        public TimeSpan Ec2Delay { get; init; }
+
+        public List<string> ProjectNames { get; init; } = ["app-build"];
+
+        public List<int> BatchSizes { get; } = [];
+
+        public int MaxInFlight => _maxInFlight;
+
+        public int Calls => _calls;
+
+        private async Task<ApiCallResult> Answer(JsonObject output, CancellationToken token, TimeSpan delay = default, AwsCallException? failure = null)
+        {
+            Interlocked.Increment(ref _calls);
+            var now = Interlocked.Increment(ref _inFlight);
+            int seen;
+            while (now > (seen = _maxInFlight) && Interlocked.CompareExchange(ref _maxInFlight, now, seen) != seen)
+            {
+            }
+
+            try
+            {
+                await Task.Delay(delay == default ? TimeSpan.FromMilliseconds(1) : delay, token);
+                if (failure is not null)
+                    throw failure;
+                return new ApiCallResult(output, 1, 1, TimeSpan.FromMilliseconds(1));
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _inFlight);
+            }
+        }
+
+        public Task<ApiCallResult> DescribeAsync(Ec2Listing listing, CancellationToken cancellationToken) =>
+            Answer(new JsonObject { [listing == Ec2Listing.ManagedPrefixLists ? "PrefixLists" : listing.ToString()] = new JsonArray() }, cancellationToken, Ec2Delay);
+
+        public Task<ApiCallResult> GetManagedPrefixListEntriesAsync(string prefixListId, CancellationToken cancellationToken) =>
+            Answer(new JsonObject { ["Entries"] = new JsonArray() }, cancellationToken);
+
+        public Task<ApiCallResult> ListProjectsAsync(CancellationToken cancellationToken) =>
+            Answer(new JsonObject { ["projects"] = new JsonArray(ProjectNames.Select(n => (JsonNode?)n).ToArray()) }, cancellationToken);
+
+        public Task<ApiCallResult> BatchGetProjectsAsync(IReadOnlyList<string> names, CancellationToken cancellationToken)
+        {
+            lock (BatchSizes)
+                BatchSizes.Add(names.Count);
+            return Answer(new JsonObject { ["projects"] = new JsonArray(names.Select(n => (JsonNode?)new JsonObject { ["name"] = n }).ToArray()), ["projectsNotFound"] = new JsonArray() }, cancellationToken);
+        }
+
+        public Task<ApiCallResult> DescribeRepositoriesAsync(CancellationToken cancellationToken) =>
+            Answer(new JsonObject { ["repositories"] = new JsonArray() }, cancellationToken);
+
+        public Task<ApiCallResult> GetRepositoryPolicyAsync(string repositoryName, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("no repositories were listed");
+
+        public Task<ApiCallResult> GetLifecyclePolicyAsync(string repositoryName, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("no repositories were listed");
+
+        public Task<ApiCallResult> GetRegistryScanningConfigurationAsync(CancellationToken cancellationToken) =>
+            Answer(new JsonObject { ["registryId"] = Account }, cancellationToken);
+
+        public Task<ApiCallResult> GetAccountAuthorizationDetailsAsync(CancellationToken cancellationToken) =>
+            Answer(new JsonObject { ["UserDetailList"] = new JsonArray() }, cancellationToken, failure: IamFailure);
+
+        public Task<ApiCallResult> GetCallerIdentityAsync(CancellationToken cancellationToken) =>
+            Answer(new JsonObject { ["Account"] = Account, ["Arn"] = $"arn:aws:iam::{Account}:user/auditor", ["UserId"] = "AIDA" }, cancellationToken, failure: StsFailure);
+    }
+}

@@ -1,0 +1,100 @@
+using System.Text.Json.Nodes;
+using IsolationChecks.Aws;
+using IsolationChecks.Collection;
+using IsolationChecks.IntegrationTests.Aws;
+using IsolationChecks.IntegrationTests.Moto;
+using IsolationChecks.Snapshots;
+using NUnit.Framework;
+
+namespace IsolationChecks.IntegrationTests.Collection;
+
+/// <summary>
+/// Every page is collected: small pages against moto, more resources than one page holds. moto 5.2 pages
+/// only DescribeInstances among the catalog's calls (it ignores MaxResults elsewhere), so paging of the
+/// other calls is proven at a local server in IsolationChecks.Tests (PaginationTests).
+/// </summary>
+[TestFixture]
+public sealed class CollectorPaginationTests
+{
+    private const int PageSize = 5;
+
+    private const string ManyResources = """
+import boto3
+kw = dict(region_name='eu-west-1')
+ec2 = boto3.client('ec2', **kw)
+vpc = ec2.create_vpc(CidrBlock='10.50.0.0/16')['Vpc']['VpcId']
+for i in range(30):
+    ec2.create_security_group(GroupName=f'paged-{i:02d}', Description='paged', VpcId=vpc)
+for i in range(6):
+    ec2.create_subnet(VpcId=vpc, CidrBlock=f'10.50.{i}.0/24')
+ecr = boto3.client('ecr', **kw)
+for i in range(7):
+    ecr.create_repository(repositoryName=f'paged/repo-{i}')
+iam = boto3.client('iam', **kw)
+for i in range(12):
+    iam.create_user(UserName=f'paged-user-{i:02d}')
+image = ec2.describe_images(Owners=['amazon'])['Images'][0]['ImageId']
+for i in range(7):
+    ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, InstanceType='t3.micro',
+                      TagSpecifications=[{'ResourceType': 'instance', 'Tags': [{'Key': 'Name', 'Value': f'paged-{i}'}]}])
+""";
+
+    private MotoServer _moto = null!;
+    private EnvironmentVariables _environment = null!;
+    private SnapshotFiles _snapshot = null!;
+
+    [OneTimeSetUp]
+    public async Task CollectInSmallPages()
+    {
+        _moto = await MotoServer.StartAsync();
+        _environment = new EnvironmentVariables(_moto.ClientEnvironment.Where(e => e.Key != "AWS_ENDPOINT_URL"));
+        await PythonScript.RunAsync(_moto, ManyResources);
+        var collector = new Collector(
+            new AwsClientFactory(new AwsAccessSettings(EndpointUrl: _moto.Endpoint, PageSize: PageSize)),
+            new CollectionOptions(EndpointUrl: _moto.Endpoint, PageSize: PageSize),
+            TimeProvider.System);
+        _snapshot = await collector.CollectAsync([new CollectionScope("dev", MotoServer.AccountId, "eu-west-1")], null, CancellationToken.None);
+    }
+
+    [OneTimeTearDown]
+    public async Task StopMoto()
+    {
+        _environment?.Dispose();
+        if (_moto is not null)
+            await _moto.DisposeAsync();
+    }
+
+    private ManifestCall Call(string operation) => _snapshot.Manifest!.Calls.Single(c => c.Operation == operation);
+
+    private JsonArray List(string file, string member) => JsonNode.Parse(_snapshot.Files[file])![member]!.AsArray();
+
+    [Test]
+    public void SevenInstancesArriveOverTwoPagesOfFive()
+    {
+        var instances = List(SnapshotLayout.Reservations, "Reservations").SelectMany(r => r!["Instances"]!.AsArray()).ToList();
+        var call = Call("DescribeInstances");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(instances, Has.Count.EqualTo(7));
+            Assert.That(instances.Select(i => (string?)i!["InstanceId"]), Is.Unique);
+            Assert.That(instances.Select(i => (string?)i!["Tags"]![0]!["Value"]), Is.EquivalentTo(Enumerable.Range(0, 7).Select(i => $"paged-{i}")));
+            Assert.That(call.Pages, Is.EqualTo(2));
+            Assert.That(call.Attempts, Is.EqualTo(2));
+        }
+    }
+
+    [Test]
+    public void EverythingBuiltIsCollectedWithSmallPages()
+    {
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(List(SnapshotLayout.SecurityGroups, "SecurityGroups").Count(g => ((string?)g!["GroupName"])!.StartsWith("paged-", StringComparison.Ordinal)), Is.EqualTo(30));
+            Assert.That(List(SnapshotLayout.SecurityGroups, "SecurityGroups").Select(g => (string?)g!["GroupId"]), Is.Unique);
+            Assert.That(List(SnapshotLayout.Subnets, "Subnets").Count(s => ((string?)s!["CidrBlock"])!.StartsWith("10.50.", StringComparison.Ordinal)), Is.EqualTo(6));
+            Assert.That(List(SnapshotLayout.EcrDescribeRepositories, "repositories"), Has.Count.EqualTo(7));
+            Assert.That(List(SnapshotLayout.IamAccountAuthorizationDetails, "UserDetailList"), Has.Count.EqualTo(12));
+            Assert.That(_snapshot.Manifest!.Calls.Where(c => c.Outcome == "failed"), Is.Empty);
+        }
+    }
+}
