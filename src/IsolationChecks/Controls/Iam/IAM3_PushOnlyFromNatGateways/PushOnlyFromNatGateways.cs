@@ -49,7 +49,8 @@ public sealed class PushOnlyFromNatGateways : CrossCheckedIamControl
             if (!scope.Ec2.NatGateways.TryGet(out var gateways, out gap)) return verdict.Unavailable(audit.Resource, gap);
             var file = scope.PathOf(SnapshotLayout.NatGateways);
             var gateway = gateways.FirstOrDefault(g => g.NatGatewayId == nat.Id);
-            var ips = (gateway?.NatGatewayAddresses ?? []).Select(a => a.PublicIp).OfType<string>().ToList();
+            var ips = (gateway?.NatGatewayAddresses ?? []).Select(a => a.PublicIp)
+                .Where(ip => Cidr.TryParse(ip, out var cidr) && cidr.PrefixLength == cidr.Width).OfType<string>().ToList();
             if (gateway is null || gateway.State is "deleted" or "deleting" or "failed" || ips.Count == 0)
             {
                 var others = gateways.Where(g => g.NatGatewayId != nat.Id && g.State is null or "available" or "pending")
