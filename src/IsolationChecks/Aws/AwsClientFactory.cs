@@ -47,6 +47,21 @@ public sealed class AwsClientFactory(AwsAccessSettings settings) : IAwsClientFac
             new StsReadApi(new GuardedStsClient(credentials, StsConfig(region), GuardMode.Audit), retryDelay));
     }
 
+    /// <summary>IAM's policy simulator for the live cross-check of IAM-1..IAM-3, with the scope's credentials.</summary>
+    public Evaluation.Policies.IPolicySimulator PolicySimulator(CollectionScope scope)
+    {
+        var region = RegionOf(scope);
+        return new IamPolicySimulator(ThinClient(CredentialsFor(scope, region), ThinServiceDescription.Iam, region), settings.TransientRetryDelay);
+    }
+
+    /// <summary>ECR Public (ECR-5) for the scope's account: always us-east-1, the service's only region.</summary>
+    public IEcrPublicReadApi EcrPublic(CollectionScope scope)
+    {
+        var credentials = CredentialsFor(scope, RegionOf(scope));
+        var client = ThinClient(credentials, EcrPublicReadApi.Service, EcrPublicReadApi.Region);
+        return new EcrPublicReadApi(new JsonProtocolCaller(client, EcrPublicReadApi.TargetPrefix, EcrPublicReadApi.TimestampMembers, settings.TransientRetryDelay), settings.PageSize);
+    }
+
     /// <summary>The region calls of this scope go to.</summary>
     public string RegionOf(CollectionScope scope) => settings.Region ?? scope.Region;
 

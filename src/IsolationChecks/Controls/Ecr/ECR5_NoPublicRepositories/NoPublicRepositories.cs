@@ -1,0 +1,84 @@
+using System.Text.Json;
+using IsolationChecks.Controls.Catalog;
+using IsolationChecks.Snapshots;
+
+namespace IsolationChecks.Controls.Ecr.ECR5_NoPublicRepositories;
+
+/// <summary>`aws ecr-public describe-repositories` (camelCase on the wire).</summary>
+public sealed record PublicRepositories(IReadOnlyList<PublicRepository>? Repositories);
+
+public sealed record PublicRepository(string RepositoryName, string? RepositoryArn = null, string? RegistryId = null, string? RepositoryUri = null);
+
+/// <summary>
+/// ECR-5: the account has no ECR Public repository, unless the posture allows it by name. ECR Public exists
+/// only in us-east-1; the collector stores its listing in the ECR account's scope folder.
+/// </summary>
+public sealed class NoPublicRepositories : SnapshotControl
+{
+    private static readonly JsonSerializerOptions Json = new() { PropertyNameCaseInsensitive = true };
+
+    public override ControlMetadata Metadata { get; } = new(
+        Id: "ECR-5",
+        Title: "No ECR Public repository exists in the account",
+        Family: "ECR",
+        Severity: Severity.High,
+        Claim: "has no ECR Public repository unless allowed",
+        Rationale: "Every image in an ECR Public repository can be pulled by anyone on the internet without credentials; " +
+                   "one image pushed there by mistake publishes the application.",
+        Remediation: "Delete the public repository (aws ecr-public delete-repository --region us-east-1 --repository-name NAME --force) " +
+                     "and push the images to a private repository, or list it under ecr.publicRepositoriesAllowed in the posture if publishing is intended.",
+        References:
+        [
+            "https://docs.aws.amazon.com/AmazonECR/latest/public/public-repositories.html",
+            "https://docs.aws.amazon.com/AmazonECRPublic/latest/APIReference/API_DescribeRepositories.html",
+        ]);
+
+    protected override IEnumerable<Finding> Evaluate(FindingFactory verdict, EvaluationContext context)
+    {
+        var ecr = context.Posture.Ecr;
+        if (ecr is null)
+        {
+            yield return verdict.Inconclusive(new ResourceRef("posture:ecr", "(no ecr scope)", "", ""),
+                "the posture declares no ecr section, so no account is in scope for ECR Public; declare ecr.account");
+            yield break;
+        }
+
+        var target = context.Posture.Account(ecr.Account);
+        var account = new ResourceRef($"arn:aws:ecr-public::{target.AccountId}:registry/{target.AccountId}", $"account {target.AccountId}", target.AccountId, "us-east-1");
+        if (!context.ScopeOf(ecr.Account).TryGet(out var scope, out var scopeGap))
+        {
+            yield return verdict.Unavailable(account, scopeGap);
+            yield break;
+        }
+
+        var path = scope.PathOf(SnapshotLayout.EcrPublicDescribeRepositories);
+        var collected = SnapshotDocuments.Read<PublicRepositories>(context.Snapshot, path, "ecr-public", "DescribeRepositories", Json);
+        if (!collected.TryGet(out var listing, out var gap))
+        {
+            yield return verdict.Unavailable(account, gap);
+            yield break;
+        }
+
+        var repositories = listing.Repositories ?? [];
+        var allowed = ecr.PublicRepositoriesAllowed ?? [];
+        if (repositories.Count == 0)
+        {
+            yield return verdict.Pass(account, $"account {target.AccountId} has no ECR Public repository",
+                new EvidenceFact("ecr-public repositories", "describe-repositories (us-east-1) listed 0 repositories", path));
+            yield break;
+        }
+
+        foreach (var repository in repositories)
+        {
+            var resource = new ResourceRef(repository.RepositoryArn ?? $"arn:aws:ecr-public::{target.AccountId}:repository/{repository.RepositoryName}",
+                repository.RepositoryName, target.AccountId, "us-east-1");
+            var fact = new EvidenceFact(repository.RepositoryName, $"ECR Public repository, URI {repository.RepositoryUri ?? "(not reported)"}", path);
+            yield return allowed.Contains(repository.RepositoryName)
+                ? verdict.Pass(resource, $"{repository.RepositoryName} is an ECR Public repository the posture allows (ecr.publicRepositoriesAllowed)", fact,
+                    new EvidenceFact("posture", $"ecr.publicRepositoriesAllowed contains {repository.RepositoryName}"))
+                : verdict.Fail(resource,
+                    $"{repository.RepositoryName} is an ECR Public repository: anyone on the internet can pull its images ({repository.RepositoryUri ?? "public.ecr.aws"})",
+                    [fact, new EvidenceFact("posture", $"ecr.publicRepositoriesAllowed = [{string.Join(", ", allowed)}]")]);
+        }
+    }
+}
