@@ -44,7 +44,8 @@ public sealed class AwsClientFactory(AwsAccessSettings settings) : IAwsClientFac
             new CodeBuildReadApi(new JsonProtocolCaller(ThinClient(credentials, ThinServiceDescription.CodeBuild, region), CodeBuildReadApi.TargetPrefix, CodeBuildReadApi.TimestampMembers, retryDelay)),
             new EcrReadApi(new JsonProtocolCaller(ThinClient(credentials, ThinServiceDescription.Ecr, region), EcrReadApi.TargetPrefix, EcrReadApi.TimestampMembers, retryDelay), settings.PageSize),
             new IamReadApi(ThinClient(credentials, ThinServiceDescription.Iam, region), settings.PageSize, retryDelay),
-            new StsReadApi(new GuardedStsClient(credentials, StsConfig(region), GuardMode.Audit), retryDelay));
+            new StsReadApi(new GuardedStsClient(credentials, StsConfig(region), GuardMode.Audit), retryDelay),
+            EcrPublic(scope));
     }
 
     /// <summary>IAM's policy simulator for the live cross-check of IAM-1..IAM-3, with the scope's credentials.</summary>

@@ -13,11 +13,13 @@ public sealed record CollectionScope(string Name, string AccountId, string Regio
 /// <param name="MaxConcurrency">Calls in flight at once, across services and accounts.</param>
 /// <param name="TimeBudgetPerScope">Wall-clock budget for one scope; calls not finished by then are recorded as failed.</param>
 /// <param name="PageSize">MaxResults for paginated calls (null: the service default).</param>
+/// <param name="IncludeEcrPublic">Also list the account's ECR Public repositories (us-east-1), which ECR-5 judges.</param>
 public sealed record CollectionOptions(
     string? EndpointUrl = null,
     int MaxConcurrency = 8,
     TimeSpan? TimeBudgetPerScope = null,
-    int? PageSize = null);
+    int? PageSize = null,
+    bool IncludeEcrPublic = false);
 
 /// <summary>A line of progress for the console: what is being collected, counts, elapsed time.</summary>
 public sealed record CollectionProgress(string Scope, string Operation, string State, int CallsDone, int CallsFailed, TimeSpan Elapsed)
@@ -32,11 +34,12 @@ public interface IAwsClientFactory
     AwsServiceSet Create(CollectionScope scope);
 }
 
-public sealed record AwsServiceSet(IEc2ReadApi Ec2, ICodeBuildReadApi CodeBuild, IEcrReadApi Ecr, IIamReadApi Iam, IStsReadApi Sts) : IDisposable
+public sealed record AwsServiceSet(
+    IEc2ReadApi Ec2, ICodeBuildReadApi CodeBuild, IEcrReadApi Ecr, IIamReadApi Iam, IStsReadApi Sts, IEcrPublicReadApi? EcrPublic = null) : IDisposable
 {
     public void Dispose()
     {
-        foreach (var api in new object[] { Ec2, CodeBuild, Ecr, Iam, Sts })
+        foreach (var api in new object?[] { Ec2, CodeBuild, Ecr, Iam, Sts, EcrPublic })
             (api as IDisposable)?.Dispose();
     }
 }
@@ -66,7 +69,7 @@ public sealed class Collector(IAwsClientFactory clients, CollectionOptions optio
             collectedAt,
             contexts.Select(c => new ManifestScope(c.Scope.AccountId, c.Scope.Region, c.Folder, c.CallerArn)).ToList(),
             run.Calls,
-            new SortedDictionary<string, string>(files.ToDictionary(f => f.Key, f => SnapshotJson.Sha256(f.Value)), StringComparer.Ordinal));
+            new SortedDictionary<string, string>(files.ToDictionary(f => f.Key, f => FileDigest.Sha256Hex(f.Value)), StringComparer.Ordinal));
         return new SnapshotFiles("live", files, manifest);
     }
 
@@ -86,7 +89,7 @@ public sealed class Collector(IAwsClientFactory clients, CollectionOptions optio
                 async token =>
                 {
                     scope.ScopeToken = token;
-                    await new ScopeCollector(run, scope).CollectAsync(clients, token).ConfigureAwait(false);
+                    await new ScopeCollector(run, scope, options.IncludeEcrPublic).CollectAsync(clients, token).ConfigureAwait(false);
                 },
                 cancellationToken).ConfigureAwait(false);
         }

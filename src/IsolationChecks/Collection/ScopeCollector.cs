@@ -5,7 +5,7 @@ using IsolationChecks.Snapshots;
 namespace IsolationChecks.Collection;
 
 /// <summary>Collects one scope: confirms the account with STS, then every service in parallel.</summary>
-internal sealed class ScopeCollector(CollectionRun run, ScopeContext scope)
+internal sealed class ScopeCollector(CollectionRun run, ScopeContext scope, bool includeEcrPublic = false)
 {
     private static readonly IReadOnlySet<string> NoRepositoryPolicy = new HashSet<string>(StringComparer.Ordinal) { "RepositoryPolicyNotFoundException" };
     private static readonly IReadOnlySet<string> NoLifecyclePolicy = new HashSet<string>(StringComparer.Ordinal) { "LifecyclePolicyNotFoundException" };
@@ -18,6 +18,7 @@ internal sealed class ScopeCollector(CollectionRun run, ScopeContext scope)
     private static readonly PlannedCall DescribeRepositories = new("ecr", "DescribeRepositories", null, SnapshotLayout.EcrDescribeRepositories);
     private static readonly PlannedCall RegistryScanning = new("ecr", "GetRegistryScanningConfiguration", null, SnapshotLayout.EcrRegistryScanningConfiguration);
     private static readonly PlannedCall AuthorizationDetails = new("iam", "GetAccountAuthorizationDetails", null, SnapshotLayout.IamAccountAuthorizationDetails);
+    private static readonly PlannedCall PublicRepositories = new("ecr-public", "DescribeRepositories", null, SnapshotLayout.EcrPublicDescribeRepositories);
 
     /// <summary>The calls every scope makes regardless of what it finds (per-resource calls come on top).</summary>
     public static IReadOnlyList<PlannedCall> TopLevelCalls { get; } =
@@ -53,7 +54,8 @@ internal sealed class ScopeCollector(CollectionRun run, ScopeContext scope)
                 CollectEc2Async(services.Ec2, scopeToken),
                 CollectCodeBuildAsync(services.CodeBuild, scopeToken),
                 CollectEcrAsync(services.Ecr, scopeToken),
-                run.RunAsync(scope, AuthorizationDetails, services.Iam.GetAccountAuthorizationDetailsAsync, scopeToken)).ConfigureAwait(false);
+                run.RunAsync(scope, AuthorizationDetails, services.Iam.GetAccountAuthorizationDetailsAsync, scopeToken),
+                CollectEcrPublicAsync(services.EcrPublic, scopeToken)).ConfigureAwait(false);
         }
     }
 
@@ -144,6 +146,19 @@ internal sealed class ScopeCollector(CollectionRun run, ScopeContext scope)
         }
 
         run.RecordMerged(scope, BatchGetProjects, new JsonObject { ["projects"] = projects, ["projectsNotFound"] = notFound }, batches.Count, attempts, started);
+    }
+
+    private Task CollectEcrPublicAsync(IEcrPublicReadApi? ecrPublic, CancellationToken token)
+    {
+        if (!includeEcrPublic)
+            return Task.CompletedTask;
+        if (ecrPublic is null)
+        {
+            run.RecordNotSent(scope, PublicRepositories, "NoClient", "no ECR Public client was configured for this scope");
+            return Task.CompletedTask;
+        }
+
+        return run.RunAsync(scope, PublicRepositories, ecrPublic.DescribeRepositoriesAsync, token);
     }
 
     private async Task CollectEcrAsync(IEcrReadApi ecr, CancellationToken token)

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using IsolationChecks.Aws.Pipeline;
@@ -10,8 +9,6 @@ internal static class SnapshotJson
 {
     public static byte[] Bytes(JsonNode document) =>
         Encoding.UTF8.GetBytes(document.ToJsonString(CliJson.Indented) + "\n");
-
-    public static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
     /// <summary>What a file of an "absent" call holds: the service's answer that there is nothing.</summary>
     public static JsonObject AbsentDocument(string code, string message) =>

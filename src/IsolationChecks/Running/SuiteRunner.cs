@@ -22,7 +22,7 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
     public async Task<RunResult> RunAsync(SuiteSettings settings, IProgress<string>? progress, CancellationToken ct)
     {
         var startedAt = clock.GetUtcNow();
-        var (files, posture) = await ObtainEvidenceAsync(settings, progress, ct).ConfigureAwait(false);
+        var (files, posture, simulators) = await ObtainEvidenceAsync(settings, progress, ct).ConfigureAwait(false);
         if (settings.SaveSnapshot is not null)
         {
             await SnapshotFolder.WriteAsync(files, settings.SaveSnapshot, ct).ConfigureAwait(false);
@@ -32,7 +32,7 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
         var snapshot = SnapshotReader.Read(files);
         progress?.Report($"Evidence integrity: {snapshot.Integrity.Describe()}");
         progress?.Report($"Evaluating {controls.Count} controls");
-        var findings = await EvaluateAsync(snapshot, posture, settings.PosturePath, ct).ConfigureAwait(false);
+        var findings = await EvaluateAsync(snapshot, posture, settings.PosturePath, ct, simulators).ConfigureAwait(false);
 
         var result = new RunResult(settings, posture.Name, snapshot.Origin, snapshot.Manifest, snapshot.Integrity,
             startedAt, clock.GetUtcNow(), controls.Select(c => c.Metadata).ToList(), findings);
@@ -41,9 +41,12 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
     }
 
     /// <summary>Evaluates every control on a snapshot and applies the post-processing; needs no AWS and no files.</summary>
-    public async Task<IReadOnlyList<Finding>> EvaluateAsync(Snapshot snapshot, PostureDocument posture, string postureFile, CancellationToken ct)
+    /// <param name="simulators">IAM's policy simulator per account id, for the live cross-check; null offline.</param>
+    public async Task<IReadOnlyList<Finding>> EvaluateAsync(
+        Snapshot snapshot, PostureDocument posture, string postureFile, CancellationToken ct,
+        Func<string, Evaluation.Policies.IPolicySimulator?>? simulators = null)
     {
-        var context = new EvaluationContext(snapshot, posture, clock);
+        var context = new EvaluationContext(snapshot, posture, clock) { PolicySimulators = simulators };
         var findings = await new ControlEvaluator(controls).EvaluateAsync(context, ct).ConfigureAwait(false);
         findings = IntegrityGuard.Apply(findings, snapshot.Integrity);
         return new WaiverApplier(clock).Apply(findings, posture.Waivers, postureFile);
@@ -53,7 +56,7 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
     /// A snapshot folder is read with its posture (a violation fixture's patched posture.json applies); a live
     /// collection needs the posture first, to know which accounts to read.
     /// </summary>
-    private static async Task<(SnapshotFiles Files, PostureDocument Posture)> ObtainEvidenceAsync(
+    private static async Task<(SnapshotFiles Files, PostureDocument Posture, Func<string, Evaluation.Policies.IPolicySimulator?>? Simulators)> ObtainEvidenceAsync(
         SuiteSettings settings, IProgress<string>? progress, CancellationToken ct)
     {
         switch (settings.Target)
@@ -63,7 +66,7 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
                 progress?.Report($"Reading snapshot folder {folder.Path}");
                 var inputs = await SnapshotTarget.LoadAsync(settings, ct).ConfigureAwait(false);
                 progress?.Report($"Posture: {inputs.PostureSource}");
-                return (inputs.Files, inputs.Posture);
+                return (inputs.Files, inputs.Posture, null);
             }
 
             case TargetSpec.Live:
@@ -74,18 +77,35 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
                     posture = WithRegion(posture, settings.Region);
                 var scopes = ScopesOf(posture);
                 progress?.Report($"Collecting live: {string.Join(", ", scopes.Select(s => $"{s.Name} {s.AccountId} {s.Region}"))}");
-                var collector = new Collector(
-                    new AwsClientFactory(new AwsAccessSettings(settings.EndpointUrl, settings.Profile, settings.Region)),
-                    new CollectionOptions(settings.EndpointUrl),
-                    TimeProvider.System);
+                var factory = new AwsClientFactory(new AwsAccessSettings(settings.EndpointUrl, settings.Profile, settings.Region));
+                var collector = new Collector(factory, new CollectionOptions(settings.EndpointUrl, IncludeEcrPublic: posture.Ecr is not null), TimeProvider.System);
                 var files = await collector.CollectAsync(scopes, progress is null ? null : new ProgressLines(progress), ct)
                     .ConfigureAwait(false);
-                return (files, posture);
+                files = await WithGitProbeAsync(files, posture.GitProbe, progress, ct).ConfigureAwait(false);
+                return (files, posture, accountId => scopes.FirstOrDefault(s => s.AccountId == accountId) is { } scope ? factory.PolicySimulator(scope) : null);
             }
 
             default:
                 throw new InvalidOperationException($"unknown target {settings.Target}");
         }
+    }
+
+    /// <summary>
+    /// The GIT-1 probe runs with the collection, so its record is evidence in the snapshot like any API
+    /// output (hashed in the manifest) and the control judges it the same way live and offline.
+    /// </summary>
+    private static async Task<SnapshotFiles> WithGitProbeAsync(SnapshotFiles files, GitProbePosture? probe, IProgress<string>? progress, CancellationToken ct)
+    {
+        if (probe is null)
+            return files;
+        progress?.Report($"Probing Git push refusal at {probe.RepositoryUrl}");
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var record = await Git.GitProbeCollection.CollectAsync(probe, ct).ConfigureAwait(false);
+        if (record is not { } document)
+            return files;
+        var call = new ManifestCall("", Git.GitProbeRecord.Service, Git.GitProbeRecord.Operation, probe.RepositoryUrl, document.Path, "ok",
+            Pages: 1, Attempts: 1, DurationMs: started.ElapsedMilliseconds);
+        return files.WithDocument(document.Path, document.Json, call);
     }
 
     /// <summary>One collection scope per distinct (account, region) of the posture; the account's own profile and role travel with it.</summary>

@@ -67,7 +67,7 @@ internal static class FixtureOverlay
             foreach (var path in changed.Where(p => p != SnapshotLayout.ManifestFile))
             {
                 if (working.TryGetValue(path, out var bytes))
-                    hashes[path] = SnapshotJson.Sha256Hex(bytes);
+                    hashes[path] = FileDigest.Sha256Hex(bytes);
                 else
                     hashes.Remove(path);
             }

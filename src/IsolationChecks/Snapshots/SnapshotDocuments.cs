@@ -19,6 +19,10 @@ public static class SnapshotDocuments
                 : DataGap.NotCollected(service, operation, path));
         }
 
+        if (snapshot.Manifest is { } manifest && !manifest.Files.ContainsKey(path))
+            return Collected<T>.Missing(new DataGap(service, operation,
+                $"{path} is in the snapshot but not listed in manifest.json, so it is not trusted as evidence", "UnlistedEvidence", path));
+
         try
         {
             var value = JsonSerializer.Deserialize<T>(bytes, options);

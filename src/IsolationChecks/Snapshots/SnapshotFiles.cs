@@ -11,4 +11,21 @@ public sealed record SnapshotFiles(string Origin, IReadOnlyDictionary<string, by
     /// <summary>Files that sit in a snapshot folder but are not collected evidence.</summary>
     public static IReadOnlySet<string> NonEvidenceFiles { get; } =
         new HashSet<string>(StringComparer.Ordinal) { SnapshotLayout.ManifestFile, "posture.json", "fixture.json", "README.md" };
+
+    /// <summary>
+    /// Adds a document gathered outside the AWS collector (a live probe's record), with its manifest call and
+    /// hash, so it is evidence under the same integrity rules as every collected file.
+    /// </summary>
+    public SnapshotFiles WithDocument(string path, byte[] bytes, ManifestCall call)
+    {
+        var files = new Dictionary<string, byte[]>(Files, StringComparer.Ordinal) { [path] = bytes };
+        var manifest = Manifest is null
+            ? null
+            : Manifest with
+            {
+                Calls = [.. Manifest.Calls, call],
+                Files = new SortedDictionary<string, string>(new Dictionary<string, string>(Manifest.Files) { [path] = FileDigest.Sha256Hex(bytes) }, StringComparer.Ordinal),
+            };
+        return this with { Files = files, Manifest = manifest };
+    }
 }

@@ -119,7 +119,7 @@ public static class SnapshotFolder
                 files.Manifest?.CollectedAt ?? DateTimeOffset.UtcNow,
                 files.Manifest?.Scopes ?? [],
                 files.Manifest?.Calls ?? [],
-                written.ToDictionary(f => f.Key, f => SnapshotJson.Sha256Hex(f.Value), StringComparer.Ordinal));
+                written.ToDictionary(f => f.Key, f => FileDigest.Sha256Hex(f.Value), StringComparer.Ordinal));
             Directory.CreateDirectory(temporary);
             await File.WriteAllBytesAsync(Path.Combine(temporary, SnapshotLayout.ManifestFile), SerializeManifest(manifest), cancellationToken)
                 .ConfigureAwait(false);

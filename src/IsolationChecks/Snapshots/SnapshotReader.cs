@@ -105,7 +105,7 @@ public static partial class SnapshotReader
         {
             if (!files.Files.TryGetValue(path, out var bytes))
                 missing.Add(path);
-            else if (!string.Equals(hash, SnapshotJson.Sha256Hex(bytes), StringComparison.OrdinalIgnoreCase))
+            else if (!string.Equals(hash, FileDigest.Sha256Hex(bytes), StringComparison.OrdinalIgnoreCase))
                 mismatches.Add(path);
         }
 

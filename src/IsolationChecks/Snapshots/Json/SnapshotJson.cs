@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
@@ -41,8 +40,6 @@ internal static partial class SnapshotJson
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }
-
-    public static string Sha256Hex(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
     /// <summary>Parses a whole file, turning malformed JSON into an <see cref="InputException"/> with line and column.</summary>
     public static JsonDocument ParseDocument(byte[] bytes, string file)
