@@ -1,0 +1,71 @@
+using IsolationChecks.Controls.Catalog;
+using IsolationChecks.Evaluation.Addressing;
+using IsolationChecks.Snapshots;
+
+namespace IsolationChecks.Controls.GitLab;
+
+/// <summary>
+/// The sources GitLab may admit, derived rather than typed: the current public IPs of the declared NAT gateways
+/// (each read from the account that owns it) as /32, plus the posture's allowed CIDRs.
+/// </summary>
+/// <param name="Addresses">The exact allowed address set.</param>
+/// <param name="NatAddresses">Public IP (as /32 or /128) to the NAT gateway it belongs to.</param>
+/// <param name="Problems">Declared NAT gateways that contribute no address (absent, deleted, no public IP).</param>
+/// <param name="AllowedSecurityGroups">Security groups a rule may reference.</param>
+public sealed record GitLabAllowedSources(
+    CidrSet Addresses,
+    IReadOnlyDictionary<string, string> NatAddresses,
+    IReadOnlyList<string> DeclaredCidrs,
+    IReadOnlyList<string> AllowedSecurityGroups,
+    IReadOnlyList<string> Problems,
+    IReadOnlyList<EvidenceFact> Facts)
+{
+    public string Label => $"the allowed sources [{string.Join(", ", NatAddresses.Select(n => $"{n.Key} ({n.Value})").Concat(DeclaredCidrs.Select(c => $"{c} (declared)")))}]";
+
+    /// <summary>The allowed sources, or the data gap (or posture error) that keeps them from being known.</summary>
+    public static (GitLabAllowedSources? Sources, DataGap? Gap, string? Invalid) Resolve(EvaluationContext context)
+    {
+        var posture = context.Posture;
+        var declaredCidrs = posture.GitLab?.AllowedCidrs ?? [];
+        var addresses = CidrSet.Empty;
+        var facts = new List<EvidenceFact>();
+        foreach (var text in declaredCidrs)
+        {
+            if (!Cidr.TryParse(text, out var cidr)) return (null, null, $"gitLab.allowedCidrs contains '{text}', which is not a CIDR");
+            addresses = addresses.Union(CidrSet.Of(cidr));
+        }
+
+        if (declaredCidrs.Count > 0) facts.Add(new EvidenceFact("posture", $"gitLab.allowedCidrs = {string.Join(", ", declaredCidrs)}"));
+        var nats = new Dictionary<string, string>(StringComparer.Ordinal);
+        var problems = new List<string>();
+        foreach (var nat in posture.NatGateways ?? [])
+        {
+            if (!context.ScopeOf(nat.Account).TryGet(out var scope, out var gap)) return (null, gap, null);
+            if (!scope.Ec2.NatGateways.TryGet(out var gateways, out gap)) return (null, gap, null);
+            var file = scope.PathOf(SnapshotLayout.NatGateways);
+            var gateway = gateways.FirstOrDefault(g => g.NatGatewayId == nat.Id);
+            var ips = (gateway?.NatGatewayAddresses ?? []).Select(a => a.PublicIp)
+                .Select(ip => Cidr.TryParse(ip, out var c) && c.PrefixLength == c.Width ? c : null).OfType<Cidr>().ToList();
+            if (gateway is null || gateway.State is "deleted" or "deleting" or "failed" || ips.Count == 0)
+            {
+                var state = gateway is null ? "is not in the account's NAT gateway listing"
+                    : ips.Count == 0 ? $"has no public IP (state {gateway.State ?? "?"})" : $"is {gateway.State}";
+                problems.Add($"declared NAT gateway {nat.Id} in account {scope.AccountId} {state}");
+                facts.Add(new EvidenceFact(nat.Id, state, file));
+                continue;
+            }
+
+            foreach (var ip in ips)
+            {
+                addresses = addresses.Union(CidrSet.Of(ip));
+                nats[ip.ToString()] = nat.Id;
+            }
+
+            facts.Add(new EvidenceFact(nat.Id, $"state {gateway.State ?? "(not reported)"}, public IP(s) {string.Join(", ", ips)}", file));
+        }
+
+        var groups = posture.GitLab?.AllowedSecurityGroups ?? [];
+        facts.Add(new EvidenceFact("posture", $"allowed security group references: {(groups.Count == 0 ? "none" : string.Join(", ", groups))}"));
+        return (new GitLabAllowedSources(addresses, nats, declaredCidrs, groups, problems, facts), null, null);
+    }
+}
