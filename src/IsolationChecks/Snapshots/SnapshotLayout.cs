@@ -40,6 +40,9 @@ public static class SnapshotLayout
 
     public const string EcrPublicDescribeRepositories = "ecr-public/describe-repositories.json";
 
+    /// <summary><c>aws codeconnections list-hosts</c>, every page merged (CONN-1).</summary>
+    public const string CodeConnectionsListHosts = "codeconnections/list-hosts.json";
+
     public const string IamAccountAuthorizationDetails = "iam/get-account-authorization-details.json";
     public const string StsCallerIdentity = "sts/get-caller-identity.json";
 
