@@ -5,6 +5,7 @@ using Amazon.Runtime.CredentialManagement;
 using Amazon.Runtime.Credentials;
 using Amazon.SecurityToken;
 using IsolationChecks.Aws.CodeBuild;
+using IsolationChecks.Aws.Connections;
 using IsolationChecks.Aws.Ec2;
 using IsolationChecks.Aws.Ecr;
 using IsolationChecks.Aws.Iam;
@@ -45,7 +46,8 @@ public sealed class AwsClientFactory(AwsAccessSettings settings) : IAwsClientFac
             new EcrReadApi(new JsonProtocolCaller(ThinClient(credentials, ThinServiceDescription.Ecr, region), EcrReadApi.TargetPrefix, EcrReadApi.TimestampMembers, retryDelay), settings.PageSize),
             new IamReadApi(ThinClient(credentials, ThinServiceDescription.Iam, region), settings.PageSize, retryDelay),
             new StsReadApi(new GuardedStsClient(credentials, StsConfig(region), GuardMode.Audit), retryDelay),
-            EcrPublic(scope));
+            EcrPublic(scope),
+            Connections(scope, region, credentials));
     }
 
     /// <summary>IAM's policy simulator for the live cross-check of IAM-1..IAM-3, with the scope's credentials.</summary>
@@ -62,6 +64,16 @@ public sealed class AwsClientFactory(AwsAccessSettings settings) : IAwsClientFac
         var client = ThinClient(credentials, EcrPublicReadApi.Service, EcrPublicReadApi.Region);
         return new EcrPublicReadApi(new JsonProtocolCaller(client, EcrPublicReadApi.TargetPrefix, EcrPublicReadApi.TimestampMembers, settings.TransientRetryDelay), settings.PageSize);
     }
+
+    /// <summary>CodeConnections (CONN-1) in the scope's region.</summary>
+    public IConnectionsReadApi Connections(CollectionScope scope)
+    {
+        var region = RegionOf(scope);
+        return Connections(scope, region, CredentialsFor(scope, region));
+    }
+
+    private ConnectionsReadApi Connections(CollectionScope scope, string region, AWSCredentials credentials) =>
+        new(ConnectionsReadApi.Caller(ThinClient(credentials, ConnectionsReadApi.Service, region), settings.TransientRetryDelay), settings.PageSize);
 
     /// <summary>The region calls of this scope go to.</summary>
     public string RegionOf(CollectionScope scope) => settings.Region ?? scope.Region;

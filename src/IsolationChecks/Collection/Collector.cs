@@ -14,12 +14,14 @@ public sealed record CollectionScope(string Name, string AccountId, string Regio
 /// <param name="TimeBudgetPerScope">Wall-clock budget for one scope; calls not finished by then are recorded as failed.</param>
 /// <param name="PageSize">MaxResults for paginated calls (null: the service default).</param>
 /// <param name="IncludeEcrPublic">Also list the account's ECR Public repositories (us-east-1), which ECR-5 judges.</param>
+/// <param name="IncludeConnections">Also list the account's CodeConnections hosts, which CONN-1 judges.</param>
 public sealed record CollectionOptions(
     string? EndpointUrl = null,
     int MaxConcurrency = 8,
     TimeSpan? TimeBudgetPerScope = null,
     int? PageSize = null,
-    bool IncludeEcrPublic = false);
+    bool IncludeEcrPublic = false,
+    bool IncludeConnections = false);
 
 /// <summary>A line of progress for the console: what is being collected, counts, elapsed time.</summary>
 public sealed record CollectionProgress(string Scope, string Operation, string State, int CallsDone, int CallsFailed, TimeSpan Elapsed)
@@ -35,11 +37,12 @@ public interface IAwsClientFactory
 }
 
 public sealed record AwsServiceSet(
-    IEc2ReadApi Ec2, ICodeBuildReadApi CodeBuild, IEcrReadApi Ecr, IIamReadApi Iam, IStsReadApi Sts, IEcrPublicReadApi? EcrPublic = null) : IDisposable
+    IEc2ReadApi Ec2, ICodeBuildReadApi CodeBuild, IEcrReadApi Ecr, IIamReadApi Iam, IStsReadApi Sts, IEcrPublicReadApi? EcrPublic = null,
+    IConnectionsReadApi? Connections = null) : IDisposable
 {
     public void Dispose()
     {
-        foreach (var api in new object?[] { Ec2, CodeBuild, Ecr, Iam, Sts, EcrPublic })
+        foreach (var api in new object?[] { Ec2, CodeBuild, Ecr, Iam, Sts, EcrPublic, Connections })
             (api as IDisposable)?.Dispose();
     }
 }
@@ -89,7 +92,7 @@ public sealed class Collector(IAwsClientFactory clients, CollectionOptions optio
                 async token =>
                 {
                     scope.ScopeToken = token;
-                    await new ScopeCollector(run, scope, options.IncludeEcrPublic).CollectAsync(clients, token).ConfigureAwait(false);
+                    await new ScopeCollector(run, scope, options.IncludeEcrPublic, options.IncludeConnections).CollectAsync(clients, token).ConfigureAwait(false);
                 },
                 cancellationToken).ConfigureAwait(false);
         }

@@ -5,7 +5,7 @@ using IsolationChecks.Snapshots;
 namespace IsolationChecks.Collection;
 
 /// <summary>Collects one scope: confirms the account with STS, then every service in parallel.</summary>
-internal sealed class ScopeCollector(CollectionRun run, ScopeContext scope, bool includeEcrPublic = false)
+internal sealed class ScopeCollector(CollectionRun run, ScopeContext scope, bool includeEcrPublic = false, bool includeConnections = false)
 {
     private static readonly IReadOnlySet<string> NoRepositoryPolicy = new HashSet<string>(StringComparer.Ordinal) { "RepositoryPolicyNotFoundException" };
     private static readonly IReadOnlySet<string> NoLifecyclePolicy = new HashSet<string>(StringComparer.Ordinal) { "LifecyclePolicyNotFoundException" };
@@ -19,6 +19,7 @@ internal sealed class ScopeCollector(CollectionRun run, ScopeContext scope, bool
     private static readonly PlannedCall RegistryScanning = new("ecr", "GetRegistryScanningConfiguration", null, SnapshotLayout.EcrRegistryScanningConfiguration);
     private static readonly PlannedCall AuthorizationDetails = new("iam", "GetAccountAuthorizationDetails", null, SnapshotLayout.IamAccountAuthorizationDetails);
     private static readonly PlannedCall PublicRepositories = new("ecr-public", "DescribeRepositories", null, SnapshotLayout.EcrPublicDescribeRepositories);
+    private static readonly PlannedCall ListHosts = new("codeconnections", "ListHosts", null, SnapshotLayout.CodeConnectionsListHosts);
 
     /// <summary>The calls every scope makes regardless of what it finds (per-resource calls come on top).</summary>
     public static IReadOnlyList<PlannedCall> TopLevelCalls { get; } =
@@ -55,7 +56,8 @@ internal sealed class ScopeCollector(CollectionRun run, ScopeContext scope, bool
                 CollectCodeBuildAsync(services.CodeBuild, scopeToken),
                 CollectEcrAsync(services.Ecr, scopeToken),
                 run.RunAsync(scope, AuthorizationDetails, services.Iam.GetAccountAuthorizationDetailsAsync, scopeToken),
-                CollectEcrPublicAsync(services.EcrPublic, scopeToken)).ConfigureAwait(false);
+                CollectEcrPublicAsync(services.EcrPublic, scopeToken),
+                CollectConnectionsAsync(services.Connections, scopeToken)).ConfigureAwait(false);
         }
     }
 
@@ -159,6 +161,19 @@ internal sealed class ScopeCollector(CollectionRun run, ScopeContext scope, bool
         }
 
         return run.RunAsync(scope, PublicRepositories, ecrPublic.DescribeRepositoriesAsync, token);
+    }
+
+    private Task CollectConnectionsAsync(IConnectionsReadApi? connections, CancellationToken token)
+    {
+        if (!includeConnections)
+            return Task.CompletedTask;
+        if (connections is null)
+        {
+            run.RecordNotSent(scope, ListHosts, "NoClient", "no CodeConnections client was configured for this scope");
+            return Task.CompletedTask;
+        }
+
+        return run.RunAsync(scope, ListHosts, connections.ListHostsAsync, token);
     }
 
     private async Task CollectEcrAsync(IEcrReadApi ecr, CancellationToken token)

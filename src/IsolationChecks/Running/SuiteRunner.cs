@@ -78,7 +78,7 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
                 var scopes = ScopesOf(posture);
                 progress?.Report($"Collecting live: {string.Join(", ", scopes.Select(s => $"{s.Name} {s.AccountId} {s.Region}"))}");
                 var factory = new AwsClientFactory(new AwsAccessSettings(settings.EndpointUrl, settings.Profile, settings.Region));
-                var collector = new Collector(factory, new CollectionOptions(settings.EndpointUrl, IncludeEcrPublic: posture.Ecr is not null), TimeProvider.System);
+                var collector = new Collector(factory, new CollectionOptions(settings.EndpointUrl, IncludeEcrPublic: posture.Ecr is not null, IncludeConnections: posture.Connections is not null), TimeProvider.System);
                 var files = await collector.CollectAsync(scopes, progress is null ? null : new ProgressLines(progress), ct)
                     .ConfigureAwait(false);
                 files = await WithGitProbeAsync(files, posture.GitProbe, progress, ct).ConfigureAwait(false);

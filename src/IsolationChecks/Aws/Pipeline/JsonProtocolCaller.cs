@@ -2,8 +2,12 @@ using System.Text.Json.Nodes;
 
 namespace IsolationChecks.Aws.Pipeline;
 
-/// <summary>Sends AWS JSON 1.1 calls through a thin client and merges token-paged results.</summary>
-internal sealed class JsonProtocolCaller(ThinServiceClient client, string targetPrefix, IReadOnlySet<string> timestampMembers, TimeSpan? retryDelay = null) : IDisposable
+/// <summary>Sends AWS JSON 1.1 (or 1.0) calls through a thin client and merges token-paged results.</summary>
+/// <param name="jsonVersion">"1.1" (CodeBuild, ECR) or "1.0" (CodeConnections).</param>
+/// <param name="tokenMember">The paging token's member name: "nextToken" in most JSON services, "NextToken" in CodeConnections.</param>
+internal sealed class JsonProtocolCaller(
+    ThinServiceClient client, string targetPrefix, IReadOnlySet<string> timestampMembers, TimeSpan? retryDelay = null,
+    string jsonVersion = "1.1", string tokenMember = "nextToken") : IDisposable
 {
     private readonly AwsCallRunner _runner = new(client.Service.IamPrefix, client.Attempts, retryDelay);
 
@@ -27,10 +31,10 @@ internal sealed class JsonProtocolCaller(ThinServiceClient client, string target
         {
             var pageBody = body.DeepClone().AsObject();
             if (token is not null)
-                pageBody["nextToken"] = token;
+                pageBody[tokenMember] = token;
             var page = await call.PageAsync(NewRequest(action, pageBody), client.JsonAsync, Parse, cancellationToken).ConfigureAwait(false);
             CliJson.AppendItems(merged, page, listMember);
-            token = page["nextToken"]?.GetValue<string>();
+            token = page[tokenMember]?.GetValue<string>();
         }
         while (!string.IsNullOrEmpty(token));
 
@@ -38,7 +42,7 @@ internal sealed class JsonProtocolCaller(ThinServiceClient client, string target
     }
 
     private JsonRequest NewRequest(string action, JsonObject body) =>
-        new() { TargetPrefix = targetPrefix, Action = action, Body = body.ToJsonString() };
+        new() { TargetPrefix = targetPrefix, Action = action, Body = body.ToJsonString(), JsonVersion = jsonVersion };
 
     private JsonObject Parse(RawResponse response)
     {

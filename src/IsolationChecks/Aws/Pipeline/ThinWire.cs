@@ -24,10 +24,13 @@ internal sealed class QueryRequest : AmazonWebServiceRequest, IThinRequest
     public IReadOnlyList<KeyValuePair<string, string>> Parameters { get; init; } = [];
 }
 
-/// <summary>An AWS JSON 1.1 request (CodeBuild, ECR).</summary>
+/// <summary>An AWS JSON 1.1 request (CodeBuild, ECR), or JSON 1.0 (CodeConnections).</summary>
 internal sealed class JsonRequest : AmazonWebServiceRequest, IThinRequest
 {
     public required string TargetPrefix { get; init; }
+
+    /// <summary>"1.1" or "1.0": the two AWS JSON protocols differ on the wire only in this content type.</summary>
+    public string JsonVersion { get; init; } = "1.1";
 
     public required string Action { get; init; }
 
@@ -66,7 +69,7 @@ internal sealed class JsonMarshaller : IMarshaller<IRequest, AmazonWebServiceReq
         var json = (JsonRequest)input;
         var request = new DefaultRequest(json, "IsolationChecks.Thin") { HttpMethod = "POST", ResourcePath = "/" };
         request.Headers["X-Amz-Target"] = $"{json.TargetPrefix}.{json.Action}";
-        request.Headers["Content-Type"] = "application/x-amz-json-1.1";
+        request.Headers["Content-Type"] = $"application/x-amz-json-{json.JsonVersion}";
         request.Content = Encoding.UTF8.GetBytes(json.Body);
         return request;
     }
