@@ -36,6 +36,24 @@ public sealed class CollectorFailureTests
         }
     }
 
+    [TestCase(true)]
+    [TestCase(false)]
+    public async Task CodeConnectionsHostsAreListedOnlyWhenAsked(bool include)
+    {
+        var collector = new Collector(new FakeFactory(new FakeServices()), new CollectionOptions(IncludeConnections: include), TimeProvider.System);
+
+        var snapshot = await collector.CollectAsync([Scope], null, CancellationToken.None);
+
+        var calls = snapshot.Manifest!.Calls.Where(c => c.Service == "codeconnections").ToList();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(calls.Select(c => (c.Operation, c.Outcome, c.File)),
+                include ? Is.EqualTo(new[] { ("ListHosts", "ok", (string?)SnapshotLayout.CodeConnectionsListHosts) }) : Is.Empty);
+            Assert.That(snapshot.Files.TryGetValue(SnapshotLayout.CodeConnectionsListHosts, out var file) ? (string?)JsonNode.Parse(file)!["Hosts"]![0]!["HostArn"] : null,
+                include ? Is.EqualTo($"arn:aws:codeconnections:eu-west-1:{Account}:host/gitlab-1") : Is.Null);
+        }
+    }
+
     [Test]
     public async Task ProjectsAreFetchedInBatchesOfAHundredAndMergedIntoOneFile()
     {
@@ -135,7 +153,7 @@ public sealed class CollectorFailureTests
 
     private sealed class FakeFactory(FakeServices services) : IAwsClientFactory
     {
-        public AwsServiceSet Create(CollectionScope scope) => new(services, services, services, services, services);
+        public AwsServiceSet Create(CollectionScope scope) => new(services, services, services, services, services, Connections: services);
     }
 
     private sealed class ThrowingFactory(Exception error) : IAwsClientFactory
@@ -143,8 +161,11 @@ public sealed class CollectorFailureTests
         public AwsServiceSet Create(CollectionScope scope) => throw error;
     }
 
-    private sealed class FakeServices : IEc2ReadApi, ICodeBuildReadApi, IEcrReadApi, IIamReadApi, IStsReadApi
+    private sealed class FakeServices : IEc2ReadApi, ICodeBuildReadApi, IEcrReadApi, IIamReadApi, IStsReadApi, IConnectionsReadApi
     {
+        public Task<ApiCallResult> ListHostsAsync(CancellationToken cancellationToken) =>
+            Answer(new JsonObject { ["Hosts"] = new JsonArray(new JsonObject { ["HostArn"] = $"arn:aws:codeconnections:eu-west-1:{Account}:host/gitlab-1", ["ProviderType"] = "GitLabSelfManaged" }) }, cancellationToken);
+
         private int _inFlight;
         private int _maxInFlight;
         private int _calls;
