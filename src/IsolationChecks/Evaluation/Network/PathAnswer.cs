@@ -34,7 +34,8 @@ public sealed record PathHop(string Component, string Detail)
 }
 
 /// <summary>A path that gets through, hop by hop, with the connections that complete over it.</summary>
-public sealed record ReachedPath(IReadOnlyList<PathHop> Hops, PathEnd End, string Target, string Flows)
+/// <param name="Sample">One concrete connection (the lowest of each coordinate) that completes over the path.</param>
+public sealed record ReachedPath(IReadOnlyList<PathHop> Hops, PathEnd End, string Target, string Flows, FlowBox Sample)
 {
     public string Describe() => string.Join(" -> ", Hops.Select(h => h.ToString()));
 }

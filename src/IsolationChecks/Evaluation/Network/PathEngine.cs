@@ -666,7 +666,10 @@ public sealed class PathEngine(NetworkModel model)
             if (legs[leg].IsEmpty) return;
         }
 
-        trace.Reach(new ReachedPath(hops, end, target, legs[0].Describe()), legs[0]);
+        var first = legs[0].Boxes[0];
+        var sample = new FlowBox(Interval.Single(first.Protocol.Lo), Interval.Single(first.Client.Lo), Interval.Single(first.Server.Lo),
+            Interval.Single(first.ServerPort.Lo), Interval.Single(first.ClientPort.Lo));
+        trace.Reach(new ReachedPath(hops, end, target, legs[0].Describe(), sample), legs[0]);
     }
 
     private string? GapFile(string inventory) => Model.GapOf(inventory)?.File ?? Model.PathOf(inventory + ".json");
