@@ -477,7 +477,7 @@ public sealed class PathEngine(NetworkModel model)
         if (natSubnet.SubnetId != node.Subnet.SubnetId)
         {
             if (!ApplyAcl(walk, trace, node.Subnet, egress: true, FlowDimension.Server, FlowDimension.ServerPort)) return;
-            if (!ApplyAcl(walk, trace, natSubnet, egress: false, FlowDimension.Server, FlowDimension.ServerPort)) return;
+            if (!ApplyAcl(walk, trace, natSubnet, egress: false, FlowDimension.Client, FlowDimension.ServerPort)) return;
             walk.Returns.Add(new ReturnStage(walk.Legs.Count - 1, ReturnAcl(natSubnet, egress: true, FlowDimension.Client, FlowDimension.ClientPort)));
             walk.Returns.Add(new ReturnStage(walk.Legs.Count - 1, ReturnAcl(node.Subnet, egress: false, FlowDimension.Server, FlowDimension.ClientPort)));
         }
