@@ -103,7 +103,9 @@ public sealed class FlowSet
     public FlowSet(AddressFamily family, IEnumerable<FlowBox> boxes)
     {
         Family = family;
-        Boxes = boxes.Where(b => !b.IsEmpty).ToList();
+        var list = boxes as List<FlowBox> ?? [.. boxes];
+        if (list.Exists(b => b.IsEmpty)) list = list.FindAll(b => !b.IsEmpty);
+        Boxes = list;
     }
 
     public AddressFamily Family { get; }
@@ -142,10 +144,68 @@ public sealed class FlowSet
 
     public FlowSet Subtract(FlowBox box)
     {
+        var touched = false;
+        foreach (var b in Boxes) touched |= b.Overlaps(box);
+        if (!touched) return this;
         var result = new List<FlowBox>(Boxes.Count + 2);
         foreach (var b in Boxes) b.SubtractInto(box, result);
-        return new FlowSet(Family, result);
+        return new FlowSet(Family, result.Count > CoalesceThreshold ? Coalesce(result) : result);
     }
+
+    /// <summary>Below this many boxes merging costs more than it saves.</summary>
+    private const int CoalesceThreshold = 12;
+
+    /// <summary>
+    /// Merges boxes that agree on four dimensions and touch on the fifth, so that chains of subtractions
+    /// (ordered ACL rules, route prefixes) do not fragment the set: the set is unchanged, the list shorter.
+    /// </summary>
+    public static List<FlowBox> Coalesce(List<FlowBox> boxes)
+    {
+        if (boxes.Count < 2) return boxes;
+        var changed = true;
+        while (changed && boxes.Count > 1)
+        {
+            changed = false;
+            foreach (var dimension in Dimensions)
+            {
+                var groups = new Dictionary<FlowBox, List<Interval>>();
+                foreach (var box in boxes)
+                {
+                    var key = box.With(dimension, default);
+                    if (!groups.TryGetValue(key, out var list)) groups[key] = list = [];
+                    list.Add(box[dimension]);
+                }
+
+                if (groups.Count == boxes.Count) continue;
+                var merged = new List<FlowBox>(groups.Count);
+                foreach (var (key, intervals) in groups)
+                {
+                    intervals.Sort((a, b) => a.Lo.CompareTo(b.Lo));
+                    var current = intervals[0];
+                    for (var i = 1; i < intervals.Count; i++)
+                    {
+                        var next = intervals[i];
+                        if (current.Hi == UInt128.MaxValue || next.Lo <= current.Hi + 1)
+                            current = new Interval(current.Lo, UInt128.Max(current.Hi, next.Hi));
+                        else
+                        {
+                            merged.Add(key.With(dimension, current));
+                            current = next;
+                        }
+                    }
+
+                    merged.Add(key.With(dimension, current));
+                }
+
+                if (merged.Count < boxes.Count) changed = true;
+                boxes = merged;
+            }
+        }
+
+        return boxes;
+    }
+
+    private static readonly FlowDimension[] Dimensions = Enum.GetValues<FlowDimension>();
 
     public FlowSet Subtract(IEnumerable<FlowBox> boxes)
     {

@@ -41,10 +41,19 @@ public sealed record ReachedPath(IReadOnlyList<PathHop> Hops, PathEnd End, strin
 }
 
 /// <summary>A point that stops some or all of the traffic: the component and the rule, or the missing route.</summary>
-/// <param name="Flows">The connections it stops.</param>
 /// <param name="Before">The hops that led to it.</param>
-public sealed record BlockingPoint(string Component, string Reason, string Flows, IReadOnlyList<PathHop> Before)
+public sealed record BlockingPoint(string Component, string Reason, IReadOnlyList<PathHop> Before)
 {
+    private readonly Lazy<string>? _flows;
+
+    /// <param name="flows">Describes the connections it stops; called only when someone reads <see cref="Flows"/>
+    /// (describing address sets costs more than finding them).</param>
+    public BlockingPoint(string component, string reason, Func<string> flows, IReadOnlyList<PathHop> before)
+        : this(component, reason, before) => _flows = new Lazy<string>(flows);
+
+    /// <summary>The connections it stops.</summary>
+    public string Flows => _flows?.Value ?? "";
+
     public override string ToString() => $"{Component}: {Reason} (blocks {Flows})";
 }
 

@@ -29,7 +29,7 @@ public sealed class PathEngine(NetworkModel model)
                 if (destinations.Count == 0) continue;
                 var serverRanges = query.InternetOnly
                     ? Intersect(destinations, InternetAddressSpace.Ranges(family))
-                    : destinations.Select(Interval.Of).ToList();
+                    : Merge(destinations.Select(Interval.Of));
                 if (serverRanges.Count == 0) continue;
                 var clients = source.Addresses(family);
                 var label = family == AddressFamily.InterNetwork ? "IPv4" : "IPv6";
@@ -42,7 +42,7 @@ public sealed class PathEngine(NetworkModel model)
                 var flows = new FlowSet(family, from c in clients
                     from s in serverRanges
                     select new FlowBox(query.Protocol, c, s, query.Ports, query.ClientPorts));
-                var walk = new Walk([flows], [], [], source);
+                var walk = new Walk([flows], [], [], source, query.Quantifier);
                 if (source.Groups is { } groups && !ApplyGroups(walk, trace, groups, egress: true, source, $"{source.Name} security group egress"))
                     continue;
                 RouteFrom(source, walk, trace, query, 0);
@@ -99,7 +99,7 @@ public sealed class PathEngine(NetworkModel model)
         hops.Add(new PathHop(gateway, string.Join("; ", reachable.Select(r => r.Item2))));
         var flows = new FlowSet(family, reachable.Select(r => new FlowBox(query.Protocol, Interval.Of(query.From), r.Item1, query.Ports, query.ClientPorts)));
         var client = new Node("internet " + query.From, target.Subnet, null, [], []);
-        var walk = new Walk([flows], [], hops, client);
+        var walk = new Walk([flows], [], hops, client, Quantifier.Any);
         if (!ApplyAcl(walk, trace, target.Subnet, egress: false, FlowDimension.Client, FlowDimension.ServerPort)) return trace.Answer(question);
         if (!ApplyGroups(walk, trace, target.Groups!, egress: false, client, $"{target.Name} security group ingress")) return trace.Answer(question);
 
@@ -127,7 +127,7 @@ public sealed class PathEngine(NetworkModel model)
         }
 
         if (!byRoute.Unrouted.IsEmpty)
-            trace.Block(table.Table.RouteTableId, "has no route for the reply", byRoute.Unrouted.Describe(FlowDimension.Client), walk.Hops);
+            trace.Block(table.Table.RouteTableId, "has no route for the reply", () => byRoute.Unrouted.Describe(FlowDimension.Client), walk.Hops);
         return trace.Answer(question);
     }
 
@@ -216,7 +216,7 @@ public sealed class PathEngine(NetworkModel model)
         var how = effective.ViaMain ? $"main route table of {node.Subnet.VpcId}, {node.Subnet.SubnetId} has no explicit association" : $"associated with {node.Subnet.SubnetId}";
         var partition = Partition(walk.Current, table, FlowDimension.Server, trace, walk.Hops);
         if (!partition.Unrouted.IsEmpty)
-            trace.Block($"{table.RouteTableId} ({how})", "no route covers the destination", partition.Unrouted.Describe(), walk.Hops);
+            trace.Block($"{table.RouteTableId} ({how})", "no route covers the destination", () => partition.Unrouted.Describe(), walk.Hops);
         foreach (var (route, part) in partition.Routed)
         {
             var kind = RouteTargets.Classify(route);
@@ -224,7 +224,7 @@ public sealed class PathEngine(NetworkModel model)
             var branch = walk.With(part, new PathHop($"{table.RouteTableId} ({how})", routeText));
             if (route.State == "blackhole")
             {
-                trace.Block(table.RouteTableId, $"{routeText} is a blackhole (its target no longer exists): traffic is dropped", part.Describe(), walk.Hops);
+                trace.Block(table.RouteTableId, $"{routeText} is a blackhole (its target no longer exists): traffic is dropped", () => part.Describe(), walk.Hops);
                 continue;
             }
 
@@ -372,7 +372,7 @@ public sealed class PathEngine(NetworkModel model)
 
         if (!Model.InternetGatewayAttached(node.Subnet.VpcId, gatewayId))
         {
-            trace.Block(gatewayId, $"is not attached to {node.Subnet.VpcId}: traffic is dropped", walk.Current.Describe(), walk.Hops);
+            trace.Block(gatewayId, $"is not attached to {node.Subnet.VpcId}: traffic is dropped", () => walk.Current.Describe(), walk.Hops);
             return;
         }
 
@@ -386,7 +386,7 @@ public sealed class PathEngine(NetworkModel model)
             var untranslatable = flows.Subtract(publicAddresses.Select(a => FlowBox.Everything(flows.Family).With(FlowDimension.Client, Interval.Single(a.Value))));
             if (!untranslatable.IsEmpty)
                 trace.Block(gatewayId, $"{node.Name} has no public IPv4 address for {AddressRange.Describe(flows.Family, untranslatable.Boxes[0].Client.Lo, untranslatable.Boxes[0].Client.Hi)}: " +
-                                       "an internet gateway only translates private addresses that have a public IP or Elastic IP", untranslatable.Describe(), walk.Hops);
+                                       "an internet gateway only translates private addresses that have a public IP or Elastic IP", () => untranslatable.Describe(), walk.Hops);
             if (translatable.IsEmpty) return;
             walk = walk.With(translatable);
             translation = "translates " + string.Join(", ", publicAddresses.Select(a => $"{a.Text} to public IP {a.PublicIp}"));
@@ -402,7 +402,7 @@ public sealed class PathEngine(NetworkModel model)
     {
         if (walk.Current.Family == AddressFamily.InterNetwork)
         {
-            trace.Block(gatewayId, "an egress-only internet gateway carries only IPv6", walk.Current.Describe(), walk.Hops);
+            trace.Block(gatewayId, "an egress-only internet gateway carries only IPv6", () => walk.Current.Describe(), walk.Hops);
             return;
         }
 
@@ -414,7 +414,7 @@ public sealed class PathEngine(NetworkModel model)
 
         if (!Model.EgressOnlyGatewayAttached(node.Subnet.VpcId, gatewayId))
         {
-            trace.Block(gatewayId, $"is not attached to {node.Subnet.VpcId}: traffic is dropped", walk.Current.Describe(), walk.Hops);
+            trace.Block(gatewayId, $"is not attached to {node.Subnet.VpcId}: traffic is dropped", () => walk.Current.Describe(), walk.Hops);
             return;
         }
 
@@ -434,13 +434,13 @@ public sealed class PathEngine(NetworkModel model)
 
         if (Model.NatGateway(natId) is not { } nat)
         {
-            trace.Block(natId, "is not among the account's NAT gateways: the route is a blackhole", walk.Current.Describe(), walk.Hops);
+            trace.Block(natId, "is not among the account's NAT gateways: the route is a blackhole", () => walk.Current.Describe(), walk.Hops);
             return;
         }
 
         if (nat.State is not "available")
         {
-            trace.Block(natId, $"is in state {nat.State ?? "(unknown)"}, not available: traffic is dropped", walk.Current.Describe(), walk.Hops);
+            trace.Block(natId, $"is in state {nat.State ?? "(unknown)"}, not available: traffic is dropped", () => walk.Current.Describe(), walk.Hops);
             return;
         }
 
@@ -452,7 +452,7 @@ public sealed class PathEngine(NetworkModel model)
             if (!translated.IsEmpty)
                 trace.Unsupported(natId, "NAT64 (64:ff9b::/96 through a NAT gateway) is not modelled", walk.Hops);
             var rest = flows.Subtract(FlowBox.Everything(flows.Family).With(FlowDimension.Server, nat64));
-            if (!rest.IsEmpty) trace.Block(natId, "a NAT gateway forwards IPv6 only for NAT64 (64:ff9b::/96)", rest.Describe(), walk.Hops);
+            if (!rest.IsEmpty) trace.Block(natId, "a NAT gateway forwards IPv6 only for NAT64 (64:ff9b::/96)", () => rest.Describe(), walk.Hops);
             return;
         }
 
@@ -488,7 +488,7 @@ public sealed class PathEngine(NetworkModel model)
             from a in natAddresses
             select b with { Client = Interval.Single(a.Value), ClientPort = PathQuery.EphemeralPorts });
         var next = new Walk([.. walk.Legs, translatedFlows], [.. walk.Returns],
-            [.. walk.Hops, new PathHop(natId, $"NAT gateway in {natSubnet.SubnetId}, state available: translates the source to {publicText}")], walk.Source);
+            [.. walk.Hops, new PathHop(natId, $"NAT gateway in {natSubnet.SubnetId}, state available: translates the source to {publicText}")], walk.Source, walk.Quantifier);
         RouteFrom(natNode, next, trace, query, depth + 1);
     }
 
@@ -542,11 +542,12 @@ public sealed class PathEngine(NetworkModel model)
             if (remaining.IsEmpty) break;
             if (!Cidr.TryParse(v6 ? entry.Ipv6CidrBlock : entry.CidrBlock, out var cidr)) continue;
             var protocol = Protocols.Parse(entry.Protocol);
-            var ruleText = $"rule {(entry.RuleNumber == 32767 ? "*" : entry.RuleNumber.ToString(System.Globalization.CultureInfo.InvariantCulture))} {entry.RuleAction} " +
-                           $"{(protocol is { } p ? Protocols.Describe(p) : entry.Protocol)}{(protocol is { } q && Protocols.HasPorts(q) && entry.PortRange is { } r ? $" {r.From}-{r.To}" : "")} {cidr}";
+            string RuleText() =>
+                $"rule {(entry.RuleNumber == 32767 ? "*" : entry.RuleNumber.ToString(System.Globalization.CultureInfo.InvariantCulture))} {entry.RuleAction} " +
+                $"{(protocol is { } p ? Protocols.Describe(p) : entry.Protocol)}{(protocol is { } q && Protocols.HasPorts(q) && entry.PortRange is { } r ? $" {r.From}-{r.To}" : "")} {cidr}";
             if (protocol is null)
             {
-                trace.Unsupported(component, $"{ruleText}: protocol not readable", hops, GapFile("NetworkAcls"));
+                trace.Unsupported(component, $"{RuleText()}: protocol not readable", hops, GapFile("NetworkAcls"));
                 return (FlowSet.Empty(flows.Family), null);
             }
 
@@ -560,16 +561,16 @@ public sealed class PathEngine(NetworkModel model)
                 if (entry.RuleAction == "allow")
                 {
                     allowed.AddRange(matched.Boxes);
-                    admitted.Add(ruleText);
+                    admitted.Add(RuleText());
                 }
-                else trace.Block(component, ruleText, matched.Describe(address, port), hops);
+                else trace.Block(component, RuleText(), () => matched.Describe(address, port), hops);
             }
 
             remaining = remaining.Subtract(box);
         }
 
         if (!remaining.IsEmpty)
-            trace.Block(component, "no rule admits it (implicit deny)", remaining.Describe(address, port), hops);
+            trace.Block(component, "no rule admits it (implicit deny)", () => remaining.Describe(address, port), hops);
         var result = new FlowSet(flows.Family, allowed);
         return (result, result.IsEmpty ? null : new PathHop(component, string.Join(", ", admitted)));
     }
@@ -612,14 +613,26 @@ public sealed class PathEngine(NetworkModel model)
             }
         }
 
-        var admittedSet = new FlowSet(flows.Family, allowed);
-        var rest = flows.Subtract(allowed);
-        if (!rest.IsEmpty)
+        var admittedSet = new FlowSet(flows.Family, allowed.Count > 12 ? FlowSet.Coalesce(allowed) : allowed);
+        var undecided = unresolved.Where(r => !flows.Intersect(FlowBox.Everything(flows.Family) with { Protocol = r.Protocol, ServerPort = r.Ports }).IsEmpty).ToList();
+        if (admittedSet.IsEmpty)
         {
-            var undecided = unresolved.Where(r => rest.Intersect(FlowBox.Everything(flows.Family) with { Protocol = r.Protocol, ServerPort = r.Ports }).IsEmpty is false).ToList();
             foreach (var rule in undecided) trace.Unsupported($"{rule.GroupId} {rule.Text}", rule.Unresolved!, walk.Hops, rule.File);
-            trace.Block(component, $"no rule of {string.Join(", ", groups)} admits it", rest.Describe(address), walk.Hops);
+            trace.Block(component, $"no rule of {string.Join(", ", groups)} admits it", () => flows.Describe(address), walk.Hops);
         }
+        else if (walk.Quantifier == Quantifier.Every || undecided.Count > 0)
+        {
+            // Exactly what is dropped matters only when every connection must pass, or when an unreadable rule might admit it.
+            var rest = flows.Subtract(admittedSet.Boxes);
+            if (!rest.IsEmpty)
+            {
+                foreach (var rule in undecided) trace.Unsupported($"{rule.GroupId} {rule.Text}", rule.Unresolved!, walk.Hops, rule.File);
+                trace.Block(component, $"no rule of {string.Join(", ", groups)} admits it", () => rest.Describe(address), walk.Hops);
+            }
+        }
+        else
+            trace.Block(component, $"no rule of {string.Join(", ", groups)} admits the rest of the traffic",
+                () => "everything except " + admittedSet.Describe(address), walk.Hops);
 
         walk.Legs[^1] = admittedSet;
         if (!admittedSet.IsEmpty) walk.Hops.Add(new PathHop(component, string.Join("; ", admitted.Distinct())));
@@ -674,11 +687,25 @@ public sealed class PathEngine(NetworkModel model)
 
     private string? GapFile(string inventory) => Model.GapOf(inventory)?.File ?? Model.PathOf(inventory + ".json");
 
+    /// <summary>The addresses in both lists, as merged intervals (adjacent CIDRs become one interval, one box).</summary>
     private static List<Interval> Intersect(IEnumerable<Cidr> a, IEnumerable<Cidr> b) =>
-        (from x in a from y in b where x.Overlaps(y) select Interval.Of(x).Intersect(Interval.Of(y))).ToList();
+        Merge(from x in a from y in b where x.Overlaps(y) select Interval.Of(x).Intersect(Interval.Of(y)));
+
+    private static List<Interval> Merge(IEnumerable<Interval> intervals)
+    {
+        var merged = new List<Interval>();
+        foreach (var next in intervals.OrderBy(i => i.Lo))
+        {
+            if (merged.Count > 0 && (merged[^1].Hi == UInt128.MaxValue || next.Lo <= merged[^1].Hi + 1))
+                merged[^1] = new Interval(merged[^1].Lo, UInt128.Max(merged[^1].Hi, next.Hi));
+            else merged.Add(next);
+        }
+
+        return merged;
+    }
 
     /// <summary>One branch of the exploration: the connections of each leg (one per address translation), the return filters owed, the hops so far.</summary>
-    private sealed record Walk(List<FlowSet> Legs, List<ReturnStage> Returns, List<PathHop> Hops, Node Source)
+    private sealed record Walk(List<FlowSet> Legs, List<ReturnStage> Returns, List<PathHop> Hops, Node Source, Quantifier Quantifier)
     {
         public FlowSet Current => Legs[^1];
 
@@ -686,7 +713,7 @@ public sealed class PathEngine(NetworkModel model)
         {
             var legs = Legs.ToList();
             legs[^1] = current;
-            return new Walk(legs, Returns.ToList(), hop is null ? Hops.ToList() : [.. Hops, hop], Source);
+            return new Walk(legs, Returns.ToList(), hop is null ? Hops.ToList() : [.. Hops, hop], Source, Quantifier);
         }
     }
 
@@ -699,15 +726,18 @@ public sealed class PathEngine(NetworkModel model)
 
         public void Reach(ReachedPath path, FlowSet flows) => _paths.Add(path);
 
-        public void Block(string component, string reason, string flows, IReadOnlyList<PathHop> before) =>
+        public void Block(string component, string reason, Func<string> flows, IReadOnlyList<PathHop> before) =>
             _blocks.Add(new BlockingPoint(component, reason, flows, before.ToList()));
+
+        public void Block(string component, string reason, string flows, IReadOnlyList<PathHop> before) =>
+            _blocks.Add(new BlockingPoint(component, reason, () => flows, before.ToList()));
 
         public void Unsupported(string component, string reason, IReadOnlyList<PathHop> before, string? file = null) =>
             _unsupported.Add(new UnsupportedPoint(component, reason, before.ToList(), file));
 
         public PathAnswer Answer(string question)
         {
-            var blocks = _blocks.Distinct().ToList();
+            var blocks = _blocks.DistinctBy(b => (b.Component, b.Reason, b.Before.Count)).ToList();
             var unsupported = _unsupported.DistinctBy(u => (u.Component, u.Reason)).ToList();
             var verdict = quantifier == Quantifier.Any
                 ? _paths.Count > 0 ? PathVerdict.Reachable : unsupported.Count > 0 ? PathVerdict.Inconclusive : PathVerdict.Unreachable
