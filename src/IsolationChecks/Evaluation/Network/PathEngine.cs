@@ -620,9 +620,9 @@ public sealed class PathEngine(NetworkModel model)
             foreach (var rule in undecided) trace.Unsupported($"{rule.GroupId} {rule.Text}", rule.Unresolved!, walk.Hops, rule.File);
             trace.Block(component, $"no rule of {string.Join(", ", groups)} admits it", () => flows.Describe(address), walk.Hops);
         }
-        else if (walk.Quantifier == Quantifier.Every || undecided.Count > 0)
+        else if (!flows.Boxes.All(f => admittedSet.Boxes.Any(a => a.Contains(f))))
         {
-            // Exactly what is dropped matters only when every connection must pass, or when an unreadable rule might admit it.
+            // Not covered box by box: work out exactly what is dropped (it may still be covered by several rules together).
             var rest = flows.Subtract(admittedSet.Boxes);
             if (!rest.IsEmpty)
             {
@@ -630,9 +630,6 @@ public sealed class PathEngine(NetworkModel model)
                 trace.Block(component, $"no rule of {string.Join(", ", groups)} admits it", () => rest.Describe(address), walk.Hops);
             }
         }
-        else
-            trace.Block(component, $"no rule of {string.Join(", ", groups)} admits the rest of the traffic",
-                () => "everything except " + admittedSet.Describe(address), walk.Hops);
 
         walk.Legs[^1] = admittedSet;
         if (!admittedSet.IsEmpty) walk.Hops.Add(new PathHop(component, string.Join("; ", admitted.Distinct())));
