@@ -1,8 +1,139 @@
+using System.Text.RegularExpressions;
+using IsolationChecks.Snapshots.Json;
+
 namespace IsolationChecks.Snapshots;
 
 /// <summary>Parses snapshot files into the model every control reads, verifying integrity against the manifest.</summary>
-public static class SnapshotReader
+public static partial class SnapshotReader
 {
-    public static Snapshot Read(SnapshotFiles files) =>
-        throw new NotImplementedException("implemented by the snapshot work package");
+    public static Snapshot Read(SnapshotFiles files)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        var scopes = FindScopes(files);
+        var read = scopes.Select(s => new ScopeReader(files, s.Folder).Read(s.Account, s.Region)).ToList();
+        return new Snapshot(files.Origin, files.Manifest, read, VerifyIntegrity(files, scopes.Select(s => s.Folder).ToList()), files);
+    }
+
+    private sealed record ScopeIdentity(string Account, string Region, string Folder);
+
+    private static List<ScopeIdentity> FindScopes(SnapshotFiles files)
+    {
+        var prefix = SnapshotLayout.AccountsFolder + "/";
+        var nested = files.Files.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+        // A scope whose every call failed has no files; the manifest still names it, so its gaps are reported.
+        var declared = files.Manifest?.Scopes.Where(s => s.Folder.Length > 0).ToList() ?? [];
+        if (nested.Count == 0 && declared.Count == 0)
+            return [RootScope(files)];
+
+        var scopes = new SortedDictionary<string, ScopeIdentity>(StringComparer.Ordinal);
+        foreach (var scope in declared)
+        {
+            var folder = scope.Folder.Replace('\\', '/').Trim('/');
+            if (folder != SnapshotLayout.ScopeFolder(scope.Account, scope.Region) || !AccountId().IsMatch(scope.Account) || !Region().IsMatch(scope.Region))
+                throw new InputException(Describe(files, SnapshotLayout.ManifestFile), "$.scopes",
+                    "scopes whose folder is accounts/<account>/<region> for their own 12-digit account and region", $"{scope.Account} {scope.Region} in \"{scope.Folder}\"");
+            scopes.TryAdd(folder, new ScopeIdentity(scope.Account, scope.Region, folder));
+        }
+
+        foreach (var path in nested)
+        {
+            var parts = path.Split('/');
+            if (parts.Length < 4)
+                continue; // e.g. accounts/README.md: not inside a scope, so never evidence
+            if (!AccountId().IsMatch(parts[1]) || !Region().IsMatch(parts[2]))
+                throw new InputException(Describe(files, path), "path",
+                    "a file under accounts/<12-digit account id>/<region>/ (e.g. accounts/111111111111/ap-northeast-1/Vpcs.json)", path);
+            var folder = SnapshotLayout.ScopeFolder(parts[1], parts[2]);
+            scopes.TryAdd(folder, new ScopeIdentity(parts[1], parts[2], folder));
+        }
+
+        return [.. scopes.Values];
+    }
+
+    private static ScopeIdentity RootScope(SnapshotFiles files)
+    {
+        var declared = files.Manifest?.Scopes;
+        var fromManifest = declared?.FirstOrDefault(s => s.Folder.Length == 0) ?? (declared is { Count: 1 } ? declared[0] : null);
+        if (fromManifest is not null)
+            return new ScopeIdentity(fromManifest.Account, fromManifest.Region, "");
+
+        var reader = new ScopeReader(files, "");
+        string? account = null;
+        if (reader.ReadCallerIdentity().TryGet(out var identity, out _))
+            account = identity.Account;
+
+        string? region = null;
+        if (reader.ReadSubnets().TryGet(out var subnets, out _))
+        {
+            var regions = subnets
+                .Select(s => s.AvailabilityZone is null ? null : RegionOfZone().Match(s.AvailabilityZone))
+                .Where(m => m is { Success: true })
+                .Select(m => m!.Value)
+                .Distinct(StringComparer.Ordinal)
+                .ToList();
+            if (regions.Count > 1)
+                throw new InputException(Describe(files, SnapshotLayout.Subnets), "$.Subnets[*].AvailabilityZone",
+                    "availability zones of one region (a single-scope snapshot holds one account and region; nest others under accounts/<account>/<region>/)",
+                    string.Join(", ", regions));
+            region = regions.FirstOrDefault();
+        }
+
+        if (account is not null && region is not null)
+            return new ScopeIdentity(account, region, "");
+
+        var missing = new List<string>();
+        if (account is null)
+            missing.Add($"the account ({SnapshotLayout.StsCallerIdentity} is absent)");
+        if (region is null)
+            missing.Add($"the region ({SnapshotLayout.Subnets} is absent or has no subnet with an AvailabilityZone)");
+        throw new InputException(Describe(files, SnapshotLayout.ManifestFile), "scopes",
+            $"the snapshot's account and region: {SnapshotLayout.ManifestFile} with scopes, or {SnapshotLayout.StsCallerIdentity} and {SnapshotLayout.Subnets} to infer them from",
+            "cannot determine " + string.Join(" and ", missing));
+    }
+
+    private static string Describe(SnapshotFiles files, string path) => $"{files.Origin}/{path}";
+
+    private static IntegrityReport VerifyIntegrity(SnapshotFiles files, IReadOnlyList<string> scopeFolders)
+    {
+        if (files.Manifest is null)
+            return IntegrityReport.Unverified;
+
+        var mismatches = new List<string>();
+        var missing = new List<string>();
+        var unlisted = new List<string>();
+        foreach (var (path, hash) in files.Manifest.Files.OrderBy(f => f.Key, StringComparer.Ordinal))
+        {
+            if (!files.Files.TryGetValue(path, out var bytes))
+                missing.Add(path);
+            else if (!string.Equals(hash, SnapshotJson.Sha256Hex(bytes), StringComparison.OrdinalIgnoreCase))
+                mismatches.Add(path);
+        }
+
+        foreach (var path in files.Files.Keys.Where(p => !files.Manifest.Files.ContainsKey(p)).OrderBy(p => p, StringComparer.Ordinal))
+        {
+            if (path == SnapshotLayout.ManifestFile)
+                continue;
+            if (!SnapshotFiles.NonEvidenceFiles.Contains(path) && IsEvidence(path, scopeFolders))
+                mismatches.Add($"{path} (evidence file not listed in manifest.json)");
+            else
+                unlisted.Add(path);
+        }
+
+        return new IntegrityReport(true, mismatches, missing, unlisted);
+    }
+
+    private static bool IsEvidence(string path, IReadOnlyList<string> scopeFolders) =>
+        scopeFolders.Any(folder =>
+            folder.Length == 0
+                ? SnapshotCalls.IsEvidence(path)
+                : path.StartsWith(folder + "/", StringComparison.Ordinal) && SnapshotCalls.IsEvidence(path[(folder.Length + 1)..]));
+
+    [GeneratedRegex(@"^\d{12}$")]
+    internal static partial Regex AccountId();
+
+    [GeneratedRegex(@"^[a-z]{2}(-[a-z]+)+-\d+$")]
+    internal static partial Regex Region();
+
+    [GeneratedRegex(@"^[a-z]{2}(-[a-z]+)+-\d+")]
+    private static partial Regex RegionOfZone();
 }

@@ -1,0 +1,33 @@
+using NUnit.Framework;
+using System.Reflection;
+using System.Text;
+using IsolationChecks.Posture;
+
+namespace IsolationChecks.Tests.Posture;
+
+public sealed class PostureDocsTests
+{
+    private static string RepoRoot => typeof(PostureDocsTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "RepoRoot").Value!;
+
+    [Test]
+    public void The_example_in_docs_posture_md_loads()
+    {
+        var doc = File.ReadAllText(Path.Combine(RepoRoot, "docs", "posture.md"));
+        var start = doc.IndexOf("```json\n", StringComparison.Ordinal) + "```json\n".Length;
+        var example = doc[start..doc.IndexOf("```", start, StringComparison.Ordinal)];
+
+        var posture = PostureLoader.Parse(Encoding.UTF8.GetBytes(example), "docs/posture.md");
+
+        Assert.That(posture.Name, Is.EqualTo("private-cicd"));
+    }
+
+    [Test]
+    public void The_embedded_schema_is_the_one_in_the_repository()
+    {
+        using var stream = typeof(PostureLoader).Assembly.GetManifestResourceStream("posture.schema.json")!;
+        using var reader = new StreamReader(stream);
+
+        Assert.That(reader.ReadToEnd(), Is.EqualTo(File.ReadAllText(Path.Combine(RepoRoot, "schemas", "posture.schema.json"))));
+    }
+}
