@@ -20,8 +20,12 @@ public sealed record BuildVpc(string VpcId, ScopeSnapshot Scope, BuildPosture Po
     /// <summary>The service name as AWS writes it for this region: com.amazonaws.&lt;region&gt;.&lt;service&gt;.</summary>
     public string ServiceName(string service) => $"com.amazonaws.{Region}.{service}";
 
-    public ResourceRef Resource(string service) =>
-        new($"arn:aws:ec2:{Region}:{Scope.AccountId}:vpc/{VpcId}#{ServiceName(service)}", $"{VpcId} {service}", Scope.AccountId, Region);
+    /// <summary>EP-1's resource, and any endpoint control's when there is no endpoint: the VPC (named with the service).</summary>
+    public ResourceRef Resource(string service) => new(VpcId, $"{VpcId} {service}", Scope.AccountId, Region);
+
+    /// <summary>EP-2..EP-5 judge an endpoint: it is the resource.</summary>
+    public ResourceRef Resource(string service, VpcEndpoint endpoint) =>
+        new(endpoint.VpcEndpointId, $"{VpcId} {service} endpoint {endpoint.VpcEndpointId}", Scope.AccountId, Region);
 
     public string EndpointsFile => Scope.PathOf(SnapshotLayout.VpcEndpoints);
 }
@@ -84,7 +88,7 @@ public static class BuildVpcsInScope
         IReadOnlyList<string> vpcs = build.Vpcs ?? projectVpcs;
         if (vpcs.Count == 0)
         {
-            var resource = new ResourceRef($"arn:aws:ec2:{scope.Region}:{scope.AccountId}:vpc/*", "(build VPCs)", scope.AccountId, scope.Region);
+            var resource = new ResourceRef("(build VPCs)", "(build VPCs)", scope.AccountId, scope.Region);
             yield return projectsGap is not null
                 ? verdict.Unavailable(resource, projectsGap)
                 : verdict.Inconclusive(resource,
@@ -108,7 +112,7 @@ public static class BuildVpcsInScope
     }
 
     private static ResourceRef Placeholder(string vpcId, string service, AccountTarget account) =>
-        new($"arn:aws:ec2:{account.Region}:{account.AccountId}:vpc/{vpcId}#com.amazonaws.{account.Region}.{service}", $"{vpcId} {service}", account.AccountId, account.Region);
+        new(vpcId, $"{vpcId} {service}", account.AccountId, account.Region);
 }
 
 /// <summary>The endpoints of one service in one VPC, as EP-1..EP-5 look for them.</summary>

@@ -23,7 +23,8 @@ public class NetworkControlTests
         Evaluate.With<TControl>(network.Context(build ?? AllProjects));
 
     private static Finding For<TControl>(NetworkScope network, string service, BuildPosture? build = null) where TControl : IControl, new() =>
-        Run<TControl>(network, build).Single(f => f.Resource.Name == $"{VpcId} {service}");
+        Run<TControl>(network, build).Single(f => f.Resource.Name.StartsWith($"{VpcId} {service}", StringComparison.Ordinal)
+            && (f.Resource.Name.Length == $"{VpcId} {service}".Length || f.Resource.Name[$"{VpcId} {service}".Length] == ' '));
 
     private static string Explain(IEnumerable<Finding> findings) => string.Join("\n", findings.Select(f => $"{f.Control.Id} {f.Resource.Name} {f.Status}: {f.Message}"));
 

@@ -36,6 +36,7 @@ public sealed class PrivateDnsEnabled : SnapshotControl
             yield break;
         }
 
+        resource = vpc.Resource(service, endpoint);
         var fact = new EvidenceFact(endpoint.VpcEndpointId, $"PrivateDnsEnabled {endpoint.PrivateDnsEnabled?.ToString().ToLowerInvariant() ?? "(absent)"}", vpc.EndpointsFile);
         yield return endpoint.PrivateDnsEnabled == true
             ? verdict.Pass(resource, $"{endpoint.VpcEndpointId} ({vpc.ServiceName(service)}) has private DNS enabled", fact)

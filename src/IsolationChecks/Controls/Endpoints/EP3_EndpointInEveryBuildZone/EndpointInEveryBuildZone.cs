@@ -44,6 +44,7 @@ public sealed class EndpointInEveryBuildZone : SnapshotControl
             yield break;
         }
 
+        resource = vpc.Resource(service, endpoint);
         var subnetsById = subnets.ToDictionary(s => s.SubnetId);
         var subnetsFile = vpc.Scope.PathOf(SnapshotLayout.Subnets);
         var evidence = new List<EvidenceFact>();

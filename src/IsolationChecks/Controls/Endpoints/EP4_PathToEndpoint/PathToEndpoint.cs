@@ -58,6 +58,7 @@ public sealed class PathToEndpoint : SnapshotControl
             yield break;
         }
 
+        resource = vpc.Resource(service, endpoint);
         var model = NetworkModel.Build(vpc.Scope);
         var engine = new PathEngine(model);
         var interfacesFile = vpc.Scope.PathOf(SnapshotLayout.NetworkInterfaces);
@@ -93,6 +94,12 @@ public sealed class PathToEndpoint : SnapshotControl
         foreach (var groups in subnet.Interfaces.GroupBy(i => string.Join(",", i.SecurityGroupIds.Order(StringComparer.Ordinal))))
         {
             var projects = string.Join(", ", groups.Select(g => g.Project));
+            if (groups.First().SecurityGroupIds.Count == 0)
+            {
+                undecided.Add($"{projects} list(s) no security group, so CodeBuild cannot place a build in {subnet.SubnetId} (CB-1 reports it)");
+                continue;
+            }
+
             var query = new PathQuery(new PathSource.SubnetWithGroups(subnet.SubnetId, groups.First().SecurityGroupIds), targets,
                 Interval.Single(Protocols.Tcp), Interval.Single(443), PathQuery.LinuxEphemeralPorts, Quantifier.Every);
             var answer = engine.Ask(query);

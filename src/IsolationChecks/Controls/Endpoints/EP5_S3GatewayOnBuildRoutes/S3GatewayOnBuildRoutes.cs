@@ -47,6 +47,7 @@ public sealed class S3GatewayOnBuildRoutes : SnapshotControl
             yield break;
         }
 
+        resource = vpc.Resource(service, gateways[0]);
         var tablesFile = vpc.Scope.PathOf(SnapshotLayout.RouteTables);
         var associated = gateways.SelectMany(g => g.RouteTableIds ?? []).ToHashSet(StringComparer.Ordinal);
         var evidence = gateways.Select(g => new EvidenceFact(g.VpcEndpointId, $"route tables {string.Join(", ", g.RouteTableIds ?? [])}", vpc.EndpointsFile)).ToList();
