@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Text.Json;
 using IsolationChecks.Cli;
 using IsolationChecks.Cli.Commands;
@@ -140,6 +141,40 @@ public class PathCommandTests
 
         Assert.That(PathCommand.ExitCode(answer.Verdict), Is.EqualTo(ExitCodes.Negative));
         Assert.That(PathOutput.Text(answer, scope), Does.Contain("has no public IPv4 address"));
+    }
+
+    private static readonly string Fixtures = Path.Combine(
+        typeof(PathCommandTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepoRoot").Value!, "Fixtures");
+
+    [Test]
+    public async Task End_to_end_on_the_reference_the_build_subnets_reach_no_internet_address()
+    {
+        var output = new StringWriter();
+
+        var code = await new CommandDispatcher([new PathCommand()]).RunAsync(
+            ["path", "--snapshot", Path.Combine(Fixtures, "reference"), "--from", "subnet-0116e35e8be4204c4+sg-019f88fefafe6f55d", "--to", "93.184.216.34:443/tcp"],
+            output, new StringWriter(), CancellationToken.None);
+
+        Assert.That(code, Is.EqualTo(ExitCodes.Negative), output.ToString());
+        Assert.That(output.ToString(), Does.Contain("scope: 222222222222 ap-northeast-1").And.Contain("verdict: unreachable")
+            .And.Contain("security group egress: no rule of sg-019f88fefafe6f55d admits it"));
+    }
+
+    [Test]
+    public async Task End_to_end_on_the_nat_path_overlay_the_json_names_every_hop_to_the_internet_gateway()
+    {
+        var output = new StringWriter();
+
+        var code = await new CommandDispatcher([new PathCommand()]).RunAsync(
+            ["path", "--snapshot", Path.Combine(Fixtures, "violations", "CB-3-nat-path"), "--from", "subnet-0116e35e8be4204c4+sg-019f88fefafe6f55d",
+             "--to", "93.184.216.34:443/tcp", "--json"],
+            output, new StringWriter(), CancellationToken.None);
+
+        using var json = JsonDocument.Parse(output.ToString());
+        var hops = json.RootElement.GetProperty("paths")[0].GetProperty("hops").EnumerateArray().Select(h => h.GetProperty("component").GetString()).ToList();
+        Assert.That(code, Is.EqualTo(ExitCodes.Ok));
+        Assert.That(string.Join(" > ", hops), Does.Match("rtb-040db9a243c261ebc.*acl-07102b1f09d29f0d4.*nat-0c3f5e7a9b1d2f405.*rtb-0a9b8c7d6e5f40312.*igw-07e1c2d3b4a5f6071"));
+        Assert.That(hops.Count(h => h!.Contains("return traffic", StringComparison.Ordinal)), Is.EqualTo(3), "NAT subnet in, NAT subnet out, build subnet in");
     }
 
     [Test]

@@ -347,8 +347,9 @@ public sealed class PathEngine(NetworkModel model)
             {
                 if (!ApplyAcl(branch, trace, node.Subnet, egress: true, FlowDimension.Server, FlowDimension.ServerPort)) continue;
                 if (!ApplyAcl(branch, trace, subnet, egress: false, FlowDimension.Client, FlowDimension.ServerPort)) continue;
-                branch.Returns.Add(new ReturnStage(branch.Legs.Count - 1, ReturnAcl(subnet, egress: true, FlowDimension.Client, FlowDimension.ClientPort)));
+                // Added in request order; Finish applies them in reverse, the order the replies travel.
                 branch.Returns.Add(new ReturnStage(branch.Legs.Count - 1, ReturnAcl(node.Subnet, egress: false, FlowDimension.Server, FlowDimension.ClientPort)));
+                branch.Returns.Add(new ReturnStage(branch.Legs.Count - 1, ReturnAcl(subnet, egress: true, FlowDimension.Client, FlowDimension.ClientPort)));
             }
             else branch.Hops.Add(new PathHop(subnet.SubnetId, "same subnet: network ACLs do not apply"));
 
@@ -393,7 +394,6 @@ public sealed class PathEngine(NetworkModel model)
         }
         else translation = "forwards IPv6 unchanged";
 
-        walk.Returns.Add(new ReturnStage(walk.Legs.Count - 1, ReturnAcl(node.Subnet, egress: false, FlowDimension.Server, FlowDimension.ClientPort)));
         Finish(walk with { Hops = [.. walk.Hops, new PathHop(gatewayId, $"internet gateway attached to {node.Subnet.VpcId}: {translation}")] },
             trace, PathEnd.Internet, gatewayId);
     }
@@ -419,7 +419,6 @@ public sealed class PathEngine(NetworkModel model)
         }
 
         if (!LeaveSubnet(node, walk, trace)) return;
-        walk.Returns.Add(new ReturnStage(walk.Legs.Count - 1, ReturnAcl(node.Subnet, egress: false, FlowDimension.Server, FlowDimension.ClientPort)));
         Finish(walk with { Hops = [.. walk.Hops, new PathHop(gatewayId, $"egress-only internet gateway attached to {node.Subnet.VpcId}: IPv6 out, replies in")] },
             trace, PathEnd.Internet, gatewayId);
     }
@@ -478,8 +477,8 @@ public sealed class PathEngine(NetworkModel model)
         {
             if (!ApplyAcl(walk, trace, node.Subnet, egress: true, FlowDimension.Server, FlowDimension.ServerPort)) return;
             if (!ApplyAcl(walk, trace, natSubnet, egress: false, FlowDimension.Client, FlowDimension.ServerPort)) return;
-            walk.Returns.Add(new ReturnStage(walk.Legs.Count - 1, ReturnAcl(natSubnet, egress: true, FlowDimension.Client, FlowDimension.ClientPort)));
             walk.Returns.Add(new ReturnStage(walk.Legs.Count - 1, ReturnAcl(node.Subnet, egress: false, FlowDimension.Server, FlowDimension.ClientPort)));
+            walk.Returns.Add(new ReturnStage(walk.Legs.Count - 1, ReturnAcl(natSubnet, egress: true, FlowDimension.Client, FlowDimension.ClientPort)));
         }
 
         var publicText = string.Join(", ", natAddresses.Select(a => a.PublicIp is null ? a.Text : $"{a.Text} (public {a.PublicIp})"));
