@@ -243,6 +243,10 @@ public sealed class PathEngine(NetworkModel model)
                 case RouteTargetKind.NatGateway:
                     ThroughNatGateway(node, route.NatGatewayId ?? route.Target, branch, trace, query, depth);
                     break;
+                case RouteTargetKind.GatewayEndpoint when route.DestinationPrefixListId is null:
+                    // S3/DynamoDB gateway endpoints are routed by their prefix list; a vpce- target of a CIDR is a Gateway Load Balancer endpoint.
+                    trace.Unsupported(table.RouteTableId, $"{routeText}: a Gateway Load Balancer endpoint (inspection appliance) is not modelled", branch.Hops, GapFile("RouteTables"));
+                    break;
                 case RouteTargetKind.GatewayEndpoint:
                     if (LeaveSubnet(node, branch, trace))
                         Finish(branch with { Hops = [.. branch.Hops, new PathHop(route.Target, "gateway VPC endpoint: delivered to the AWS service, not the internet")] },
