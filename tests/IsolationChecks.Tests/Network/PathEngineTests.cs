@@ -273,4 +273,17 @@ public class PathEngineTests
         Assert.That(answer.Verdict, Is.EqualTo(PathVerdict.Reachable), Text(answer));
         Assert.That(answer.Paths.Single().Hops.Select(h => h.Detail), Has.Some.Contains("network ACLs do not apply"));
     }
+
+    [Test]
+    public void A_route_to_a_gateway_load_balancer_endpoint_is_inconclusive_not_an_s3_delivery()
+    {
+        var network = Compliant();
+        network.Replace(network.RouteTables, t => t.RouteTableId == "rtb-private",
+            t => t with { Routes = [.. t.Routes!, new Route("0.0.0.0/0", GatewayId: "vpce-0inspection", State: "active")] });
+
+        var answer = Ask(network, Build, "198.51.100.7");
+
+        Assert.That(answer.Verdict, Is.EqualTo(PathVerdict.Inconclusive), Text(answer));
+        Assert.That(answer.Unsupported.Single().Reason, Does.Contain("Gateway Load Balancer endpoint"));
+    }
 }

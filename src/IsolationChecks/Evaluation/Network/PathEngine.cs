@@ -94,7 +94,7 @@ public sealed class PathEngine(NetworkModel model)
             return trace.Answer(question);
         }
 
-        if (Model.RouteTableOf(target.Subnet) is { } own && Model.EdgeAssociatedTables.Count > 0)
+        if (Model.EdgeAssociatedTables.Count > 0)
             trace.Unsupported(gateway, "a route table is associated with a gateway (ingress routing), which the engine does not model", hops, GapFile("RouteTables"));
         hops.Add(new PathHop(gateway, string.Join("; ", reachable.Select(r => r.Item2))));
         var flows = new FlowSet(family, reachable.Select(r => new FlowBox(query.Protocol, Interval.Of(query.From), r.Item1, query.Ports, query.ClientPorts)));
