@@ -6,6 +6,15 @@ using IsolationChecks.Snapshots.Model;
 
 namespace IsolationChecks.Evaluation.Network;
 
+/// <summary>A network ACL entry, parsed once: its CIDR of the family asked, protocol (null when unreadable) and ports.</summary>
+public sealed record AclRule(NetworkAclEntry Entry, Cidr Cidr, Interval? Protocol, Interval? Ports);
+
+/// <summary>One destination of a route (a CIDR, or one entry of its prefix list) with its priority rank (0 static, 1 prefix list, 2 propagated).</summary>
+public sealed record RouteCandidate(Cidr Cidr, int Rank, int Order, Route Route);
+
+/// <summary>A route table's destinations of one family in priority order, and its prefix-list routes that cannot be resolved.</summary>
+public sealed record RouteCandidates(IReadOnlyList<RouteCandidate> Ordered, IReadOnlyList<(Route Route, DataGap Gap)> Unresolved);
+
 /// <summary>A private address of an interface, with the public address AWS maps to it (if any).</summary>
 public sealed record InterfaceAddress(AddressFamily Family, UInt128 Value, string Text, string? PublicIp);
 
@@ -34,6 +43,8 @@ public sealed class NetworkModel
     private readonly Dictionary<string, CompiledGroup> _compiledGroups = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Collected<IReadOnlyList<Cidr>>> _prefixLists = new(StringComparer.Ordinal);
     private readonly Lock _cacheLock = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, bool, AddressFamily), IReadOnlyList<AclRule>> _aclRules = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, AddressFamily), RouteCandidates> _routeCandidates = new();
 
     private NetworkModel(ScopeSnapshot scope)
     {
@@ -192,6 +203,45 @@ public sealed class NetworkModel
             return resolved;
         }
     }
+
+    /// <summary>An ACL's entries of one direction and family in rule-number order, parsed once.</summary>
+    public IReadOnlyList<AclRule> AclRules(NetworkAcl acl, bool egress, AddressFamily family) =>
+        _aclRules.GetOrAdd((acl.NetworkAclId, egress, family), _ => (acl.Entries ?? [])
+            .Where(e => e.Egress == egress)
+            .OrderBy(e => e.RuleNumber)
+            .Select(e => Cidr.TryParse(family == AddressFamily.InterNetworkV6 ? e.Ipv6CidrBlock : e.CidrBlock, out var cidr)
+                ? new AclRule(e, cidr, Protocols.Parse(e.Protocol),
+                    e.PortRange is { From: { } from, To: { } to } ? new Interval((UInt128)from, (UInt128)to) : null)
+                : null)
+            .OfType<AclRule>()
+            .ToList());
+
+    /// <summary>A route table's destinations of one family, prefix lists expanded, in AWS route priority order, computed once.</summary>
+    public RouteCandidates RoutesOf(RouteTable table, AddressFamily family) =>
+        _routeCandidates.GetOrAdd((table.RouteTableId, family), _ =>
+        {
+            var candidates = new List<RouteCandidate>();
+            var unresolved = new List<(Route, DataGap)>();
+            var routes = table.Routes ?? [];
+            for (var i = 0; i < routes.Count; i++)
+            {
+                var route = routes[i];
+                var propagated = route.Origin == "EnableVgwRoutePropagation";
+                if (Cidr.TryParse(route.DestinationCidrBlock ?? route.DestinationIpv6CidrBlock, out var cidr))
+                {
+                    if (cidr.Family == family) candidates.Add(new RouteCandidate(cidr, propagated ? 2 : 0, i, route));
+                }
+                else if (route.DestinationPrefixListId is { } listId)
+                {
+                    if (PrefixList(listId).TryGet(out var entries, out var gap))
+                        candidates.AddRange(entries.Where(e => e.Family == family).Select(e => new RouteCandidate(e, propagated ? 2 : 1, i, route)));
+                    else unresolved.Add((route, gap));
+                }
+            }
+
+            return new RouteCandidates(
+                candidates.OrderByDescending(c => c.Cidr.PrefixLength).ThenBy(c => c.Rank).ThenBy(c => c.Order).ToList(), unresolved);
+        });
 
     /// <summary>A security group's rules turned into filter boxes, computed once per group.</summary>
     public CompiledGroup? Compiled(string groupId)

@@ -283,28 +283,13 @@ public sealed class PathEngine(NetworkModel model)
     /// </summary>
     private Partitioned Partition(FlowSet flows, RouteTable table, FlowDimension dimension, Trace trace, IReadOnlyList<PathHop> hops)
     {
-        var candidates = new List<(Cidr Cidr, int Rank, int Order, Route Route)>();
-        var routes = table.Routes ?? [];
-        for (var i = 0; i < routes.Count; i++)
-        {
-            var route = routes[i];
-            var propagated = route.Origin == "EnableVgwRoutePropagation";
-            if (Cidr.TryParse(route.DestinationCidrBlock ?? route.DestinationIpv6CidrBlock, out var cidr))
-            {
-                if (cidr.Family == flows.Family) candidates.Add((cidr, propagated ? 2 : 0, i, route));
-            }
-            else if (route.DestinationPrefixListId is { } listId)
-            {
-                if (Model.PrefixList(listId).TryGet(out var entries, out var gap))
-                    candidates.AddRange(entries.Where(e => e.Family == flows.Family).Select(e => (e, propagated ? 2 : 1, i, route)));
-                else
-                    trace.Unsupported(table.RouteTableId, $"route {listId} -> {route.Target}: the prefix list cannot be resolved ({gap.Describe()})", hops, gap.File);
-            }
-        }
+        var candidates = Model.RoutesOf(table, flows.Family);
+        foreach (var (route, gap) in candidates.Unresolved)
+            trace.Unsupported(table.RouteTableId, $"route {route.DestinationPrefixListId} -> {route.Target}: the prefix list cannot be resolved ({gap.Describe()})", hops, gap.File);
 
         var routed = new Dictionary<int, (Route Route, List<FlowBox> Boxes)>();
         var remaining = flows;
-        foreach (var candidate in candidates.OrderByDescending(c => c.Cidr.PrefixLength).ThenBy(c => c.Rank).ThenBy(c => c.Order))
+        foreach (var candidate in candidates.Ordered)
         {
             if (remaining.IsEmpty) break;
             var range = Interval.Of(candidate.Cidr);
@@ -536,15 +521,13 @@ public sealed class PathEngine(NetworkModel model)
         }
 
         var component = $"{acl.NetworkAclId} ({subnet.SubnetId}) {direction}";
-        var v6 = flows.Family == AddressFamily.InterNetworkV6;
         var remaining = flows;
         var allowed = new List<FlowBox>();
         var admitted = new List<string>();
-        foreach (var entry in (acl.Entries ?? []).Where(e => e.Egress == egress).OrderBy(e => e.RuleNumber))
+        foreach (var rule in Model.AclRules(acl, egress, flows.Family))
         {
             if (remaining.IsEmpty) break;
-            if (!Cidr.TryParse(v6 ? entry.Ipv6CidrBlock : entry.CidrBlock, out var cidr)) continue;
-            var protocol = Protocols.Parse(entry.Protocol);
+            var (entry, cidr, protocol) = (rule.Entry, rule.Cidr, rule.Protocol);
             string RuleText() =>
                 $"rule {(entry.RuleNumber == 32767 ? "*" : entry.RuleNumber.ToString(System.Globalization.CultureInfo.InvariantCulture))} {entry.RuleAction} " +
                 $"{(protocol is { } p ? Protocols.Describe(p) : entry.Protocol)}{(protocol is { } q && Protocols.HasPorts(q) && entry.PortRange is { } r ? $" {r.From}-{r.To}" : "")} {cidr}";
@@ -556,8 +539,8 @@ public sealed class PathEngine(NetworkModel model)
 
             var box = FlowBox.Everything(flows.Family) with { Protocol = protocol.Value };
             box = box.With(address, Interval.Of(cidr));
-            if (Protocols.HasPorts(protocol.Value) && entry.PortRange is { From: { } from, To: { } to })
-                box = box.With(port, new Interval((UInt128)from, (UInt128)to));
+            if (Protocols.HasPorts(protocol.Value) && rule.Ports is { } ports)
+                box = box.With(port, ports);
             var matched = remaining.Intersect(box);
             if (!matched.IsEmpty)
             {
