@@ -584,15 +584,20 @@ public sealed class PathEngine(NetworkModel model)
                     continue;
                 }
 
-                var peers = PeerRanges(rule, flows.Family, client);
+                // Skip the rule before resolving its peers when its protocol or ports meet none of the flows.
+                if (!flows.Boxes.Any(b => b.Protocol.Overlaps(rule.Protocol) && b.ServerPort.Overlaps(rule.Ports))) continue;
                 var any = false;
-                foreach (var peer in peers)
+                var template = FlowBox.Everything(flows.Family) with { Protocol = rule.Protocol, ServerPort = rule.Ports };
+                foreach (var peer in PeerRanges(rule, flows.Family, client))
                 {
-                    var box = FlowBox.Everything(flows.Family) with { Protocol = rule.Protocol, ServerPort = rule.Ports };
-                    var matched = flows.Intersect(box.With(address, peer));
-                    if (matched.IsEmpty) continue;
-                    allowed.AddRange(matched.Boxes);
-                    any = true;
+                    var box = template.With(address, peer);
+                    foreach (var flow in flows.Boxes)
+                    {
+                        var matched = flow.Intersect(box);
+                        if (matched.IsEmpty) continue;
+                        allowed.Add(matched);
+                        any = true;
+                    }
                 }
 
                 if (any) admitted.Add($"{groupId} {rule.Text}");
