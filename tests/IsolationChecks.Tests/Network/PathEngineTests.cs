@@ -286,4 +286,25 @@ public class PathEngineTests
         Assert.That(answer.Verdict, Is.EqualTo(PathVerdict.Inconclusive), Text(answer));
         Assert.That(answer.Unsupported.Single().Reason, Does.Contain("Gateway Load Balancer endpoint"));
     }
+
+    [Test]
+    public void The_nat_subnet_acl_judges_the_request_by_its_source_and_the_reply_by_the_clients_port()
+    {
+        var network = Compliant();
+        RouteBuildSubnetsToNat(network);
+        network.NetworkAcls.Add(new NetworkAcl("acl-public", VpcId, false,
+            [
+                Entry(100, false, "allow", "-1", "10.0.0.0/16"), Entry(110, false, "allow", "6", "0.0.0.0/0", 1024, 65535),
+                Entry(100, true, "allow", "6", "0.0.0.0/0", 443), Entry(110, true, "allow", "6", "10.0.0.0/16", 1024, 65535),
+            ],
+            [new NetworkAclAssociation("a1", "acl-public", Public)]));
+
+        var https = Ask(network, Build, "198.51.100.7", 443);
+        var http = Ask(network, Build, "198.51.100.7", 80);
+
+        Assert.That(https.Verdict, Is.EqualTo(PathVerdict.Reachable), Text(https));
+        Assert.That(https.Paths.Single().Hops.Select(h => h.ToString()), Has.Some.StartsWith("acl-public (subnet-public) inbound: rule 100 allow all traffic 10.0.0.0/16"));
+        Assert.That(http.Verdict, Is.EqualTo(PathVerdict.Unreachable), Text(http));
+        Assert.That(http.Blocks.Single().Component, Is.EqualTo("acl-public (subnet-public) outbound"));
+    }
 }

@@ -120,7 +120,8 @@ public static class SyntheticNetwork
         {
             var subnetId = $"subnet-{v}-{s}";
             network.Subnets.Add(new Subnet(subnetId, vpcId, $"{prefix}.{s}.0/24", s % 2 == 0 ? "ap-northeast-1a" : "ap-northeast-1c"));
-            var acl = acls[random.Next(acls.Count)];
+            // The NAT gateway's subnet always gets a restrictive ACL, so paths through NAT exercise both of its directions.
+            var acl = s == 0 ? acls[1 + random.Next(acls.Count - 1)] : acls[random.Next(acls.Count)];
             aclAssociations[acl.NetworkAclId].Add(new NetworkAclAssociation($"aclassoc-{subnetId}", acl.NetworkAclId, subnetId));
             if (s > 0 && random.Next(6) > 0)
             {
