@@ -604,7 +604,7 @@ public sealed class PathEngine(NetworkModel model)
             }
         }
 
-        var admittedSet = new FlowSet(flows.Family, allowed.Count > 12 ? FlowSet.Coalesce(allowed) : allowed);
+        var admittedSet = new FlowSet(flows.Family, allowed.Count > 128 ? FlowSet.Coalesce(allowed) : allowed);
         var undecided = unresolved.Where(r => !flows.Intersect(FlowBox.Everything(flows.Family) with { Protocol = r.Protocol, ServerPort = r.Ports }).IsEmpty).ToList();
         if (admittedSet.IsEmpty)
         {
