@@ -98,8 +98,19 @@ public static class BuildVpcsInScope
         }
 
         var subnetsById = scope.Ec2.Subnets.TryGet(out var subnets, out _) ? subnets.ToDictionary(s => s.SubnetId) : new Dictionary<string, Subnet>();
+        var knownVpcs = scope.Ec2.Vpcs.TryGet(out var vpcList, out _) ? vpcList.Select(v => v.VpcId).ToHashSet(StringComparer.Ordinal) : null;
         foreach (var vpcId in vpcs)
         {
+            if (knownVpcs is not null && !knownVpcs.Contains(vpcId))
+            {
+                // A build VPC the account does not have is a posture or snapshot mismatch, not a missing endpoint.
+                foreach (var service in services)
+                    yield return verdict.Inconclusive(new ResourceRef(vpcId, $"{vpcId} {service}", scope.AccountId, scope.Region),
+                        $"{vpcId} is not among the account's VPCs in DescribeVpcs; check build.vpcs in the posture",
+                        new EvidenceFact("vpcs", $"{knownVpcs.Count} VPC(s): {string.Join(", ", knownVpcs.Order(StringComparer.Ordinal))}", scope.PathOf(SnapshotLayout.Vpcs)));
+                continue;
+            }
+
             // A build subnet belongs to the VPC its subnet record names; a subnet missing from the data stays with its project's VPC.
             var inVpc = buildSubnets?.Where(s => subnetsById.TryGetValue(s.SubnetId, out var subnet)
                 ? subnet.VpcId == vpcId

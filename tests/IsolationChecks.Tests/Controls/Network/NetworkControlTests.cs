@@ -198,4 +198,13 @@ public class NetworkControlTests
         Assert.That(findings, Is.Not.Empty);
         Assert.That(findings.Select(f => f.Status), Is.All.EqualTo(Status.Inconclusive), Explain(findings));
     }
+
+    [Test]
+    public void A_build_vpc_the_account_does_not_have_is_inconclusive_not_a_missing_endpoint()
+    {
+        var findings = Run<EndpointExists>(Compliant(), new BuildPosture("prd", ["*"], Vpcs: ["vpc-elsewhere"]));
+
+        Assert.That(findings.Select(f => f.Status), Is.All.EqualTo(Status.Inconclusive));
+        Assert.That(findings[0].Message, Does.Contain("vpc-elsewhere is not among the account's VPCs"));
+    }
 }
