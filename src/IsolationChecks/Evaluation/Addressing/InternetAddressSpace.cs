@@ -34,4 +34,20 @@ public static class InternetAddressSpace
 
         return cursor <= destination.Last;
     }
+
+    /// <summary>The internet addresses of one family, as disjoint CIDRs (the complement of the non-internet blocks for IPv4).</summary>
+    public static IReadOnlyList<Cidr> Ranges(System.Net.Sockets.AddressFamily family)
+    {
+        if (family == System.Net.Sockets.AddressFamily.InterNetworkV6) return InternetV6;
+        var ranges = new List<Cidr>();
+        UInt128 cursor = 0;
+        foreach (var block in NonInternetV4.OrderBy(b => b.First))
+        {
+            if (block.First > cursor) ranges.AddRange(AddressRange.ToCidrs(family, cursor, block.First - 1));
+            cursor = UInt128.Max(cursor, block.Last + 1);
+        }
+
+        if (cursor <= uint.MaxValue) ranges.AddRange(AddressRange.ToCidrs(family, cursor, uint.MaxValue));
+        return ranges;
+    }
 }

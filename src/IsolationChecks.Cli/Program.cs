@@ -1,0 +1,12 @@
+using IsolationChecks.Cli;
+using IsolationChecks.Cli.Commands;
+
+using var cancellation = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancellation.Cancel();
+};
+
+var dispatcher = new CommandDispatcher([new PathCommand()]);
+return await dispatcher.RunAsync(args, Console.Out, Console.Error, cancellation.Token);

@@ -1,0 +1,146 @@
+using IsolationChecks.Controls.Catalog;
+using IsolationChecks.Posture;
+using IsolationChecks.Snapshots;
+using IsolationChecks.Snapshots.Model;
+
+namespace IsolationChecks.Controls.Endpoints;
+
+/// <summary>A project's interfaces in one subnet: what a build of it looks like to the network.</summary>
+public sealed record BuildInterface(string Project, IReadOnlyList<string> SecurityGroupIds);
+
+/// <summary>A build subnet and the projects (with their security groups) that run in it.</summary>
+public sealed record BuildSubnet(string SubnetId, IReadOnlyList<BuildInterface> Interfaces);
+
+/// <summary>A VPC the builds run in, with the build subnets the projects in scope use there.</summary>
+/// <param name="BuildSubnets">Null when the project listing could not be read (its gap in <paramref name="ProjectsGap"/>).</param>
+public sealed record BuildVpc(string VpcId, ScopeSnapshot Scope, BuildPosture Posture, IReadOnlyList<BuildSubnet>? BuildSubnets, DataGap? ProjectsGap)
+{
+    public string Region => Scope.Region;
+
+    /// <summary>The service name as AWS writes it for this region: com.amazonaws.&lt;region&gt;.&lt;service&gt;.</summary>
+    public string ServiceName(string service) => $"com.amazonaws.{Region}.{service}";
+
+    /// <summary>EP-1's resource, and any endpoint control's when there is no endpoint: the VPC (named with the service).</summary>
+    public ResourceRef Resource(string service) => new(VpcId, $"{VpcId} {service}", Scope.AccountId, Region);
+
+    /// <summary>EP-2..EP-5 judge an endpoint: it is the resource.</summary>
+    public ResourceRef Resource(string service, VpcEndpoint endpoint) =>
+        new(endpoint.VpcEndpointId, $"{VpcId} {service} endpoint {endpoint.VpcEndpointId}", Scope.AccountId, Region);
+
+    public string EndpointsFile => Scope.PathOf(SnapshotLayout.VpcEndpoints);
+}
+
+/// <summary>
+/// Resolves the build VPCs (posture build.vpcs, else the VPCs of the projects in scope) and the required
+/// services (build.requiredEndpoints, else the default set), turning every data gap into an inconclusive
+/// finding, so an endpoint control always says something about every (VPC, service).
+/// </summary>
+public static class BuildVpcsInScope
+{
+    public static IEnumerable<Finding> Evaluate(EvaluationContext context, FindingFactory verdict, Func<BuildVpc, string, IEnumerable<Finding>> check)
+    {
+        var build = context.Posture.Build;
+        if (build is null)
+        {
+            yield return verdict.Inconclusive(new ResourceRef("posture:build", "(no build scope)", "", ""),
+                "the posture declares no build section, so no build VPC is in scope; declare build.projects and build.vpcs");
+            yield break;
+        }
+
+        var target = context.Posture.Account(build.Account);
+        var services = build.EffectiveRequiredEndpoints;
+        if (!context.ScopeOf(build.Account).TryGet(out var scope, out var scopeGap))
+        {
+            foreach (var vpcId in build.Vpcs ?? ["(build VPCs)"])
+            foreach (var service in services)
+                yield return verdict.Unavailable(Placeholder(vpcId, service, target), scopeGap);
+            yield break;
+        }
+
+        List<BuildSubnet>? buildSubnets = null;
+        var projectVpcs = new List<string>();
+        DataGap? projectsGap = null;
+        if (scope.CodeBuild.Projects.TryGet(out var projects, out var gap))
+        {
+            var selected = build.CoversAllProjects ? projects : projects.Where(p => build.Projects.Contains(p.Name)).ToList();
+            var bySubnet = new Dictionary<string, List<BuildInterface>>(StringComparer.Ordinal);
+            var order = new List<string>();
+            foreach (var project in selected)
+            {
+                if (project.VpcConfig is not { VpcId: { } vpcId } config) continue;
+                if (!projectVpcs.Contains(vpcId)) projectVpcs.Add(vpcId);
+                foreach (var subnetId in config.Subnets ?? [])
+                {
+                    if (!bySubnet.TryGetValue(subnetId, out var entry))
+                    {
+                        bySubnet[subnetId] = entry = [];
+                        order.Add(subnetId);
+                    }
+
+                    entry.Add(new BuildInterface(project.Name, config.SecurityGroupIds ?? []));
+                }
+            }
+
+            buildSubnets = order.Select(s => new BuildSubnet(s, bySubnet[s])).ToList();
+        }
+        else projectsGap = gap;
+
+        IReadOnlyList<string> vpcs = build.Vpcs ?? projectVpcs;
+        if (vpcs.Count == 0)
+        {
+            var resource = new ResourceRef("(build VPCs)", "(build VPCs)", scope.AccountId, scope.Region);
+            yield return projectsGap is not null
+                ? verdict.Unavailable(resource, projectsGap)
+                : verdict.Inconclusive(resource,
+                    "no build VPC to judge: the posture declares no build.vpcs and no project in scope has a VPC configuration (see CB-1)",
+                    new EvidenceFact("codebuild projects", "none in scope with vpcConfig", scope.PathOf(SnapshotLayout.CodeBuildBatchGetProjects)));
+            yield break;
+        }
+
+        var subnetsById = scope.Ec2.Subnets.TryGet(out var subnets, out _) ? subnets.ToDictionary(s => s.SubnetId) : new Dictionary<string, Subnet>();
+        var knownVpcs = scope.Ec2.Vpcs.TryGet(out var vpcList, out _) ? vpcList.Select(v => v.VpcId).ToHashSet(StringComparer.Ordinal) : null;
+        foreach (var vpcId in vpcs)
+        {
+            if (knownVpcs is not null && !knownVpcs.Contains(vpcId))
+            {
+                // A build VPC the account does not have is a posture or snapshot mismatch, not a missing endpoint.
+                foreach (var service in services)
+                    yield return verdict.Inconclusive(new ResourceRef(vpcId, $"{vpcId} {service}", scope.AccountId, scope.Region),
+                        $"{vpcId} is not among the account's VPCs in DescribeVpcs; check build.vpcs in the posture",
+                        new EvidenceFact("vpcs", $"{knownVpcs.Count} VPC(s): {string.Join(", ", knownVpcs.Order(StringComparer.Ordinal))}", scope.PathOf(SnapshotLayout.Vpcs)));
+                continue;
+            }
+
+            // A build subnet belongs to the VPC its subnet record names; a subnet missing from the data stays with its project's VPC.
+            var inVpc = buildSubnets?.Where(s => subnetsById.TryGetValue(s.SubnetId, out var subnet)
+                ? subnet.VpcId == vpcId
+                : projects!.Any(p => p.VpcConfig?.VpcId == vpcId && (p.VpcConfig.Subnets ?? []).Contains(s.SubnetId))).ToList();
+            var buildVpc = new BuildVpc(vpcId, scope, build, inVpc, projectsGap);
+            foreach (var service in services)
+            foreach (var finding in check(buildVpc, service))
+                yield return finding;
+        }
+    }
+
+    private static ResourceRef Placeholder(string vpcId, string service, AccountTarget account) =>
+        new(vpcId, $"{vpcId} {service}", account.AccountId, account.Region);
+}
+
+/// <summary>The endpoints of one service in one VPC, as EP-1..EP-5 look for them.</summary>
+public static class RequiredEndpoints
+{
+    public static bool IsGatewayService(string service) => service == "s3";
+
+    public static bool IsAvailable(VpcEndpoint endpoint) => string.Equals(endpoint.State, "available", StringComparison.OrdinalIgnoreCase);
+
+    public static bool IsGateway(VpcEndpoint endpoint) => string.Equals(endpoint.VpcEndpointType, "Gateway", StringComparison.OrdinalIgnoreCase);
+
+    public static bool IsInterface(VpcEndpoint endpoint) => string.Equals(endpoint.VpcEndpointType, "Interface", StringComparison.OrdinalIgnoreCase);
+
+    public static IReadOnlyList<VpcEndpoint> Of(IReadOnlyList<VpcEndpoint> endpoints, BuildVpc vpc, string service) =>
+        endpoints.Where(e => e.VpcId == vpc.VpcId && e.ServiceName == vpc.ServiceName(service)).ToList();
+
+    /// <summary>The endpoint EP-2..EP-4 judge for a service: its available interface endpoint (s3 has none: it is a gateway service).</summary>
+    public static VpcEndpoint? InterfaceEndpoint(IReadOnlyList<VpcEndpoint> endpoints, BuildVpc vpc, string service) =>
+        Of(endpoints, vpc, service).Where(IsInterface).OrderByDescending(IsAvailable).FirstOrDefault();
+}

@@ -1,0 +1,188 @@
+using System.Reflection;
+using System.Text.Json;
+using IsolationChecks.Cli;
+using IsolationChecks.Cli.Commands;
+using IsolationChecks.Evaluation.Network;
+using IsolationChecks.Snapshots;
+using IsolationChecks.Snapshots.Model;
+using IsolationChecks.Tests.Support;
+using static IsolationChecks.Tests.Support.BuildNetwork;
+
+namespace IsolationChecks.Tests.Network;
+
+/// <summary>`isolationchecks path`: argument parsing, and the output against in-memory snapshots.</summary>
+public class PathCommandTests
+{
+    [TestCase("10.0.10.11:443/tcp", "10.0.10.11", 6, 443)]
+    [TestCase("10.0.10.11:53/udp", "10.0.10.11", 17, 53)]
+    [TestCase("10.0.10.11:443", "10.0.10.11", 6, 443)]
+    [TestCase("[2001:db8::1]:443", "2001:db8::1", 6, 443)]
+    [TestCase("eni-0abc:22/tcp", "eni-0abc", 6, 22)]
+    public void Targets_split_into_address_protocol_and_port(string text, string target, int protocol, int port)
+    {
+        var (parsedTarget, parsedProtocol, parsedPorts) = PathArguments.SplitTarget(text);
+
+        Assert.That(parsedTarget, Is.EqualTo(target));
+        Assert.That(parsedProtocol, Is.EqualTo(Interval.Single((UInt128)protocol)));
+        Assert.That(parsedPorts, Is.EqualTo(Interval.Single((UInt128)port)));
+    }
+
+    [TestCase("10.0.0.0/16")]
+    [TestCase("2001:db8::/32")]
+    [TestCase("internet")]
+    public void A_target_without_port_or_protocol_means_all_traffic(string text)
+    {
+        var (target, protocol, ports) = PathArguments.SplitTarget(text);
+
+        Assert.That(target, Is.EqualTo(text));
+        Assert.That(protocol, Is.EqualTo(Interval.AllProtocols));
+        Assert.That(ports, Is.EqualTo(Interval.AllPorts));
+    }
+
+    [Test]
+    public void Sources_are_interfaces_instances_or_a_subnet_with_security_groups()
+    {
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(PathArguments.ParseSource("eni-1"), Is.EqualTo(new PathSource.Interface("eni-1")));
+            Assert.That(PathArguments.ParseSource("i-1"), Is.EqualTo(new PathSource.Instance("i-1")));
+            var build = (PathSource.SubnetWithGroups)PathArguments.ParseSource("subnet-1+sg-a+sg-b");
+            Assert.That(build.SubnetId, Is.EqualTo("subnet-1"));
+            Assert.That(build.SecurityGroupIds, Is.EqualTo(new[] { "sg-a", "sg-b" }));
+        }
+    }
+
+    [TestCase(new[] { "--from", "eni-1", "--to", "10.0.0.1" }, "--snapshot DIR is required")]
+    [TestCase(new[] { "--snapshot", "s", "--to", "10.0.0.1" }, "exactly one of --from and --from-internet")]
+    [TestCase(new[] { "--snapshot", "s", "--from", "vpc-1", "--to", "10.0.0.1" }, "--from expects eni-")]
+    [TestCase(new[] { "--snapshot", "s", "--from", "subnet-1+vpc-2", "--to", "10.0.0.1" }, "not a security group id")]
+    [TestCase(new[] { "--snapshot", "s", "--from", "eni-1", "--to", "10.0.0.1:99999" }, "is not a port")]
+    [TestCase(new[] { "--snapshot", "s", "--from", "eni-1", "--to", "example.com" }, "an IP address, a CIDR or 'internet'")]
+    [TestCase(new[] { "--snapshot", "s", "--from-internet", "192.0.2.1", "--to", "10.0.0.1" }, "must be a network interface")]
+    [TestCase(new[] { "--snapshot", "s", "--from", "eni-1", "--to", "10.0.0.1", "--verbose" }, "unknown option '--verbose'")]
+    [TestCase(new[] { "--snapshot", "s", "--from", "eni-1", "--to" }, "--to needs a value")]
+    public void Mistakes_are_usage_errors_that_say_what_is_wrong(string[] args, string message)
+    {
+        Assert.That(() => PathArguments.Parse(args), Throws.TypeOf<UsageException>().With.Message.Contains(message));
+    }
+
+    [Test]
+    public async Task The_dispatcher_rejects_an_unknown_command_with_exit_code_64_and_lists_the_commands()
+    {
+        var error = new StringWriter();
+
+        var code = await new CommandDispatcher([new PathCommand()]).RunAsync(["paths"], new StringWriter(), error, CancellationToken.None);
+
+        Assert.That(code, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(error.ToString(), Does.Contain("unknown command 'paths'").And.Contain("path --snapshot DIR"));
+    }
+
+    [Test]
+    public async Task A_usage_mistake_prints_the_usage_and_exits_64()
+    {
+        var error = new StringWriter();
+
+        var code = await new CommandDispatcher([new PathCommand()]).RunAsync(["path", "--from", "eni-1"], new StringWriter(), error, CancellationToken.None);
+
+        Assert.That(code, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(error.ToString(), Does.Contain("--snapshot DIR is required").And.Contain("usage: path"));
+    }
+
+    private static Snapshot SnapshotOf(NetworkScope network) => new("test", null, [network.Build()], IntegrityReport.Unverified);
+
+    private static NetworkScope WithNatRoute()
+    {
+        var network = Compliant();
+        network.Replace(network.RouteTables, t => t.RouteTableId == "rtb-private",
+            t => t with { Routes = [.. t.Routes!, new Route("0.0.0.0/0", NatGatewayId: Nat, State: "active")] });
+        return network;
+    }
+
+    [Test]
+    public void A_reachable_answer_prints_every_hop_numbered()
+    {
+        var arguments = PathArguments.Parse(["--snapshot", ".", "--from", $"{BuildA}+{BuildGroup}", "--to", "198.51.100.7:443/tcp"]);
+
+        var answer = PathCommand.Answer(SnapshotOf(WithNatRoute()), arguments, out var scope);
+        var text = PathOutput.Text(answer, scope);
+
+        Assert.That(PathCommand.ExitCode(answer.Verdict), Is.EqualTo(ExitCodes.Ok));
+        Assert.That(text, Does.Contain("verdict: reachable").And.Contain("path to igw-build (internet)")
+            .And.Contain(" 1. subnet-build-a (an interface with sg-build) security group egress")
+            .And.Contain("nat-public: NAT gateway in subnet-public"));
+    }
+
+    [Test]
+    public void An_unreachable_answer_prints_the_blocking_points_and_json_carries_the_same()
+    {
+        var arguments = PathArguments.Parse(["--snapshot", ".", "--from", $"{BuildA}+{BuildGroup}", "--to", "internet", "--json"]);
+
+        var answer = PathCommand.Answer(SnapshotOf(Compliant()), arguments, out var scope);
+        var text = PathOutput.Text(answer, scope);
+        using var json = JsonDocument.Parse(PathOutput.Json(answer, scope));
+
+        // The compliant network reaches S3 through its gateway endpoint and nothing else.
+        Assert.That(answer.Paths.Select(p => p.End), Is.All.EqualTo(PathEnd.GatewayEndpoint));
+        Assert.That(text, Does.Contain("path to vpce-s3 (gateway-endpoint)").And.Contain("blocked at (for the traffic no path above carries):").And.Contain("no route covers the destination"));
+        Assert.That(json.RootElement.GetProperty("verdict").GetString(), Is.EqualTo("reachable"));
+        Assert.That(json.RootElement.GetProperty("blocks").EnumerateArray().Select(b => b.GetProperty("reason").GetString()),
+            Has.Some.Contains("no route covers the destination"));
+        Assert.That(json.RootElement.GetProperty("account").GetString(), Is.EqualTo("222222222222"));
+    }
+
+    [Test]
+    public void From_the_internet_to_an_interface_without_public_ip_is_unreachable_with_exit_code_1()
+    {
+        var network = Compliant();
+        network.NetworkInterfaces.Add(NetworkScope.Interface("eni-private", BuildA, VpcId, "10.0.1.20", [BuildGroup]));
+        var arguments = PathArguments.Parse(["--snapshot", ".", "--from-internet", "192.0.2.1", "--to", "eni-private:443/tcp"]);
+
+        var answer = PathCommand.Answer(SnapshotOf(network), arguments, out var scope);
+
+        Assert.That(PathCommand.ExitCode(answer.Verdict), Is.EqualTo(ExitCodes.Negative));
+        Assert.That(PathOutput.Text(answer, scope), Does.Contain("has no public IPv4 address"));
+    }
+
+    private static readonly string Fixtures = Path.Combine(
+        typeof(PathCommandTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepoRoot").Value!, "Fixtures");
+
+    [Test]
+    public async Task End_to_end_on_the_reference_the_build_subnets_reach_no_internet_address()
+    {
+        var output = new StringWriter();
+
+        var code = await new CommandDispatcher([new PathCommand()]).RunAsync(
+            ["path", "--snapshot", Path.Combine(Fixtures, "reference"), "--from", "subnet-0116e35e8be4204c4+sg-019f88fefafe6f55d", "--to", "93.184.216.34:443/tcp"],
+            output, new StringWriter(), CancellationToken.None);
+
+        Assert.That(code, Is.EqualTo(ExitCodes.Negative), output.ToString());
+        Assert.That(output.ToString(), Does.Contain("scope: 222222222222 ap-northeast-1").And.Contain("verdict: unreachable")
+            .And.Contain("security group egress: no rule of sg-019f88fefafe6f55d admits it"));
+    }
+
+    [Test]
+    public async Task End_to_end_on_the_nat_path_overlay_the_json_names_every_hop_to_the_internet_gateway()
+    {
+        var output = new StringWriter();
+
+        var code = await new CommandDispatcher([new PathCommand()]).RunAsync(
+            ["path", "--snapshot", Path.Combine(Fixtures, "violations", "CB-3-nat-path"), "--from", "subnet-0116e35e8be4204c4+sg-019f88fefafe6f55d",
+             "--to", "93.184.216.34:443/tcp", "--json"],
+            output, new StringWriter(), CancellationToken.None);
+
+        using var json = JsonDocument.Parse(output.ToString());
+        var hops = json.RootElement.GetProperty("paths")[0].GetProperty("hops").EnumerateArray().Select(h => h.GetProperty("component").GetString()).ToList();
+        Assert.That(code, Is.EqualTo(ExitCodes.Ok));
+        Assert.That(string.Join(" > ", hops), Does.Match("rtb-040db9a243c261ebc.*acl-07102b1f09d29f0d4.*nat-0c3f5e7a9b1d2f405.*rtb-0a9b8c7d6e5f40312.*igw-07e1c2d3b4a5f6071"));
+        Assert.That(hops.Count(h => h!.Contains("return traffic", StringComparison.Ordinal)), Is.EqualTo(3), "NAT subnet in, NAT subnet out, build subnet in");
+    }
+
+    [Test]
+    public void A_source_that_no_scope_holds_is_a_usage_error_in_a_multi_scope_snapshot()
+    {
+        var snapshot = new Snapshot("test", null, [Compliant().Build(), new NetworkScope { AccountId = "111111111111" }.Build()], IntegrityReport.Unverified);
+
+        Assert.That(() => PathCommand.Answer(snapshot, PathArguments.Parse(["--snapshot", ".", "--from", "eni-nowhere", "--to", "10.0.0.1"]), out _),
+            Throws.TypeOf<UsageException>().With.Message.Contains("--account and --region"));
+    }
+}

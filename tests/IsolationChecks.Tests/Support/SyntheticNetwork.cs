@@ -1,0 +1,145 @@
+using IsolationChecks.Snapshots.Model;
+using static IsolationChecks.Tests.Support.NetworkScope;
+
+namespace IsolationChecks.Tests.Support;
+
+/// <summary>Sizes of a generated network.</summary>
+public sealed record NetworkShape(int Vpcs, int SubnetsPerVpc, int GroupsPerVpc, int RulesPerGroup, int InterfacesPerSubnet)
+{
+    public static NetworkShape Small { get; } = new(2, 4, 5, 4, 4);
+
+    /// <summary>The benchmark of the issue: 100 VPCs, 2,000 subnets, 5,000 groups with 50,000 rules, 20,000 interfaces.</summary>
+    public static NetworkShape Benchmark { get; } = new(100, 20, 50, 10, 10);
+}
+
+/// <summary>
+/// Random but AWS-shaped networks from a seed: per VPC a public subnet with a NAT gateway and an internet
+/// gateway route, private subnets whose tables route to the NAT, a transit gateway, a more specific
+/// blackhole or nothing, network ACLs that are open or hold a few random rules, and security groups with
+/// CIDR, prefix-list and group-reference rules. Shared by the property tests and bench/.
+/// </summary>
+public static class SyntheticNetwork
+{
+    public const string S3List = "pl-s3";
+    private static readonly int[] Ports = [22, 53, 80, 443, 8080];
+    private static readonly string[] Protocols = ["tcp", "udp", "-1", "tcp", "tcp"];
+
+    public static NetworkScope Generate(NetworkShape shape, int seed)
+    {
+        var random = new Random(seed);
+        var network = new NetworkScope();
+        network.PrefixLists[S3List] = [new PrefixListEntry("52.219.0.0/20"), new PrefixListEntry("3.5.152.0/21")];
+        for (var v = 0; v < shape.Vpcs; v++) GenerateVpc(network, shape, v, random);
+        return network;
+    }
+
+    /// <summary>The generated build projects' view: each private subnet with its VPC's first group.</summary>
+    public static IEnumerable<(string SubnetId, string GroupId)> BuildSources(NetworkScope network) =>
+        network.Subnets.Where(s => !s.SubnetId.EndsWith("-0", StringComparison.Ordinal))
+            .Select(s => (s.SubnetId, $"sg-{s.VpcId[4..]}-0"));
+
+    private static void GenerateVpc(NetworkScope network, NetworkShape shape, int v, Random random)
+    {
+        var vpcId = $"vpc-{v}";
+        var prefix = $"10.{v % 256}";
+        var vpcCidr = $"{prefix}.0.0/16";
+        network.Vpcs.Add(new Vpc(vpcId, vpcCidr, "available"));
+        var igw = $"igw-{v}";
+        var nat = $"nat-{v}";
+        network.InternetGateways.Add(new InternetGateway(igw, [new GatewayAttachment(vpcId, "available")]));
+
+        var publicSubnet = $"subnet-{v}-0";
+        var privateTables = new List<RouteTable>();
+        network.RouteTables.Add(new RouteTable($"rtb-{v}-public", vpcId, [Local(vpcCidr), new Route("0.0.0.0/0", GatewayId: igw, State: "active")],
+            [Association(publicSubnet)]));
+        network.RouteTables.Add(new RouteTable($"rtb-{v}-main", vpcId, [Local(vpcCidr)], [MainAssociation()]));
+        for (var t = 0; t < 3; t++)
+        {
+            var routes = new List<Route> { Local(vpcCidr), new(DestinationPrefixListId: S3List, GatewayId: $"vpce-s3-{v}", State: "active") };
+            switch (random.Next(5))
+            {
+                case 0: routes.Add(new Route("0.0.0.0/0", NatGatewayId: nat, State: "active")); break;
+                case 1:
+                    routes.Add(new Route("0.0.0.0/0", NatGatewayId: nat, State: "active"));
+                    routes.Add(new Route($"{random.Next(1, 223)}.0.0.0/8", NatGatewayId: "nat-gone", State: "blackhole"));
+                    break;
+                case 2: routes.Add(new Route("172.16.0.0/12", TransitGatewayId: $"tgw-{v}", State: "active")); break;
+            }
+
+            privateTables.Add(new RouteTable($"rtb-{v}-private-{t}", vpcId, routes, []));
+        }
+
+        var acls = new List<NetworkAcl> { OpenAcl($"acl-{v}-default", vpcId, true) };
+        for (var a = 0; a < 2; a++)
+        {
+            var entries = new List<NetworkAclEntry>();
+            var count = random.Next(1, 5);
+            for (var r = 0; r < count; r++)
+            {
+                var protocol = random.Next(3) switch { 0 => "6", 1 => "17", _ => "-1" };
+                var port = Ports[random.Next(Ports.Length)];
+                var cidr = random.Next(3) switch { 0 => "0.0.0.0/0", 1 => vpcCidr, _ => $"{random.Next(1, 223)}.0.0.0/8" };
+                entries.Add(Entry(100 + r * 10, random.Next(2) == 0, random.Next(3) == 0 ? "deny" : "allow", protocol, cidr,
+                    protocol == "-1" ? null : port, protocol == "-1" ? null : port));
+            }
+
+            entries.Add(Entry(200, false, "allow", "6", "0.0.0.0/0", 1024, 65535));
+            entries.Add(Entry(200, true, "allow", "6", "0.0.0.0/0", 1024, 65535));
+            entries.Add(Entry(210, true, "allow", "-1", vpcCidr));
+            entries.Add(Entry(210, false, "allow", "-1", vpcCidr));
+            acls.Add(new NetworkAcl($"acl-{v}-{a}", vpcId, false, entries, []));
+        }
+
+        var groups = Enumerable.Range(0, shape.GroupsPerVpc).Select(g => $"sg-{v}-{g}").ToList();
+        foreach (var groupId in groups)
+        {
+            var ingress = new List<IpPermission>();
+            var egress = new List<IpPermission>();
+            for (var r = 0; r < shape.RulesPerGroup; r++)
+            {
+                var protocol = Protocols[random.Next(Protocols.Length)];
+                var port = Ports[random.Next(Ports.Length)];
+                int? from = protocol == "-1" ? null : port;
+                var permission = random.Next(5) switch
+                {
+                    0 => new IpPermission(protocol, from, from, IpRanges: [new IpRange("0.0.0.0/0")]),
+                    1 => new IpPermission(protocol, from, from, IpRanges: [new IpRange(vpcCidr)]),
+                    2 => new IpPermission(protocol, from, from, PrefixListIds: [new PrefixListReference(S3List)]),
+                    3 => new IpPermission(protocol, from, from, UserIdGroupPairs: [new UserIdGroupPair(groups[random.Next(groups.Count)])]),
+                    _ => new IpPermission(protocol, from, from, IpRanges: [new IpRange($"{prefix}.{random.Next(shape.SubnetsPerVpc)}.0/24")]),
+                };
+                (random.Next(2) == 0 ? ingress : egress).Add(permission);
+            }
+
+            network.SecurityGroups.Add(new SecurityGroup(groupId, groupId, vpcId, IpPermissions: ingress, IpPermissionsEgress: egress));
+        }
+
+        var aclAssociations = acls.ToDictionary(a => a.NetworkAclId, _ => new List<NetworkAclAssociation>());
+        var tableAssociations = privateTables.ToDictionary(t => t.RouteTableId, _ => new List<RouteTableAssociation>());
+        for (var s = 0; s < shape.SubnetsPerVpc; s++)
+        {
+            var subnetId = $"subnet-{v}-{s}";
+            network.Subnets.Add(new Subnet(subnetId, vpcId, $"{prefix}.{s}.0/24", s % 2 == 0 ? "ap-northeast-1a" : "ap-northeast-1c"));
+            // The NAT gateway's subnet always gets a restrictive ACL, so paths through NAT exercise both of its directions.
+            var acl = s == 0 ? acls[1 + random.Next(acls.Count - 1)] : acls[random.Next(acls.Count)];
+            aclAssociations[acl.NetworkAclId].Add(new NetworkAclAssociation($"aclassoc-{subnetId}", acl.NetworkAclId, subnetId));
+            if (s > 0 && random.Next(6) > 0)
+            {
+                var table = privateTables[random.Next(privateTables.Count)];
+                tableAssociations[table.RouteTableId].Add(Association(subnetId));
+            }
+
+            for (var i = 0; i < shape.InterfacesPerSubnet; i++)
+            {
+                var held = groups.OrderBy(_ => random.Next()).Take(random.Next(1, 3)).ToArray();
+                var publicIp = s == 0 && random.Next(2) == 0 ? $"198.51.{v % 256}.{i + 10}" : null;
+                network.NetworkInterfaces.Add(Interface($"eni-{v}-{s}-{i}", subnetId, vpcId, $"{prefix}.{s}.{i + 10}", held, publicIp));
+            }
+        }
+
+        network.NatGateways.Add(new NatGateway(nat, vpcId, publicSubnet, "available", "public",
+            [new NatGatewayAddress($"eipalloc-{v}", $"eni-nat-{v}", $"{prefix}.0.5", $"203.0.{v % 256}.5", true)]));
+        network.NetworkAcls.AddRange(acls.Select(a => a with { Associations = aclAssociations[a.NetworkAclId] }));
+        network.RouteTables.AddRange(privateTables.Select(t => t with { Associations = tableAssociations[t.RouteTableId] }));
+    }
+}
