@@ -45,31 +45,31 @@ public class ViolationFixtureTests
         var expect = Describe(folder).Expect;
         var reference = await ReferenceVerdictsAsync();
         var findings = await FixtureRun.EvaluateAsync(folder);
-        var named = new Dictionary<string, Status>();
-        foreach (var id in expect.Fail ?? []) named[id] = Status.Fail;
-        foreach (var id in expect.Inconclusive ?? []) named[id] = Status.Inconclusive;
-        foreach (var id in expect.Pass ?? []) named[id] = Status.Pass;
+        var named = new List<(string Control, Status Status)>();
+        named.AddRange((expect.Fail ?? []).Select(id => (id, Status.Fail)));
+        named.AddRange((expect.Inconclusive ?? []).Select(id => (id, Status.Inconclusive)));
+        named.AddRange((expect.Pass ?? []).Select(id => (id, Status.Pass)));
         Assert.That(named, Is.Not.Empty, "fixture.json names at least one expected verdict");
+        var (first, firstStatus) = named[0];
 
         using (Assert.EnterMultipleScope())
         {
-            // As Fixtures/violations/README.md says, resource and messageContains describe the first failing control;
-            // the others named (IAM-3 and GL-1 after a NAT replacement) fail on resources of their own.
-            var first = expect.Fail?.FirstOrDefault();
+            // resource and messageContains describe the first named verdict (the drift itself); the others
+            // are its consequences, which must appear too (at least one finding with that status).
             foreach (var (control, status) in named)
             {
-                var describesThis = first is null || control == first;
-                var resource = describesThis ? expect.Resource : null;
+                var isFirst = control == first && status == firstStatus;
                 var hits = findings.Where(f => f.Control.Id == control && f.Status == status
-                                               && (resource is null || f.Resource.Name == resource || f.Resource.Id == resource)).ToList();
-                Assert.That(hits, Is.Not.Empty, $"{control} should be {status} on {resource ?? "some resource"}; got: " +
+                                               && (!isFirst || expect.Resource is null || f.Resource.Name == expect.Resource || f.Resource.Id == expect.Resource)).ToList();
+                Assert.That(hits, Is.Not.Empty, $"{control} should be {status}{(isFirst ? $" on {expect.Resource ?? "some resource"}" : "")}; got: " +
                     string.Join("; ", findings.Where(f => f.Control.Id == control).Select(f => $"{f.Resource.Name}={f.Status} {f.Message}")));
-                if (status != Status.Pass && describesThis)
+                if (isFirst && status != Status.Pass)
                     foreach (var text in expect.MessageContains ?? [])
                         Assert.That(hits.Select(f => f.Message), Has.Some.Contains(text), $"{control} message names '{text}'");
             }
 
-            var changed = findings.Where(f => !named.ContainsKey(f.Control.Id)
+            var namedControls = named.Select(n => n.Control).ToHashSet();
+            var changed = findings.Where(f => !namedControls.Contains(f.Control.Id)
                                               && (!reference.TryGetValue((f.Control.Id, f.Resource.Id), out var before) || before != f.Status));
             Assert.That(changed.Select(f => $"{f.TestName}: {f.Status} {f.Message}"), Is.Empty, "verdicts the fixture does not name stay as on the reference");
         }

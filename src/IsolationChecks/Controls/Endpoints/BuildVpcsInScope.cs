@@ -20,8 +20,12 @@ public sealed record BuildVpc(string VpcId, ScopeSnapshot Scope, BuildPosture Po
     /// <summary>The service name as AWS writes it for this region: com.amazonaws.&lt;region&gt;.&lt;service&gt;.</summary>
     public string ServiceName(string service) => $"com.amazonaws.{Region}.{service}";
 
-    /// <summary>EP-1's resource, and any endpoint control's when there is no endpoint: the VPC (named with the service).</summary>
-    public ResourceRef Resource(string service) => new(VpcId, $"{VpcId} {service}", Scope.AccountId, Region);
+    /// <summary>EP-1's resource, and any endpoint control's when there is no endpoint: the VPC's place for the service.</summary>
+    public ResourceRef Resource(string service) => ServiceSlot(VpcId, service, Scope.AccountId, Region);
+
+    /// <summary>One (VPC, service) pair is one resource: its id names both, so every finding stays unique.</summary>
+    public static ResourceRef ServiceSlot(string vpcId, string service, string account, string region) =>
+        new($"{vpcId}/com.amazonaws.{region}.{service}", $"{vpcId} {service}", account, region);
 
     /// <summary>EP-2..EP-5 judge an endpoint: it is the resource.</summary>
     public ResourceRef Resource(string service, VpcEndpoint endpoint) =>
@@ -105,7 +109,7 @@ public static class BuildVpcsInScope
             {
                 // A build VPC the account does not have is a posture or snapshot mismatch, not a missing endpoint.
                 foreach (var service in services)
-                    yield return verdict.Inconclusive(new ResourceRef(vpcId, $"{vpcId} {service}", scope.AccountId, scope.Region),
+                    yield return verdict.Inconclusive(BuildVpc.ServiceSlot(vpcId, service, scope.AccountId, scope.Region),
                         $"{vpcId} is not among the account's VPCs in DescribeVpcs; check build.vpcs in the posture",
                         new EvidenceFact("vpcs", $"{knownVpcs.Count} VPC(s): {string.Join(", ", knownVpcs.Order(StringComparer.Ordinal))}", scope.PathOf(SnapshotLayout.Vpcs)));
                 continue;
@@ -123,7 +127,7 @@ public static class BuildVpcsInScope
     }
 
     private static ResourceRef Placeholder(string vpcId, string service, AccountTarget account) =>
-        new(vpcId, $"{vpcId} {service}", account.AccountId, account.Region);
+        BuildVpc.ServiceSlot(vpcId, service, account.AccountId, account.Region);
 }
 
 /// <summary>The endpoints of one service in one VPC, as EP-1..EP-5 look for them.</summary>

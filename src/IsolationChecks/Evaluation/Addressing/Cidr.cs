@@ -47,7 +47,7 @@ public sealed record Cidr(AddressFamily Family, UInt128 First, int PrefixLength)
         return value;
     }
 
-    private static IPAddress ToAddress(AddressFamily family, UInt128 value)
+    internal static IPAddress ToAddress(AddressFamily family, UInt128 value)
     {
         var length = family == AddressFamily.InterNetwork ? 4 : 16;
         var bytes = new byte[length];

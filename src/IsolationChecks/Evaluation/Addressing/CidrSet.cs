@@ -65,8 +65,8 @@ public sealed class CidrSet : IEquatable<CidrSet>
     /// <summary>One concrete address in the set, preferring IPv4; null when the set is empty.</summary>
     public IPAddress? Example()
     {
-        if (_v4.Count > 0) return ToAddress(AddressFamily.InterNetwork, ExampleOf(_v4[0]));
-        if (_v6.Count > 0) return ToAddress(AddressFamily.InterNetworkV6, ExampleOf(_v6[0]));
+        if (_v4.Count > 0) return Cidr.ToAddress(AddressFamily.InterNetwork, ExampleOf(_v4[0]));
+        if (_v6.Count > 0) return Cidr.ToAddress(AddressFamily.InterNetworkV6, ExampleOf(_v6[0]));
         return null;
     }
 
@@ -156,19 +156,6 @@ public sealed class CidrSet : IEquatable<CidrSet>
             if (blockLast >= range.Last) yield break;
             first = blockLast + 1;
         }
-    }
-
-    internal static IPAddress ToAddress(AddressFamily family, UInt128 value)
-    {
-        var length = family == AddressFamily.InterNetwork ? 4 : 16;
-        var bytes = new byte[length];
-        for (var i = length - 1; i >= 0; i--)
-        {
-            bytes[i] = (byte)(value & 0xFF);
-            value >>= 8;
-        }
-
-        return new IPAddress(bytes);
     }
 
     private readonly record struct AddressRange(UInt128 First, UInt128 Last);
