@@ -56,7 +56,7 @@ public sealed class IngressAllowlist : SnapshotControl
             if (rules.Count == 0) facts.Add(new EvidenceFact(group.GroupId, "no inbound rule", file));
             foreach (var rule in rules)
             {
-                var traffic = SecurityGroupRules.Traffic(rule);
+                var traffic = RuleText.Traffic(rule);
                 void Judge(string source, CidrSet addresses, string subject, string? origin)
                 {
                     if (addresses.IsSubsetOf(allowed))
@@ -67,7 +67,7 @@ public sealed class IngressAllowlist : SnapshotControl
 
                     var widthNote = addresses.Intersect(allowed).IsEmpty ? "" : $", wider than the allowed address(es) {addresses.Intersect(allowed)} it contains";
                     offences.Add($"{where} admits {traffic} from {source}, which is outside {sources.Label}" +
-                                 $" (admits {SecurityGroupRules.Outside(addresses, allowed)}{widthNote})");
+                                 $" (admits {RuleText.Outside(addresses, allowed)}{widthNote})");
                     facts.Add(new EvidenceFact(group.GroupId, $"admits {traffic} from {subject}: OUTSIDE the allowed sources", origin ?? file));
                 }
 

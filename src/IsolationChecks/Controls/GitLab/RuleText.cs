@@ -4,7 +4,7 @@ using IsolationChecks.Snapshots.Model;
 namespace IsolationChecks.Controls.GitLab;
 
 /// <summary>How a security group rule's protocol and ports read in a message: "tcp 443", "all traffic".</summary>
-public static class SecurityGroupRules
+public static class RuleText
 {
     public static string Traffic(IpPermission rule)
     {

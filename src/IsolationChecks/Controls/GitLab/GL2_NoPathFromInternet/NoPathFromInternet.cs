@@ -1,0 +1,125 @@
+using System.Net.Sockets;
+using IsolationChecks.Controls.Catalog;
+using IsolationChecks.Evaluation.Addressing;
+using IsolationChecks.Evaluation.Network;
+using IsolationChecks.Snapshots;
+
+namespace IsolationChecks.Controls.GitLab.GL2_NoPathFromInternet;
+
+/// <summary>
+/// GL-2: no internet address outside the allowed sources (the declared NAT gateways' public IPs and CIDRs) reaches any
+/// interface of the GitLab host on any protocol or port, asked of the path engine: internet gateway, public IP, network ACL
+/// and security groups. A request that reaches the host counts even when its reply would leave by another route
+/// (asymmetric, e.g. through the NAT gateway): the host still receives the traffic, and one-way protocols need no reply.
+/// </summary>
+public sealed class NoPathFromInternet : SnapshotControl
+{
+    private const int MaxEvidenceBlocks = 12;
+
+    public override ControlMetadata Metadata { get; } = new(
+        Id: "GL-2",
+        Title: "No network path from the internet to GitLab outside the allowed sources",
+        Family: "GitLab",
+        Severity: Severity.High,
+        Claim: "is unreachable from the internet outside the allowed sources",
+        Rationale: "Security groups are one layer; whether GitLab is actually exposed depends on its public address, the internet gateway, " +
+                   "the subnet's network ACL and every security group together. The path engine answers for every internet address outside " +
+                   "the allowlist and every port at once, so the verdict does not depend on sampled probes.",
+        Remediation: "Break the path at the hop the message names: remove the security group rule admitting the source (see GL-1), deny it in the " +
+                     "subnet's network ACL, or remove the public IP / Elastic IP from GitLab's interface if it should be reached only privately.",
+        References:
+        [
+            "https://docs.aws.amazon.com/vpc/latest/userguide/infrastructure-security.html",
+            "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html",
+            "docs/network-semantics.md",
+        ]);
+
+    protected override IEnumerable<Finding> Evaluate(FindingFactory verdict, EvaluationContext context)
+    {
+        var (sources, gap, invalid) = GitLabAllowedSources.Resolve(context);
+        return GitLabHostsInScope.Evaluate(context, verdict, audit =>
+        [
+            invalid is not null ? verdict.Error(audit.Resource, $"the posture is invalid: {invalid}")
+            : sources is null ? verdict.Unavailable(audit.Resource, gap!)
+            : Judge(verdict, audit, sources),
+        ]);
+    }
+
+    /// <summary>The internet addresses GitLab must not be reachable from: every internet address minus the allowed set.</summary>
+    public static IReadOnlyList<Cidr> Outsiders(CidrSet allowed) =>
+        CidrSet.Of(InternetAddressSpace.Ranges(AddressFamily.InterNetwork).Concat(InternetAddressSpace.Ranges(AddressFamily.InterNetworkV6)))
+            .Subtract(allowed).ToCidrs();
+
+    private static Finding Judge(FindingFactory verdict, GitLabHostUnderAudit audit, GitLabAllowedSources sources)
+    {
+        if (NetworkInventories.FirstGap(audit.Scope, NetworkInventories.ForInterfacePaths) is { } gap)
+            return verdict.Unavailable(audit.Resource, gap);
+
+        var engine = new PathEngine(NetworkModel.Build(audit.Scope));
+        var outsiders = Outsiders(sources.Addresses);
+        var facts = new List<EvidenceFact>(audit.Facts);
+        facts.AddRange(sources.Facts);
+        facts.Add(new EvidenceFact("question", $"every internet address outside {sources.Label} ({outsiders.Count} CIDRs), any protocol and port, to {string.Join(", ", audit.Interfaces.Select(i => i.NetworkInterfaceId))}"));
+        // One entry per distinct route through the network, with every outside source range that takes it.
+        var reached = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        void Reached(string hops, string flows)
+        {
+            if (!reached.TryGetValue(hops, out var list)) reached[hops] = list = [];
+            list.Add(flows);
+        }
+
+        var undecided = new List<string>();
+        var blocks = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var eni in audit.Interfaces)
+        {
+            foreach (var from in outsiders)
+            {
+                var answer = engine.Ask(new InboundQuery(from, eni.NetworkInterfaceId, Interval.AllProtocols, Interval.AllPorts, PathQuery.EphemeralPorts));
+                foreach (var path in answer.Paths.Where(p => p.End == PathEnd.Interface))
+                    Reached(PathText.Hops(path), path.Flows);
+                foreach (var block in answer.Blocks)
+                {
+                    if (IsReplyRoute(block))
+                    {
+                        Reached($"{string.Join(" -> ", block.Before.Select(h => $"{h.Component} [{h.Detail}]"))} -> {eni.NetworkInterfaceId} " +
+                                $"[the request reaches the host; its reply would leave another way ({block.Component} {block.Reason}), which does not protect the host]",
+                            block.Flows);
+                        continue;
+                    }
+
+                    blocks.TryAdd($"{block.Component}: {block.Reason}", block.Flows);
+                }
+
+                foreach (var unsupported in answer.Unsupported)
+                {
+                    undecided.Add($"{eni.NetworkInterfaceId}: {unsupported}");
+                    facts.Add(new EvidenceFact(unsupported.Component, unsupported.Reason, unsupported.File));
+                }
+            }
+        }
+
+        facts.AddRange(blocks.Take(MaxEvidenceBlocks).Select(b => new EvidenceFact("blocked", $"{b.Key} (stops {b.Value})")));
+        if (reached.Count > 0)
+        {
+            var described = reached.Select(r => $"{r.Key} for {Flows(r.Value)}").ToList();
+            facts.AddRange(described.Select(p => new EvidenceFact("path", p)));
+            return verdict.Fail(audit.Resource,
+                $"{audit.Resource.Name} is reachable from internet addresses outside {sources.Label}: {described[0]}" +
+                (described.Count > 1 ? $" (and {described.Count - 1} more path(s), in the evidence)" : ""), facts);
+        }
+
+        if (undecided.Count > 0)
+            return verdict.Inconclusive(audit.Resource,
+                $"cannot decide whether {audit.Resource.Name} is reachable from the internet: {string.Join("; ", undecided.Distinct().Take(3))}", facts);
+        return verdict.Pass(audit.Resource,
+            $"no internet address outside {sources.Label} reaches {audit.Resource.Name} on any port: " +
+            string.Join("; ", blocks.Keys.Take(3)) + (blocks.Count > 3 ? $"; and {blocks.Count - 3} more blocking point(s)" : ""), facts);
+    }
+
+    private static string Flows(List<string> flows) =>
+        flows.Count <= 3 ? string.Join("; ", flows) : $"{string.Join("; ", flows.Take(3))}; and {flows.Count - 3} more source range(s)";
+
+    /// <summary>The engine stops a connection at the reply route when the request already reached the interface.</summary>
+    private static bool IsReplyRoute(BlockingPoint block) =>
+        block.Reason.StartsWith("routes the reply", StringComparison.Ordinal) || block.Reason.StartsWith("has no route for the reply", StringComparison.Ordinal);
+}
