@@ -65,12 +65,13 @@ public static class GitLabHostsInScope
     private static IEnumerable<Finding> Resolve(
         GitLabHostRef host, ResourceRef placeholder, ScopeSnapshot scope, FindingFactory verdict, Func<GitLabHostUnderAudit, IEnumerable<Finding>> check)
     {
+        if (host.LoadBalancerArn is { } arn)
+            return LoadBalancer(arn, placeholder, scope, verdict, check);
         if (host.InstanceId is null && host.Tag is null)
         {
-            var kind = host.LoadBalancerArn is not null ? $"a load balancer ({host.LoadBalancerArn})"
-                : host.EcsService is { } ecs ? $"an ECS service ({ecs.Cluster}/{ecs.Service})" : "an empty host reference";
+            var kind = host.EcsService is { } ecs ? $"an ECS service ({ecs.Cluster}/{ecs.Service})" : "an empty host reference";
             return [verdict.Inconclusive(placeholder,
-                $"not yet supported: the posture finds GitLab by {kind}; this suite resolves GitLab hosts by instance id or tag only, so its security groups were not judged")];
+                $"not yet supported: the posture finds GitLab by {kind}; this suite resolves GitLab hosts by instance id, tag or load balancer only, so its security groups were not judged")];
         }
 
         var ec2 = scope.Ec2;
@@ -128,6 +129,41 @@ public static class GitLabHostsInScope
         }
 
         return findings;
+    }
+
+    /// <summary>
+    /// A load balancer in front of GitLab is the host the internet meets: its network interfaces are the ones EC2 describes as
+    /// "ELB app/NAME/ID" (or net/...), the suffix of its ARN, and their security groups are the load balancer's.
+    /// </summary>
+    private static IReadOnlyList<Finding> LoadBalancer(
+        string arn, ResourceRef resource, ScopeSnapshot scope, FindingFactory verdict, Func<GitLabHostUnderAudit, IEnumerable<Finding>> check)
+    {
+        const string marker = ":loadbalancer/";
+        var at = arn.IndexOf(marker, StringComparison.Ordinal);
+        if (at < 0)
+            return [verdict.Error(resource, $"gitLab.hosts names load balancer '{arn}', which is not an Elastic Load Balancing ARN (arn:...:loadbalancer/app/NAME/ID)")];
+        var description = $"ELB {arn[(at + marker.Length)..]}";
+        if (!scope.Ec2.NetworkInterfaces.TryGet(out var interfaces, out var gap)) return [verdict.Unavailable(resource, gap)];
+        if (!scope.Ec2.SecurityGroups.TryGet(out var groups, out gap)) return [verdict.Unavailable(resource, gap)];
+        var interfacesFile = scope.PathOf(SnapshotLayout.NetworkInterfaces);
+        var attached = interfaces.Where(n => n.Description == description).ToList();
+        if (attached.Count == 0)
+            return [verdict.Inconclusive(resource,
+                $"cannot verify {resource.Name}: describe-network-interfaces in account {scope.AccountId} ({scope.Region}) lists no interface described as '{description}', " +
+                "so the load balancer's interfaces and security groups are unknown (is it in this account and region?)",
+                new EvidenceFact("network interfaces", $"{interfaces.Count} listed, none with description '{description}'", interfacesFile))];
+        var groupIds = attached.SelectMany(n => n.Groups ?? []).Select(g => g.GroupId).Distinct(StringComparer.Ordinal).ToList();
+        var missing = groupIds.Where(g => groups.All(s => s.GroupId != g)).ToList();
+        if (missing.Count > 0)
+            return [verdict.Inconclusive(resource,
+                $"cannot verify {resource.Name}: security group(s) {string.Join(", ", missing)} on its interfaces are not in describe-security-groups",
+                new EvidenceFact("security groups", $"{groups.Count} listed", scope.PathOf(SnapshotLayout.SecurityGroups)))];
+        var facts = attached.Select(n => new EvidenceFact(n.NetworkInterfaceId,
+            $"'{description}', subnet {n.SubnetId ?? "?"}, private IP {n.PrivateIpAddress ?? "?"}, public IP {n.Association?.PublicIp ?? "none"}, " +
+            $"security groups {string.Join(", ", (n.Groups ?? []).Select(g => g.GroupId))}", interfacesFile)).ToList();
+        var audit = new GitLabHostUnderAudit(resource with { Account = scope.AccountId, Region = scope.Region }, $"load balancer {resource.Name}", scope, attached,
+            groupIds.Select(g => groups.First(s => s.GroupId == g)).ToList(), facts);
+        return check(audit).ToList();
     }
 
     private static ResourceRef ResourceOf(Instance instance, ScopeSnapshot scope) =>

@@ -161,7 +161,7 @@ public class IngressAllowlistTests
 
     [TestCase("""{"instanceId":"i-0000000000000dead"}""", "lists no running instance")]
     [TestCase("""{"tag":{"key":"Name","value":"nope"}}""", "lists no running instance")]
-    [TestCase("""{"loadBalancerArn":"arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:loadbalancer/app/gitlab/50dc6c495c0c9188"}""", "not yet supported")]
+    [TestCase("""{"loadBalancerArn":"arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:loadbalancer/app/gitlab/50dc6c495c0c9188"}""", "lists no interface described as 'ELB app/gitlab/50dc6c495c0c9188'")]
     [TestCase("""{"ecsService":{"cluster":"gitlab","service":"gitlab-ce"}}""", "not yet supported")]
     public void A_host_that_cannot_be_resolved_is_inconclusive(string host, string expected)
     {

@@ -1,0 +1,70 @@
+using System.Text.Json.Nodes;
+using IsolationChecks.Controls.Catalog;
+using IsolationChecks.Controls.GitLab.GL1_IngressAllowlist;
+using IsolationChecks.Controls.GitLab.GL2_NoPathFromInternet;
+using IsolationChecks.Tests.Support;
+
+namespace IsolationChecks.Tests.Controls.GitLab;
+
+/// <summary>GitLab behind an internet-facing load balancer: its interfaces ("ELB app/NAME/ID") and their security group are the host.</summary>
+public class LoadBalancerHostTests
+{
+    private const string Arn = "arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:loadbalancer/app/gitlab-alb/50dc6c495c0c9188";
+    private const string AlbGroup = "sg-0e1d2c3b4a5968778";
+
+    /// <summary>The reference with an ALB in the public subnet (public IP 198.51.100.60) whose group admits <paramref name="sources"/> on 443.</summary>
+    private static ReferenceVariant WithAlb(params string[] sources) => ReferenceVariant.Load()
+        .Edit("posture.json", p => p["gitLab"]!["hosts"] = new JsonArray(new JsonObject { ["loadBalancerArn"] = Arn }))
+        .Edit(ReferenceVariant.Dev + "SecurityGroups.json", sg => sg["SecurityGroups"]!.AsArray().Add(new JsonObject
+        {
+            ["GroupId"] = AlbGroup,
+            ["GroupName"] = "gitlab-alb-sg",
+            ["VpcId"] = "vpc-09e8a6b349374e463",
+            ["IpPermissions"] = new JsonArray(new JsonObject
+            {
+                ["IpProtocol"] = "tcp", ["FromPort"] = 443, ["ToPort"] = 443,
+                ["IpRanges"] = new JsonArray(sources.Select(c => (JsonNode)new JsonObject { ["CidrIp"] = c }).ToArray()),
+            }),
+            ["IpPermissionsEgress"] = new JsonArray(),
+        }))
+        .Edit(ReferenceVariant.Dev + "NetworkInterfaces.json", n => n["NetworkInterfaces"]!.AsArray().Add(JsonNode.Parse($$$"""
+            {"NetworkInterfaceId":"eni-0a1b2c3d4e5f60718","SubnetId":"subnet-0dfdcfb14cacf067d","VpcId":"vpc-09e8a6b349374e463","InterfaceType":"interface",
+             "Description":"ELB app/gitlab-alb/50dc6c495c0c9188","PrivateIpAddress":"10.10.0.80","RequesterId":"amazon-elb","RequesterManaged":true,
+             "Association":{"PublicIp":"198.51.100.60","IpOwnerId":"amazon-elb"},
+             "PrivateIpAddresses":[{"PrivateIpAddress":"10.10.0.80","Primary":true,"Association":{"PublicIp":"198.51.100.60","IpOwnerId":"amazon-elb"}}],
+             "Groups":[{"GroupId":"{{{AlbGroup}}}","GroupName":"gitlab-alb-sg"}],"Status":"in-use"}
+            """)));
+
+    [Test]
+    public void A_load_balancer_admitting_only_the_allowed_sources_passes_both_controls()
+    {
+        var variant = WithAlb("198.51.100.20/32", "192.0.2.0/28");
+        var gl1 = variant.Evaluate<IngressAllowlist>().Single();
+        var gl2 = variant.Evaluate<NoPathFromInternet>().Single();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(gl1.Status, Is.EqualTo(Status.Pass), gl1.Message);
+            Assert.That(gl1.Resource.Id, Is.EqualTo(Arn));
+            Assert.That(gl1.Resource.Name, Is.EqualTo("gitlab-alb"));
+            Assert.That(gl1.Message, Does.Contain(AlbGroup));
+            Assert.That(gl2.Status, Is.EqualTo(Status.Pass), gl2.Message);
+        }
+    }
+
+    [Test]
+    public void A_load_balancer_open_to_the_world_fails_both_controls_with_the_path()
+    {
+        var variant = WithAlb("0.0.0.0/0");
+        var gl1 = variant.Evaluate<IngressAllowlist>().Single();
+        var gl2 = variant.Evaluate<NoPathFromInternet>().Single();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(gl1.Status, Is.EqualTo(Status.Fail));
+            Assert.That(gl1.Message, Does.Contain($"{AlbGroup} (gitlab-alb-sg) on eni-0a1b2c3d4e5f60718 admits tcp 443 from 0.0.0.0/0"));
+            Assert.That(gl2.Status, Is.EqualTo(Status.Fail));
+            Assert.That(gl2.Message, Does.Contain("public IP 198.51.100.60 maps to 10.10.0.80").And.Contain("reply route 0.0.0.0/0 -> igw-02963ad2c55c2480d"));
+        }
+    }
+}
