@@ -65,6 +65,13 @@ public sealed class AwsClientFactory(AwsAccessSettings settings) : IAwsClientFac
         return new EcrPublicReadApi(new JsonProtocolCaller(client, EcrPublicReadApi.TargetPrefix, EcrPublicReadApi.TimestampMembers, settings.TransientRetryDelay), settings.PageSize);
     }
 
+    /// <summary>Elastic Load Balancing v2 in the scope's region (load balancers in front of GitLab).</summary>
+    public ILoadBalancersReadApi LoadBalancers(CollectionScope scope)
+    {
+        var region = RegionOf(scope);
+        return new Elb.LoadBalancersReadApi(ThinClient(CredentialsFor(scope, region), Elb.LoadBalancersReadApi.Service, region), settings.PageSize, settings.TransientRetryDelay);
+    }
+
     /// <summary>CodeConnections (CONN-1) in the scope's region.</summary>
     public IConnectionsReadApi Connections(CollectionScope scope)
     {

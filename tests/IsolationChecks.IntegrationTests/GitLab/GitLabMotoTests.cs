@@ -140,6 +140,43 @@ print(json.dumps({'instance': instance, 'nat': declared_nat, 'natIp': nat_ip, 'v
                   "\noffline: " + string.Join(" | ", offline.Select(f => $"{f.Control.Id} {f.Status} {f.Message}")));
     }
 
+    [Test]
+    public async Task The_load_balancer_client_reads_what_boto3_sees()
+    {
+        await _moto.ResetAsync();
+        const string script = """
+import boto3, json
+ec2 = boto3.client('ec2', region_name='eu-west-1')
+vpc = ec2.create_vpc(CidrBlock='10.10.0.0/16')['Vpc']['VpcId']
+a = ec2.create_subnet(VpcId=vpc, CidrBlock='10.10.0.0/24', AvailabilityZone='eu-west-1a')['Subnet']['SubnetId']
+b = ec2.create_subnet(VpcId=vpc, CidrBlock='10.10.1.0/24', AvailabilityZone='eu-west-1b')['Subnet']['SubnetId']
+sg = ec2.create_security_group(GroupName='gitlab-alb-sg', Description='alb', VpcId=vpc)['GroupId']
+elb = boto3.client('elbv2', region_name='eu-west-1')
+elb.create_load_balancer(Name='gitlab-alb', Subnets=[a, b], SecurityGroups=[sg], Scheme='internet-facing', Type='application')
+elb.create_load_balancer(Name='gitlab-internal', Subnets=[a, b], SecurityGroups=[sg], Scheme='internal', Type='application')
+seen = elb.describe_load_balancers()['LoadBalancers']
+print(json.dumps([{'arn': l['LoadBalancerArn'], 'groups': l.get('SecurityGroups', []), 'subnets': sorted(z['SubnetId'] for z in l['AvailabilityZones']), 'scheme': l['Scheme']} for l in seen]))
+""";
+        var expected = JsonNode.Parse(await PythonScript.RunAsync(_moto, script))!.AsArray().Select(n => n!.ToJsonString()).ToList();
+        var api = new AwsClientFactory(new AwsAccessSettings(EndpointUrl: _moto.Endpoint, PageSize: 1)).LoadBalancers(new CollectionScope("dev", MotoServer.AccountId, Region));
+
+        var result = await api.DescribeLoadBalancersAsync(CancellationToken.None);
+
+        var actual = result.Output["LoadBalancers"]!.AsArray().Select(l => new JsonObject
+        {
+            ["arn"] = (string?)l!["LoadBalancerArn"],
+            ["groups"] = new JsonArray(l["SecurityGroups"]!.AsArray().Select(g => (JsonNode?)(string?)g).ToArray()),
+            ["subnets"] = new JsonArray(l["AvailabilityZones"]!.AsArray().Select(z => (string?)z!["SubnetId"]).Order(StringComparer.Ordinal).Select(x => (JsonNode?)x).ToArray()),
+            ["scheme"] = (string?)l["Scheme"],
+        }.ToJsonString()).ToList();
+        (api as IDisposable)?.Dispose();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(actual, Is.EqualTo(expected));
+            Assert.That(result.Pages, Is.EqualTo(2), "one load balancer per page with PageSize 1");
+        }
+    }
+
     private static async Task<IReadOnlyList<Finding>> VerdictsAsync(EvaluationContext context) =>
         [.. await new IngressAllowlist().EvaluateAsync(context, CancellationToken.None), .. await new NoPathFromInternet().EvaluateAsync(context, CancellationToken.None)];
 
