@@ -16,8 +16,9 @@ namespace IsolationChecks.IntegrationTests.Network;
 /// <summary>
 /// The prd build network of Fixtures/reference built in moto with boto3 (build_prd_network.py), collected live by the
 /// product's collector and read by the product's reader: CB-1..CB-5 and EP-1..EP-5 give the statuses they give on the
-/// fixture. Then the drift of Fixtures/violations/CB-2-nat-route is made in moto and collected again: the statuses
-/// change exactly as they change between the reference and that overlay.
+/// fixture. Then the drift of a violation fixture (CB-2-nat-route, CB-3-nat-path) is made in moto (drift_prd_network.py)
+/// and collected again: the statuses change exactly as they change between the reference and that overlay. Each drift
+/// starts from a fresh build (moto reset), as each overlay starts from the reference.
 /// </summary>
 /// <remarks>
 /// What moto cannot build as the reference has it, none of it read by the compared controls: region us-east-1 with
@@ -39,48 +40,55 @@ public sealed class NetworkMotoTests
     private const string Region = "us-east-1";
     private const string ReferenceVpc = "vpc-0a4155ce1ac383e36";
     private const string ReferencePrdAccount = "222222222222";
-    private const string DriftFixture = "CB-2-nat-route";
+    private static readonly string[] Drifts = ["CB-2-nat-route", "CB-3-nat-path"];
 
     private static readonly string[] Controls = ["CB-1", "CB-2", "CB-3", "CB-4", "CB-5", "EP-1", "EP-2", "EP-3", "EP-4", "EP-5"];
 
     /// <summary>The controls whose evidence moto can build as AWS has it (see the remarks for EP-4).</summary>
     private static readonly string[] Representable = [.. Controls.Where(c => c != "EP-4")];
 
+    private static IEnumerable<TestCaseData> DriftsByControl() =>
+        Drifts.SelectMany(d => Representable.Select(c => new TestCaseData(d, c)));
+
+    /// <summary>One drift made in moto: the ids it created and the findings before (fresh build) and after.</summary>
+    private sealed record LiveDrift(JsonObject Built, JsonObject Created, IReadOnlyList<Finding> Before, IReadOnlyList<Finding> After);
+
     private MotoServer _moto = null!;
     private EnvironmentVariables _environment = null!;
+    private string _fixtures = null!;
     private JsonObject _built = null!;
     private Snapshot _liveSnapshot = null!;
     private IReadOnlyList<Finding> _liveReference = null!;
-    private IReadOnlyList<Finding> _liveDrift = null!;
     private IReadOnlyList<Finding> _fixtureReference = null!;
-    private IReadOnlyList<Finding> _fixtureDrift = null!;
+    private readonly Dictionary<string, IReadOnlyList<Finding>> _fixtureDrifts = [];
+    private readonly Dictionary<string, LiveDrift> _liveDrifts = [];
 
     [OneTimeSetUp]
     public async Task BuildCollectAndEvaluate()
     {
-        var fixtures = Path.Combine(SuiteProcess.RepoRoot, "Fixtures");
-        _fixtureReference = await EvaluateFixtureAsync(Path.Combine(fixtures, "reference"));
-        _fixtureDrift = await EvaluateFixtureAsync(Path.Combine(fixtures, "violations", DriftFixture));
+        _fixtures = Path.Combine(SuiteProcess.RepoRoot, "Fixtures");
+        _fixtureReference = await EvaluateFixtureAsync(Path.Combine(_fixtures, "reference"));
+        foreach (var drift in Drifts)
+            _fixtureDrifts[drift] = await EvaluateFixtureAsync(Path.Combine(_fixtures, "violations", drift));
 
         _moto = await MotoServer.StartAsync();
         _environment = new EnvironmentVariables(_moto.ClientEnvironment.Where(e => e.Key != "AWS_ENDPOINT_URL"));
-        var script = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Network", "build_prd_network.py"));
-        _built = JsonNode.Parse(await PythonScript.RunAsync(_moto, script))!.AsObject();
-        var posture = await MotoPostureAsync(fixtures, (string)_built["vpc"]!);
-        (_liveSnapshot, _liveReference) = await CollectAndEvaluateAsync(posture);
+        var build = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Network", "build_prd_network.py"));
+        var driftScript = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Network", "drift_prd_network.py"));
+        foreach (var drift in Drifts)
+        {
+            await _moto.ResetAsync();
+            var built = JsonNode.Parse(await PythonScript.RunAsync(_moto, build))!.AsObject();
+            var posture = await MotoPostureAsync((string)built["vpc"]!);
+            var (snapshot, before) = await CollectAndEvaluateAsync(posture);
+            if (_liveDrifts.Count == 0)
+                (_built, _liveSnapshot, _liveReference) = (built, snapshot, before);
 
-        // CB-2-nat-route: a public NAT gateway in build-private-1a and 0.0.0.0/0 to it in build-private-1c's route table.
-        var subnetA = (string)_built["subnets"]![0]!;
-        var routeTableC = (string)_built["routeTables"]![1]!;
-        await PythonScript.RunAsync(_moto, $$"""
-import boto3
-ec2 = boto3.client('ec2', region_name='{{Region}}')
-eip = ec2.allocate_address(Domain='vpc')['AllocationId']
-nat = ec2.create_nat_gateway(SubnetId='{{subnetA}}', AllocationId=eip, ConnectivityType='public',
-    TagSpecifications=[{'ResourceType': 'natgateway', 'Tags': [{'Key': 'Name', 'Value': 'tmp-nat-for-npm-test'}]}])['NatGateway']['NatGatewayId']
-ec2.create_route(RouteTableId='{{routeTableC}}', DestinationCidrBlock='0.0.0.0/0', NatGatewayId=nat)
-""");
-        (_, _liveDrift) = await CollectAndEvaluateAsync(posture);
+            var preamble = $"import json\nBUILT = json.loads({JsonValue.Create(built.ToJsonString()).ToJsonString()})\nDRIFT = '{drift}'\n";
+            var created = JsonNode.Parse(await PythonScript.RunAsync(_moto, preamble + driftScript))!.AsObject();
+            var (_, after) = await CollectAndEvaluateAsync(posture);
+            _liveDrifts[drift] = new LiveDrift(built, created, before, after);
+        }
     }
 
     [OneTimeTearDown]
@@ -107,9 +115,9 @@ ec2.create_route(RouteTableId='{{routeTableC}}', DestinationCidrBlock='0.0.0.0/0
     }
 
     /// <summary>The reference posture with moto's account, region and build VPC.</summary>
-    private static async Task<PostureDocument> MotoPostureAsync(string fixtures, string vpc)
+    private async Task<PostureDocument> MotoPostureAsync(string vpc)
     {
-        var reference = await File.ReadAllTextAsync(Path.Combine(fixtures, "reference", "posture.json"));
+        var reference = await File.ReadAllTextAsync(Path.Combine(_fixtures, "reference", "posture.json"));
         var moto = reference.Replace(ReferencePrdAccount, MotoServer.AccountId, StringComparison.Ordinal)
             .Replace("ap-northeast-1", Region, StringComparison.Ordinal)
             .Replace(ReferenceVpc, vpc, StringComparison.Ordinal);
@@ -142,24 +150,41 @@ ec2.create_route(RouteTableId='{{routeTableC}}', DestinationCidrBlock='0.0.0.0/0
     public void Moto_built_reference_gets_the_fixture_statuses(string control) =>
         AssertSameStatuses(_liveReference, _fixtureReference, control);
 
-    [TestCaseSource(nameof(Representable))]
-    public void Moto_made_nat_route_drift_gets_the_overlay_statuses(string control) =>
-        AssertSameStatuses(_liveDrift, _fixtureDrift, control);
+    [TestCaseSource(nameof(DriftsByControl))]
+    public void Moto_made_drift_gets_the_overlay_statuses(string drift, string control) =>
+        AssertSameStatuses(_liveDrifts[drift].After, _fixtureDrifts[drift], control);
 
-    [Test]
-    public void Nat_route_drift_changes_the_same_controls_as_the_overlay()
+    [TestCaseSource(nameof(Drifts))]
+    public void Drift_changes_the_same_controls_as_the_overlay(string drift)
     {
         string[] Changed(IReadOnlyList<Finding> before, IReadOnlyList<Finding> after) =>
             Representable.Where(c => Statuses(before, c) != Statuses(after, c)).ToArray();
 
+        var live = _liveDrifts[drift];
+        var expectedFail = JsonNode.Parse(File.ReadAllText(Path.Combine(_fixtures, "violations", drift, "fixture.json")))!["expect"]!["fail"]!
+            .AsArray().Select(n => (string)n!).ToArray();
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(Changed(_fixtureReference, _fixtureDrift), Does.Contain("CB-2"), "the overlay itself must change CB-2");
-            Assert.That(Changed(_liveReference, _liveDrift), Is.EqualTo(Changed(_fixtureReference, _fixtureDrift)));
-            var fail = _liveDrift.Single(f => f.Control.Id == "CB-2" && f.Resource.Name == "app-build");
-            Assert.That(fail.Status, Is.EqualTo(Status.Fail));
-            Assert.That(fail.Message, Does.Contain((string)_built["routeTables"]![1]!).And.Contain("0.0.0.0/0").And.Contain("nat-"));
+            Assert.That(Changed(_fixtureReference, _fixtureDrifts[drift]), Is.SupersetOf(expectedFail), "the overlay itself must change what it expects to fail");
+            Assert.That(Changed(live.Before, live.After), Is.EqualTo(Changed(_fixtureReference, _fixtureDrifts[drift])));
+            foreach (var control in expectedFail)
+            {
+                var fail = live.After.Single(f => f.Control.Id == control && f.Resource.Name == "app-build");
+                Assert.That(fail.Status, Is.EqualTo(Status.Fail), fail.Message);
+                Assert.That(fail.Message, Does.Contain((string)live.Built["routeTables"]![1]!).And.Contain((string)live.Created["nat"]!),
+                    $"{control} names the drifted route table and the NAT gateway");
+            }
         }
+    }
+
+    [Test]
+    public void Nat_path_drift_names_the_internet_gateway_on_the_path()
+    {
+        var live = _liveDrifts["CB-3-nat-path"];
+        var fail = live.After.Single(f => f.Control.Id == "CB-3" && f.Resource.Name == "app-build");
+
+        Assert.That(fail.Message, Does.Contain((string)live.Created["igw"]!).And.Contain((string)live.Created["publicRouteTable"]!)
+            .And.Contain((string)live.Built["subnets"]![1]!));
     }
 
     private static IReadOnlyList<T> Seen<T>(Collected<IReadOnlyList<T>> collected) =>
