@@ -95,6 +95,10 @@ internal sealed class CollectionRun(TimeProvider clock, ResiliencePipeline limit
 
     public long Timestamp() => clock.GetTimestamp();
 
+    /// <summary>How a call of this scope ended, once it has been recorded.</summary>
+    public ManifestCall? Outcome(ScopeContext scope, PlannedCall call) =>
+        _calls.LastOrDefault(c => c.Folder == scope.Folder && c.Service == call.Service && c.Operation == call.Operation && c.Target == call.Target);
+
     private void WriteFile(ScopeContext scope, string file, JsonObject document) =>
         _files[scope.PathOf(file)] = SnapshotJson.Bytes(document);
 

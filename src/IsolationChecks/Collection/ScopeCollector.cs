@@ -117,7 +117,14 @@ internal sealed class ScopeCollector(CollectionRun run, ScopeContext scope, bool
     {
         var list = await run.RunAsync(scope, ListProjects, codeBuild.ListProjectsAsync, token).ConfigureAwait(false);
         if (list?["projects"] is not JsonArray names)
+        {
+            // The project inventory is BatchGetProjects' file: its gap must quote why it was never asked for.
+            var cause = run.Outcome(scope, ListProjects);
+            run.RecordNotSent(scope, BatchGetProjects, cause?.ErrorCode ?? "NotSent",
+                $"not sent because ListProjects failed: {cause?.ErrorMessage ?? "no project listing"}");
             return;
+        }
+
         var batches = names.Select(n => n!.GetValue<string>()).Chunk(BatchGetProjectsLimit).ToList();
         var started = run.Timestamp();
         var projects = new JsonArray();

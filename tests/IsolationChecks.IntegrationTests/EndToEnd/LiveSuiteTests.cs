@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using IsolationChecks.IntegrationTests.Moto;
 
@@ -23,28 +22,10 @@ public class LiveSuiteTests
         ["AWS_EC2_METADATA_DISABLED"] = "true",
     };
 
-    private static async Task<JsonElement> BuildEnvironmentAsync(string endpoint)
-    {
-        var script = Path.Combine(AppContext.BaseDirectory, "EndToEnd", "build_codebuild_env.py");
-        var start = new ProcessStartInfo("python3", [script, endpoint, Region]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(start)!;
-        var stdout = await process.StandardOutput.ReadToEndAsync();
-        var stderr = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.That(process.ExitCode, Is.Zero, stderr);
-        return JsonDocument.Parse(stdout).RootElement.Clone();
-    }
-
     private static async Task<string> WritePostureAsync()
     {
         var path = Path.Combine(Path.GetTempPath(), $"live-posture-{Guid.NewGuid():N}.json");
-        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(new
-        {
-            version = 1,
-            name = "moto-live",
-            accounts = new { prd = new { accountId = Account, region = Region } },
-            build = new { account = "prd", projects = new[] { "*" }, privilegedModeAllowed = Array.Empty<string>() },
-        }));
+        await File.WriteAllTextAsync(path, CodeBuildEnvironment.Posture(Account, Region));
         return path;
     }
 
@@ -52,7 +33,7 @@ public class LiveSuiteTests
     public async Task Live_collection_from_moto_gives_per_project_verdicts_and_a_snapshot_that_replays_offline()
     {
         await using var moto = await MotoServer.StartAsync(CancellationToken.None);
-        var built = await BuildEnvironmentAsync(moto.Endpoint);
+        var built = await CodeBuildEnvironment.BuildAsync(moto.Endpoint, Region);
         var posture = await WritePostureAsync();
         var saved = Path.Combine(Path.GetTempPath(), $"live-snapshot-{Guid.NewGuid():N}");
 

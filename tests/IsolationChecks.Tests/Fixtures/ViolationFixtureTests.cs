@@ -82,4 +82,23 @@ public class ViolationFixtureTests
 
         Assert.That(ControlCatalog.Discover().Controls.Select(c => c.Metadata.Id).Where(id => !red.Contains(id)), Is.Empty);
     }
+
+    [Test]
+    public void The_violations_readme_lists_every_fixture_with_its_expected_verdicts()
+    {
+        var readme = File.ReadAllLines(RepositoryPaths.Path("Fixtures", "violations", "README.md"));
+
+        using (Assert.EnterMultipleScope())
+        {
+            foreach (var folder in RepositoryPaths.ViolationFixtures())
+            {
+                var name = Path.GetFileName(folder);
+                var row = readme.FirstOrDefault(l => l.StartsWith($"| `{name}` |", StringComparison.Ordinal));
+                Assert.That(row, Is.Not.Null, $"{name} has a row in Fixtures/violations/README.md");
+                var expect = Describe(folder).Expect;
+                foreach (var id in (expect.Fail ?? []).Concat(expect.Inconclusive ?? []).Concat(expect.Pass ?? []))
+                    Assert.That(row, Does.Contain(id), $"{name}'s row names {id}");
+            }
+        }
+    }
 }

@@ -37,7 +37,7 @@ public sealed record IamBuilder(string AccountId = "222222222222")
 
     public IamBuilder WithManaged(string name, string document) => this with
     {
-        Policies = [.. Policies, new ManagedPolicyDetail(name, ManagedArn(name), null, "/", "v2",
+        Policies = [.. Policies, new ManagedPolicyDetail(ManagedArn(name), name, null, "/", "v2",
             [new PolicyVersion(Json("""{"Version":"2012-10-17","Statement":[]}"""), "v1", false), new PolicyVersion(Json(document), "v2", true)])],
     };
 

@@ -42,13 +42,17 @@ public sealed record RoleDetail(
 
 public sealed record PolicyVersion(JsonElement Document, string? VersionId = null, bool? IsDefaultVersion = null);
 
+/// <summary>A managed policy. The ARN identifies it; the name is optional because some emulators omit it.</summary>
 public sealed record ManagedPolicyDetail(
-    string PolicyName,
     string Arn,
+    string? PolicyName = null,
     string? PolicyId = null,
     string? Path = null,
     string? DefaultVersionId = null,
-    IReadOnlyList<PolicyVersion>? PolicyVersionList = null);
+    IReadOnlyList<PolicyVersion>? PolicyVersionList = null)
+{
+    public string Name => PolicyName ?? Arn[(Arn.LastIndexOf('/') + 1)..];
+}
 
 public sealed record AccountAuthorizationDetails(
     IReadOnlyList<UserDetail>? UserDetailList = null,
