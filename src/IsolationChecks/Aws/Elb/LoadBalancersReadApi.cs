@@ -55,39 +55,10 @@ namespace IsolationChecks.Aws.Elb
     /// <summary>The Query/XML result of ELBv2's describe calls as the AWS CLI prints it: member lists as arrays, typed timestamps.</summary>
     internal static class ElbXmlToCliJson
     {
-        private static readonly HashSet<string> ListMembers = new(StringComparer.Ordinal)
-        {
-            "LoadBalancers", "AvailabilityZones", "SecurityGroups", "LoadBalancerAddresses",
-        };
+        private static readonly QueryXmlToCliJson Converter = new(new QueryShape(
+            Lists: new HashSet<string>(StringComparer.Ordinal) { "LoadBalancers", "AvailabilityZones", "SecurityGroups", "LoadBalancerAddresses" },
+            Timestamps: new HashSet<string>(StringComparer.Ordinal) { "CreatedTime" }));
 
-        private static readonly HashSet<string> TimestampMembers = new(StringComparer.Ordinal) { "CreatedTime" };
-
-        public static JsonObject ConvertResult(string responseXml, string action)
-        {
-            var document = XDocument.Parse(responseXml);
-            var result = document.Root?.Elements().FirstOrDefault(e => e.Name.LocalName == $"{action}Result")
-                ?? throw new MalformedResponseException($"No {action}Result element in the response.");
-            return ConvertObject(result);
-        }
-
-        private static JsonObject ConvertObject(XElement element)
-        {
-            var obj = new JsonObject();
-            foreach (var child in element.Elements())
-                obj[child.Name.LocalName] = ConvertMember(child);
-            return obj;
-        }
-
-        private static JsonNode? ConvertMember(XElement element)
-        {
-            var name = element.Name.LocalName;
-            if (ListMembers.Contains(name))
-                return new JsonArray(element.Elements().Select(m => m.HasElements ? (JsonNode)ConvertObject(m) : JsonValue.Create(m.Value)).ToArray());
-            if (element.HasElements)
-                return ConvertObject(element);
-            if (TimestampMembers.Contains(name))
-                return CliJson.Timestamp(DateTime.Parse(element.Value, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal));
-            return element.Value;
-        }
+        public static JsonObject ConvertResult(string responseXml, string action) => Converter.ConvertResult(responseXml, action);
     }
 }

@@ -133,6 +133,11 @@ public static class BuildVpcsInScope
 /// <summary>The endpoints of one service in one VPC, as EP-1..EP-5 look for them.</summary>
 public static class RequiredEndpoints
 {
+    /// <summary>EP-2..EP-4 have nothing to judge when the interface endpoint is missing: EP-1 fails it, they say why they cannot.</summary>
+    public static Finding NothingToJudge(FindingFactory verdict, BuildVpc vpc, string service) =>
+        verdict.Inconclusive(vpc.Resource(service), $"{vpc.VpcId} has no interface endpoint for {vpc.ServiceName(service)} to judge (EP-1 reports it)",
+            new EvidenceFact(vpc.VpcId, $"no interface endpoint for {vpc.ServiceName(service)}", vpc.EndpointsFile));
+
     public static bool IsGatewayService(string service) => service == "s3";
 
     public static bool IsAvailable(VpcEndpoint endpoint) => string.Equals(endpoint.State, "available", StringComparison.OrdinalIgnoreCase);

@@ -28,6 +28,22 @@ public sealed record GitLabHostUnderAudit(
 /// </summary>
 public static class GitLabHostsInScope
 {
+    /// <summary>
+    /// Every GitLab host in scope judged against the derived allowlist; an invalid posture is an error and an
+    /// allowlist that cannot be derived (NAT gateways not collected) makes every host inconclusive.
+    /// </summary>
+    public static IEnumerable<Finding> EvaluateAgainstAllowlist(
+        EvaluationContext context, FindingFactory verdict, Func<GitLabHostUnderAudit, GitLabAllowedSources, Finding> judge)
+    {
+        var (sources, gap, invalid) = GitLabAllowedSources.Resolve(context);
+        return Evaluate(context, verdict, audit =>
+        [
+            invalid is not null ? verdict.Error(audit.Resource, $"the posture is invalid: {invalid}")
+            : sources is null ? verdict.Unavailable(audit.Resource, gap!)
+            : judge(audit, sources),
+        ]);
+    }
+
     public static IEnumerable<Finding> Evaluate(
         EvaluationContext context, FindingFactory verdict, Func<GitLabHostUnderAudit, IEnumerable<Finding>> check)
     {

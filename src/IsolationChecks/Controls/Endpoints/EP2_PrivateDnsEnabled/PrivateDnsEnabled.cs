@@ -31,8 +31,7 @@ public sealed class PrivateDnsEnabled : SnapshotControl
 
         if (RequiredEndpoints.InterfaceEndpoint(endpoints, vpc, service) is not { } endpoint)
         {
-            yield return verdict.Inconclusive(resource, $"{vpc.VpcId} has no interface endpoint for {vpc.ServiceName(service)} to judge (EP-1 reports it)",
-                new EvidenceFact(vpc.VpcId, $"no interface endpoint for {vpc.ServiceName(service)}", vpc.EndpointsFile));
+            yield return RequiredEndpoints.NothingToJudge(verdict, vpc, service);
             yield break;
         }
 

@@ -30,16 +30,8 @@ public sealed class IngressAllowlist : SnapshotControl
             "https://docs.aws.amazon.com/dtconsole/latest/userguide/connections-host-vpc.html",
         ]);
 
-    protected override IEnumerable<Finding> Evaluate(FindingFactory verdict, EvaluationContext context)
-    {
-        var (sources, gap, invalid) = GitLabAllowedSources.Resolve(context);
-        return GitLabHostsInScope.Evaluate(context, verdict, audit =>
-        [
-            invalid is not null ? verdict.Error(audit.Resource, $"the posture is invalid: {invalid}")
-            : sources is null ? verdict.Unavailable(audit.Resource, gap!)
-            : Judge(verdict, audit, sources),
-        ]);
-    }
+    protected override IEnumerable<Finding> Evaluate(FindingFactory verdict, EvaluationContext context) =>
+        GitLabHostsInScope.EvaluateAgainstAllowlist(context, verdict, (audit, sources) => Judge(verdict, audit, sources));
 
     private static Finding Judge(FindingFactory verdict, GitLabHostUnderAudit audit, GitLabAllowedSources sources)
     {

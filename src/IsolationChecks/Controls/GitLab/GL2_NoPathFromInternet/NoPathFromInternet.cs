@@ -34,16 +34,8 @@ public sealed class NoPathFromInternet : SnapshotControl
             "docs/network-semantics.md",
         ]);
 
-    protected override IEnumerable<Finding> Evaluate(FindingFactory verdict, EvaluationContext context)
-    {
-        var (sources, gap, invalid) = GitLabAllowedSources.Resolve(context);
-        return GitLabHostsInScope.Evaluate(context, verdict, audit =>
-        [
-            invalid is not null ? verdict.Error(audit.Resource, $"the posture is invalid: {invalid}")
-            : sources is null ? verdict.Unavailable(audit.Resource, gap!)
-            : Judge(verdict, audit, sources),
-        ]);
-    }
+    protected override IEnumerable<Finding> Evaluate(FindingFactory verdict, EvaluationContext context) =>
+        GitLabHostsInScope.EvaluateAgainstAllowlist(context, verdict, (audit, sources) => Judge(verdict, audit, sources));
 
     /// <summary>The internet addresses GitLab must not be reachable from: every internet address minus the allowed set.</summary>
     public static IReadOnlyList<Cidr> Outsiders(CidrSet allowed) =>
