@@ -133,6 +133,21 @@ public static class BuildVpcsInScope
 /// <summary>The endpoints of one service in one VPC, as EP-1..EP-5 look for them.</summary>
 public static class RequiredEndpoints
 {
+    /// <summary>
+    /// What EP-3 and EP-4 judge: the service's interface endpoint and the build subnets; null with the finding
+    /// that says why not (project listing unreadable, or no endpoint: EP-1 reports that).
+    /// </summary>
+    public static Finding? CannotJudge(FindingFactory verdict, BuildVpc vpc, string service, IReadOnlyList<VpcEndpoint> endpoints,
+        out VpcEndpoint? endpoint, out IReadOnlyList<BuildSubnet>? buildSubnets)
+    {
+        endpoint = null;
+        buildSubnets = vpc.BuildSubnets;
+        if (buildSubnets is null)
+            return verdict.Unavailable(vpc.Resource(service), vpc.ProjectsGap!);
+        endpoint = InterfaceEndpoint(endpoints, vpc, service);
+        return endpoint is null ? NothingToJudge(verdict, vpc, service) : null;
+    }
+
     /// <summary>EP-2..EP-4 have nothing to judge when the interface endpoint is missing: EP-1 fails it, they say why they cannot.</summary>
     public static Finding NothingToJudge(FindingFactory verdict, BuildVpc vpc, string service) =>
         verdict.Inconclusive(vpc.Resource(service), $"{vpc.VpcId} has no interface endpoint for {vpc.ServiceName(service)} to judge (EP-1 reports it)",

@@ -31,18 +31,13 @@ public sealed class EndpointInEveryBuildZone : SnapshotControl
             yield break;
         }
 
-        if (vpc.BuildSubnets is not { } buildSubnets)
+        if (RequiredEndpoints.CannotJudge(verdict, vpc, service, endpoints, out var found, out var listed) is { } stop)
         {
-            yield return verdict.Unavailable(resource, vpc.ProjectsGap!);
+            yield return stop;
             yield break;
         }
 
-        if (RequiredEndpoints.InterfaceEndpoint(endpoints, vpc, service) is not { } endpoint)
-        {
-            yield return RequiredEndpoints.NothingToJudge(verdict, vpc, service);
-            yield break;
-        }
-
+        var (endpoint, buildSubnets) = (found!, listed!);
         resource = vpc.Resource(service, endpoint);
         var subnetsById = subnets.ToDictionary(s => s.SubnetId);
         var subnetsFile = vpc.Scope.PathOf(SnapshotLayout.Subnets);
