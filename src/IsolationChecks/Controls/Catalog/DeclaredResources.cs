@@ -36,8 +36,7 @@ public static class DeclaredResources
     {
         if (spec.Account is null)
         {
-            yield return verdict.Inconclusive(new ResourceRef($"posture:{spec.Section}", $"(no {spec.Section} scope)", "", ""),
-                $"the posture declares no {spec.Section} section, so no {spec.Kind} is in scope; declare {spec.Section}.{spec.Member} (\"*\" for all)");
+            yield return verdict.NoScope(spec.Section, spec.Kind, $"{spec.Section}.{spec.Member} (\"*\" for all)");
             yield break;
         }
 

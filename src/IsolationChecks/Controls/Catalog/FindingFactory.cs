@@ -23,6 +23,11 @@ public sealed class FindingFactory(ControlMetadata control)
             [new EvidenceFact(gap.Operation, gap.Describe(), gap.File)],
             $"Grant the audit role {gap.Operation} (see docs/audit-role-policy.json) or re-collect the snapshot, then run again.");
 
+    /// <summary>The posture has no section for this control's family: nothing is in scope, and that is said, not skipped.</summary>
+    public Finding NoScope(string section, string kind, string declare) =>
+        Inconclusive(new ResourceRef($"posture:{section}", $"(no {section} scope)", "", ""),
+            $"the posture declares no {section} section, so no {kind} is in scope; declare {declare}");
+
     public Finding Error(ResourceRef resource, string message, params IEnumerable<EvidenceFact> evidence) =>
         new(Control, resource, Status.Error, message, evidence.ToList());
 }

@@ -46,8 +46,7 @@ public static class BuildVpcsInScope
         var build = context.Posture.Build;
         if (build is null)
         {
-            yield return verdict.Inconclusive(new ResourceRef("posture:build", "(no build scope)", "", ""),
-                "the posture declares no build section, so no build VPC is in scope; declare build.projects and build.vpcs");
+            yield return verdict.NoScope("build", "build VPC", "build.projects and build.vpcs");
             yield break;
         }
 

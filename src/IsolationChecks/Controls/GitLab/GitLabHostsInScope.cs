@@ -50,8 +50,7 @@ public static class GitLabHostsInScope
         var gitLab = context.Posture.GitLab;
         if (gitLab is null)
         {
-            yield return verdict.Inconclusive(new ResourceRef("posture:gitLab", "(no gitLab scope)", "", ""),
-                "the posture declares no gitLab section, so no GitLab host is in scope; declare gitLab.hosts");
+            yield return verdict.NoScope("gitLab", "GitLab host", "gitLab.hosts");
             yield break;
         }
 

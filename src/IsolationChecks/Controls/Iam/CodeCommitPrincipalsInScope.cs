@@ -49,8 +49,7 @@ public static class CodeCommitPrincipalsInScope
         var posture = context.Posture.CodeCommit;
         if (posture is null)
         {
-            yield return verdict.Inconclusive(new ResourceRef("posture:codeCommit", "(no codeCommit scope)", "", ""),
-                "the posture declares no codeCommit section, so no principal is in scope; declare codeCommit.pushPrincipals, pullPrincipals and mirroredRepositories");
+            yield return verdict.NoScope("codeCommit", "principal", "codeCommit.pushPrincipals, pullPrincipals and mirroredRepositories");
             yield break;
         }
 

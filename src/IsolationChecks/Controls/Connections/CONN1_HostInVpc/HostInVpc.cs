@@ -36,8 +36,7 @@ public sealed class HostInVpc : SnapshotControl
         var connections = context.Posture.Connections;
         if (connections is null)
         {
-            yield return verdict.Inconclusive(new ResourceRef("posture:connections", "(no connections scope)", "", ""),
-                "the posture declares no connections section, so no CodeConnections host is in scope; declare connections.hosts");
+            yield return verdict.NoScope("connections", "CodeConnections host", "connections.hosts");
             yield break;
         }
 
