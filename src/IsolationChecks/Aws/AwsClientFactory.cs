@@ -8,6 +8,7 @@ using IsolationChecks.Aws.CodeBuild;
 using IsolationChecks.Aws.Connections;
 using IsolationChecks.Aws.Ec2;
 using IsolationChecks.Aws.Ecr;
+using IsolationChecks.Aws.Ecs;
 using IsolationChecks.Aws.Iam;
 using IsolationChecks.Aws.Pipeline;
 using IsolationChecks.Aws.Sts;
@@ -47,7 +48,9 @@ public sealed class AwsClientFactory(AwsAccessSettings settings) : IAwsClientFac
             new IamReadApi(ThinClient(credentials, ThinServiceDescription.Iam, region), settings.PageSize, retryDelay),
             new StsReadApi(new GuardedStsClient(credentials, StsConfig(region), GuardMode.Audit), retryDelay),
             EcrPublic(scope),
-            Connections(scope, region, credentials));
+            Connections(scope, region, credentials),
+            new Elb.LoadBalancersReadApi(ThinClient(credentials, Elb.LoadBalancersReadApi.Service, region), settings.PageSize, retryDelay),
+            new EcsReadApi(EcsReadApi.Caller(ThinClient(credentials, EcsReadApi.Service, region), retryDelay), settings.PageSize));
     }
 
     /// <summary>IAM's policy simulator for the live cross-check of IAM-1..IAM-3, with the scope's credentials.</summary>
@@ -70,6 +73,13 @@ public sealed class AwsClientFactory(AwsAccessSettings settings) : IAwsClientFac
     {
         var region = RegionOf(scope);
         return new Elb.LoadBalancersReadApi(ThinClient(CredentialsFor(scope, region), Elb.LoadBalancersReadApi.Service, region), settings.PageSize, settings.TransientRetryDelay);
+    }
+
+    /// <summary>Amazon ECS in the scope's region (GitLab services on ECS or Fargate).</summary>
+    public IEcsReadApi Ecs(CollectionScope scope)
+    {
+        var region = RegionOf(scope);
+        return new EcsReadApi(EcsReadApi.Caller(ThinClient(CredentialsFor(scope, region), EcsReadApi.Service, region), settings.TransientRetryDelay), settings.PageSize);
     }
 
     /// <summary>CodeConnections (CONN-1) in the scope's region.</summary>

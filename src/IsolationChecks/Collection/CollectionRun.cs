@@ -75,6 +75,58 @@ internal sealed class CollectionRun(TimeProvider clock, ResiliencePipeline limit
         return null;
     }
 
+    /// <summary>
+    /// Runs one logical call made of several requests (batches of names) and records it as one file whose
+    /// <paramref name="members"/> are the batches' arrays concatenated. If any batch fails the whole call is
+    /// recorded as failed: a partial list would read as "this is everything".
+    /// </summary>
+    public async Task<JsonObject?> RunBatchesAsync<TBatch>(
+        ScopeContext scope, PlannedCall call, IReadOnlyList<TBatch> batches, Func<TBatch, CancellationToken, Task<ApiCallResult>> send,
+        IReadOnlyList<string> members, CancellationToken scopeToken)
+    {
+        var started = Timestamp();
+        var merged = new JsonObject();
+        foreach (var member in members)
+            merged[member] = new JsonArray();
+        var attempts = 0;
+        foreach (var batch in batches)
+        {
+            ApiCallResult result;
+            try
+            {
+                result = await LimitedAsync(t => send(batch, t), scopeToken).ConfigureAwait(false);
+            }
+            catch (AwsCallException e)
+            {
+                RecordFailed(scope, call, e.ErrorCode, e.ErrorMessage, attempts + e.Attempts, started);
+                return null;
+            }
+            catch (OperationCanceledException) when (scope.BudgetExpired)
+            {
+                RecordFailed(scope, call, "TimeBudgetExceeded", $"The time budget of {scope.Budget} for {scope.Name} ran out before this call finished.", attempts, started);
+                return null;
+            }
+
+            attempts += result.Attempts;
+            foreach (var member in members)
+                MoveItems(result.Output[member], merged[member]!.AsArray());
+        }
+
+        RecordMerged(scope, call, merged, batches.Count, attempts, started);
+        return merged;
+    }
+
+    private static void MoveItems(JsonNode? from, JsonArray to)
+    {
+        if (from is not JsonArray items)
+            return;
+        foreach (var item in items.ToList())
+        {
+            items.Remove(item);
+            to.Add(item);
+        }
+    }
+
     /// <summary>Runs work under the shared limiter without recording it (the caller records).</summary>
     public async Task<ApiCallResult> LimitedAsync(Func<CancellationToken, Task<ApiCallResult>> send, CancellationToken scopeToken) =>
         await limiter.ExecuteAsync(async token => await send(token).ConfigureAwait(false), scopeToken).ConfigureAwait(false);

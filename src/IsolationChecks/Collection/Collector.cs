@@ -15,13 +15,23 @@ public sealed record CollectionScope(string Name, string AccountId, string Regio
 /// <param name="PageSize">MaxResults for paginated calls (null: the service default).</param>
 /// <param name="IncludeEcrPublic">Also list the account's ECR Public repositories (us-east-1), which ECR-5 judges.</param>
 /// <param name="IncludeConnections">Also list the account's CodeConnections hosts, which CONN-1 judges.</param>
+/// <param name="GitLabHosts">The GitLab hosts that need more than EC2 to find (load balancers, ECS services), per scope.</param>
 public sealed record CollectionOptions(
     string? EndpointUrl = null,
     int MaxConcurrency = 8,
     TimeSpan? TimeBudgetPerScope = null,
     int? PageSize = null,
     bool IncludeEcrPublic = false,
-    bool IncludeConnections = false);
+    bool IncludeConnections = false,
+    IReadOnlyList<HostDiscovery>? GitLabHosts = null);
+
+/// <summary>What to read in one scope (by its posture name) to find GitLab hosts that are not plain instances.</summary>
+/// <param name="LoadBalancers">List the scope's ELBv2 load balancers (a host is named by load balancer ARN).</param>
+/// <param name="EcsServices">ECS services whose tasks' interfaces are the host: each service, its running tasks and their interfaces.</param>
+public sealed record HostDiscovery(string Scope, bool LoadBalancers, IReadOnlyList<EcsServiceName> EcsServices);
+
+/// <summary>An ECS service by cluster name and service name.</summary>
+public sealed record EcsServiceName(string Cluster, string Service);
 
 /// <summary>A line of progress for the console: what is being collected, counts, elapsed time.</summary>
 public sealed record CollectionProgress(string Scope, string Operation, string State, int CallsDone, int CallsFailed, TimeSpan Elapsed)
@@ -38,11 +48,11 @@ public interface IAwsClientFactory
 
 public sealed record AwsServiceSet(
     IEc2ReadApi Ec2, ICodeBuildReadApi CodeBuild, IEcrReadApi Ecr, IIamReadApi Iam, IStsReadApi Sts, IEcrPublicReadApi? EcrPublic = null,
-    IConnectionsReadApi? Connections = null) : IDisposable
+    IConnectionsReadApi? Connections = null, ILoadBalancersReadApi? LoadBalancers = null, IEcsReadApi? Ecs = null) : IDisposable
 {
     public void Dispose()
     {
-        foreach (var api in new object?[] { Ec2, CodeBuild, Ecr, Iam, Sts, EcrPublic, Connections })
+        foreach (var api in new object?[] { Ec2, CodeBuild, Ecr, Iam, Sts, EcrPublic, Connections, LoadBalancers, Ecs })
             (api as IDisposable)?.Dispose();
     }
 }
@@ -92,7 +102,7 @@ public sealed class Collector(IAwsClientFactory clients, CollectionOptions optio
                 async token =>
                 {
                     scope.ScopeToken = token;
-                    await new ScopeCollector(run, scope, options.IncludeEcrPublic, options.IncludeConnections).CollectAsync(clients, token).ConfigureAwait(false);
+                    await new ScopeCollector(run, scope, options.IncludeEcrPublic, options.IncludeConnections, options.GitLabHosts?.FirstOrDefault(h => h.Scope == scope.Scope.Name)).CollectAsync(clients, token).ConfigureAwait(false);
                 },
                 cancellationToken).ConfigureAwait(false);
         }

@@ -5,7 +5,8 @@ using IsolationChecks.Snapshots;
 namespace IsolationChecks.Collection;
 
 /// <summary>Collects one scope: confirms the account with STS, then every service in parallel.</summary>
-internal sealed class ScopeCollector(CollectionRun run, ScopeContext scope, bool includeEcrPublic = false, bool includeConnections = false)
+internal sealed class ScopeCollector(
+    CollectionRun run, ScopeContext scope, bool includeEcrPublic = false, bool includeConnections = false, HostDiscovery? gitLabHosts = null)
 {
     private static readonly IReadOnlySet<string> NoRepositoryPolicy = new HashSet<string>(StringComparer.Ordinal) { "RepositoryPolicyNotFoundException" };
     private static readonly IReadOnlySet<string> NoLifecyclePolicy = new HashSet<string>(StringComparer.Ordinal) { "LifecyclePolicyNotFoundException" };
@@ -20,6 +21,7 @@ internal sealed class ScopeCollector(CollectionRun run, ScopeContext scope, bool
     private static readonly PlannedCall AuthorizationDetails = new("iam", "GetAccountAuthorizationDetails", null, SnapshotLayout.IamAccountAuthorizationDetails);
     private static readonly PlannedCall PublicRepositories = new("ecr-public", "DescribeRepositories", null, SnapshotLayout.EcrPublicDescribeRepositories);
     private static readonly PlannedCall ListHosts = new("codeconnections", "ListHosts", null, SnapshotLayout.CodeConnectionsListHosts);
+    private static readonly PlannedCall DescribeLoadBalancers = new("elasticloadbalancing", "DescribeLoadBalancers", null, SnapshotLayout.Elbv2DescribeLoadBalancers);
 
     /// <summary>The calls every scope makes regardless of what it finds (per-resource calls come on top).</summary>
     public static IReadOnlyList<PlannedCall> TopLevelCalls { get; } =
@@ -57,7 +59,9 @@ internal sealed class ScopeCollector(CollectionRun run, ScopeContext scope, bool
                 CollectEcrAsync(services.Ecr, scopeToken),
                 run.RunAsync(scope, AuthorizationDetails, services.Iam.GetAccountAuthorizationDetailsAsync, scopeToken),
                 CollectEcrPublicAsync(services.EcrPublic, scopeToken),
-                CollectConnectionsAsync(services.Connections, scopeToken)).ConfigureAwait(false);
+                CollectConnectionsAsync(services.Connections, scopeToken),
+                CollectLoadBalancersAsync(services.LoadBalancers, scopeToken),
+                CollectEcsServicesAsync(services.Ecs, scopeToken)).ConfigureAwait(false);
         }
     }
 
@@ -126,35 +130,7 @@ internal sealed class ScopeCollector(CollectionRun run, ScopeContext scope, bool
         }
 
         var batches = names.Select(n => n!.GetValue<string>()).Chunk(BatchGetProjectsLimit).ToList();
-        var started = run.Timestamp();
-        var projects = new JsonArray();
-        var notFound = new JsonArray();
-        var attempts = 0;
-        foreach (var batch in batches)
-        {
-            ApiCallResult result;
-            try
-            {
-                result = await run.LimitedAsync(t => codeBuild.BatchGetProjectsAsync(batch, t), token).ConfigureAwait(false);
-            }
-            catch (AwsCallException e)
-            {
-                // A partial project list would read as "these are all the projects": record the whole call as failed.
-                run.RecordFailed(scope, BatchGetProjects, e.ErrorCode, e.ErrorMessage, attempts + e.Attempts, started);
-                return;
-            }
-            catch (OperationCanceledException) when (scope.BudgetExpired)
-            {
-                run.RecordFailed(scope, BatchGetProjects, "TimeBudgetExceeded", $"The time budget of {scope.Budget} for {scope.Name} ran out before this call finished.", attempts, started);
-                return;
-            }
-
-            attempts += result.Attempts;
-            MoveItems(result.Output["projects"], projects);
-            MoveItems(result.Output["projectsNotFound"], notFound);
-        }
-
-        run.RecordMerged(scope, BatchGetProjects, new JsonObject { ["projects"] = projects, ["projectsNotFound"] = notFound }, batches.Count, attempts, started);
+        await run.RunBatchesAsync(scope, BatchGetProjects, batches, (batch, t) => codeBuild.BatchGetProjectsAsync(batch, t), ["projects", "projectsNotFound"], token).ConfigureAwait(false);
     }
 
     private Task CollectEcrPublicAsync(IEcrPublicReadApi? ecrPublic, CancellationToken token)
@@ -183,6 +159,53 @@ internal sealed class ScopeCollector(CollectionRun run, ScopeContext scope, bool
         return run.RunAsync(scope, ListHosts, connections.ListHostsAsync, token);
     }
 
+    private Task CollectLoadBalancersAsync(ILoadBalancersReadApi? loadBalancers, CancellationToken token)
+    {
+        if (gitLabHosts is not { LoadBalancers: true })
+            return Task.CompletedTask;
+        if (loadBalancers is null)
+        {
+            run.RecordNotSent(scope, DescribeLoadBalancers, "NoClient", "no Elastic Load Balancing client was configured for this scope");
+            return Task.CompletedTask;
+        }
+
+        return run.RunAsync(scope, DescribeLoadBalancers, loadBalancers.DescribeLoadBalancersAsync, token);
+    }
+
+    /// <summary>
+    /// For each ECS service GitLab runs as: the service (its network configuration), the tasks it runs and their
+    /// descriptions (their network interfaces). One file per service and call, so each is one AWS CLI command's output.
+    /// </summary>
+    private Task CollectEcsServicesAsync(IEcsReadApi? ecs, CancellationToken token) =>
+        Task.WhenAll((gitLabHosts?.EcsServices ?? []).Distinct().Select(async target =>
+        {
+            var key = $"{target.Cluster}/{target.Service}";
+            var describeServices = new PlannedCall("ecs", "DescribeServices", key, SnapshotLayout.EcsDescribeServices(target.Cluster, target.Service));
+            var listTasks = new PlannedCall("ecs", "ListTasks", key, SnapshotLayout.EcsListTasks(target.Cluster, target.Service));
+            var describeTasks = new PlannedCall("ecs", "DescribeTasks", key, SnapshotLayout.EcsDescribeTasks(target.Cluster, target.Service));
+            if (ecs is null)
+            {
+                foreach (var call in new[] { describeServices, listTasks, describeTasks })
+                    run.RecordNotSent(scope, call, "NoClient", "no ECS client was configured for this scope");
+                return;
+            }
+
+            var service = run.RunAsync(scope, describeServices, t => ecs.DescribeServicesAsync(target.Cluster, [target.Service], t), token);
+            var listed = await run.RunAsync(scope, listTasks, t => ecs.ListServiceTasksAsync(target.Cluster, target.Service, t), token).ConfigureAwait(false);
+            if (listed?["taskArns"] is not JsonArray arns)
+            {
+                var cause = run.Outcome(scope, listTasks);
+                run.RecordNotSent(scope, describeTasks, cause?.ErrorCode ?? "NotSent", $"not sent because ListTasks failed: {cause?.ErrorMessage ?? "no task listing"}");
+            }
+            else if (arns.Count > 0)
+            {
+                var batches = arns.Select(a => a!.GetValue<string>()).Chunk(Aws.Ecs.EcsReadApi.DescribeTasksLimit).ToList();
+                await run.RunBatchesAsync(scope, describeTasks, batches, (batch, t) => ecs.DescribeTasksAsync(target.Cluster, batch, t), ["tasks", "failures"], token).ConfigureAwait(false);
+            }
+
+            await service.ConfigureAwait(false);
+        }));
+
     private async Task CollectEcrAsync(IEcrReadApi ecr, CancellationToken token)
     {
         var scanning = run.RunAsync(scope, RegistryScanning, ecr.GetRegistryScanningConfigurationAsync, token);
@@ -194,17 +217,6 @@ internal sealed class ScopeCollector(CollectionRun run, ScopeContext scope, bool
             run.RunAsync(scope, new PlannedCall("ecr", "GetRepositoryPolicy", name, SnapshotLayout.EcrRepositoryPolicy(name), NoRepositoryPolicy), t => ecr.GetRepositoryPolicyAsync(name, t), token),
             run.RunAsync(scope, new PlannedCall("ecr", "GetLifecyclePolicy", name, SnapshotLayout.EcrLifecyclePolicy(name), NoLifecyclePolicy), t => ecr.GetLifecyclePolicyAsync(name, t), token),
         }).Append(scanning)).ConfigureAwait(false);
-    }
-
-    private static void MoveItems(JsonNode? from, JsonArray to)
-    {
-        if (from is not JsonArray items)
-            return;
-        foreach (var item in items.ToList())
-        {
-            items.Remove(item);
-            to.Add(item);
-        }
     }
 
     private static string OperationOf(Ec2Listing listing) => listing switch

@@ -28,6 +28,7 @@ internal static partial class PostureFormats
         "a CodeConnections host ARN such as arn:aws:codeconnections:ap-northeast-1:111111111111:host/gitlab-0123abcd");
     public static Format LoadBalancerArn { get; } = new(LoadBalancerArnRegex(),
         "an Elastic Load Balancing ARN such as arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:loadbalancer/app/gitlab/0123456789abcdef");
+    public static Format EcsName { get; } = new(EcsNameRegex(), "an ECS cluster or service name (letters, digits, '-', '_'; up to 255 characters), not an ARN");
     public static Format ProjectName { get; } = new(ProjectNameRegex(), "a CodeBuild project name (letters, digits, '-', '_'; 2 to 255 characters) or \"*\"");
     public static Format EcrRepositoryName { get; } = new(EcrRepositoryRegex(), "an ECR repository name such as team/app (lowercase) or \"*\"");
     public static Format CodeCommitRepositoryName { get; } = new(CodeCommitRepositoryRegex(), "a CodeCommit repository name (letters, digits, '.', '_', '-'; up to 100 characters)");
@@ -112,6 +113,9 @@ internal static partial class PostureFormats
 
     [GeneratedRegex(@"^arn:aws[a-z-]*:elasticloadbalancing:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:loadbalancer/(app|net|gwy)/[A-Za-z0-9-]+/[0-9a-f]+$")]
     private static partial Regex LoadBalancerArnRegex();
+
+    [GeneratedRegex(@"^[A-Za-z0-9_-]{1,255}$")]
+    private static partial Regex EcsNameRegex();
 
     [GeneratedRegex(@"^(\*|[A-Za-z0-9][A-Za-z0-9_-]{1,254})$")]
     private static partial Regex ProjectNameRegex();

@@ -164,8 +164,8 @@ public static class PostureLoader
     {
         var o = node.Object("cluster", "service");
         return new EcsServiceRef(
-            o.Required("cluster", "the ECS cluster name or ARN", n => n.String()),
-            o.Required("service", "the ECS service name or ARN", n => n.String()));
+            o.Required("cluster", "the ECS cluster name", n => n.String(F.EcsName)),
+            o.Required("service", "the ECS service name", n => n.String(F.EcsName)));
     }
 
     private static CodeCommitPosture ReadCodeCommit(PostureJsonNode node)

@@ -8,12 +8,15 @@ namespace IsolationChecks.Snapshots;
 /// </summary>
 public static class SnapshotDocuments
 {
-    public static Collected<T> Read<T>(Snapshot snapshot, string path, string service, string operation, JsonSerializerOptions options)
+    /// <param name="target">The manifest's target of the call (a repository, "cluster/service"), when one operation fills several files.</param>
+    public static Collected<T> Read<T>(Snapshot snapshot, string path, string service, string operation, JsonSerializerOptions options, string? target = null)
     {
         var files = snapshot.Files;
         if (files is null || !files.Files.TryGetValue(path, out var bytes))
         {
-            var failed = snapshot.Manifest?.Calls.LastOrDefault(c => c.File == path || (c.Service == service && c.Operation == operation && c.Outcome == "failed"));
+            var failed = snapshot.Manifest?.Calls.LastOrDefault(c => c.File == path || (
+                c.Service == service && c.Operation == operation && c.Outcome == "failed"
+                && (target is null || c.Target == target) && (c.Folder.Length == 0 || path.StartsWith(c.Folder + "/", StringComparison.Ordinal))));
             return Collected<T>.Missing(failed is { Outcome: "failed" }
                 ? new DataGap(service, operation, failed.ErrorMessage ?? "failed", failed.ErrorCode, path)
                 : DataGap.NotCollected(service, operation, path));

@@ -43,6 +43,18 @@ public static class SnapshotLayout
     /// <summary><c>aws codeconnections list-hosts</c>, every page merged (CONN-1).</summary>
     public const string CodeConnectionsListHosts = "codeconnections/list-hosts.json";
 
+    /// <summary><c>aws elbv2 describe-load-balancers</c>, every page merged (load balancers in front of GitLab).</summary>
+    public const string Elbv2DescribeLoadBalancers = "elbv2/describe-load-balancers.json";
+
+    /// <summary><c>aws ecs describe-services --cluster CLUSTER --services SERVICE</c>.</summary>
+    public static string EcsDescribeServices(string cluster, string service) => $"ecs/describe-services/{cluster}/{service}.json";
+
+    /// <summary><c>aws ecs list-tasks --cluster CLUSTER --service-name SERVICE --desired-status RUNNING</c>.</summary>
+    public static string EcsListTasks(string cluster, string service) => $"ecs/list-tasks/{cluster}/{service}.json";
+
+    /// <summary><c>aws ecs describe-tasks --cluster CLUSTER --tasks ...</c> for the tasks list-tasks returned; absent when it returned none.</summary>
+    public static string EcsDescribeTasks(string cluster, string service) => $"ecs/describe-tasks/{cluster}/{service}.json";
+
     public const string IamAccountAuthorizationDetails = "iam/get-account-authorization-details.json";
     public const string StsCallerIdentity = "sts/get-caller-identity.json";
 

@@ -161,8 +161,8 @@ public class IngressAllowlistTests
 
     [TestCase("""{"instanceId":"i-0000000000000dead"}""", "lists no running instance")]
     [TestCase("""{"tag":{"key":"Name","value":"nope"}}""", "lists no running instance")]
-    [TestCase("""{"loadBalancerArn":"arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:loadbalancer/app/gitlab/50dc6c495c0c9188"}""", "lists no interface described as 'ELB app/gitlab/50dc6c495c0c9188'")]
-    [TestCase("""{"ecsService":{"cluster":"gitlab","service":"gitlab-ce"}}""", "not yet supported")]
+    [TestCase("""{"loadBalancerArn":"arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:loadbalancer/app/gitlab/50dc6c495c0c9188"}""", "elasticloadbalancing:DescribeLoadBalancers was not collected")]
+    [TestCase("""{"ecsService":{"cluster":"gitlab","service":"gitlab-ce"}}""", "ecs:DescribeServices was not collected (accounts/111111111111/ap-northeast-1/ecs/describe-services/gitlab/gitlab-ce.json")]
     public void A_host_that_cannot_be_resolved_is_inconclusive(string host, string expected)
     {
         var finding = Single(EditPosture(ReferenceVariant.Load(), p => p["gitLab"]!["hosts"] = new JsonArray(JsonNode.Parse(host))));

@@ -12,9 +12,18 @@ public class LoadBalancerHostTests
     private const string Arn = "arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:loadbalancer/app/gitlab-alb/50dc6c495c0c9188";
     private const string AlbGroup = "sg-0e1d2c3b4a5968778";
 
+    private const string Listing = ReferenceVariant.Dev + "elbv2/describe-load-balancers.json";
+
+    private static string LoadBalancers(string groups) => $$"""
+        {"LoadBalancers":[{"LoadBalancerArn":"{{Arn}}","LoadBalancerName":"gitlab-alb","Scheme":"internet-facing","Type":"application",
+          "VpcId":"vpc-09e8a6b349374e463","State":{"Code":"active"},"SecurityGroups":{{groups}},
+          "AvailabilityZones":[{"ZoneName":"ap-northeast-1a","SubnetId":"subnet-0dfdcfb14cacf067d"}]}]}
+        """;
+
     /// <summary>The reference with an ALB in the public subnet (public IP 198.51.100.60) whose group admits <paramref name="sources"/> on 443.</summary>
     private static ReferenceVariant WithAlb(params string[] sources) => ReferenceVariant.Load()
         .Edit("posture.json", p => p["gitLab"]!["hosts"] = new JsonArray(new JsonObject { ["loadBalancerArn"] = Arn }))
+        .Put(Listing, LoadBalancers($"""["{AlbGroup}"]"""))
         .Edit(ReferenceVariant.Dev + "SecurityGroups.json", sg => sg["SecurityGroups"]!.AsArray().Add(new JsonObject
         {
             ["GroupId"] = AlbGroup,
@@ -66,5 +75,55 @@ public class LoadBalancerHostTests
             Assert.That(gl2.Status, Is.EqualTo(Status.Fail));
             Assert.That(gl2.Message, Does.Contain("public IP 198.51.100.60 maps to 10.10.0.80").And.Contain("reply route 0.0.0.0/0 -> igw-02963ad2c55c2480d"));
         }
+    }
+
+    [Test]
+    public void A_group_the_load_balancer_has_but_its_interfaces_do_not_show_is_judged_too()
+    {
+        const string Open = "sg-0f0e0d0c0b0a09080";
+        var variant = WithAlb("198.51.100.20/32")
+            .Put(Listing, LoadBalancers($"""["{AlbGroup}","{Open}"]"""))
+            .Edit(ReferenceVariant.Dev + "SecurityGroups.json", sg => sg["SecurityGroups"]!.AsArray().Add(JsonNode.Parse($$"""
+                {"GroupId":"{{Open}}","GroupName":"alb-debug","VpcId":"vpc-09e8a6b349374e463","IpPermissionsEgress":[],
+                 "IpPermissions":[{"IpProtocol":"tcp","FromPort":8443,"ToPort":8443,"IpRanges":[{"CidrIp":"0.0.0.0/0"}]}]}
+                """)));
+
+        var gl1 = variant.Evaluate<IngressAllowlist>().Single();
+
+        Assert.That(gl1.Status, Is.EqualTo(Status.Fail));
+        Assert.That(gl1.Message, Does.Contain($"{Open} (alb-debug) on load balancer gitlab-alb admits tcp 8443 from 0.0.0.0/0"));
+    }
+
+    [Test]
+    public void A_load_balancer_not_in_describe_load_balancers_is_inconclusive()
+    {
+        var variant = WithAlb("198.51.100.20/32").Put(Listing, """{"LoadBalancers":[]}""");
+
+        var gl1 = variant.Evaluate<IngressAllowlist>().Single();
+
+        Assert.That(gl1.Status, Is.EqualTo(Status.Inconclusive));
+        Assert.That(gl1.Message, Does.Contain("lists no load balancer with ARN " + Arn));
+    }
+
+    [Test]
+    public void Without_the_load_balancer_listing_both_controls_name_the_call()
+    {
+        var variant = WithAlb("198.51.100.20/32").Delete(Listing);
+
+        var findings = variant.Evaluate<IngressAllowlist>().Concat(variant.Evaluate<NoPathFromInternet>()).ToList();
+
+        Assert.That(findings.Select(f => f.Status), Is.All.EqualTo(Status.Inconclusive));
+        Assert.That(findings.Select(f => f.Message), Is.All.Contain("elasticloadbalancing:DescribeLoadBalancers"));
+    }
+
+    [Test]
+    public void A_load_balancer_without_security_groups_is_not_judged_as_if_it_filtered()
+    {
+        var variant = WithAlb("198.51.100.20/32").Put(Listing, LoadBalancers("[]"));
+
+        var findings = variant.Evaluate<IngressAllowlist>().Concat(variant.Evaluate<NoPathFromInternet>()).ToList();
+
+        Assert.That(findings.Select(f => f.Status), Is.All.EqualTo(Status.Inconclusive));
+        Assert.That(findings[0].Message, Does.Contain("has no security group"));
     }
 }
