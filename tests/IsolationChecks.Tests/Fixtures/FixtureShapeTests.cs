@@ -88,18 +88,18 @@ public sealed partial class FixtureShapeTests
     [TestCaseSource(nameof(Violations))]
     public void Violation_overlay_applies_to_its_base_and_still_deserialises(string name)
     {
-        var fixture = JsonNode.Parse(File.ReadAllText(Path.Combine(FixturesRoot, "violations", name, "fixture.json")))!;
-        var baseFolder = Path.GetFullPath(Path.Combine(FixturesRoot, "violations", name, (string)fixture["base"]!));
+        var folder = Path.Combine(FixturesRoot, "violations", name);
+        var fixture = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "fixture.json")))!;
         var expect = fixture["expect"]!;
         var fail = new[] { "fail", "inconclusive", "pass" }.SelectMany(k => expect[k]?.AsArray() ?? []).Select(n => (string)n!).ToList();
         var reference = LoadReference();
 
-        var files = JsonOverlay.Apply(reference, fixture["patches"]!.AsArray());
+        var (files, root) = Materialise(folder, reference);
 
         var everything = string.Join('\n', files.Values.Select(v => v?.ToJsonString()));
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(baseFolder, Is.EqualTo(Path.GetFullPath(ReferenceFolder)));
+            Assert.That(root, Is.EqualTo(Path.GetFullPath(ReferenceFolder)), "the chain of bases ends at the reference");
             Assert.That((string?)fixture["description"], Is.Not.Empty);
             Assert.That(fail, Is.Not.Empty.And.SubsetOf(CatalogIds));
             Assert.That(name, Does.StartWith(fail[0] + "-"), "the folder is named after its first control");
@@ -257,12 +257,26 @@ public sealed partial class FixtureShapeTests
         return Model<T>(files, scope, file);
     }
 
-    private static Dictionary<string, JsonNode?> LoadReference() =>
-        Directory.EnumerateFiles(ReferenceFolder, "*.json", SearchOption.AllDirectories)
+    private static Dictionary<string, JsonNode?> LoadReference() => JsonFiles(ReferenceFolder);
+
+    private static Dictionary<string, JsonNode?> JsonFiles(string folder) =>
+        Directory.EnumerateFiles(folder, "*.json", SearchOption.AllDirectories)
             .ToDictionary(
-                f => Path.GetRelativePath(ReferenceFolder, f).Replace('\\', '/'),
+                f => Path.GetRelativePath(folder, f).Replace('\\', '/'),
                 f => JsonNode.Parse(File.ReadAllText(f)),
                 StringComparer.Ordinal);
+
+    /// <summary>A fixture's files: its base (the reference, or another fixture, materialised the same way), its own files on top, then its patches.</summary>
+    private static (Dictionary<string, JsonNode?> Files, string Root) Materialise(string folder, Dictionary<string, JsonNode?> reference)
+    {
+        var fixture = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "fixture.json")))!;
+        var baseFolder = Path.GetFullPath(Path.Combine(folder, (string)fixture["base"]!));
+        var (files, root) = baseFolder == Path.GetFullPath(ReferenceFolder) ? (reference, baseFolder) : Materialise(baseFolder, reference);
+        var layered = new Dictionary<string, JsonNode?>(files, StringComparer.Ordinal);
+        foreach (var (path, document) in JsonFiles(folder).Where(f => f.Key != "fixture.json"))
+            layered[path] = document;
+        return (JsonOverlay.Apply(layered, fixture["patches"]!.AsArray()), root);
+    }
 
     private static string RepoRoot() =>
         typeof(FixtureShapeTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
