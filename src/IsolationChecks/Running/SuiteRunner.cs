@@ -78,8 +78,7 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
                 var scopes = ScopesOf(posture);
                 progress?.Report($"Collecting live: {string.Join(", ", scopes.Select(s => $"{s.Name} {s.AccountId} {s.Region}"))}");
                 var factory = new AwsClientFactory(new AwsAccessSettings(settings.EndpointUrl, settings.Profile, settings.Region));
-                var collector = new Collector(factory, new CollectionOptions(
-                    settings.EndpointUrl, IncludeEcrPublic: posture.Ecr is not null, IncludeConnections: posture.Connections is not null, GitLabHosts: GitLabHostDiscovery(posture.GitLab)), TimeProvider.System);
+                var collector = new Collector(factory, CollectionPlan.For(posture, settings.EndpointUrl), TimeProvider.System);
                 var files = await collector.CollectAsync(scopes, progress is null ? null : new ProgressLines(progress), ct)
                     .ConfigureAwait(false);
                 files = await WithGitProbeAsync(files, posture.GitProbe, progress, ct).ConfigureAwait(false);
@@ -90,15 +89,6 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
                 throw new InvalidOperationException($"unknown target {settings.Target}");
         }
     }
-
-    /// <summary>GitLab hosts named by load balancer or ECS service need those services read in the GitLab account.</summary>
-    private static IReadOnlyList<HostDiscovery> GitLabHostDiscovery(GitLabPosture? gitLab) => gitLab is null ? [] :
-    [
-        new HostDiscovery(
-            gitLab.Account,
-            gitLab.Hosts.Any(h => h.LoadBalancerArn is not null),
-            gitLab.Hosts.Select(h => h.EcsService).OfType<EcsServiceRef>().Select(e => new EcsServiceName(e.Cluster, e.Service)).Distinct().ToList()),
-    ];
 
     /// <summary>
     /// The GIT-1 probe runs with the collection, so its record is evidence in the snapshot like any API

@@ -55,6 +55,54 @@ public sealed class CollectorFailureTests
     }
 
     [Test]
+    public async Task EcsServicesAndLoadBalancersAreReadOnlyInTheScopeThatAsksForThem()
+    {
+        var services = new FakeServices { RunningTasks = { ["gitlab/web"] = 150 } };
+        var discovery = new HostDiscovery("dev", LoadBalancers: true, [new EcsServiceName("gitlab", "web"), new EcsServiceName("gitlab", "idle")]);
+        var collector = new Collector(new FakeFactory(services), new CollectionOptions(GitLabHosts: [discovery]), TimeProvider.System);
+
+        var snapshot = await collector.CollectAsync([Scope, new CollectionScope("prd", Account, "eu-central-1")], null, CancellationToken.None);
+
+        var dev = SnapshotLayout.ScopeFolder(Account, "eu-west-1") + "/";
+        var calls = snapshot.Manifest!.Calls.Where(c => c.Service is "ecs" or "elasticloadbalancing").ToList();
+        var tasks = JsonNode.Parse(snapshot.Files[dev + SnapshotLayout.EcsDescribeTasks("gitlab", "web")])!["tasks"]!.AsArray();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(calls.Select(c => c.Folder), Is.All.EqualTo(dev.TrimEnd('/')), "only the GitLab account's scope reads them");
+            Assert.That(calls.Select(c => $"{c.Operation} {c.Target} {c.Outcome}"), Is.EquivalentTo(new[]
+            {
+                "DescribeLoadBalancers  ok", "DescribeServices gitlab/web ok", "ListTasks gitlab/web ok", "DescribeTasks gitlab/web ok",
+                "DescribeServices gitlab/idle ok", "ListTasks gitlab/idle ok",
+            }));
+            Assert.That(services.DescribeTasksBatches, Is.EqualTo(new[] { 100, 50 }));
+            Assert.That(tasks, Has.Count.EqualTo(150));
+            Assert.That(snapshot.Files.ContainsKey(dev + SnapshotLayout.EcsListTasks("gitlab", "idle")), Is.True);
+            Assert.That(snapshot.Files.ContainsKey(dev + SnapshotLayout.EcsDescribeTasks("gitlab", "idle")), Is.False, "no task, no describe-tasks");
+            Assert.That(snapshot.Files.ContainsKey(dev + SnapshotLayout.Elbv2DescribeLoadBalancers), Is.True);
+        }
+    }
+
+    [Test]
+    public async Task TasksAreNotDescribedWhenTheirListingFailedAndTheManifestSaysWhy()
+    {
+        var services = new FakeServices { ListTasksFailure = new AwsCallException("ecs", "ListTasks", "AccessDeniedException", "not authorized to ecs:ListTasks", 400, 1) };
+        var discovery = new HostDiscovery("dev", LoadBalancers: false, [new EcsServiceName("gitlab", "web")]);
+        var collector = new Collector(new FakeFactory(services), new CollectionOptions(GitLabHosts: [discovery]), TimeProvider.System);
+
+        var snapshot = await collector.CollectAsync([Scope], null, CancellationToken.None);
+
+        var describe = snapshot.Manifest!.Calls.Single(c => c.Operation == "DescribeTasks");
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(describe.Outcome, Is.EqualTo("failed"));
+            Assert.That(describe.ErrorCode, Is.EqualTo("AccessDeniedException"));
+            Assert.That(describe.ErrorMessage, Does.StartWith("not sent because ListTasks failed"));
+            Assert.That(services.DescribeTasksBatches, Is.Empty);
+            Assert.That(snapshot.Manifest.Calls.Any(c => c.Service == "elasticloadbalancing"), Is.False);
+        }
+    }
+
+    [Test]
     public async Task ProjectsAreFetchedInBatchesOfAHundredAndMergedIntoOneFile()
     {
         var services = new FakeServices { ProjectNames = Enumerable.Range(1, 250).Select(i => $"p{i:000}").ToList() };
@@ -153,7 +201,7 @@ public sealed class CollectorFailureTests
 
     private sealed class FakeFactory(FakeServices services) : IAwsClientFactory
     {
-        public AwsServiceSet Create(CollectionScope scope) => new(services, services, services, services, services, Connections: services);
+        public AwsServiceSet Create(CollectionScope scope) => new(services, services, services, services, services, Connections: services, LoadBalancers: services, Ecs: services);
     }
 
     private sealed class ThrowingFactory(Exception error) : IAwsClientFactory
@@ -161,8 +209,43 @@ public sealed class CollectorFailureTests
         public AwsServiceSet Create(CollectionScope scope) => throw error;
     }
 
-    private sealed class FakeServices : IEc2ReadApi, ICodeBuildReadApi, IEcrReadApi, IIamReadApi, IStsReadApi, IConnectionsReadApi
+    private sealed class FakeServices : IEc2ReadApi, ICodeBuildReadApi, IEcrReadApi, IIamReadApi, IStsReadApi, IConnectionsReadApi, ILoadBalancersReadApi, IEcsReadApi
     {
+        /// <summary>Running tasks per "cluster/service"; a service not listed has none.</summary>
+        public Dictionary<string, int> RunningTasks { get; init; } = [];
+
+        public AwsCallException? ListTasksFailure { get; init; }
+
+        public List<int> DescribeTasksBatches { get; } = [];
+
+        public Task<ApiCallResult> DescribeLoadBalancersAsync(CancellationToken cancellationToken) =>
+            Answer(new JsonObject { ["LoadBalancers"] = new JsonArray() }, cancellationToken);
+
+        public Task<ApiCallResult> DescribeServicesAsync(string cluster, IReadOnlyList<string> services, CancellationToken cancellationToken) =>
+            Answer(new JsonObject
+            {
+                ["services"] = new JsonArray(services.Select(s => (JsonNode?)new JsonObject { ["serviceName"] = s, ["status"] = "ACTIVE" }).ToArray()),
+                ["failures"] = new JsonArray(),
+            }, cancellationToken);
+
+        public Task<ApiCallResult> ListServiceTasksAsync(string cluster, string service, CancellationToken cancellationToken) =>
+            Answer(new JsonObject
+            {
+                ["taskArns"] = new JsonArray(Enumerable.Range(1, RunningTasks.GetValueOrDefault($"{cluster}/{service}"))
+                    .Select(i => (JsonNode?)$"arn:aws:ecs:eu-west-1:{Account}:task/{cluster}/{service}-{i:000}").ToArray()),
+            }, cancellationToken, failure: ListTasksFailure);
+
+        public Task<ApiCallResult> DescribeTasksAsync(string cluster, IReadOnlyList<string> taskArns, CancellationToken cancellationToken)
+        {
+            lock (DescribeTasksBatches)
+                DescribeTasksBatches.Add(taskArns.Count);
+            return Answer(new JsonObject
+            {
+                ["tasks"] = new JsonArray(taskArns.Select(t => (JsonNode?)new JsonObject { ["taskArn"] = t }).ToArray()),
+                ["failures"] = new JsonArray(),
+            }, cancellationToken);
+        }
+
         public Task<ApiCallResult> ListHostsAsync(CancellationToken cancellationToken) =>
             Answer(new JsonObject { ["Hosts"] = new JsonArray(new JsonObject { ["HostArn"] = $"arn:aws:codeconnections:eu-west-1:{Account}:host/gitlab-1", ["ProviderType"] = "GitLabSelfManaged" }) }, cancellationToken);
 

@@ -8,6 +8,7 @@ using IsolationChecks.Controls.GitLab.GL2_NoPathFromInternet;
 using IsolationChecks.IntegrationTests.Aws;
 using IsolationChecks.IntegrationTests.Moto;
 using IsolationChecks.Posture;
+using IsolationChecks.Running;
 using IsolationChecks.Snapshots;
 using NUnit.Framework;
 
@@ -75,17 +76,44 @@ if scenario == 'open-but-nacl-blocks':
     ec2.create_network_acl_entry(NetworkAclId=acl, RuleNumber=100, Protocol='-1', RuleAction='allow', Egress=True, CidrBlock='0.0.0.0/0')
     assoc = [a for n in ec2.describe_network_acls(Filters=[{'Name': 'association.subnet-id', 'Values': [priv]}])['NetworkAcls'] for a in n['Associations'] if a['SubnetId'] == priv][0]
     ec2.replace_network_acl_association(AssociationId=assoc['NetworkAclAssociationId'], NetworkAclId=acl)
-instance = ec2.run_instances(ImageId='ami-12c6146b', MinCount=1, MaxCount=1, InstanceType='m6i.xlarge', SubnetId=priv, SecurityGroupIds=groups,
-    TagSpecifications=[{'ResourceType': 'instance', 'Tags': [{'Key': 'Name', 'Value': 'gitlab'}]}])['Instances'][0]['InstanceId']
-gitlab_eip = ec2.allocate_address(Domain='vpc', Address='198.51.100.41')['AllocationId']
-ec2.associate_address(AllocationId=gitlab_eip, InstanceId=instance)
+host = os.environ.get('HOST', 'instance')
+if host == 'ecs':
+    # moto names a task interface only in a VPC with DNS host names (getmoto/moto#9179); GitLab's VPC has them anyway.
+    ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={'Value': True})
+    ecs = boto3.client('ecs', **kw)
+    ecs.create_cluster(clusterName='gitlab')
+    task_def = ecs.register_task_definition(family='gitlab', networkMode='awsvpc', requiresCompatibilities=['FARGATE'], cpu='4096', memory='16384',
+        containerDefinitions=[{'name': 'gitlab', 'image': 'gitlab/gitlab-ce', 'cpu': 4096, 'memory': 16384, 'portMappings': [{'containerPort': 443}]}])['taskDefinition']['taskDefinitionArn']
+    network = {'awsvpcConfiguration': {'subnets': [priv], 'securityGroups': groups, 'assignPublicIp': 'ENABLED'}}
+    ecs.create_service(cluster='gitlab', serviceName='gitlab-web', taskDefinition=task_def, desiredCount=1, launchType='FARGATE', networkConfiguration=network)
+    # moto's services start no task: start the service's task as ECS does (group service:NAME), and a stray task of another
+    # group that moto's list-tasks returns too (it ignores serviceName), which the suite must not take for GitLab.
+    task = ecs.run_task(cluster='gitlab', taskDefinition=task_def, launchType='FARGATE', group='service:gitlab-web', networkConfiguration=network)['tasks'][0]
+    ecs.run_task(cluster='gitlab', taskDefinition=task_def, launchType='FARGATE', group='family:debug',
+        networkConfiguration={'awsvpcConfiguration': {'subnets': [priv], 'securityGroups': [other]}})
+    task_eni = [d['value'] for d in task['attachments'][0]['details'] if d['name'] == 'networkInterfaceId'][0]
+    # assignPublicIp ENABLED gives a Fargate task interface a public IP; moto gives none, so associate the fixture's.
+    ec2.associate_address(AllocationId=ec2.allocate_address(Domain='vpc', Address='198.51.100.42')['AllocationId'], NetworkInterfaceId=task_eni)
+elif host == 'alb':
+    pub_b = ec2.create_subnet(VpcId=vpc, CidrBlock='10.10.1.0/24', AvailabilityZone='eu-west-1b')['Subnet']['SubnetId']
+    elb = boto3.client('elbv2', **kw)
+    alb = elb.create_load_balancer(Name='gitlab-alb', Subnets=[pub, pub_b], SecurityGroups=groups, Scheme='internet-facing', Type='application')['LoadBalancers'][0]
+    # AWS gives the load balancer an interface described "ELB app/NAME/ID" in each subnet; moto gives none, so create the one in pub.
+    alb_eni = ec2.create_network_interface(SubnetId=pub, Groups=groups, Description='ELB ' + alb['LoadBalancerArn'].split(':loadbalancer/')[1])['NetworkInterface']['NetworkInterfaceId']
+    ec2.associate_address(AllocationId=ec2.allocate_address(Domain='vpc', Address='198.51.100.60')['AllocationId'], NetworkInterfaceId=alb_eni)
+    instance = alb['LoadBalancerArn']
+else:
+    instance = ec2.run_instances(ImageId='ami-12c6146b', MinCount=1, MaxCount=1, InstanceType='m6i.xlarge', SubnetId=priv, SecurityGroupIds=groups,
+        TagSpecifications=[{'ResourceType': 'instance', 'Tags': [{'Key': 'Name', 'Value': 'gitlab'}]}])['Instances'][0]['InstanceId']
+    gitlab_eip = ec2.allocate_address(Domain='vpc', Address='198.51.100.41')['AllocationId']
+    ec2.associate_address(AllocationId=gitlab_eip, InstanceId=instance)
 declared_nat = nat
 if scenario == 'nat-replaced':
     new_eip = ec2.allocate_address(Domain='vpc', Address='198.51.100.77')
     declared_nat = ec2.create_nat_gateway(SubnetId=pub, AllocationId=new_eip['AllocationId'])['NatGateway']['NatGatewayId']
     ec2.replace_route(RouteTableId=priv_rt, DestinationCidrBlock='0.0.0.0/0', NatGatewayId=declared_nat)
     ec2.delete_nat_gateway(NatGatewayId=nat)
-print(json.dumps({'instance': instance, 'nat': declared_nat, 'natIp': nat_ip, 'vpc': vpc}))
+print(json.dumps({'instance': instance if host != 'ecs' else None, 'nat': declared_nat, 'natIp': nat_ip, 'vpc': vpc}))
 """;
 
     private MotoServer _moto = null!;
@@ -103,6 +131,8 @@ print(json.dumps({'instance': instance, 'nat': declared_nat, 'natIp': nat_ip, 'v
         ("second-sg-open", "violations/GL-1-second-sg-open"),
         ("open-but-nacl-blocks", "violations/GL-1-open-but-nacl-blocks"),
         ("nat-replaced", "violations/IAM-3-nat-replaced"),
+        ("ecs:reference", "violations/GL-1-ecs-service-passes"),
+        ("ecs:open-to-world", "violations/GL-1-ecs-task-open-to-world"),
     }.Select(s => new TestCaseData(s.Scenario, s.Fixture).SetName($"GitLab scenario {s.Scenario} collected from moto matches {s.Fixture}"));
 
     [OneTimeSetUp]
@@ -123,21 +153,114 @@ print(json.dumps({'instance': instance, 'nat': declared_nat, 'natIp': nat_ip, 'v
     [TestCaseSource(nameof(Scenarios))]
     public async Task A_scenario_collected_live_gets_the_verdicts_of_its_fixture(string scenario, string fixture)
     {
-        await _moto.ResetAsync();
-        var built = JsonNode.Parse(await PythonScript.RunAsync(_moto, $"import os\nos.environ['SCENARIO'] = '{scenario}'\n" + BuildScript))!.AsObject();
-        var posture = new PostureDocument(1, "moto gitlab", new Dictionary<string, AccountTarget> { ["dev"] = new(MotoServer.AccountId, Region) },
-            NatGateways: [new NatGatewayRef((string)built["nat"]!, "dev")],
-            GitLab: new GitLabPosture("dev", [new GitLabHostRef(InstanceId: (string)built["instance"]!)], ["192.0.2.0/28"], []));
-        var collector = new Collector(new AwsClientFactory(new AwsAccessSettings(EndpointUrl: _moto.Endpoint)),
-            new CollectionOptions(EndpointUrl: _moto.Endpoint), TimeProvider.System);
-        var files = await collector.CollectAsync([new CollectionScope("dev", MotoServer.AccountId, Region)], null, CancellationToken.None);
-
-        var live = await VerdictsAsync(new EvaluationContext(SnapshotReader.Read(files), posture, TimeProvider.System));
+        var (live, _) = await CollectLiveAsync(scenario);
         var offline = await VerdictsAsync(await FixtureContextAsync(fixture));
 
         Assert.That(live.Select(f => $"{f.Control.Id} {f.Status.ToWire()}"), Is.EqualTo(offline.Select(f => $"{f.Control.Id} {f.Status.ToWire()}")),
             () => "live: " + string.Join(" | ", live.Select(f => $"{f.Control.Id} {f.Status} {f.Message}")) +
                   "\noffline: " + string.Join(" | ", offline.Select(f => $"{f.Control.Id} {f.Status} {f.Message}")));
+    }
+
+    [TestCase("reference", Status.Pass)]
+    [TestCase("open-to-world", Status.Fail)]
+    public async Task A_load_balancer_collected_live_is_judged_on_its_security_groups_and_interface(string scenario, Status expected)
+    {
+        var (live, files) = await CollectLiveAsync("alb:" + scenario);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(files.Files.Keys, Does.Contain(SnapshotLayout.Elbv2DescribeLoadBalancers));
+            Assert.That(live.Select(f => f.Status), Is.EqualTo(new[] { expected, expected }),
+                () => string.Join(" | ", live.Select(f => $"{f.Control.Id} {f.Status} {f.Message}")));
+            Assert.That(live.Select(f => f.Resource.Name), Is.All.EqualTo("gitlab-alb"));
+            if (expected == Status.Fail)
+                Assert.That(live[1].Message, Does.Contain("public IP 198.51.100.60"));
+        }
+    }
+
+    [Test]
+    public async Task A_service_in_a_cluster_that_does_not_exist_is_inconclusive_with_the_aws_error()
+    {
+        await _moto.ResetAsync();
+        var posture = Posture(new GitLabHostRef(EcsService: new EcsServiceRef("no-such-cluster", "gitlab-web")), "nat-0123456789abcdef0");
+
+        var files = await CollectAsync(posture);
+        var verdicts = await VerdictsAsync(new EvaluationContext(SnapshotReader.Read(files), posture, TimeProvider.System));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(files.Manifest!.Calls.Where(c => c.Service == "ecs").Select(c => $"{c.Operation} {c.Outcome} {c.ErrorCode}"),
+                Is.EquivalentTo(new[] { "DescribeServices failed ClusterNotFoundException", "ListTasks failed ClusterNotFoundException", "DescribeTasks failed ClusterNotFoundException" }));
+            Assert.That(verdicts.Select(f => f.Status), Is.All.EqualTo(Status.Inconclusive));
+            Assert.That(verdicts.Select(f => f.Message), Is.All.Contain("ecs:DescribeServices failed with ClusterNotFoundException"));
+        }
+    }
+
+    /// <summary>Builds the scenario ("drift" or "host:drift", host being instance, ecs or alb) in moto, collects it as the suite would, and judges it.</summary>
+    private async Task<(IReadOnlyList<Finding> Verdicts, SnapshotFiles Files)> CollectLiveAsync(string scenario)
+    {
+        await _moto.ResetAsync();
+        var (host, drift) = scenario.Split(':') is [var h, var d] ? (h, d) : ("instance", scenario);
+        var built = JsonNode.Parse(await PythonScript.RunAsync(_moto, $"import os\nos.environ['SCENARIO'] = '{drift}'\nos.environ['HOST'] = '{host}'\n" + BuildScript))!.AsObject();
+        var hostRef = host switch
+        {
+            "ecs" => new GitLabHostRef(EcsService: new EcsServiceRef("gitlab", "gitlab-web")),
+            "alb" => new GitLabHostRef(LoadBalancerArn: (string)built["instance"]!),
+            _ => new GitLabHostRef(InstanceId: (string)built["instance"]!),
+        };
+        var posture = Posture(hostRef, (string)built["nat"]!);
+        var files = await CollectAsync(posture);
+        return (await VerdictsAsync(new EvaluationContext(SnapshotReader.Read(files), posture, TimeProvider.System)), files);
+    }
+
+    private static PostureDocument Posture(GitLabHostRef host, string natGateway) =>
+        new(1, "moto gitlab", new Dictionary<string, AccountTarget> { ["dev"] = new(MotoServer.AccountId, Region) },
+            NatGateways: [new NatGatewayRef(natGateway, "dev")],
+            GitLab: new GitLabPosture("dev", [host], ["192.0.2.0/28"], []));
+
+    /// <summary>Collects what the suite's live run would collect for this posture (the same collection plan).</summary>
+    private async Task<SnapshotFiles> CollectAsync(PostureDocument posture)
+    {
+        var collector = new Collector(new AwsClientFactory(new AwsAccessSettings(EndpointUrl: _moto.Endpoint)),
+            CollectionPlan.For(posture, _moto.Endpoint), TimeProvider.System);
+        return await collector.CollectAsync([new CollectionScope("dev", MotoServer.AccountId, Region)], null, CancellationToken.None);
+    }
+
+    [Test]
+    public async Task The_ecs_client_reads_what_boto3_sees()
+    {
+        await _moto.ResetAsync();
+        await PythonScript.RunAsync(_moto, "import os\nos.environ['SCENARIO'] = 'reference'\nos.environ['HOST'] = 'ecs'\n" + BuildScript);
+        const string script = """
+import boto3, json
+ecs = boto3.client('ecs', region_name='eu-west-1')
+def clean(r):
+    r.pop('ResponseMetadata', None)
+    return r
+out = {'DescribeServices': clean(ecs.describe_services(cluster='gitlab', services=['gitlab-web'])),
+       'ListTasks': clean(ecs.list_tasks(cluster='gitlab', serviceName='gitlab-web', desiredStatus='RUNNING'))}
+out['DescribeTasks'] = clean(ecs.describe_tasks(cluster='gitlab', tasks=out['ListTasks']['taskArns']))
+print(json.dumps(out, default=lambda o: o.isoformat()))
+""";
+        var expected = JsonNode.Parse(await PythonScript.RunAsync(_moto, script))!.AsObject();
+        var api = new AwsClientFactory(new AwsAccessSettings(EndpointUrl: _moto.Endpoint, PageSize: 1)).Ecs(new CollectionScope("dev", MotoServer.AccountId, Region));
+
+        var services = await api.DescribeServicesAsync("gitlab", ["gitlab-web"], CancellationToken.None);
+        var tasks = await api.ListServiceTasksAsync("gitlab", "gitlab-web", CancellationToken.None);
+        var described = await api.DescribeTasksAsync("gitlab", tasks.Output["taskArns"]!.AsArray().Select(t => (string)t!).ToList(), CancellationToken.None);
+        (api as IDisposable)?.Dispose();
+
+        // moto moves a task one step through its life cycle on every describe-tasks, so the two reads differ only in lastStatus.
+        foreach (var document in new[] { expected["DescribeTasks"]!, described.Output })
+            foreach (var task in document["tasks"]!.AsArray())
+                task!.AsObject().Remove("lastStatus");
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(JsonDiff.Between(expected["DescribeServices"], services.Output), Is.Empty);
+            Assert.That(JsonDiff.Between(expected["ListTasks"], tasks.Output), Is.Empty);
+            Assert.That(JsonDiff.Between(expected["DescribeTasks"], described.Output), Is.Empty);
+            Assert.That(described.Output["tasks"]!.AsArray().Select(t => (string?)t!["group"]), Is.EquivalentTo(new[] { "service:gitlab-web", "family:debug" }));
+        }
     }
 
     [Test]

@@ -66,6 +66,8 @@ public sealed class PostureLoaderTests
             "$.gitLab.hosts[0]", "exactly one of instanceId, tag, loadBalancerArn, ecsService", "instanceId, tag");
         yield return new("no host selector", p => p["gitLab"]!["hosts"]![0] = new JsonObject(),
             "$.gitLab.hosts[0]", "exactly one of instanceId, tag, loadBalancerArn, ecsService", "none");
+        yield return new("ECS cluster given as an ARN", p => p["gitLab"]!["hosts"]![3]!["ecsService"]!["cluster"] = "arn:aws:ecs:ap-northeast-1:111111111111:cluster/gitlab",
+            "$.gitLab.hosts[3].ecsService.cluster", "an ECS cluster or service name (letters, digits, '-', '_'; up to 255 characters), not an ARN");
         yield return new("waiver date that does not exist", p => p["waivers"]![0]!["expires"] = "2027-02-30", "$.waivers[0].expires",
             "a date as YYYY-MM-DD that exists in the calendar", "\"2027-02-30\"");
         yield return new("waiver date in another format", p => p["waivers"]![0]!["expires"] = "31/01/2027", "$.waivers[0].expires", "a date as YYYY-MM-DD");
