@@ -130,6 +130,7 @@ public class EcsServiceHostTests
     [TestCase("inactive", "the service is INACTIVE, not ACTIVE")]
     [TestCase("no-tasks", "list-tasks shows no running task")]
     [TestCase("no-task-interface", "has no task network interface (awsvpc network mode)")]
+    [TestCase("interface-being-created", "network interface is not created yet (attachment status PRECREATED)")]
     [TestCase("interface-not-described", $"the task network interface(s) {TaskInterface} are not in describe-network-interfaces")]
     [TestCase("task-of-other-group", "describes none of the 1 listed task(s) as a task of service:gitlab-web")]
     [TestCase("no-list-tasks", "ecs:ListTasks was not collected")]
@@ -144,6 +145,7 @@ public class EcsServiceHostTests
             "inactive" => variant.Put(Services, Service(status: "INACTIVE")),
             "no-tasks" => variant.Put(TaskList, """{"taskArns":[]}""").Delete(Tasks),
             "no-task-interface" => variant.Put(Tasks, $$"""{"tasks":[{{Task(attachments: "[]")}}],"failures":[]}"""),
+            "interface-being-created" => variant.Put(Tasks, $$"""{"tasks":[{{Task(attachments: "[{\"type\":\"ElasticNetworkInterface\",\"status\":\"PRECREATED\",\"details\":[]}]")}}],"failures":[]}"""),
             "interface-not-described" => variant.Edit(ReferenceVariant.Dev + "NetworkInterfaces.json",
                 n => n["NetworkInterfaces"]!.AsArray().RemoveAt(n["NetworkInterfaces"]!.AsArray().Count - 1)),
             "task-of-other-group" => variant.Put(Tasks, $$"""{"tasks":[{{Task(group: "family:gitlab")}}],"failures":[]}"""),

@@ -71,6 +71,11 @@ internal static class EcsServiceHosts
         {
             var attachments = (task.Attachments ?? []).Where(a => a.Type == TaskInterface && a.Status is not ("DELETED" or "DELETING")).ToList();
             var ids = attachments.Select(a => a.Detail("networkInterfaceId")).OfType<string>().ToList();
+            if (ids.Count == 0 && attachments.Count > 0)
+                return [verdict.Inconclusive(resource,
+                    $"cannot verify {key}: task {ShortId(task.TaskArn)}'s network interface is not created yet (attachment status " +
+                    $"{string.Join(", ", attachments.Select(a => a.Status ?? "?"))}); run again once the task is running",
+                    serviceFact, tasksFact)];
             if (ids.Count == 0)
                 return [verdict.Inconclusive(resource,
                     $"cannot verify {key}: task {ShortId(task.TaskArn)} has no task network interface (awsvpc network mode), so GitLab listens on its container " +
