@@ -82,12 +82,26 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
                 var files = await collector.CollectAsync(scopes, progress is null ? null : new ProgressLines(progress), ct)
                     .ConfigureAwait(false);
                 files = await WithGitProbeAsync(files, posture.GitProbe, progress, ct).ConfigureAwait(false);
+                files = await WithInVpcProbesAsync(files, posture.InVpcProbes, progress, ct).ConfigureAwait(false);
                 return (files, posture, accountId => scopes.FirstOrDefault(s => s.AccountId == accountId) is { } scope ? factory.PolicySimulator(scope) : null);
             }
 
             default:
                 throw new InvalidOperationException($"unknown target {settings.Target}");
         }
+    }
+
+    /// <summary>The NET-* probes run from this machine with the collection; their record is evidence like any API output.</summary>
+    private static async Task<SnapshotFiles> WithInVpcProbesAsync(SnapshotFiles files, InVpcProbePosture? probes, IProgress<string>? progress, CancellationToken ct)
+    {
+        if (probes is not { Enabled: true })
+            return files;
+        progress?.Report($"Probing from inside: {probes.InternetCanaries?.Count ?? 0} internet canaries, {probes.ServiceHosts?.Count ?? 0} service hosts");
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var record = await new Probes.InVpcProber(TimeProvider.System).RunAsync(probes, ct).ConfigureAwait(false);
+        var call = new ManifestCall("", Probes.InVpcProbeRecord.Service, Probes.InVpcProbeRecord.Operation, null, Probes.InVpcProbeRecord.SnapshotPath, "ok",
+            Pages: 1, Attempts: 1, DurationMs: started.ElapsedMilliseconds);
+        return files.WithDocument(Probes.InVpcProbeRecord.SnapshotPath, record.ToJson(), call);
     }
 
     /// <summary>

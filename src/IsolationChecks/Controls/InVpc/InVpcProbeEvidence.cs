@@ -1,0 +1,115 @@
+using IsolationChecks.Controls.Catalog;
+using IsolationChecks.Evaluation.Addressing;
+using IsolationChecks.Probes;
+using IsolationChecks.Snapshots;
+
+namespace IsolationChecks.Controls.InVpc;
+
+/// <summary>One declared probe target with what the probe record says about it, and the facts every verdict carries.</summary>
+internal sealed record ProbedTarget<T>(ResourceRef Resource, T Probe, IReadOnlyList<EvidenceFact> Facts);
+
+/// <summary>
+/// Reads the in-VPC probe record and decides whether it can be trusted at all: probes enabled in the posture, a record
+/// present, and run from inside the build network (an address in a build VPC, or a declared CodeBuild project). Anything
+/// else makes every target inconclusive: a canary that failed to connect from the wrong place proves nothing.
+/// </summary>
+internal static class InVpcProbeEvidence
+{
+    private const string HowToRun =
+        "run the suite inside the isolated build network (for example as a CodeBuild project in the build VPC, Target=live) with inVpcProbes.enabled=true; " +
+        "outside it, deselect these controls with --filter \"Category!=InVpc\"";
+
+    public static IEnumerable<Finding> Evaluate<T>(
+        EvaluationContext context, FindingFactory verdict, Func<Probes.InVpcProbeRecord, IEnumerable<(string Target, T? Probe)>> targets,
+        Func<ProbedTarget<T>, Finding> judge, Func<Posture.InVpcProbePosture, IReadOnlyList<string>?> declared)
+        where T : class
+    {
+        var posture = context.Posture.InVpcProbes;
+        if (posture is not { Enabled: true })
+        {
+            yield return verdict.Inconclusive(new ResourceRef("posture:inVpcProbes", "(in-VPC probes disabled)", "", ""),
+                $"cannot verify from here: the posture {(posture is null ? "declares no inVpcProbes section" : "disables the in-VPC probes (inVpcProbes.enabled=false)")}; {HowToRun}");
+            yield break;
+        }
+
+        var names = declared(posture) ?? [];
+        if (names.Count == 0)
+        {
+            yield return verdict.Inconclusive(new ResourceRef("posture:inVpcProbes", "(nothing declared)", "", ""),
+                "the posture's inVpcProbes section declares nothing for this control to probe");
+            yield break;
+        }
+
+        var collected = SnapshotDocuments.Read<InVpcProbeRecord>(context.Snapshot, InVpcProbeRecord.SnapshotPath,
+            InVpcProbeRecord.Service, InVpcProbeRecord.Operation, InVpcProbeRecord.JsonOptions);
+        if (!collected.TryGet(out var record, out var gap))
+        {
+            foreach (var name in names)
+                yield return verdict.Inconclusive(Resource(name), $"cannot verify {name}: the in-VPC probes were not run ({gap.Describe()}); {HowToRun}",
+                    new EvidenceFact(gap.Operation, gap.Describe(), gap.File));
+            yield break;
+        }
+
+        var file = collected.Source!;
+        var (inside, where) = Location(context, record.Source);
+        var sourceFact = new EvidenceFact("probe source",
+            $"{record.Source.HostName}, addresses {string.Join(", ", record.Source.Addresses).IfEmpty("none")}" +
+            (record.Source.CodeBuildBuildArn is { } arn ? $", build {arn}" : "") + $"; {where}; probed at {record.StartedAt:O}, timeout {record.TimeoutSeconds} s", file);
+        var probed = targets(record).ToList();
+        foreach (var name in names)
+        {
+            var resource = Resource(name);
+            if (!inside)
+            {
+                yield return verdict.Inconclusive(resource, $"cannot verify {name}: the probes ran outside the isolated build network ({where}); {HowToRun}", sourceFact);
+                continue;
+            }
+
+            var probe = probed.FirstOrDefault(p => string.Equals(p.Target, name, StringComparison.OrdinalIgnoreCase)).Probe;
+            yield return probe is null
+                ? verdict.Inconclusive(resource, $"cannot verify {name}: the probe record has no probe of it (it was declared after the probes ran); run the probes again", sourceFact)
+                : judge(new ProbedTarget<T>(resource, probe, [sourceFact]));
+        }
+    }
+
+    private static ResourceRef Resource(string target) => new(target, target, "", "");
+
+    /// <summary>Inside means an address of the probing machine in a build VPC's CIDR, or a CodeBuild build of a declared project.</summary>
+    private static (bool Inside, string Where) Location(EvaluationContext context, ProbeSource source)
+    {
+        var build = context.Posture.Build;
+        if (build is null)
+            return (false, "the posture declares no build section, so the build network is unknown");
+        if (source.CodeBuildBuildArn is { } arn && ProjectOf(arn) is { } project && (build.CoversAllProjects || build.Projects.Contains(project, StringComparer.Ordinal)))
+            return (true, $"in a build of the declared CodeBuild project {project}");
+
+        if (!context.ScopeOf(build.Account).TryGet(out var scope, out var gap) || !scope.Ec2.Vpcs.TryGet(out var vpcs, out gap))
+            return (false, $"the build VPCs' address ranges are unknown ({gap!.Describe()})");
+        // The posture's build VPCs, else those of the projects in scope (as the endpoint controls read them).
+        var buildVpcs = build.Vpcs ?? (scope.CodeBuild.Projects.TryGet(out var projects, out _)
+            ? projects.Where(p => build.CoversAllProjects || build.Projects.Contains(p.Name)).Select(p => p.VpcConfig?.VpcId).OfType<string>().ToList()
+            : []);
+        var ranges = vpcs.Where(v => buildVpcs.Contains(v.VpcId, StringComparer.Ordinal))
+            .SelectMany(v => (v.CidrBlockAssociationSet ?? []).Select(a => a.CidrBlock).Append(v.CidrBlock).OfType<string>().Distinct()
+                .Select(c => (Vpc: v.VpcId, Cidr: Cidr.Parse(c))))
+            .ToList();
+        foreach (var address in source.Addresses)
+            if (Cidr.TryParse(address.Contains(':', StringComparison.Ordinal) ? $"{address}/128" : $"{address}/32", out var host)
+                && ranges.FirstOrDefault(r => r.Cidr.Contains(host)) is { Vpc: not null } hit)
+                return (true, $"{address} is in build VPC {hit.Vpc} ({hit.Cidr})");
+        return (false, $"none of its addresses ({string.Join(", ", source.Addresses).IfEmpty("none")}) is in a build VPC ({string.Join(", ", ranges.Select(r => $"{r.Vpc} {r.Cidr}")).IfEmpty("no build VPC listed")}) and it is not a build of a declared CodeBuild project");
+    }
+
+    /// <summary>arn:aws:codebuild:REGION:ACCOUNT:build/PROJECT:BUILD-ID.</summary>
+    private static string? ProjectOf(string buildArn)
+    {
+        var at = buildArn.IndexOf(":build/", StringComparison.Ordinal);
+        if (at < 0)
+            return null;
+        var rest = buildArn[(at + ":build/".Length)..];
+        var colon = rest.IndexOf(':', StringComparison.Ordinal);
+        return colon < 0 ? rest : rest[..colon];
+    }
+
+    private static string IfEmpty(this string text, string fallback) => text.Length == 0 ? fallback : text;
+}
