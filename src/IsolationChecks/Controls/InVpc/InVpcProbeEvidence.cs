@@ -17,7 +17,7 @@ internal static class InVpcProbeEvidence
 {
     private const string HowToRun =
         "run the suite inside the isolated build network (for example as a CodeBuild project in the build VPC, Target=live) with inVpcProbes.enabled=true; " +
-        "outside it, deselect these controls with --filter \"Category!=InVpc\"";
+        "outside it, deselect these controls with --filter \"TestCategory!=InVpc\"";
 
     public static IEnumerable<Finding> Evaluate<T>(
         EvaluationContext context, FindingFactory verdict, Func<Probes.InVpcProbeRecord, IEnumerable<(string Target, T? Probe)>> targets,
