@@ -72,6 +72,10 @@ internal static class InVpcProbeEvidence
         }
     }
 
+    /// <summary>NET-2 and NET-3 judge the same targets: the declared service host names.</summary>
+    public static IEnumerable<Finding> EvaluateServiceHosts(EvaluationContext context, FindingFactory verdict, Func<ProbedTarget<ServiceHostProbe>, Finding> judge) =>
+        Evaluate<ServiceHostProbe>(context, verdict, record => record.ServiceHosts.Select(h => (h.Host, (ServiceHostProbe?)h)), judge, posture => posture.ServiceHosts);
+
     private static ResourceRef Resource(string target) => new(target, target, "", "");
 
     /// <summary>Inside means an address of the probing machine in a build VPC's CIDR, or a CodeBuild build of a declared project.</summary>

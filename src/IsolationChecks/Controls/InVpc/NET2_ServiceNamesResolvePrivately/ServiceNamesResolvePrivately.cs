@@ -27,10 +27,7 @@ public sealed class ServiceNamesResolvePrivately : SnapshotControl
         ]);
 
     protected override IEnumerable<Finding> Evaluate(FindingFactory verdict, EvaluationContext context) =>
-        InVpcProbeEvidence.Evaluate<ServiceHostProbe>(context, verdict,
-            record => record.ServiceHosts.Select(h => (h.Host, (ServiceHostProbe?)h)),
-            target => Judge(verdict, target),
-            posture => posture.ServiceHosts);
+        InVpcProbeEvidence.EvaluateServiceHosts(context, verdict, target => Judge(verdict, target));
 
     private static Finding Judge(FindingFactory verdict, ProbedTarget<ServiceHostProbe> target)
     {
