@@ -117,3 +117,9 @@ internal static class InVpcProbeEvidence
 
     private static string IfEmpty(this string text, string fallback) => text.Length == 0 ? fallback : text;
 }
+
+/// <summary>How probe facts print an empty list.</summary>
+internal static class ProbeText
+{
+    public static string IfNone(this string text) => text.Length == 0 ? "nothing" : text;
+}

@@ -48,8 +48,3 @@ public sealed class InternetUnreachable : SnapshotControl
         };
     }
 }
-
-internal static class ProbeText
-{
-    public static string IfNone(this string text) => text.Length == 0 ? "nothing" : text;
-}

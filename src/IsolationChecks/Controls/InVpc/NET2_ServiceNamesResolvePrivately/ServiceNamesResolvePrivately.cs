@@ -1,5 +1,4 @@
 using IsolationChecks.Controls.Catalog;
-using IsolationChecks.Controls.InVpc.NET1_InternetUnreachable;
 using IsolationChecks.Evaluation.Addressing;
 using IsolationChecks.Probes;
 

@@ -1,5 +1,4 @@
 using IsolationChecks.Controls.Catalog;
-using IsolationChecks.Controls.InVpc.NET1_InternetUnreachable;
 using IsolationChecks.Probes;
 
 namespace IsolationChecks.Controls.InVpc.NET3_ServiceTlsSucceeds;
