@@ -53,7 +53,7 @@ internal static class InVpcProbeEvidence
         var file = collected.Source!;
         var (inside, where) = Location(context, record.Source);
         var sourceFact = new EvidenceFact("probe source",
-            $"{record.Source.HostName}, addresses {string.Join(", ", record.Source.Addresses).IfEmpty("none")}" +
+            $"{record.Source.HostName}, addresses {ListText.Joined(record.Source.Addresses, "none")}" +
             (record.Source.CodeBuildBuildArn is { } arn ? $", build {arn}" : "") + $"; {where}; probed at {record.StartedAt:O}, timeout {record.TimeoutSeconds} s", file);
         var probed = targets(record).ToList();
         foreach (var name in names)
@@ -101,7 +101,7 @@ internal static class InVpcProbeEvidence
             if (Cidr.TryParse(address.Contains(':', StringComparison.Ordinal) ? $"{address}/128" : $"{address}/32", out var host)
                 && ranges.FirstOrDefault(r => r.Cidr.Contains(host)) is { Vpc: not null } hit)
                 return (true, $"{address} is in build VPC {hit.Vpc} ({hit.Cidr})");
-        return (false, $"none of its addresses ({string.Join(", ", source.Addresses).IfEmpty("none")}) is in a build VPC ({string.Join(", ", ranges.Select(r => $"{r.Vpc} {r.Cidr}")).IfEmpty("no build VPC listed")}) and it is not a build of a declared CodeBuild project");
+        return (false, $"none of its addresses ({ListText.Joined(source.Addresses, "none")}) is in a build VPC ({ListText.Joined(ranges.Select(r => $"{r.Vpc} {r.Cidr}"), "no build VPC listed")}) and it is not a build of a declared CodeBuild project");
     }
 
     /// <summary>arn:aws:codebuild:REGION:ACCOUNT:build/PROJECT:BUILD-ID.</summary>
@@ -114,12 +114,4 @@ internal static class InVpcProbeEvidence
         var colon = rest.IndexOf(':', StringComparison.Ordinal);
         return colon < 0 ? rest : rest[..colon];
     }
-
-    private static string IfEmpty(this string text, string fallback) => text.Length == 0 ? fallback : text;
-}
-
-/// <summary>How probe facts print an empty list.</summary>
-internal static class ProbeText
-{
-    public static string IfNone(this string text) => text.Length == 0 ? "nothing" : text;
 }

@@ -31,7 +31,7 @@ internal static class LoadBalancerHosts
                 new EvidenceFact("load balancers", $"{listing.LoadBalancers?.Count ?? 0} listed: {string.Join(", ", (listing.LoadBalancers ?? []).Select(l => l.LoadBalancerName))}", listingFile))];
         var loadBalancerFact = new EvidenceFact(loadBalancer.LoadBalancerName ?? arn,
             $"{loadBalancer.Type ?? "?"} load balancer, scheme {loadBalancer.Scheme ?? "?"}, state {loadBalancer.State?.Code ?? "?"}, " +
-            $"security groups {string.Join(", ", loadBalancer.SecurityGroups ?? []).DefaultIfBlank("none")}", listingFile);
+            $"security groups {ListText.Joined(loadBalancer.SecurityGroups ?? [], "none")}", listingFile);
         if ((loadBalancer.SecurityGroups ?? []).Count == 0)
             return [verdict.Inconclusive(resource,
                 $"cannot verify {resource.Name}: the load balancer has no security group, so which sources reach GitLab is decided by its targets' " +
@@ -50,6 +50,4 @@ internal static class LoadBalancerHosts
 
         return resolution.Audit(resource, $"load balancer {resource.Name}", attached, loadBalancer.SecurityGroups ?? [], [loadBalancerFact], _ => $"'{description}'");
     }
-
-    private static string DefaultIfBlank(this string text, string fallback) => text.Length == 0 ? fallback : text;
 }

@@ -32,7 +32,7 @@ public sealed class InternetUnreachable : SnapshotControl
     {
         var probe = target.Probe;
         var facts = target.Facts.Append(new EvidenceFact(probe.Target,
-            $"{probe.Outcome} after {probe.ElapsedMs} ms; resolved to {string.Join(", ", probe.Resolved).IfNone()}; {probe.Detail}", InVpcProbeRecord.SnapshotPath)).ToList();
+            $"{probe.Outcome} after {probe.ElapsedMs} ms; resolved to {ListText.Joined(probe.Resolved, "nothing")}; {probe.Detail}", InVpcProbeRecord.SnapshotPath)).ToList();
         return probe.Outcome switch
         {
             ConnectOutcome.Connected => verdict.Fail(target.Resource,

@@ -32,7 +32,7 @@ public sealed class ServiceNamesResolvePrivately : SnapshotControl
     {
         var (host, resolution) = (target.Probe.Host, target.Probe.Resolution);
         var facts = target.Facts.Append(new EvidenceFact(host,
-            $"resolution {resolution.Outcome}: {string.Join(", ", resolution.Addresses).IfNone()}{(resolution.Detail is null ? "" : $" ({resolution.Detail})")}",
+            $"resolution {resolution.Outcome}: {ListText.Joined(resolution.Addresses, "nothing")}{(resolution.Detail is null ? "" : $" ({resolution.Detail})")}",
             InVpcProbeRecord.SnapshotPath)).ToList();
         switch (resolution.Outcome)
         {
