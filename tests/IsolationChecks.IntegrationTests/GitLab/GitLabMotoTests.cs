@@ -209,7 +209,12 @@ print(json.dumps({'instance': instance if host != 'ecs' else None, 'nat': declar
             _ => new GitLabHostRef(InstanceId: (string)built["instance"]!),
         };
         var posture = Posture(hostRef, (string)built["nat"]!);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         var files = await CollectAsync(posture);
+        var calls = files.Manifest!.Calls;
+        await TestContext.Progress.WriteLineAsync(
+            $"{scenario}: {calls.Count} logical calls ({string.Join(", ", calls.Where(c => c.Service is "ecs" or "elasticloadbalancing").Select(c => $"{c.Service}:{c.Operation}"))}), " +
+            $"{calls.Sum(c => c.Pages)} pages, {calls.Count(c => c.Outcome == "failed")} failed, {watch.Elapsed.TotalSeconds:0.00} s");
         return (await VerdictsAsync(new EvaluationContext(SnapshotReader.Read(files), posture, TimeProvider.System)), files);
     }
 
