@@ -53,8 +53,11 @@ public enum ConnectOutcome
     /// <summary>A TCP reset came back: something on the path answered for the address.</summary>
     Refused,
 
-    /// <summary>The name did not resolve, so no address was tried.</summary>
+    /// <summary>The resolver answered that the name does not exist, so no address was tried.</summary>
     NameNotResolved,
+
+    /// <summary>The resolver did not answer (timeout, server failure): nothing was tried and nothing is known.</summary>
+    ResolverFailed,
 
     /// <summary>Anything else (the detail says what).</summary>
     Error,

@@ -42,7 +42,9 @@ public sealed class InVpcProber(TimeProvider clock)
         var (host, port) = (target[..colon], int.Parse(target[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture));
         var resolution = await ResolveAsync(host, timeout, cancellationToken).ConfigureAwait(false);
         if (resolution.Outcome != ResolutionOutcome.Resolved)
-            return new CanaryProbe(target, [], ConnectOutcome.NameNotResolved, null, $"{host} did not resolve ({resolution.Detail})", watch.ElapsedMilliseconds);
+            return new CanaryProbe(target, [],
+                resolution.Outcome == ResolutionOutcome.NotFound ? ConnectOutcome.NameNotResolved : ConnectOutcome.ResolverFailed,
+                null, $"{host} did not resolve ({resolution.Detail})", watch.ElapsedMilliseconds);
 
         var attempts = new List<(string Address, ConnectOutcome Outcome, string Detail)>();
         foreach (var address in resolution.Addresses)

@@ -82,6 +82,7 @@ public class InVpcProbeControlTests
     [TestCase("unreachable", Status.Pass, "no connection to registry.npmjs.org:443 (unreachable")]
     [TestCase("name-not-resolved", Status.Pass, "the name does not resolve from inside")]
     [TestCase("error", Status.Inconclusive, "the probe failed")]
+    [TestCase("resolver-failed", Status.Inconclusive, "the resolver did not answer")]
     public void Each_way_a_canary_connection_ends_has_its_verdict(string outcome, Status expected, string message)
     {
         var finding = On(Probe(r => r["canaries"]![1]!["outcome"] = outcome).Evaluate<InternetUnreachable>(), Npm);

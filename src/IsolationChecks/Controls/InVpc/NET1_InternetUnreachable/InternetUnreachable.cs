@@ -41,6 +41,8 @@ public sealed class InternetUnreachable : SnapshotControl
                 $"no connection to {probe.Target} ({probe.Outcome.ToString().ToLowerInvariant()}: {probe.Detail})", facts),
             ConnectOutcome.NameNotResolved => verdict.Pass(target.Resource,
                 $"no connection to {probe.Target}: the name does not resolve from inside ({probe.Detail}), so no address could be tried", facts),
+            ConnectOutcome.ResolverFailed => verdict.Inconclusive(target.Resource,
+                $"cannot tell whether {probe.Target} is reachable: the resolver did not answer ({probe.Detail}), so no address was tried", facts),
             ConnectOutcome.Refused => verdict.Inconclusive(target.Resource,
                 $"cannot tell whether {probe.Target} is reachable: a TCP reset came back ({probe.Detail}); something on the path answered for the address. " +
                 "If it is the internet host, the build network reaches the internet; find what answers (a proxy, a firewall rejecting with a reset)", facts),
