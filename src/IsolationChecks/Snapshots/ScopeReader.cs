@@ -1,6 +1,6 @@
 using System.Text.Json;
 using IsolationChecks.Snapshots.Json;
-using IsolationChecks.Snapshots.Model;
+using IsolationChecks.Aws.Shapes;
 
 namespace IsolationChecks.Snapshots;
 

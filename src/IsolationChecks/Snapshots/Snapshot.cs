@@ -1,4 +1,4 @@
-using IsolationChecks.Snapshots.Model;
+using IsolationChecks.Aws.Shapes;
 
 namespace IsolationChecks.Snapshots;
 

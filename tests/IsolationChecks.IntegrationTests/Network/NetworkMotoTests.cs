@@ -9,7 +9,7 @@ using IsolationChecks.IntegrationTests.EndToEnd;
 using IsolationChecks.IntegrationTests.Moto;
 using IsolationChecks.Posture;
 using IsolationChecks.Snapshots;
-using IsolationChecks.Snapshots.Model;
+using IsolationChecks.Aws.Shapes;
 
 namespace IsolationChecks.IntegrationTests.Network;
 

@@ -1,5 +1,5 @@
 using IsolationChecks.Evaluation.Routing;
-using IsolationChecks.Snapshots.Model;
+using IsolationChecks.Aws.Shapes;
 
 namespace IsolationChecks.Tests.Evaluation;
 

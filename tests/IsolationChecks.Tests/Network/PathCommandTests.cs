@@ -4,7 +4,7 @@ using IsolationChecks.Cli;
 using IsolationChecks.Cli.Commands;
 using IsolationChecks.Evaluation.Network;
 using IsolationChecks.Snapshots;
-using IsolationChecks.Snapshots.Model;
+using IsolationChecks.Aws.Shapes;
 using IsolationChecks.Tests.Support;
 using static IsolationChecks.Tests.Support.BuildNetwork;
 

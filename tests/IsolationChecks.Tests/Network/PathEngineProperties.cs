@@ -1,6 +1,6 @@
 using IsolationChecks.Evaluation.Addressing;
 using IsolationChecks.Evaluation.Network;
-using IsolationChecks.Snapshots.Model;
+using IsolationChecks.Aws.Shapes;
 using IsolationChecks.Tests.Support;
 
 namespace IsolationChecks.Tests.Network;

@@ -1,7 +1,7 @@
 using NUnit.Framework;
 using System.Text.Json;
 using IsolationChecks.Snapshots;
-using IsolationChecks.Snapshots.Model;
+using IsolationChecks.Aws.Shapes;
 
 namespace IsolationChecks.Tests.Snapshots;
 

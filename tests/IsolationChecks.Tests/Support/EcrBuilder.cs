@@ -2,7 +2,7 @@ using System.Text;
 using IsolationChecks.Controls.Catalog;
 using IsolationChecks.Posture;
 using IsolationChecks.Snapshots;
-using IsolationChecks.Snapshots.Model;
+using IsolationChecks.Aws.Shapes;
 
 namespace IsolationChecks.Tests.Support;
 

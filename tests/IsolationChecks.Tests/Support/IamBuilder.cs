@@ -1,5 +1,5 @@
 using System.Text.Json;
-using IsolationChecks.Snapshots.Model;
+using IsolationChecks.Aws.Shapes;
 
 namespace IsolationChecks.Tests.Support;
 

@@ -1,7 +1,7 @@
 using IsolationChecks.Controls.Catalog;
 using IsolationChecks.Posture;
 using IsolationChecks.Snapshots;
-using IsolationChecks.Snapshots.Model;
+using IsolationChecks.Aws.Shapes;
 
 namespace IsolationChecks.Tests.Support;
 

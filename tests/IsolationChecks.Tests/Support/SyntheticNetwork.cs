@@ -1,4 +1,4 @@
-using IsolationChecks.Snapshots.Model;
+using IsolationChecks.Aws.Shapes;
 using static IsolationChecks.Tests.Support.NetworkScope;
 
 namespace IsolationChecks.Tests.Support;

@@ -2,7 +2,7 @@ using IsolationChecks.Controls.Catalog;
 using IsolationChecks.Controls.GitLab.Hosts;
 using IsolationChecks.Posture;
 using IsolationChecks.Snapshots;
-using IsolationChecks.Snapshots.Model;
+using IsolationChecks.Aws.Shapes;
 
 namespace IsolationChecks.Controls.GitLab;
 

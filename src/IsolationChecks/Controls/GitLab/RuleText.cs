@@ -1,5 +1,5 @@
 using IsolationChecks.Evaluation.Addressing;
-using IsolationChecks.Snapshots.Model;
+using IsolationChecks.Aws.Shapes;
 
 namespace IsolationChecks.Controls.GitLab;
 

@@ -63,7 +63,7 @@ public static class CodeCommitPrincipalsInScope
         }
 
         var scopeFound = context.ScopeOf(posture.Account).TryGet(out var scope, out var gap);
-        var details = default(Snapshots.Model.AccountAuthorizationDetails);
+        var details = default(Aws.Shapes.AccountAuthorizationDetails);
         if (scopeFound && !scope!.Iam.TryGet(out details, out gap)) scopeFound = false;
         foreach (var principal in principals)
         {

@@ -2,7 +2,7 @@ using System.Net.Sockets;
 using IsolationChecks.Evaluation.Addressing;
 using IsolationChecks.Evaluation.Routing;
 using IsolationChecks.Snapshots;
-using IsolationChecks.Snapshots.Model;
+using IsolationChecks.Aws.Shapes;
 
 namespace IsolationChecks.Evaluation.Network;
 

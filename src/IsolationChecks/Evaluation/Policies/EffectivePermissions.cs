@@ -1,6 +1,6 @@
 using System.Text.Json;
 using IsolationChecks.Evaluation.Addressing;
-using IsolationChecks.Snapshots.Model;
+using IsolationChecks.Aws.Shapes;
 
 namespace IsolationChecks.Evaluation.Policies;
 

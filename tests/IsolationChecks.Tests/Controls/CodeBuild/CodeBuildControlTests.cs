@@ -5,7 +5,7 @@ using IsolationChecks.Controls.CodeBuild.CB4_LogsToCloudWatch;
 using IsolationChecks.Controls.CodeBuild.CB5_NoPrivilegedMode;
 using IsolationChecks.Posture;
 using IsolationChecks.Snapshots;
-using IsolationChecks.Snapshots.Model;
+using IsolationChecks.Aws.Shapes;
 using IsolationChecks.Tests.Support;
 
 namespace IsolationChecks.Tests.Controls.CodeBuild;

@@ -6,7 +6,7 @@ using IsolationChecks.Controls.Ecr.ECR4_LifecyclePolicy;
 using IsolationChecks.Controls.Ecr.ECR5_NoPublicRepositories;
 using IsolationChecks.Posture;
 using IsolationChecks.Snapshots;
-using IsolationChecks.Snapshots.Model;
+using IsolationChecks.Aws.Shapes;
 using IsolationChecks.Tests.Support;
 
 namespace IsolationChecks.Tests.Controls.Ecr;

@@ -3,7 +3,7 @@ using IsolationChecks.Controls.Iam.IAM1_PullPrincipalCannotWrite;
 using IsolationChecks.Controls.Iam.IAM2_PullOnlyFromIsolatedCidrs;
 using IsolationChecks.Controls.Iam.IAM3_PushOnlyFromNatGateways;
 using IsolationChecks.Snapshots;
-using IsolationChecks.Snapshots.Model;
+using IsolationChecks.Aws.Shapes;
 using IsolationChecks.Tests.Support;
 using static IsolationChecks.Tests.Support.IamBuilder;
 using static IsolationChecks.Tests.Support.OneWayFlowBuilder;

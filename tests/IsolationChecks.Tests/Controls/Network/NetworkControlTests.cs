@@ -7,7 +7,7 @@ using IsolationChecks.Controls.Endpoints.EP4_PathToEndpoint;
 using IsolationChecks.Controls.Endpoints.EP5_S3GatewayOnBuildRoutes;
 using IsolationChecks.Posture;
 using IsolationChecks.Snapshots;
-using IsolationChecks.Snapshots.Model;
+using IsolationChecks.Aws.Shapes;
 using IsolationChecks.Tests.Support;
 using static IsolationChecks.Tests.Support.BuildNetwork;
 using static IsolationChecks.Tests.Support.NetworkScope;

@@ -1,6 +1,6 @@
 using IsolationChecks.Controls.Catalog;
 using IsolationChecks.Evaluation.Policies;
-using IsolationChecks.Snapshots.Model;
+using IsolationChecks.Aws.Shapes;
 
 namespace IsolationChecks.Controls.Ecr.ECR3_ImageScanning;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using IsolationChecks.Controls.Catalog;
 using IsolationChecks.Snapshots;
-using IsolationChecks.Snapshots.Model;
+using IsolationChecks.Aws.Shapes;
 
 namespace IsolationChecks.Controls.GitLab.Hosts;
 

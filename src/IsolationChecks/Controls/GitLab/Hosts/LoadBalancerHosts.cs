@@ -1,6 +1,6 @@
 using IsolationChecks.Controls.Catalog;
 using IsolationChecks.Snapshots;
-using IsolationChecks.Snapshots.Model;
+using IsolationChecks.Aws.Shapes;
 
 namespace IsolationChecks.Controls.GitLab.Hosts;
 

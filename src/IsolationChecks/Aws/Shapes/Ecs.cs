@@ -1,5 +1,5 @@
 // `aws ecs describe-services`, `list-tasks` and `describe-tasks` shapes (camelCase on the wire).
-namespace IsolationChecks.Snapshots.Model;
+namespace IsolationChecks.Aws.Shapes;
 
 public sealed record EcsServices(IReadOnlyList<EcsService>? Services = null, IReadOnlyList<EcsFailure>? Failures = null);
 

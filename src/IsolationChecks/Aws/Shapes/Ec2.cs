@@ -1,6 +1,6 @@
 // Records in the JSON shapes the AWS CLI prints for EC2 (`aws ec2 describe-* --output json`).
 // Property names are the API's member names; only what the catalog reads is declared, the rest is ignored.
-namespace IsolationChecks.Snapshots.Model;
+namespace IsolationChecks.Aws.Shapes;
 
 public sealed record Tag(string Key, string? Value);
 

@@ -1,5 +1,5 @@
 // `aws codebuild batch-get-projects` shapes (camelCase on the wire; the reader applies the policy).
-namespace IsolationChecks.Snapshots.Model;
+namespace IsolationChecks.Aws.Shapes;
 
 public sealed record ProjectVpcConfig(string? VpcId = null, IReadOnlyList<string>? Subnets = null, IReadOnlyList<string>? SecurityGroupIds = null);
 

@@ -1,5 +1,5 @@
 // `aws ecr ...` shapes (camelCase on the wire).
-namespace IsolationChecks.Snapshots.Model;
+namespace IsolationChecks.Aws.Shapes;
 
 public sealed record ImageScanningConfiguration(bool? ScanOnPush = null);
 

@@ -1,5 +1,5 @@
 // `aws elbv2 describe-load-balancers` shapes (PascalCase on the wire).
-namespace IsolationChecks.Snapshots.Model;
+namespace IsolationChecks.Aws.Shapes;
 
 public sealed record LoadBalancerListing(IReadOnlyList<LoadBalancer>? LoadBalancers = null);
 

@@ -1,7 +1,7 @@
 // `aws iam get-account-authorization-details` and `aws sts get-caller-identity` shapes.
 using System.Text.Json;
 
-namespace IsolationChecks.Snapshots.Model;
+namespace IsolationChecks.Aws.Shapes;
 
 /// <summary>An inline policy. The CLI prints the document decoded, as a JSON object; a URL-encoded string is accepted too.</summary>
 public sealed record PolicyDetail(string PolicyName, JsonElement PolicyDocument);
