@@ -4,15 +4,11 @@ using Amazon.Runtime;
 using Amazon.Runtime.CredentialManagement;
 using Amazon.Runtime.Credentials;
 using Amazon.SecurityToken;
-using IsolationChecks.Aws.CodeBuild;
-using IsolationChecks.Aws.Connections;
+using IsolationChecks.Aws.Calls;
+using IsolationChecks.Aws.Clients;
 using IsolationChecks.Aws.Ec2;
-using IsolationChecks.Aws.Ecr;
-using IsolationChecks.Aws.Ecs;
-using IsolationChecks.Aws.Iam;
 using IsolationChecks.Aws.Pipeline;
 using IsolationChecks.Aws.Sts;
-using IsolationChecks.Collection;
 
 namespace IsolationChecks.Aws;
 
@@ -26,80 +22,50 @@ public sealed record AwsAccessSettings(
     string? Profile = null,
     string? Region = null,
     int? PageSize = null,
-    TimeSpan? TransientRetryDelay = null)
+    TimeSpan? TransientRetryDelay = null);
+
+/// <summary>One account and region to read, with how to reach it.</summary>
+/// <param name="Name">The posture's name for the account ("dev", "prd").</param>
+public sealed record AuditScope(string Name, string AccountId, string Region, string? Profile = null, string? RoleArn = null);
+
+/// <summary>Creates the clients of one scope (credentials, region, endpoints, read-only guard).</summary>
+public interface IAwsClientFactory
 {
-    /// <summary>The access settings of a collection run: its endpoint and page size, with the run's profile and region.</summary>
-    public static AwsAccessSettings For(CollectionOptions options, string? profile = null, string? region = null) =>
-        new(options.EndpointUrl, profile, region, options.PageSize);
+    AwsServiceSet Create(AuditScope scope);
 }
 
 /// <summary>Builds the read-only service clients for one scope.</summary>
 public sealed class AwsClientFactory(AwsAccessSettings settings) : IAwsClientFactory
 {
-    public AwsServiceSet Create(CollectionScope scope)
+    public AwsServiceSet Create(AuditScope scope)
     {
         var region = RegionOf(scope);
         var credentials = CredentialsFor(scope, region);
+        return new AwsServiceSet(service => Client(service, credentials, service.FixedRegion ?? region));
+    }
+
+    /// <summary>One service's client with the scope's credentials, in the service's region (its fixed one, else the scope's).</summary>
+    private IAwsServiceClient Client(AwsService service, AWSCredentials credentials, string region)
+    {
         var retryDelay = settings.TransientRetryDelay;
-        return new AwsServiceSet(
-            new Ec2ReadApi(new GuardedEc2Client(credentials, Ec2Config(region)), settings.PageSize, retryDelay),
-            new CodeBuildReadApi(new JsonProtocolCaller(ThinClient(credentials, ThinServiceDescription.CodeBuild, region), CodeBuildReadApi.TargetPrefix, CodeBuildReadApi.TimestampMembers, retryDelay)),
-            new EcrReadApi(new JsonProtocolCaller(ThinClient(credentials, ThinServiceDescription.Ecr, region), EcrReadApi.TargetPrefix, EcrReadApi.TimestampMembers, retryDelay), settings.PageSize),
-            new IamReadApi(ThinClient(credentials, ThinServiceDescription.Iam, region), settings.PageSize, retryDelay),
-            new StsReadApi(new GuardedStsClient(credentials, StsConfig(region), GuardMode.Audit), retryDelay),
-            EcrPublic(scope),
-            Connections(scope, region, credentials),
-            new Elb.LoadBalancersReadApi(ThinClient(credentials, Elb.LoadBalancersReadApi.Service, region), settings.PageSize, retryDelay),
-            new EcsReadApi(EcsReadApi.Caller(ThinClient(credentials, EcsReadApi.Service, region), retryDelay), settings.PageSize));
+        return service.Protocol switch
+        {
+            WireProtocol.Ec2Sdk => new Ec2ServiceClient(new GuardedEc2Client(credentials, Configure(new AmazonEC2Config(), region)), settings.PageSize, retryDelay),
+            WireProtocol.StsSdk => new StsServiceClient(new GuardedStsClient(credentials, StsConfig(region), GuardMode.Audit), retryDelay),
+            WireProtocol.Json => new JsonServiceClient(ThinClient(credentials, service, region), service, settings.PageSize, retryDelay),
+            WireProtocol.Query => new QueryServiceClient(ThinClient(credentials, service, region), service, settings.PageSize, retryDelay),
+            _ => throw new ArgumentOutOfRangeException(nameof(service), service.Protocol, null),
+        };
     }
-
-    /// <summary>IAM's policy simulator for the live cross-check of IAM-1..IAM-3, with the scope's credentials.</summary>
-    public Evaluation.Policies.IPolicySimulator PolicySimulator(CollectionScope scope)
-    {
-        var region = RegionOf(scope);
-        return new IamPolicySimulator(ThinClient(CredentialsFor(scope, region), ThinServiceDescription.Iam, region), settings.TransientRetryDelay);
-    }
-
-    /// <summary>ECR Public (ECR-5) for the scope's account: always us-east-1, the service's only region.</summary>
-    public IEcrPublicReadApi EcrPublic(CollectionScope scope)
-    {
-        var credentials = CredentialsFor(scope, RegionOf(scope));
-        var client = ThinClient(credentials, EcrPublicReadApi.Service, EcrPublicReadApi.Region);
-        return new EcrPublicReadApi(new JsonProtocolCaller(client, EcrPublicReadApi.TargetPrefix, EcrPublicReadApi.TimestampMembers, settings.TransientRetryDelay), settings.PageSize);
-    }
-
-    /// <summary>Elastic Load Balancing v2 in the scope's region (load balancers in front of GitLab).</summary>
-    public ILoadBalancersReadApi LoadBalancers(CollectionScope scope)
-    {
-        var region = RegionOf(scope);
-        return new Elb.LoadBalancersReadApi(ThinClient(CredentialsFor(scope, region), Elb.LoadBalancersReadApi.Service, region), settings.PageSize, settings.TransientRetryDelay);
-    }
-
-    /// <summary>Amazon ECS in the scope's region (GitLab services on ECS or Fargate).</summary>
-    public IEcsReadApi Ecs(CollectionScope scope)
-    {
-        var region = RegionOf(scope);
-        return new EcsReadApi(EcsReadApi.Caller(ThinClient(CredentialsFor(scope, region), EcsReadApi.Service, region), settings.TransientRetryDelay), settings.PageSize);
-    }
-
-    /// <summary>CodeConnections (CONN-1) in the scope's region.</summary>
-    public IConnectionsReadApi Connections(CollectionScope scope)
-    {
-        var region = RegionOf(scope);
-        return Connections(scope, region, CredentialsFor(scope, region));
-    }
-
-    private ConnectionsReadApi Connections(CollectionScope scope, string region, AWSCredentials credentials) =>
-        new(ConnectionsReadApi.Caller(ThinClient(credentials, ConnectionsReadApi.Service, region), settings.TransientRetryDelay), settings.PageSize);
 
     /// <summary>The region calls of this scope go to.</summary>
-    public string RegionOf(CollectionScope scope) => settings.Region ?? scope.Region;
+    public string RegionOf(AuditScope scope) => settings.Region ?? scope.Region;
 
     /// <summary>
     /// One credentials object for every client of the scope (each caches and refreshes on its own):
     /// the scope's role assumed from the base credentials, the named profile, or the default chain.
     /// </summary>
-    internal AWSCredentials CredentialsFor(CollectionScope scope, string region)
+    internal AWSCredentials CredentialsFor(AuditScope scope, string region)
     {
         var baseCredentials = BaseCredentials(scope.Profile ?? settings.Profile);
         if (string.IsNullOrEmpty(scope.RoleArn))
@@ -117,13 +83,11 @@ public sealed class AwsClientFactory(AwsAccessSettings settings) : IAwsClientFac
         throw new InputException("AWS config", "Profile", "a profile defined in ~/.aws/config or ~/.aws/credentials (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE)", profile);
     }
 
-    private AmazonEC2Config Ec2Config(string region) => Configure(new AmazonEC2Config(), region);
-
     private AmazonSecurityTokenServiceConfig StsConfig(string region) => Configure(new AmazonSecurityTokenServiceConfig(), region);
 
-    private ThinServiceClient ThinClient(AWSCredentials credentials, ThinServiceDescription service, string region)
+    private ThinServiceClient ThinClient(AWSCredentials credentials, AwsService service, string region)
     {
-        var config = new ThinClientConfig(service);
+        var config = new ThinClientConfig(service.Thin);
         Configure(config, region);
         if (service.GlobalEndpoint is not null)
             config.AuthenticationRegion = "us-east-1";

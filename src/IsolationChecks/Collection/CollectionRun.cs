@@ -1,14 +1,13 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using IsolationChecks.Aws;
+using IsolationChecks.Aws.Calls;
+using IsolationChecks.Aws.Clients;
 using IsolationChecks.Aws.Pipeline;
 using IsolationChecks.Snapshots;
 using Polly;
 
 namespace IsolationChecks.Collection;
-
-/// <summary>A logical call of the catalog: where its output goes and which errors mean "there is none".</summary>
-internal sealed record PlannedCall(string Service, string Operation, string? Target, string File, IReadOnlySet<string>? AbsentCodes = null);
 
 /// <summary>The state one run shares across scopes: the concurrency limiter, the files and the manifest calls.</summary>
 internal sealed class CollectionRun(TimeProvider clock, ResiliencePipeline limiter, IProgress<CollectionProgress>? progress)
@@ -32,9 +31,11 @@ internal sealed class CollectionRun(TimeProvider clock, ResiliencePipeline limit
     /// Runs one logical call under the shared limiter and records it. Returns the output when it
     /// succeeded; null when it was absent or failed (the run goes on either way).
     /// </summary>
-    public async Task<JsonObject?> RunAsync(ScopeContext scope, PlannedCall call, Func<CancellationToken, Task<ApiCallResult>> send, CancellationToken scopeToken)
+    public async Task<JsonObject?> RunAsync(ScopeContext scope, AwsCall call, CallArgs args, AwsServiceSet services, CancellationToken scopeToken)
     {
-        Report(scope, call, "started");
+        var item = args.Item;
+        var file = call.FileFor(item);
+        Report(scope, call, item, "started");
         var started = clock.GetTimestamp();
         try
         {
@@ -43,33 +44,34 @@ internal sealed class CollectionRun(TimeProvider clock, ResiliencePipeline limit
                 {
                     // The duration is the call's own, not its wait for a slot.
                     started = clock.GetTimestamp();
-                    return await send(token).ConfigureAwait(false);
+                    return await services.CallAsync(call, args, token).ConfigureAwait(false);
                 },
                 scopeToken).ConfigureAwait(false);
-            WriteFile(scope, call.File, result.Output);
-            Record(scope, call, "ok", call.File, result.Pages, result.Attempts, started);
-            return result.Output;
+            var output = WithRequest(result.Output, args);
+            WriteFile(scope, file, output);
+            Record(scope, call, item, "ok", file, result.Pages, result.Attempts, started);
+            return output;
         }
-        catch (AwsCallException e) when (call.AbsentCodes?.Contains(e.ErrorCode) == true)
+        catch (AwsCallException e) when (call.AbsentCodes.Contains(e.ErrorCode))
         {
-            WriteFile(scope, call.File, SnapshotJson.AbsentDocument(e.ErrorCode, e.ErrorMessage));
-            Record(scope, call, "absent", call.File, 1, e.Attempts, started, e.ErrorCode, e.ErrorMessage);
+            WriteFile(scope, file, SnapshotJson.AbsentDocument(e.ErrorCode, e.ErrorMessage));
+            Record(scope, call, item, "absent", file, 1, e.Attempts, started, e.ErrorCode, e.ErrorMessage);
         }
         catch (AwsCallException e)
         {
-            Record(scope, call, "failed", null, 0, e.Attempts, started, e.ErrorCode, e.ErrorMessage);
+            Record(scope, call, item, "failed", null, 0, e.Attempts, started, e.ErrorCode, e.ErrorMessage);
         }
         catch (ReadOnlyViolationException e)
         {
-            Record(scope, call, "failed", null, 0, 0, started, "ReadOnlyGuard", e.Message);
+            Record(scope, call, item, "failed", null, 0, 0, started, "ReadOnlyGuard", e.Message);
         }
         catch (OperationCanceledException) when (scope.BudgetExpired)
         {
-            Record(scope, call, "failed", null, 0, 0, started, "TimeBudgetExceeded", $"The time budget of {scope.Budget} for {scope.Name} ran out before this call finished.");
+            Record(scope, call, item, "failed", null, 0, 0, started, "TimeBudgetExceeded", $"The time budget of {scope.Budget} for {scope.Name} ran out before this call finished.");
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            Record(scope, call, "failed", null, 0, 0, started, e.GetType().Name, e.Message);
+            Record(scope, call, item, "failed", null, 0, 0, started, e.GetType().Name, e.Message);
         }
 
         return null;
@@ -80,9 +82,8 @@ internal sealed class CollectionRun(TimeProvider clock, ResiliencePipeline limit
     /// <paramref name="members"/> are the batches' arrays concatenated. If any batch fails the whole call is
     /// recorded as failed: a partial list would read as "this is everything".
     /// </summary>
-    public async Task<JsonObject?> RunBatchesAsync<TBatch>(
-        ScopeContext scope, PlannedCall call, IReadOnlyList<TBatch> batches, Func<TBatch, CancellationToken, Task<ApiCallResult>> send,
-        IReadOnlyList<string> members, CancellationToken scopeToken)
+    public async Task<JsonObject?> RunBatchesAsync(
+        ScopeContext scope, AwsCall call, string? item, IReadOnlyList<string[]> batches, IReadOnlyList<string> members, AwsServiceSet services, CancellationToken scopeToken)
     {
         var started = Timestamp();
         var merged = new JsonObject();
@@ -94,16 +95,21 @@ internal sealed class CollectionRun(TimeProvider clock, ResiliencePipeline limit
             ApiCallResult result;
             try
             {
-                result = await LimitedAsync(t => send(batch, t), scopeToken).ConfigureAwait(false);
+                result = await LimitedAsync(t => services.CallAsync(call, new CallArgs(item, batch), t), scopeToken).ConfigureAwait(false);
             }
             catch (AwsCallException e)
             {
-                RecordFailed(scope, call, e.ErrorCode, e.ErrorMessage, attempts + e.Attempts, started);
+                RecordFailed(scope, call, item, e.ErrorCode, e.ErrorMessage, attempts + e.Attempts, started);
+                return null;
+            }
+            catch (ReadOnlyViolationException e)
+            {
+                RecordFailed(scope, call, item, "ReadOnlyGuard", e.Message, attempts, started);
                 return null;
             }
             catch (OperationCanceledException) when (scope.BudgetExpired)
             {
-                RecordFailed(scope, call, "TimeBudgetExceeded", $"The time budget of {scope.Budget} for {scope.Name} ran out before this call finished.", attempts, started);
+                RecordFailed(scope, call, item, "TimeBudgetExceeded", $"The time budget of {scope.Budget} for {scope.Name} ran out before this call finished.", attempts, started);
                 return null;
             }
 
@@ -112,7 +118,7 @@ internal sealed class CollectionRun(TimeProvider clock, ResiliencePipeline limit
                 MoveItems(result.Output[member], merged[member]!.AsArray());
         }
 
-        RecordMerged(scope, call, merged, batches.Count, attempts, started);
+        RecordMerged(scope, call, item, merged, batches.Count, attempts, started);
         return merged;
     }
 
@@ -131,36 +137,52 @@ internal sealed class CollectionRun(TimeProvider clock, ResiliencePipeline limit
     public async Task<ApiCallResult> LimitedAsync(Func<CancellationToken, Task<ApiCallResult>> send, CancellationToken scopeToken) =>
         await limiter.ExecuteAsync(async token => await send(token).ConfigureAwait(false), scopeToken).ConfigureAwait(false);
 
-    public void RecordFailed(ScopeContext scope, PlannedCall call, string errorCode, string errorMessage, int attempts, long startedTimestamp) =>
-        Record(scope, call, "failed", null, 0, attempts, startedTimestamp, errorCode, errorMessage);
+    public void RecordFailed(ScopeContext scope, AwsCall call, string? item, string errorCode, string errorMessage, int attempts, long startedTimestamp) =>
+        Record(scope, call, item, "failed", null, 0, attempts, startedTimestamp, errorCode, errorMessage);
 
     /// <summary>Records a call that was never sent (wrong account, no credentials, budget already spent).</summary>
-    public void RecordNotSent(ScopeContext scope, PlannedCall call, string errorCode, string errorMessage) =>
-        Record(scope, call, "failed", null, 0, 0, clock.GetTimestamp(), errorCode, errorMessage);
+    public void RecordNotSent(ScopeContext scope, AwsCall call, string? item, string errorCode, string errorMessage) =>
+        Record(scope, call, item, "failed", null, 0, 0, clock.GetTimestamp(), errorCode, errorMessage);
 
     /// <summary>Records a call assembled from several requests (batches), written as one file.</summary>
-    public void RecordMerged(ScopeContext scope, PlannedCall call, JsonObject output, int pages, int attempts, long startedTimestamp)
+    public void RecordMerged(ScopeContext scope, AwsCall call, string? item, JsonObject output, int pages, int attempts, long startedTimestamp)
     {
-        WriteFile(scope, call.File, output);
-        Record(scope, call, "ok", call.File, pages, attempts, startedTimestamp);
+        var file = call.FileFor(item);
+        WriteFile(scope, file, output);
+        Record(scope, call, item, "ok", file, pages, attempts, startedTimestamp);
+    }
+
+    /// <summary>A planned call's file keeps the question it asked (a policy simulation's request) beside the answer.</summary>
+    private static JsonObject WithRequest(JsonObject output, CallArgs args)
+    {
+        if (args.Input is null)
+            return output;
+        var document = new JsonObject { ["Request"] = args.Input.DeepClone() };
+        foreach (var (name, value) in output.ToList())
+        {
+            output.Remove(name);
+            document[name] = value;
+        }
+
+        return document;
     }
 
     public long Timestamp() => clock.GetTimestamp();
 
     /// <summary>How a call of this scope ended, once it has been recorded.</summary>
-    public ManifestCall? Outcome(ScopeContext scope, PlannedCall call) =>
-        _calls.LastOrDefault(c => c.Folder == scope.Folder && c.Service == call.Service && c.Operation == call.Operation && c.Target == call.Target);
+    public ManifestCall? Outcome(ScopeContext scope, AwsCall call, string? item) =>
+        _calls.LastOrDefault(c => c.Folder == scope.Folder && c.Service == call.Service.IamPrefix && c.Operation == call.Operation && c.Target == item);
 
     private void WriteFile(ScopeContext scope, string file, JsonObject document) =>
         _files[scope.PathOf(file)] = SnapshotJson.Bytes(document);
 
-    private void Record(ScopeContext scope, PlannedCall call, string outcome, string? file, int pages, int attempts, long started, string? code = null, string? message = null)
+    private void Record(ScopeContext scope, AwsCall call, string? item, string outcome, string? file, int pages, int attempts, long started, string? code = null, string? message = null)
     {
         _calls.Add(new ManifestCall(
             scope.Folder,
-            call.Service,
+            call.Service.IamPrefix,
             call.Operation,
-            call.Target,
+            item,
             file is null ? null : scope.PathOf(file),
             outcome,
             pages,
@@ -170,22 +192,21 @@ internal sealed class CollectionRun(TimeProvider clock, ResiliencePipeline limit
             message));
         var done = Interlocked.Increment(ref _done);
         var failed = outcome == "failed" ? Interlocked.Increment(ref _failed) : Volatile.Read(ref _failed);
-        progress?.Report(new CollectionProgress(scope.Name, Describe(call), outcome, done, failed, clock.GetElapsedTime(_started)));
+        progress?.Report(new CollectionProgress(scope.Name, Describe(call, item), outcome, done, failed, clock.GetElapsedTime(_started)));
     }
 
-    private void Report(ScopeContext scope, PlannedCall call, string state) =>
-        progress?.Report(new CollectionProgress(scope.Name, Describe(call), state, Volatile.Read(ref _done), Volatile.Read(ref _failed), clock.GetElapsedTime(_started)));
+    private void Report(ScopeContext scope, AwsCall call, string? item, string state) =>
+        progress?.Report(new CollectionProgress(scope.Name, Describe(call, item), state, Volatile.Read(ref _done), Volatile.Read(ref _failed), clock.GetElapsedTime(_started)));
 
-    private static string Describe(PlannedCall call) =>
-        call.Target is null ? $"{call.Service}:{call.Operation}" : $"{call.Service}:{call.Operation} {call.Target}";
+    private static string Describe(AwsCall call, string? item) => item is null ? call.IamAction : $"{call.IamAction} {item}";
 }
 
 /// <summary>One scope being collected: its folder in the snapshot and its time budget.</summary>
-internal sealed class ScopeContext(CollectionScope scope, string folder, TimeSpan? budget, CancellationToken runToken)
+internal sealed class ScopeContext(AuditScope scope, string folder, TimeSpan? budget, CancellationToken runToken)
 {
     public string Name => scope.Name;
 
-    public CollectionScope Scope => scope;
+    public AuditScope Scope => scope;
 
     public string Folder => folder;
 

@@ -1,37 +1,51 @@
 using System.Reflection;
+using System.Text.Json.Nodes;
 using IsolationChecks.Aws;
+using IsolationChecks.Aws.Calls;
+using IsolationChecks.Aws.Clients;
 using IsolationChecks.Snapshots;
 using Polly;
 
 namespace IsolationChecks.Collection;
 
-/// <summary>One account and region to collect, with how to reach it.</summary>
-/// <param name="Name">The posture's name for the account ("dev", "prd").</param>
-public sealed record CollectionScope(string Name, string AccountId, string Region, string? Profile = null, string? RoleArn = null);
-
 /// <param name="EndpointUrl">Overrides every service endpoint (else AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_&lt;SERVICE&gt;).</param>
 /// <param name="MaxConcurrency">Calls in flight at once, across services and accounts.</param>
 /// <param name="TimeBudgetPerScope">Wall-clock budget for one scope; calls not finished by then are recorded as failed.</param>
 /// <param name="PageSize">MaxResults for paginated calls (null: the service default).</param>
-/// <param name="IncludeEcrPublic">Also list the account's ECR Public repositories (us-east-1), which ECR-5 judges.</param>
-/// <param name="IncludeConnections">Also list the account's CodeConnections hosts, which CONN-1 judges.</param>
-/// <param name="GitLabHosts">The GitLab hosts that need more than EC2 to find (load balancers, ECS services), per scope.</param>
+/// <param name="Requests">What the posture asks for beyond the calls every scope makes.</param>
+/// <param name="PlannedOnly">Make only the planned calls of <paramref name="Requests"/> (a second pass whose questions come from the first's evidence).</param>
 public sealed record CollectionOptions(
     string? EndpointUrl = null,
     int MaxConcurrency = 8,
     TimeSpan? TimeBudgetPerScope = null,
     int? PageSize = null,
-    bool IncludeEcrPublic = false,
-    bool IncludeConnections = false,
-    IReadOnlyList<HostDiscovery>? GitLabHosts = null);
+    CollectionRequests? Requests = null,
+    bool PlannedOnly = false);
 
-/// <summary>What to read in one scope (by its posture name) to find GitLab hosts that are not plain instances.</summary>
-/// <param name="LoadBalancers">List the scope's ELBv2 load balancers (a host is named by load balancer ARN).</param>
-/// <param name="EcsServices">ECS services whose tasks' interfaces are the host: each service, its running tasks and their interfaces.</param>
-public sealed record HostDiscovery(string Scope, bool LoadBalancers, IReadOnlyList<EcsServiceName> EcsServices);
+/// <summary>One thing the posture asks the collector to read: a plan key of the catalog, in one scope or all, for one item or all.</summary>
+/// <param name="Plan">An <see cref="AwsCalls.Plans"/> key.</param>
+/// <param name="Scope">The posture's account name; null for every scope.</param>
+/// <param name="Item">For planned calls (an ECS service, a policy simulation): what to call it for.</param>
+public sealed record CollectionRequest(string Plan, string? Scope = null, PlanItem? Item = null);
 
-/// <summary>An ECS service by cluster name and service name.</summary>
-public sealed record EcsServiceName(string Cluster, string Service);
+/// <summary>An item of a planned call: its key (file name, manifest target) and the request members it carries.</summary>
+public sealed record PlanItem(string Key, JsonObject? Input = null);
+
+/// <summary>Everything a posture asks the collector to read beyond what every scope reads.</summary>
+public sealed class CollectionRequests(IReadOnlyList<CollectionRequest> requests)
+{
+    public static CollectionRequests None { get; } = new([]);
+
+    public IReadOnlyList<CollectionRequest> All => requests;
+
+    public bool Asks(string scope, string plan) => requests.Any(r => r.Plan == plan && (r.Scope is null || r.Scope == scope));
+
+    public IReadOnlyList<PlanItem> Items(string scope, string plan) =>
+        requests.Where(r => r.Plan == plan && (r.Scope is null || r.Scope == scope) && r.Item is not null)
+            .Select(r => r.Item!).DistinctBy(i => i.Key).ToList();
+
+    public CollectionRequests With(IEnumerable<CollectionRequest> more) => new([.. requests, .. more]);
+}
 
 /// <summary>A line of progress for the console: what is being collected, counts, elapsed time.</summary>
 public sealed record CollectionProgress(string Scope, string Operation, string State, int CallsDone, int CallsFailed, TimeSpan Elapsed)
@@ -40,30 +54,17 @@ public sealed record CollectionProgress(string Scope, string Operation, string S
         $"[{Elapsed.TotalSeconds,6:0.0}s] {Scope}: {Operation} {State} ({CallsDone} calls done, {CallsFailed} failed)";
 }
 
-/// <summary>Creates the per-service read APIs for one scope (credentials, region, endpoints, read-only guard).</summary>
-public interface IAwsClientFactory
-{
-    AwsServiceSet Create(CollectionScope scope);
-}
-
-public sealed record AwsServiceSet(
-    IEc2ReadApi Ec2, ICodeBuildReadApi CodeBuild, IEcrReadApi Ecr, IIamReadApi Iam, IStsReadApi Sts, IEcrPublicReadApi? EcrPublic = null,
-    IConnectionsReadApi? Connections = null, ILoadBalancersReadApi? LoadBalancers = null, IEcsReadApi? Ecs = null) : IDisposable
-{
-    public void Dispose()
-    {
-        foreach (var api in new object?[] { Ec2, CodeBuild, Ecr, Iam, Sts, EcrPublic, Connections, LoadBalancers, Ecs })
-            (api as IDisposable)?.Dispose();
-    }
-}
-
 /// <summary>
 /// Gathers the environment once per run: every scope, every service in parallel (bounded), every page.
 /// One failed call never aborts the run: it is recorded in the manifest and its data becomes a gap.
 /// </summary>
 public sealed class Collector(IAwsClientFactory clients, CollectionOptions options, TimeProvider clock)
 {
-    public async Task<SnapshotFiles> CollectAsync(IReadOnlyList<CollectionScope> scopes, IProgress<CollectionProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>A second pass: only the planned calls of <paramref name="planned"/> (questions derived from the first pass's evidence).</summary>
+    public Task<SnapshotFiles> CollectAsync(IReadOnlyList<AuditScope> scopes, CollectionRequests planned, IProgress<CollectionProgress>? progress, CancellationToken cancellationToken) =>
+        new Collector(clients, options with { Requests = planned, PlannedOnly = true }, clock).CollectAsync(scopes, progress, cancellationToken);
+
+    public async Task<SnapshotFiles> CollectAsync(IReadOnlyList<AuditScope> scopes, IProgress<CollectionProgress>? progress, CancellationToken cancellationToken)
     {
         var collectedAt = clock.GetUtcNow();
         using var limiterStrategy = new ConcurrencyLimiterStrategy(options.MaxConcurrency);
@@ -102,7 +103,7 @@ public sealed class Collector(IAwsClientFactory clients, CollectionOptions optio
                 async token =>
                 {
                     scope.ScopeToken = token;
-                    await new ScopeCollector(run, scope, options.IncludeEcrPublic, options.IncludeConnections, options.GitLabHosts?.FirstOrDefault(h => h.Scope == scope.Scope.Name)).CollectAsync(clients, token).ConfigureAwait(false);
+                    await new ScopeCollector(run, scope, options.Requests ?? CollectionRequests.None, options.PlannedOnly).CollectAsync(clients, token).ConfigureAwait(false);
                 },
                 cancellationToken).ConfigureAwait(false);
         }

@@ -1,3 +1,4 @@
+using IsolationChecks.Aws.Calls;
 using IsolationChecks.Collection;
 using IsolationChecks.Posture;
 
@@ -6,18 +7,25 @@ namespace IsolationChecks.Running;
 /// <summary>What a posture makes the collector read beyond what every scope reads.</summary>
 public static class CollectionPlan
 {
-    public static CollectionOptions For(PostureDocument posture, string? endpointUrl) => new(
-        endpointUrl,
-        IncludeEcrPublic: posture.Ecr is not null,
-        IncludeConnections: posture.Connections is not null,
-        GitLabHosts: GitLabHostDiscovery(posture.GitLab));
+    public static CollectionOptions For(PostureDocument posture, string? endpointUrl) => new(endpointUrl, Requests: RequestsFor(posture));
 
-    /// <summary>GitLab hosts named by load balancer or ECS service need those services read in the GitLab account.</summary>
-    private static IReadOnlyList<HostDiscovery> GitLabHostDiscovery(GitLabPosture? gitLab) => gitLab is null ? [] :
-    [
-        new HostDiscovery(
-            gitLab.Account,
-            gitLab.Hosts.Any(h => h.LoadBalancerArn is not null),
-            gitLab.Hosts.Select(h => h.EcsService).OfType<EcsServiceRef>().Select(e => new EcsServiceName(e.Cluster, e.Service)).Distinct().ToList()),
-    ];
+    public static CollectionRequests RequestsFor(PostureDocument posture)
+    {
+        var requests = new List<CollectionRequest>();
+        // ECR Public is read in every scope: a public repository anywhere the posture covers is a finding.
+        if (posture.Ecr is not null)
+            requests.Add(new(AwsCalls.Plans.EcrPublic));
+        if (posture.Connections is { } connections)
+            requests.Add(new(AwsCalls.Plans.Connections, connections.Account));
+        if (posture.GitLab is { } gitLab)
+        {
+            // GitLab hosts named by load balancer or ECS service need those services read in the GitLab account.
+            if (gitLab.Hosts.Any(h => h.LoadBalancerArn is not null))
+                requests.Add(new(AwsCalls.Plans.LoadBalancers, gitLab.Account));
+            requests.AddRange(gitLab.Hosts.Select(h => h.EcsService).OfType<EcsServiceRef>()
+                .Select(e => new CollectionRequest(AwsCalls.Plans.EcsServices, gitLab.Account, new PlanItem($"{e.Cluster}/{e.Service}"))));
+        }
+
+        return new CollectionRequests(requests);
+    }
 }

@@ -1,4 +1,5 @@
 using IsolationChecks.Aws;
+using IsolationChecks.Aws.Calls;
 using IsolationChecks.Collection;
 using IsolationChecks.Controls.Catalog;
 using IsolationChecks.Posture;
@@ -22,7 +23,7 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
     public async Task<RunResult> RunAsync(SuiteSettings settings, IProgress<string>? progress, CancellationToken ct)
     {
         var startedAt = clock.GetUtcNow();
-        var (files, posture, simulators) = await ObtainEvidenceAsync(settings, progress, ct).ConfigureAwait(false);
+        var (files, posture) = await ObtainEvidenceAsync(settings, progress, ct).ConfigureAwait(false);
         if (settings.SaveSnapshot is not null)
         {
             await SnapshotFolder.WriteAsync(files, settings.SaveSnapshot, ct).ConfigureAwait(false);
@@ -32,7 +33,7 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
         var snapshot = SnapshotReader.Read(files);
         progress?.Report($"Evidence integrity: {snapshot.Integrity.Describe()}");
         progress?.Report($"Evaluating {controls.Count} controls");
-        var findings = await EvaluateAsync(snapshot, posture, settings.PosturePath, ct, simulators).ConfigureAwait(false);
+        var findings = await EvaluateAsync(snapshot, posture, settings.PosturePath, ct).ConfigureAwait(false);
 
         var result = new RunResult(settings, posture.Name, snapshot.Origin, snapshot.Manifest, snapshot.Integrity,
             startedAt, clock.GetUtcNow(), controls.Select(c => c.Metadata).ToList(), findings);
@@ -40,13 +41,10 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
         return result;
     }
 
-    /// <summary>Evaluates every control on a snapshot and applies the post-processing; needs no AWS and no files.</summary>
-    /// <param name="simulators">IAM's policy simulator per account id, for the live cross-check; null offline.</param>
-    public async Task<IReadOnlyList<Finding>> EvaluateAsync(
-        Snapshot snapshot, PostureDocument posture, string postureFile, CancellationToken ct,
-        Func<string, Evaluation.Policies.IPolicySimulator?>? simulators = null)
+    /// <summary>Evaluates every control on a snapshot and applies the post-processing: a pure function of snapshot and posture.</summary>
+    public async Task<IReadOnlyList<Finding>> EvaluateAsync(Snapshot snapshot, PostureDocument posture, string postureFile, CancellationToken ct)
     {
-        var context = new EvaluationContext(snapshot, posture, clock) { PolicySimulators = simulators };
+        var context = new EvaluationContext(snapshot, posture, clock);
         var findings = await new ControlEvaluator(controls).EvaluateAsync(context, ct).ConfigureAwait(false);
         findings = IntegrityGuard.Apply(findings, snapshot.Integrity);
         return new WaiverApplier(clock).Apply(findings, posture.Waivers, postureFile);
@@ -56,7 +54,7 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
     /// A snapshot folder is read with its posture (a violation fixture's patched posture.json applies); a live
     /// collection needs the posture first, to know which accounts to read.
     /// </summary>
-    private static async Task<(SnapshotFiles Files, PostureDocument Posture, Func<string, Evaluation.Policies.IPolicySimulator?>? Simulators)> ObtainEvidenceAsync(
+    private async Task<(SnapshotFiles Files, PostureDocument Posture)> ObtainEvidenceAsync(
         SuiteSettings settings, IProgress<string>? progress, CancellationToken ct)
     {
         switch (settings.Target)
@@ -66,7 +64,7 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
                 progress?.Report($"Reading snapshot folder {folder.Path}");
                 var inputs = await SnapshotTarget.LoadAsync(settings, ct).ConfigureAwait(false);
                 progress?.Report($"Posture: {inputs.PostureSource}");
-                return (inputs.Files, inputs.Posture, null);
+                return (inputs.Files, inputs.Posture);
             }
 
             case TargetSpec.Live:
@@ -78,17 +76,39 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
                 var scopes = ScopesOf(posture);
                 progress?.Report($"Collecting live: {string.Join(", ", scopes.Select(s => $"{s.Name} {s.AccountId} {s.Region}"))}");
                 var factory = new AwsClientFactory(new AwsAccessSettings(settings.EndpointUrl, settings.Profile, settings.Region));
-                var collector = new Collector(factory, CollectionPlan.For(posture, settings.EndpointUrl), TimeProvider.System);
-                var files = await collector.CollectAsync(scopes, progress is null ? null : new ProgressLines(progress), ct)
-                    .ConfigureAwait(false);
+                var options = CollectionPlan.For(posture, settings.EndpointUrl);
+                var lines = progress is null ? null : new ProgressLines(progress);
+                var files = await new Collector(factory, options, TimeProvider.System).CollectAsync(scopes, lines, ct).ConfigureAwait(false);
+                files = await WithPolicySimulationsAsync(files, posture, scopes, new Collector(factory, options, TimeProvider.System), lines, ct).ConfigureAwait(false);
                 files = await WithGitProbeAsync(files, posture.GitProbe, progress, ct).ConfigureAwait(false);
                 files = await WithInVpcProbesAsync(files, posture.InVpcProbes, progress, ct).ConfigureAwait(false);
-                return (files, posture, accountId => scopes.FirstOrDefault(s => s.AccountId == accountId) is { } scope ? factory.PolicySimulator(scope) : null);
+                return (files, posture);
             }
 
             default:
                 throw new InvalidOperationException($"unknown target {settings.Target}");
         }
+    }
+
+    /// <summary>
+    /// IAM's simulator is asked, during collection, the questions the IAM controls derive from the evidence just collected;
+    /// its answers join the snapshot, so an offline replay of the snapshot judges exactly what the live run judged.
+    /// </summary>
+    private async Task<SnapshotFiles> WithPolicySimulationsAsync(
+        SnapshotFiles files, PostureDocument posture, IReadOnlyList<AuditScope> scopes, Collector collector, IProgress<CollectionProgress>? progress, CancellationToken ct)
+    {
+        var context = new EvaluationContext(SnapshotReader.Read(files), posture, clock);
+        var requests = controls.OfType<Controls.Iam.CrossCheckedIamControl>()
+            .SelectMany(c => c.Questions(context))
+            .Select(q => (Scope: scopes.FirstOrDefault(s => s.AccountId == q.AccountId && string.Equals(s.Region, q.Region, StringComparison.OrdinalIgnoreCase)), q.Query))
+            .Where(q => q.Scope is not null)
+            .Select(q => new CollectionRequest(AwsCalls.Plans.PolicySimulations, q.Scope!.Name, new PlanItem(q.Query.Key, q.Query.ToRequest())))
+            .DistinctBy(r => (r.Scope, r.Item!.Key))
+            .ToList();
+        if (requests.Count == 0)
+            return files;
+        var pass = await collector.CollectAsync(scopes, new CollectionRequests(requests), progress, ct).ConfigureAwait(false);
+        return files.With(pass);
     }
 
     /// <summary>The NET-* probes run from this machine with the collection; their record is evidence like any API output.</summary>
@@ -123,9 +143,9 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
     }
 
     /// <summary>One collection scope per distinct (account, region) of the posture; the account's own profile and role travel with it.</summary>
-    public static IReadOnlyList<CollectionScope> ScopesOf(PostureDocument posture) =>
+    public static IReadOnlyList<AuditScope> ScopesOf(PostureDocument posture) =>
         posture.Accounts
-            .Select(a => new CollectionScope(a.Key, a.Value.AccountId, a.Value.Region, a.Value.Profile, a.Value.RoleArn))
+            .Select(a => new AuditScope(a.Key, a.Value.AccountId, a.Value.Region, a.Value.Profile, a.Value.RoleArn))
             .DistinctBy(s => (s.AccountId, s.Region.ToLowerInvariant()))
             .ToList();
 

@@ -11,14 +11,21 @@ namespace IsolationChecks.Snapshots;
 /// <param name="Reason">The error message, or "not collected" when the file is absent.</param>
 /// <param name="ErrorCode">The AWS error code (AccessDenied, Throttling, ...) when the call failed.</param>
 /// <param name="File">The snapshot file that would have held the data.</param>
-public sealed record DataGap(string Service, string Operation, string Reason, string? ErrorCode, string? File)
+/// <param name="Remedy">How to get the evidence: the permission to grant, the command to run, the setting to change.</param>
+public sealed record DataGap(string Service, string Operation, string Reason, string? ErrorCode, string? File, string? Remedy = null)
 {
-    public string Describe() => ErrorCode is null
-        ? $"{Service}:{Operation} {Reason}"
-        : $"{Service}:{Operation} failed with {ErrorCode}: {Reason}";
+    /// <summary>The error code of a file that is there but is not the document its call prints.</summary>
+    public const string MalformedEvidence = "MalformedEvidence";
 
-    public static DataGap NotCollected(string service, string operation, string file) =>
-        new(service, operation, $"was not collected ({file} is absent from the snapshot)", null, file);
+    public string Describe() => ErrorCode switch
+    {
+        null => $"{Service}:{Operation} {Reason}",
+        MalformedEvidence => $"{File} is not the output of {Service}:{Operation}: {Reason}",
+        _ => $"{Service}:{Operation} failed with {ErrorCode}: {Reason}",
+    };
+
+    public static DataGap NotCollected(string service, string operation, string file, string? remedy = null) =>
+        new(service, operation, $"was not collected ({file} is absent from the snapshot)", null, file, remedy);
 }
 
 /// <summary>

@@ -1,17 +1,25 @@
+using System.Collections;
+using System.Collections.Concurrent;
+using System.Reflection;
 using System.Text.Json;
-using IsolationChecks.Snapshots.Json;
+using IsolationChecks.Aws.Calls;
 using IsolationChecks.Aws.Shapes;
+using IsolationChecks.Snapshots.Json;
 
 namespace IsolationChecks.Snapshots;
 
 /// <summary>
-/// Reads the files of one scope (account and region). An absent file becomes a <see cref="DataGap"/>, quoting the
-/// manifest's failed call when it recorded one; a present but malformed file is bad input and throws.
+/// The one reader of a scope's evidence (one account and region). Every file is read as the shape its call declares
+/// (<see cref="AwsCall.Shape"/>): a required member absent, of the wrong type or null, a list where an object belongs, a
+/// cross-member rule broken, a file that does not parse: each is a <see cref="DataGap"/> naming the file, the JSON path
+/// and the expectation, never an empty value. An absent file is a gap too, quoting the manifest's failed call when it
+/// recorded one. Reads are cached: every control sees the same answer.
 /// </summary>
 internal sealed class ScopeReader(SnapshotFiles files, string folder)
 {
-    private const string RepositoryPolicyNotFound = "RepositoryPolicyNotFoundException";
-    private const string LifecyclePolicyNotFound = "LifecyclePolicyNotFoundException";
+    private readonly ConcurrentDictionary<(AwsCall Call, string? Item), object> _cache = new();
+
+    public string Folder => folder;
 
     public ScopeSnapshot Read(string account, string region) => new(
         account,
@@ -20,280 +28,240 @@ internal sealed class ScopeReader(SnapshotFiles files, string folder)
         ReadEc2(),
         new CodeBuildInventory(ReadProjects()),
         ReadEcr(),
-        ReadIam(),
-        ReadCallerIdentity());
+        Read<AccountAuthorizationDetails>(AwsCalls.GetAccountAuthorizationDetails),
+        Read<CallerIdentity>(AwsCalls.GetCallerIdentity))
+    {
+        Documents = this,
+    };
 
     private string PathOf(string layoutFile) => folder.Length == 0 ? layoutFile : $"{folder}/{layoutFile}";
 
     private string Display(string path) => $"{files.Origin}/{path}";
 
-    private bool TryGetFile(string layoutFile, out string path, out byte[] bytes)
+    /// <summary>The document of a call (for one item), read and checked against its declared shape.</summary>
+    public Collected<T> Read<T>(AwsCall call, string? item = null) where T : class
     {
-        path = PathOf(layoutFile);
-        return files.Files.TryGetValue(path, out bytes!);
+        if (call.Shape != typeof(T) || call.AbsentCodes.Count > 0)
+            throw new ArgumentException($"{call} is read as {(call.AbsentCodes.Count > 0 ? "optional " : "")}{call.Shape.Name}, not {typeof(T).Name}", nameof(call));
+        return (Collected<T>)_cache.GetOrAdd((call, item), key => ReadUncached<T>(key.Call, key.Item, absentCodes: null));
     }
 
-    public Collected<IReadOnlyList<Subnet>> ReadSubnets() => Ec2List<Subnet>(SnapshotLayout.Subnets, SnapshotCalls.Subnets);
+    /// <summary>
+    /// A per-item document the service may confirm does not exist ({"Error":{"Code":absence code}}, what the collector
+    /// writes and a script can write from the CLI's error): that confirmation is evidence. Any other error code is a gap.
+    /// </summary>
+    public Collected<Optional<T>> ReadOptional<T>(AwsCall call, string item) where T : class =>
+        (Collected<Optional<T>>)_cache.GetOrAdd((call, item), key => ReadUncached<T>(key.Call, key.Item, key.Call.AbsentCodes));
 
-    private Ec2Inventory ReadEc2()
+    /// <summary>The items a per-item call holds evidence for, from the files and the manifest's calls.</summary>
+    public IReadOnlyList<string> ItemsOf(AwsCall call)
     {
-        var prefixLists = Ec2List<ManagedPrefixList>(SnapshotLayout.ManagedPrefixLists, SnapshotCalls.ManagedPrefixLists);
-        return new Ec2Inventory(
-            Ec2List<Vpc>(SnapshotLayout.Vpcs, SnapshotCalls.Vpcs),
-            ReadSubnets(),
-            Ec2List<RouteTable>(SnapshotLayout.RouteTables, SnapshotCalls.RouteTables),
-            Ec2List<NetworkAcl>(SnapshotLayout.NetworkAcls, SnapshotCalls.NetworkAcls),
-            Ec2List<SecurityGroup>(SnapshotLayout.SecurityGroups, SnapshotCalls.SecurityGroups),
-            Ec2List<NatGateway>(SnapshotLayout.NatGateways, SnapshotCalls.NatGateways),
-            Ec2List<InternetGateway>(SnapshotLayout.InternetGateways, SnapshotCalls.InternetGateways),
-            Ec2List<EgressOnlyInternetGateway>(SnapshotLayout.EgressOnlyInternetGateways, SnapshotCalls.EgressOnlyInternetGateways),
-            Ec2List<VpcEndpoint>(SnapshotLayout.VpcEndpoints, SnapshotCalls.VpcEndpoints),
-            Ec2List<NetworkInterface>(SnapshotLayout.NetworkInterfaces, SnapshotCalls.NetworkInterfaces),
-            Ec2List<Reservation>(SnapshotLayout.Reservations, SnapshotCalls.Reservations),
-            prefixLists,
-            ReadPrefixListEntries(prefixLists),
-            Ec2List<Address>(SnapshotLayout.Addresses, SnapshotCalls.Addresses));
-    }
-
-    private Dictionary<string, Collected<IReadOnlyList<PrefixListEntry>>> ReadPrefixListEntries(Collected<IReadOnlyList<ManagedPrefixList>> prefixLists)
-    {
-        var ids = new SortedSet<string>(StringComparer.Ordinal);
+        var items = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var relative in ScopeRelativePaths())
-            if (SnapshotCalls.IsPerItemFile(relative, SnapshotCalls.PrefixListEntriesFolder, allowNested: false))
-                ids.Add(SnapshotCalls.ItemName(relative, SnapshotCalls.PrefixListEntriesFolder));
-        if (prefixLists.TryGet(out var lists, out _))
-            ids.UnionWith(lists.Select(l => l.PrefixListId));
-
-        return ids.ToDictionary(
-            id => id,
-            id => Ec2List<PrefixListEntry>(SnapshotLayout.PrefixListEntries(id), SnapshotCalls.PrefixListEntries, target: id),
-            StringComparer.Ordinal);
+            if (call.ItemOf(relative) is { Length: > 0 } item)
+                items.Add(item);
+        foreach (var recorded in files.Manifest?.Calls ?? [])
+            if (NormaliseFolder(recorded.Folder) == folder && recorded.Target is { } target && IsCall(recorded, call))
+                items.Add(target);
+        return [.. items];
     }
+
+    private object ReadUncached<T>(AwsCall call, string? item, IReadOnlySet<string>? absentCodes) where T : class
+    {
+        var optional = absentCodes is not null;
+        var path = PathOf(call.FileFor(item));
+        if (!files.Files.TryGetValue(path, out var bytes))
+        {
+            var recorded = FindCall(call, path, item);
+            if (optional && recorded is { Outcome: "absent" })
+                return Collected<Optional<T>>.Seen(new Optional<T>(null, recorded.ErrorCode ?? absentCodes!.First()), SnapshotLayout.ManifestFile);
+            var gap = Gap(call, path, item, recorded);
+            return optional ? Collected<Optional<T>>.Missing(gap) : Collected<T>.Missing(gap);
+        }
+
+        try
+        {
+            using var document = SnapshotJson.ParseDocument(bytes, Display(path));
+            var root = document.RootElement;
+            if (optional && root.ValueKind == JsonValueKind.Object && root.TryGetProperty("Error", out var error))
+                return ReadAbsence<T>(call, path, error, absentCodes!);
+            if (root.ValueKind != JsonValueKind.Object)
+                throw new InputException(Display(path), "$", $"an object ({Shape(call)})", root.ValueKind.ToString());
+            var value = SnapshotJson.Deserialize<T>(root, OptionsOf(call), Display(path), "$", Shape(call));
+            if (FirstProblem(value, "$") is { } problem)
+                throw new InputException(Display(path), problem.Path, $"a consistent document ({Shape(call)})", problem.Text);
+            if (value is AccountAuthorizationDetails details)
+                value = (T)(object)new PolicyDocumentNormaliser(Display(path)).Normalise(details);
+            return optional ? Collected<Optional<T>>.Seen(new Optional<T>(value, null), path) : Collected<T>.Seen(value, path);
+        }
+        catch (InputException e)
+        {
+            var gap = new DataGap(call.Service.IamPrefix, call.Operation, $"{e.Field}: expected {e.Expected}{(e.Actual is null ? "" : $", found {e.Actual}")}",
+                DataGap.MalformedEvidence, path,
+                $"Collect the file again (`{call.CliFor(item)} --output json > {path}`, or a live run with SaveSnapshot): it is not what the call prints.");
+            return optional ? Collected<Optional<T>>.Missing(gap) : Collected<T>.Missing(gap);
+        }
+    }
+
+    private Collected<Optional<T>> ReadAbsence<T>(AwsCall call, string path, JsonElement error, IReadOnlySet<string> absentCodes) where T : class
+    {
+        var shape = $"{Shape(call)}, or {{\"Error\":{{\"Code\":\"{absentCodes.First()}\"}}}}";
+        if (error.ValueKind != JsonValueKind.Object || !error.TryGetProperty("Code", out var code) || code.ValueKind != JsonValueKind.String)
+            throw new InputException(Display(path), "$.Error.Code", $"a string error code ({shape})", error.ValueKind.ToString());
+        var errorCode = code.GetString()!;
+        if (absentCodes.Contains(errorCode))
+            return Collected<Optional<T>>.Seen(new Optional<T>(null, errorCode), path);
+        var message = error.TryGetProperty("Message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
+        return Collected<Optional<T>>.Missing(new DataGap(call.Service.IamPrefix, call.Operation, message ?? "failed", errorCode, path, RemedyFor(call, errorCode)));
+    }
+
+    private static string Shape(AwsCall call) => $"the output of `{call.Cli} --output json`";
+
+    private static JsonSerializerOptions OptionsOf(AwsCall call) => call.Service.CamelCaseMembers ? SnapshotJson.CamelCase : SnapshotJson.PascalCase;
 
     private IEnumerable<string> ScopeRelativePaths() => folder.Length == 0
         ? files.Files.Keys
         : files.Files.Keys.Where(k => k.StartsWith(folder + "/", StringComparison.Ordinal)).Select(k => k[(folder.Length + 1)..]);
 
-    /// <summary>An EC2 describe output: an object whose top-level member (named after the file) is the list.</summary>
-    private Collected<IReadOnlyList<T>> Ec2List<T>(string layoutFile, SnapshotCall call, string? target = null) where T : class
+    /// <summary>The gap for an absent file: the manifest's failed call when it recorded one, else "not collected".</summary>
+    private static DataGap Gap(AwsCall call, string path, string? item, ManifestCall? recorded)
     {
-        if (!TryGetFile(layoutFile, out var path, out var bytes))
-            return Collected<IReadOnlyList<T>>.Missing(Gap(call, path, target));
-        var shape = $"the output of `{call.CliCommand} --output json`";
-        using var document = SnapshotJson.ParseDocument(bytes, Display(path));
-        var (key, element) = TopLevelMember(document.RootElement, path, call.TopLevelKeys, JsonValueKind.Array, shape);
-        return Collected<IReadOnlyList<T>>.Seen(DeserializeList<T>(element, SnapshotJson.PascalCase, path, $"$.{key}", shape), path);
+        if (recorded is { Outcome: "failed" })
+            return new DataGap(call.Service.IamPrefix, call.Operation,
+                recorded.ErrorMessage ?? "failed without an error message", recorded.ErrorCode, path, RemedyFor(call, recorded.ErrorCode));
+        if (recorded is { Outcome: "ok", File: not null })
+            return new DataGap(call.Service.IamPrefix, call.Operation,
+                $"succeeded according to manifest.json, but {path} is absent from the snapshot", null, path,
+                "Restore the snapshot's original files, or collect it again.");
+        return DataGap.NotCollected(call.Service.IamPrefix, call.Operation, path,
+            $"Collect it: `{call.CliFor(item)} --output json > {path}` (IAM permission {call.IamAction}), or a live run with SaveSnapshot.");
     }
 
-    private List<T> DeserializeList<T>(JsonElement element, JsonSerializerOptions options, string path, string basePath, string shape) where T : class
+    /// <summary>What gets the evidence back after the call failed with this error.</summary>
+    internal static string RemedyFor(AwsCall call, string? errorCode) => errorCode switch
     {
-        var list = SnapshotJson.Deserialize<List<T?>>(element, options, Display(path), basePath, shape);
-        for (var i = 0; i < list.Count; i++)
-            if (list[i] is null)
-                throw new InputException(Display(path), $"{basePath}[{i}]", $"an object ({shape})", "null");
-        return list!;
-    }
-
-    private (string Key, JsonElement Element) TopLevelMember(JsonElement root, string path, IReadOnlyList<string> keys, JsonValueKind kind, string shape)
-    {
-        if (root.ValueKind != JsonValueKind.Object)
-            throw new InputException(Display(path), "$", $"an object with a top-level \"{keys[0]}\" member ({shape})", root.ValueKind.ToString());
-        foreach (var key in keys)
-        {
-            if (!root.TryGetProperty(key, out var element))
-                continue;
-            if (element.ValueKind != kind)
-                throw new InputException(Display(path), $"$.{key}", $"{Article(kind)} ({shape})", element.ValueKind.ToString());
-            return (key, element);
-        }
-
-        throw new InputException(Display(path), "$", $"a top-level \"{keys[0]}\" member ({shape})", "no such member");
-    }
-
-    private static string Article(JsonValueKind kind) => kind switch
-    {
-        JsonValueKind.Array => "an array",
-        JsonValueKind.Object => "an object",
-        JsonValueKind.String => "a string",
-        _ => kind.ToString(),
+        "AccessDenied" or "AccessDeniedException" or "UnauthorizedOperation" or "UnauthorizedException" =>
+            $"Grant the audit role {call.IamAction} (docs/audit-role-policy.json lists every action), then run again.",
+        "Throttling" or "ThrottlingException" or "RequestLimitExceeded" or "TooManyRequestsException" =>
+            $"{call.IamAction} was throttled until the SDK's retries ran out: run again later, or lower the collection's concurrency.",
+        "TimeBudgetExceeded" => "The run's time budget ran out before this call finished: run again with a larger Timeout.",
+        "WrongAccount" or "AccountUnverified" =>
+            "Use credentials (profile, role) that reach the posture's account: sts:GetCallerIdentity must return it.",
+        _ => $"Collect it again ({call.IamAction}); if it keeps failing, the error above names the cause.",
     };
 
-    /// <summary>The gap for an absent file: the manifest's failed call when it recorded one, else "not collected".</summary>
-    private DataGap Gap(SnapshotCall call, string path, string? target)
-    {
-        var recorded = FindCall(call, path, target);
-        if (recorded is { Outcome: "failed" })
-            return new DataGap(call.Service, call.Operation,
-                recorded.ErrorMessage ?? "failed without an error message", recorded.ErrorCode, path);
-        if (recorded is { Outcome: "ok", File: not null })
-            return new DataGap(call.Service, call.Operation,
-                $"succeeded according to manifest.json, but {path} is absent from the snapshot", null, path);
-        return DataGap.NotCollected(call.Service, call.Operation, path);
-    }
-
-    private ManifestCall? FindCall(SnapshotCall call, string path, string? target)
+    private ManifestCall? FindCall(AwsCall call, string path, string? item)
     {
         if (files.Manifest is null)
             return null;
         var candidates = files.Manifest.Calls
-            .Where(c => c.File == path
-                || (NormaliseFolder(c.Folder) == folder
-                    && string.Equals(c.Service, call.Service, StringComparison.OrdinalIgnoreCase)
-                    && SameOperation(c.Operation, call.Operation)
-                    && (target is null || c.Target == target)))
+            .Where(c => c.File == path || (NormaliseFolder(c.Folder) == folder && IsCall(c, call) && (item is null || c.Target == item)))
             .ToList();
         return candidates.FirstOrDefault(c => c.Outcome == "failed") ?? candidates.FirstOrDefault();
     }
 
+    private static bool IsCall(ManifestCall recorded, AwsCall call) =>
+        string.Equals(recorded.Service, call.Service.IamPrefix, StringComparison.OrdinalIgnoreCase)
+        && string.Equals(recorded.Operation.Replace("-", "", StringComparison.Ordinal), call.Operation, StringComparison.OrdinalIgnoreCase);
+
     private static string NormaliseFolder(string folder) => folder.Replace('\\', '/').Trim('/');
 
-    private static bool SameOperation(string recorded, string operation) =>
-        string.Equals(recorded.Replace("-", "", StringComparison.Ordinal), operation, StringComparison.OrdinalIgnoreCase);
-
-    // ---- CodeBuild ----
-
-    private Collected<IReadOnlyList<Project>> ReadProjects()
+    /// <summary>The first broken cross-member rule in the object graph (<see cref="IValidatedShape"/>), with its JSON path.</summary>
+    private static (string Path, string Text)? FirstProblem(object? value, string path)
     {
-        var call = SnapshotCalls.CodeBuildBatchGetProjects;
-        if (!TryGetFile(SnapshotLayout.CodeBuildBatchGetProjects, out var path, out var bytes))
-            return Collected<IReadOnlyList<Project>>.Missing(Gap(call, path, null));
-        var shape = $"the output of `{call.CliCommand} --output json`";
-        List<Project> projects;
-        using (var document = SnapshotJson.ParseDocument(bytes, Display(path)))
+        switch (value)
         {
-            var (key, element) = TopLevelMember(document.RootElement, path, ["projects"], JsonValueKind.Array, shape);
-            projects = DeserializeList<Project>(element, SnapshotJson.CamelCase, path, $"$.{key}", shape);
+            case null or string or JsonElement:
+                return null;
+            case IValidatedShape validated when validated.Problem() is { } problem:
+                return (path, problem);
+            case IEnumerable list:
+                var index = 0;
+                foreach (var item in list)
+                {
+                    // The serializer enforces nullability of members, not of list items: a null item is never what the CLI prints.
+                    if (item is null)
+                        return ($"{path}[{index}]", "null where an item belongs");
+                    if (FirstProblem(item, $"{path}[{index++}]") is { } found)
+                        return found;
+                }
+
+                return null;
         }
 
-        var listCall = SnapshotCalls.CodeBuildListProjects;
-        if (!TryGetFile(SnapshotLayout.CodeBuildListProjects, out var listPath, out var listBytes))
+        var type = value.GetType();
+        if (type.Namespace != typeof(Vpc).Namespace)
+            return null;
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
-            // Without the list, completeness rests on batch-get-projects alone, unless the listing is known to have failed.
-            var listGap = Gap(listCall, listPath, null);
-            return listGap.ErrorCode is not null || FindCall(listCall, listPath, null) is { Outcome: "failed" }
-                ? Collected<IReadOnlyList<Project>>.Missing(listGap)
-                : Collected<IReadOnlyList<Project>>.Seen(projects, path);
+            if (property.GetIndexParameters().Length > 0 || property.PropertyType.IsValueType)
+                continue;
+            if (FirstProblem(property.GetValue(value), $"{path}.{property.Name}") is { } found)
+                return found;
         }
 
-        var listShape = $"the output of `{listCall.CliCommand} --output json`";
-        List<string> listed;
-        using (var document = SnapshotJson.ParseDocument(listBytes, Display(listPath)))
-        {
-            var (key, element) = TopLevelMember(document.RootElement, listPath, ["projects"], JsonValueKind.Array, listShape);
-            listed = SnapshotJson.Deserialize<List<string>>(element, SnapshotJson.CamelCase, Display(listPath), $"$.{key}", listShape);
-        }
-
-        var fetched = projects.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
-        var notFetched = listed.Where(n => !fetched.Contains(n)).Distinct(StringComparer.Ordinal).ToList();
-        if (notFetched.Count > 0)
-            return Collected<IReadOnlyList<Project>>.Missing(new DataGap(call.Service, call.Operation,
-                $"did not return {notFetched.Count} project(s) that {listPath} lists: {string.Join(", ", notFetched)} (the evidence must cover every project)",
-                null, path));
-        return Collected<IReadOnlyList<Project>>.Seen(projects, path);
+        return null;
     }
 
-    // ---- ECR ----
+    // ---- The inventories most controls read ----
+
+    private Ec2Inventory ReadEc2()
+    {
+        var prefixLists = Read<DescribeManagedPrefixListsOutput>(AwsCalls.DescribeManagedPrefixLists).Select(o => o.PrefixLists);
+        var ids = new SortedSet<string>(ItemsOf(AwsCalls.GetManagedPrefixListEntries), StringComparer.Ordinal);
+        if (prefixLists.TryGet(out var lists, out _))
+            ids.UnionWith(lists.Select(l => l.PrefixListId));
+        return new Ec2Inventory(
+            Read<DescribeVpcsOutput>(AwsCalls.DescribeVpcs).Select(o => o.Vpcs),
+            Read<DescribeSubnetsOutput>(AwsCalls.DescribeSubnets).Select(o => o.Subnets),
+            Read<DescribeRouteTablesOutput>(AwsCalls.DescribeRouteTables).Select(o => o.RouteTables),
+            Read<DescribeNetworkAclsOutput>(AwsCalls.DescribeNetworkAcls).Select(o => o.NetworkAcls),
+            Read<DescribeSecurityGroupsOutput>(AwsCalls.DescribeSecurityGroups).Select(o => o.SecurityGroups),
+            Read<DescribeNatGatewaysOutput>(AwsCalls.DescribeNatGateways).Select(o => o.NatGateways),
+            Read<DescribeInternetGatewaysOutput>(AwsCalls.DescribeInternetGateways).Select(o => o.InternetGateways),
+            Read<DescribeEgressOnlyInternetGatewaysOutput>(AwsCalls.DescribeEgressOnlyInternetGateways).Select(o => o.EgressOnlyInternetGateways),
+            Read<DescribeVpcEndpointsOutput>(AwsCalls.DescribeVpcEndpoints).Select(o => o.VpcEndpoints),
+            Read<DescribeNetworkInterfacesOutput>(AwsCalls.DescribeNetworkInterfaces).Select(o => o.NetworkInterfaces),
+            Read<DescribeInstancesOutput>(AwsCalls.DescribeInstances).Select(o => o.Reservations),
+            prefixLists,
+            ids.ToDictionary(id => id, id => Read<GetManagedPrefixListEntriesOutput>(AwsCalls.GetManagedPrefixListEntries, id).Select(o => o.Entries), StringComparer.Ordinal),
+            Read<DescribeAddressesOutput>(AwsCalls.DescribeAddresses).Select(o => o.Addresses));
+    }
+
+    /// <summary>Every project of the account: batch-get-projects, complete against list-projects.</summary>
+    private Collected<IReadOnlyList<Project>> ReadProjects()
+    {
+        var batch = Read<BatchGetProjectsOutput>(AwsCalls.BatchGetProjects);
+        if (!batch.TryGet(out var output, out _))
+            return batch.Select(o => o.Projects);
+        var listed = Read<ListProjectsOutput>(AwsCalls.ListProjects);
+        if (!listed.TryGet(out var list, out var listGap))
+        {
+            // Without the list, completeness rests on batch-get-projects alone, unless the listing failed or is unreadable.
+            return listGap.ErrorCode is null ? batch.Select(o => o.Projects) : Collected<IReadOnlyList<Project>>.Missing(listGap);
+        }
+
+        var fetched = output.Projects.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        var notFetched = list.Projects.Where(n => !fetched.Contains(n)).Distinct(StringComparer.Ordinal).ToList();
+        if (notFetched.Count > 0)
+            return Collected<IReadOnlyList<Project>>.Missing(new DataGap(AwsCalls.BatchGetProjects.Service.IamPrefix, AwsCalls.BatchGetProjects.Operation,
+                $"did not return {notFetched.Count} project(s) that {listed.Source} lists: {string.Join(", ", notFetched)} (the evidence must cover every project)",
+                null, batch.Source, $"Collect batch-get-projects again for every name list-projects returns (`{AwsCalls.BatchGetProjects.Cli}`)."));
+        return batch.Select(o => o.Projects);
+    }
 
     private EcrInventory ReadEcr()
     {
-        var repositories = ReadRepositories();
+        var repositories = Read<DescribeRepositoriesOutput>(AwsCalls.DescribeRepositories).Select(o => o.Repositories);
         var names = new SortedSet<string>(StringComparer.Ordinal);
         if (repositories.TryGet(out var list, out _))
             names.UnionWith(list.Select(r => r.RepositoryName));
-        foreach (var relative in ScopeRelativePaths())
-        {
-            if (SnapshotCalls.IsPerItemFile(relative, SnapshotCalls.EcrRepositoryPolicyFolder, allowNested: true))
-                names.Add(SnapshotCalls.ItemName(relative, SnapshotCalls.EcrRepositoryPolicyFolder));
-            if (SnapshotCalls.IsPerItemFile(relative, SnapshotCalls.EcrLifecyclePolicyFolder, allowNested: true))
-                names.Add(SnapshotCalls.ItemName(relative, SnapshotCalls.EcrLifecyclePolicyFolder));
-        }
-
-        var policies = names.ToDictionary(
-            n => n,
-            n => ReadOptional<RepositoryPolicy>(SnapshotLayout.EcrRepositoryPolicy(n), SnapshotCalls.EcrRepositoryPolicy, n, RepositoryPolicyNotFound),
-            StringComparer.Ordinal);
-        var lifecycles = names.ToDictionary(
-            n => n,
-            n => ReadOptional<LifecyclePolicy>(SnapshotLayout.EcrLifecyclePolicy(n), SnapshotCalls.EcrLifecyclePolicy, n, LifecyclePolicyNotFound),
-            StringComparer.Ordinal);
-        return new EcrInventory(repositories, policies, lifecycles, ReadDocument<RegistryScanningConfiguration>(
-            SnapshotLayout.EcrRegistryScanningConfiguration, SnapshotCalls.EcrRegistryScanningConfiguration, SnapshotJson.CamelCase));
-    }
-
-    private Collected<IReadOnlyList<Repository>> ReadRepositories()
-    {
-        var call = SnapshotCalls.EcrDescribeRepositories;
-        if (!TryGetFile(SnapshotLayout.EcrDescribeRepositories, out var path, out var bytes))
-            return Collected<IReadOnlyList<Repository>>.Missing(Gap(call, path, null));
-        var shape = $"the output of `{call.CliCommand} --output json`";
-        using var document = SnapshotJson.ParseDocument(bytes, Display(path));
-        var (key, element) = TopLevelMember(document.RootElement, path, ["repositories"], JsonValueKind.Array, shape);
-        return Collected<IReadOnlyList<Repository>>.Seen(DeserializeList<Repository>(element, SnapshotJson.CamelCase, path, $"$.{key}", shape), path);
-    }
-
-    /// <summary>
-    /// A per-repository document. {"Error":{"Code":absenceCode}} (what the collector writes, and what a script can write
-    /// from the CLI's error) is the service confirming there is none: evidence. Any other error code is a gap.
-    /// </summary>
-    private Collected<Optional<T>> ReadOptional<T>(string layoutFile, SnapshotCall call, string target, string absenceCode) where T : class
-    {
-        if (!TryGetFile(layoutFile, out var path, out var bytes))
-        {
-            var recorded = FindCall(call, path, target);
-            return recorded is { Outcome: "absent" }
-                ? Collected<Optional<T>>.Seen(new Optional<T>(null, recorded.ErrorCode ?? absenceCode), SnapshotLayout.ManifestFile)
-                : Collected<Optional<T>>.Missing(Gap(call, path, target));
-        }
-
-        var shape = $"the output of `{call.CliCommand} --output json`, or {{\"Error\":{{\"Code\":\"{absenceCode}\"}}}}";
-        using var document = SnapshotJson.ParseDocument(bytes, Display(path));
-        var root = document.RootElement;
-        if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("Error", out var error))
-        {
-            if (error.ValueKind != JsonValueKind.Object || !error.TryGetProperty("Code", out var code) || code.ValueKind != JsonValueKind.String)
-                throw new InputException(Display(path), "$.Error.Code", $"a string error code ({shape})", error.ValueKind.ToString());
-            var errorCode = code.GetString()!;
-            if (errorCode == absenceCode)
-                return Collected<Optional<T>>.Seen(new Optional<T>(null, errorCode), path);
-            var message = error.TryGetProperty("Message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
-            return Collected<Optional<T>>.Missing(new DataGap(call.Service, call.Operation, message ?? "failed", errorCode, path));
-        }
-
-        var value = SnapshotJson.Deserialize<T>(root, SnapshotJson.CamelCase, Display(path), "$", shape);
-        return Collected<Optional<T>>.Seen(new Optional<T>(value, null), path);
-    }
-
-    private Collected<T> ReadDocument<T>(string layoutFile, SnapshotCall call, JsonSerializerOptions options) where T : class
-    {
-        if (!TryGetFile(layoutFile, out var path, out var bytes))
-            return Collected<T>.Missing(Gap(call, path, null));
-        var shape = $"the output of `{call.CliCommand} --output json`";
-        using var document = SnapshotJson.ParseDocument(bytes, Display(path));
-        if (document.RootElement.ValueKind != JsonValueKind.Object)
-            throw new InputException(Display(path), "$", $"an object ({shape})", document.RootElement.ValueKind.ToString());
-        return Collected<T>.Seen(SnapshotJson.Deserialize<T>(document.RootElement, options, Display(path), "$", shape), path);
-    }
-
-    // ---- IAM and STS ----
-
-    public Collected<CallerIdentity> ReadCallerIdentity() =>
-        ReadDocument<CallerIdentity>(SnapshotLayout.StsCallerIdentity, SnapshotCalls.StsCallerIdentity, SnapshotJson.PascalCase);
-
-    private Collected<AccountAuthorizationDetails> ReadIam()
-    {
-        var call = SnapshotCalls.IamAccountAuthorizationDetails;
-        var details = ReadDocument<AccountAuthorizationDetails>(SnapshotLayout.IamAccountAuthorizationDetails, call, SnapshotJson.PascalCase);
-        if (!details.TryGet(out var value, out _))
-            return details;
-        var path = details.Source!;
-        using (var document = SnapshotJson.ParseDocument(files.Files[path], Display(path)))
-        {
-            if (document.RootElement.TryGetProperty("IsTruncated", out var truncated) && truncated.ValueKind == JsonValueKind.True)
-                return Collected<AccountAuthorizationDetails>.Missing(new DataGap(call.Service, call.Operation,
-                    $"{path} holds only the first page (IsTruncated is true): collect every page (the AWS CLI does unless --no-paginate or --max-items is given)",
-                    null, path));
-        }
-
-        return Collected<AccountAuthorizationDetails>.Seen(new PolicyDocumentNormaliser(Display(path)).Normalise(value), path);
+        names.UnionWith(ItemsOf(AwsCalls.GetRepositoryPolicy));
+        names.UnionWith(ItemsOf(AwsCalls.GetLifecyclePolicy));
+        return new EcrInventory(
+            repositories,
+            names.ToDictionary(n => n, n => ReadOptional<RepositoryPolicy>(AwsCalls.GetRepositoryPolicy, n), StringComparer.Ordinal),
+            names.ToDictionary(n => n, n => ReadOptional<LifecyclePolicy>(AwsCalls.GetLifecyclePolicy, n), StringComparer.Ordinal),
+            Read<RegistryScanningConfiguration>(AwsCalls.GetRegistryScanningConfiguration));
     }
 }

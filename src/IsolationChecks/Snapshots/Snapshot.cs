@@ -1,13 +1,16 @@
+using IsolationChecks.Aws.Calls;
 using IsolationChecks.Aws.Shapes;
 
 namespace IsolationChecks.Snapshots;
 
 /// <summary>Everything collected (or loaded) for one run: the evidence every control reads.</summary>
 /// <param name="Origin">"live" or the folder it was loaded from.</param>
-/// <param name="Files">The raw files, for controls whose evidence the central reader does not model
-/// (probe records, newer services): read them with <see cref="SnapshotDocuments"/>.</param>
+/// <param name="Files">The files as read, for integrity reports and the documents outside any scope (probe records).</param>
 public sealed record Snapshot(string Origin, SnapshotManifest? Manifest, IReadOnlyList<ScopeSnapshot> Scopes, IntegrityReport Integrity, SnapshotFiles? Files = null)
 {
+    /// <summary>A probe's record, read by the same rules as every other document.</summary>
+    public Collected<T> ReadProbe<T>(ProbeDocument document) where T : class => ProbeDocuments.Read<T>(Files, Manifest, document);
+
     public ScopeSnapshot? Find(string accountId, string region) =>
         Scopes.FirstOrDefault(s => s.AccountId == accountId && string.Equals(s.Region, region, StringComparison.OrdinalIgnoreCase));
 }
@@ -24,8 +27,22 @@ public sealed record ScopeSnapshot(
     Collected<AccountAuthorizationDetails> Iam,
     Collected<CallerIdentity> CallerIdentity)
 {
+    /// <summary>The reader behind the scope (null for a scope built in memory by a test: every document is then absent).</summary>
+    internal ScopeReader? Documents { get; init; }
+
     /// <summary>Path of a scope file relative to the snapshot root, for evidence.</summary>
     public string PathOf(string layoutFile) => Folder.Length == 0 ? layoutFile : $"{Folder}/{layoutFile}";
+
+    /// <summary>Any call's document in this scope, checked against its declared shape (the one reader).</summary>
+    public Collected<T> Read<T>(AwsCall call, string? item = null) where T : class =>
+        Documents?.Read<T>(call, item) ?? Collected<T>.Missing(DataGap.NotCollected(call.Service.IamPrefix, call.Operation, PathOf(call.FileFor(item))));
+
+    /// <summary>A per-item document the service may confirm does not exist (a repository without a policy).</summary>
+    public Collected<Optional<T>> ReadOptional<T>(AwsCall call, string item) where T : class =>
+        Documents?.ReadOptional<T>(call, item) ?? Collected<Optional<T>>.Missing(DataGap.NotCollected(call.Service.IamPrefix, call.Operation, PathOf(call.FileFor(item))));
+
+    /// <summary>The items a per-item call holds evidence for (files and the manifest's calls).</summary>
+    public IReadOnlyList<string> ItemsOf(AwsCall call) => Documents?.ItemsOf(call) ?? [];
 }
 
 public sealed record Ec2Inventory(
@@ -48,7 +65,7 @@ public sealed record Ec2Inventory(
         PrefixListEntries.TryGetValue(prefixListId, out var entries)
             ? entries
             : Collected<IReadOnlyList<PrefixListEntry>>.Missing(DataGap.NotCollected("ec2", "GetManagedPrefixListEntries",
-                scopeFolder.Length == 0 ? SnapshotLayout.PrefixListEntries(prefixListId) : $"{scopeFolder}/{SnapshotLayout.PrefixListEntries(prefixListId)}"));
+                scopeFolder.Length == 0 ? AwsCalls.GetManagedPrefixListEntries.FileFor(prefixListId) : $"{scopeFolder}/{AwsCalls.GetManagedPrefixListEntries.FileFor(prefixListId)}"));
 }
 
 /// <param name="Projects">Every project of the account (batch-get-projects), complete against list-projects when present.</param>

@@ -16,6 +16,22 @@ public sealed record SnapshotFiles(string Origin, IReadOnlyDictionary<string, by
     /// Adds a document gathered outside the AWS collector (a live probe's record), with its manifest call and
     /// hash, so it is evidence under the same integrity rules as every collected file.
     /// </summary>
+    /// <summary>Adds what a later collection pass gathered (its files and calls) to this snapshot, hashes included.</summary>
+    public SnapshotFiles With(SnapshotFiles pass)
+    {
+        var files = new Dictionary<string, byte[]>(Files, StringComparer.Ordinal);
+        foreach (var (path, bytes) in pass.Files)
+            files[path] = bytes;
+        var manifest = Manifest is null || pass.Manifest is null
+            ? Manifest
+            : Manifest with
+            {
+                Calls = [.. Manifest.Calls, .. pass.Manifest.Calls],
+                Files = new SortedDictionary<string, string>(files.ToDictionary(f => f.Key, f => FileDigest.Sha256Hex(f.Value)), StringComparer.Ordinal),
+            };
+        return this with { Files = files, Manifest = manifest };
+    }
+
     public SnapshotFiles WithDocument(string path, byte[] bytes, ManifestCall call)
     {
         var files = new Dictionary<string, byte[]>(Files, StringComparer.Ordinal) { [path] = bytes };

@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
 using IsolationChecks.Snapshots.Json;
+using IsolationChecks.Aws.Calls;
+using IsolationChecks.Aws.Shapes;
 
 namespace IsolationChecks.Snapshots;
 
@@ -59,20 +61,20 @@ public static partial class SnapshotReader
 
         var reader = new ScopeReader(files, "");
         string? account = null;
-        if (reader.ReadCallerIdentity().TryGet(out var identity, out _))
+        if (reader.Read<CallerIdentity>(AwsCalls.GetCallerIdentity).TryGet(out var identity, out _))
             account = identity.Account;
 
         string? region = null;
-        if (reader.ReadSubnets().TryGet(out var subnets, out _))
+        if (reader.Read<DescribeSubnetsOutput>(AwsCalls.DescribeSubnets).Select(o => o.Subnets).TryGet(out var subnets, out _))
         {
             var regions = subnets
-                .Select(s => s.AvailabilityZone is null ? null : RegionOfZone().Match(s.AvailabilityZone))
-                .Where(m => m is { Success: true })
-                .Select(m => m!.Value)
+                .Select(s => RegionOfZone().Match(s.AvailabilityZone))
+                .Where(m => m.Success)
+                .Select(m => m.Value)
                 .Distinct(StringComparer.Ordinal)
                 .ToList();
             if (regions.Count > 1)
-                throw new InputException(Describe(files, SnapshotLayout.Subnets), "$.Subnets[*].AvailabilityZone",
+                throw new InputException(Describe(files, AwsCalls.DescribeSubnets.File), "$.Subnets[*].AvailabilityZone",
                     "availability zones of one region (a single-scope snapshot holds one account and region; nest others under accounts/<account>/<region>/)",
                     string.Join(", ", regions));
             region = regions.FirstOrDefault();
@@ -83,11 +85,11 @@ public static partial class SnapshotReader
 
         var missing = new List<string>();
         if (account is null)
-            missing.Add($"the account ({SnapshotLayout.StsCallerIdentity} is absent)");
+            missing.Add($"the account ({AwsCalls.GetCallerIdentity.File} is absent)");
         if (region is null)
-            missing.Add($"the region ({SnapshotLayout.Subnets} is absent or has no subnet with an AvailabilityZone)");
+            missing.Add($"the region ({AwsCalls.DescribeSubnets.File} is absent or has no subnet with an AvailabilityZone)");
         throw new InputException(Describe(files, SnapshotLayout.ManifestFile), "scopes",
-            $"the snapshot's account and region: {SnapshotLayout.ManifestFile} with scopes, or {SnapshotLayout.StsCallerIdentity} and {SnapshotLayout.Subnets} to infer them from",
+            $"the snapshot's account and region: {SnapshotLayout.ManifestFile} with scopes, or {AwsCalls.GetCallerIdentity.File} and {AwsCalls.DescribeSubnets.File} to infer them from",
             "cannot determine " + string.Join(" and ", missing));
     }
 
@@ -123,10 +125,14 @@ public static partial class SnapshotReader
     }
 
     private static bool IsEvidence(string path, IReadOnlyList<string> scopeFolders) =>
-        scopeFolders.Any(folder =>
+        ProbeDocuments.All.Any(p => p.Path == path)
+        || scopeFolders.Any(folder =>
             folder.Length == 0
-                ? SnapshotCalls.IsEvidence(path)
-                : path.StartsWith(folder + "/", StringComparison.Ordinal) && SnapshotCalls.IsEvidence(path[(folder.Length + 1)..]));
+                ? IsCallFile(path)
+                : path.StartsWith(folder + "/", StringComparison.Ordinal) && IsCallFile(path[(folder.Length + 1)..]));
+
+    /// <summary>Whether a path (relative to its scope folder) is the file of a catalog call.</summary>
+    private static bool IsCallFile(string scopeRelativePath) => AwsCalls.All.Any(c => c.ItemOf(scopeRelativePath) is not null);
 
     [GeneratedRegex(@"^\d{12}$")]
     internal static partial Regex AccountId();

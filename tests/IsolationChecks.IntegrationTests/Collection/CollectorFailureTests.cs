@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using IsolationChecks.Aws;
+using IsolationChecks.Aws.Calls;
+using IsolationChecks.Aws.Clients;
 using IsolationChecks.Collection;
 using IsolationChecks.Snapshots;
 using NUnit.Framework;
@@ -12,7 +14,7 @@ public sealed class CollectorFailureTests
 {
     private const string Account = "123456789012";
 
-    private static CollectionScope Scope => new("dev", Account, "eu-west-1");
+    private static AuditScope Scope => new("dev", Account, "eu-west-1");
 
     [Test]
     public async Task AnAccessDeniedCallIsRecordedAsFailedAndTheRunGoesOn()
@@ -30,8 +32,8 @@ public sealed class CollectorFailureTests
             Assert.That(iam.ErrorMessage, Is.EqualTo("not authorized"));
             Assert.That(iam.File, Is.Null);
             Assert.That(iam.Attempts, Is.EqualTo(1));
-            Assert.That(snapshot.Files.ContainsKey(SnapshotLayout.IamAccountAuthorizationDetails), Is.False);
-            Assert.That(snapshot.Files.ContainsKey(SnapshotLayout.Vpcs), Is.True);
+            Assert.That(snapshot.Files.ContainsKey(AwsCalls.GetAccountAuthorizationDetails.File), Is.False);
+            Assert.That(snapshot.Files.ContainsKey(AwsCalls.DescribeVpcs.File), Is.True);
             Assert.That(snapshot.Manifest.Calls.Count(c => c.Outcome == "failed"), Is.EqualTo(1));
         }
     }
@@ -40,7 +42,7 @@ public sealed class CollectorFailureTests
     [TestCase(false)]
     public async Task CodeConnectionsHostsAreListedOnlyWhenAsked(bool include)
     {
-        var collector = new Collector(new FakeFactory(new FakeServices()), new CollectionOptions(IncludeConnections: include), TimeProvider.System);
+        var collector = new Collector(new FakeFactory(new FakeServices()), new CollectionOptions(Requests: include ? new CollectionRequests([new(AwsCalls.Plans.Connections)]) : null), TimeProvider.System);
 
         var snapshot = await collector.CollectAsync([Scope], null, CancellationToken.None);
 
@@ -48,8 +50,8 @@ public sealed class CollectorFailureTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(calls.Select(c => (c.Operation, c.Outcome, c.File)),
-                include ? Is.EqualTo(new[] { ("ListHosts", "ok", (string?)SnapshotLayout.CodeConnectionsListHosts) }) : Is.Empty);
-            Assert.That(snapshot.Files.TryGetValue(SnapshotLayout.CodeConnectionsListHosts, out var file) ? (string?)JsonNode.Parse(file)!["Hosts"]![0]!["HostArn"] : null,
+                include ? Is.EqualTo(new[] { ("ListHosts", "ok", (string?)AwsCalls.ListHosts.File) }) : Is.Empty);
+            Assert.That(snapshot.Files.TryGetValue(AwsCalls.ListHosts.File, out var file) ? (string?)JsonNode.Parse(file)!["Hosts"]![0]!["HostArn"] : null,
                 include ? Is.EqualTo($"arn:aws:codeconnections:eu-west-1:{Account}:host/gitlab-1") : Is.Null);
         }
     }
@@ -58,14 +60,15 @@ public sealed class CollectorFailureTests
     public async Task EcsServicesAndLoadBalancersAreReadOnlyInTheScopeThatAsksForThem()
     {
         var services = new FakeServices { RunningTasks = { ["gitlab/web"] = 150 } };
-        var discovery = new HostDiscovery("dev", LoadBalancers: true, [new EcsServiceName("gitlab", "web"), new EcsServiceName("gitlab", "idle")]);
-        var collector = new Collector(new FakeFactory(services), new CollectionOptions(GitLabHosts: [discovery]), TimeProvider.System);
+        var requests = new CollectionRequests([new(AwsCalls.Plans.LoadBalancers, "dev"),
+            new(AwsCalls.Plans.EcsServices, "dev", new PlanItem("gitlab/web")), new(AwsCalls.Plans.EcsServices, "dev", new PlanItem("gitlab/idle"))]);
+        var collector = new Collector(new FakeFactory(services), new CollectionOptions(Requests: requests), TimeProvider.System);
 
-        var snapshot = await collector.CollectAsync([Scope, new CollectionScope("prd", Account, "eu-central-1")], null, CancellationToken.None);
+        var snapshot = await collector.CollectAsync([Scope, new AuditScope("prd", Account, "eu-central-1")], null, CancellationToken.None);
 
         var dev = SnapshotLayout.ScopeFolder(Account, "eu-west-1") + "/";
         var calls = snapshot.Manifest!.Calls.Where(c => c.Service is "ecs" or "elasticloadbalancing").ToList();
-        var tasks = JsonNode.Parse(snapshot.Files[dev + SnapshotLayout.EcsDescribeTasks("gitlab", "web")])!["tasks"]!.AsArray();
+        var tasks = JsonNode.Parse(snapshot.Files[dev + AwsCalls.DescribeTasks.FileFor($"{"gitlab"}/{"web"}")])!["tasks"]!.AsArray();
         using (Assert.EnterMultipleScope())
         {
             Assert.That(calls.Select(c => c.Folder), Is.All.EqualTo(dev.TrimEnd('/')), "only the GitLab account's scope reads them");
@@ -76,9 +79,9 @@ public sealed class CollectorFailureTests
             }));
             Assert.That(services.DescribeTasksBatches, Is.EqualTo(new[] { 100, 50 }));
             Assert.That(tasks, Has.Count.EqualTo(150));
-            Assert.That(snapshot.Files.ContainsKey(dev + SnapshotLayout.EcsListTasks("gitlab", "idle")), Is.True);
-            Assert.That(snapshot.Files.ContainsKey(dev + SnapshotLayout.EcsDescribeTasks("gitlab", "idle")), Is.False, "no task, no describe-tasks");
-            Assert.That(snapshot.Files.ContainsKey(dev + SnapshotLayout.Elbv2DescribeLoadBalancers), Is.True);
+            Assert.That(snapshot.Files.ContainsKey(dev + AwsCalls.ListTasks.FileFor($"{"gitlab"}/{"idle"}")), Is.True);
+            Assert.That(snapshot.Files.ContainsKey(dev + AwsCalls.DescribeTasks.FileFor($"{"gitlab"}/{"idle"}")), Is.False, "no task, no describe-tasks");
+            Assert.That(snapshot.Files.ContainsKey(dev + AwsCalls.DescribeLoadBalancers.File), Is.True);
         }
     }
 
@@ -86,8 +89,8 @@ public sealed class CollectorFailureTests
     public async Task TasksAreNotDescribedWhenTheirListingFailedAndTheManifestSaysWhy()
     {
         var services = new FakeServices { ListTasksFailure = new AwsCallException("ecs", "ListTasks", "AccessDeniedException", "not authorized to ecs:ListTasks", 400, 1) };
-        var discovery = new HostDiscovery("dev", LoadBalancers: false, [new EcsServiceName("gitlab", "web")]);
-        var collector = new Collector(new FakeFactory(services), new CollectionOptions(GitLabHosts: [discovery]), TimeProvider.System);
+        var requests = new CollectionRequests([new(AwsCalls.Plans.EcsServices, "dev", new PlanItem("gitlab/web"))]);
+        var collector = new Collector(new FakeFactory(services), new CollectionOptions(Requests: requests), TimeProvider.System);
 
         var snapshot = await collector.CollectAsync([Scope], null, CancellationToken.None);
 
@@ -110,7 +113,7 @@ public sealed class CollectorFailureTests
 
         var snapshot = await collector.CollectAsync([Scope], null, CancellationToken.None);
 
-        var merged = JsonNode.Parse(snapshot.Files[SnapshotLayout.CodeBuildBatchGetProjects])!["projects"]!.AsArray();
+        var merged = JsonNode.Parse(snapshot.Files[AwsCalls.BatchGetProjects.File])!["projects"]!.AsArray();
         var call = snapshot.Manifest!.Calls.Single(c => c.Operation == "BatchGetProjects");
         using (Assert.EnterMultipleScope())
         {
@@ -137,7 +140,7 @@ public sealed class CollectorFailureTests
             Assert.That(DateTime.UtcNow - started, Is.LessThan(TimeSpan.FromSeconds(10)));
             Assert.That(ec2, Has.Count.EqualTo(13));
             Assert.That(ec2.Select(c => c.ErrorCode), Is.All.EqualTo("TimeBudgetExceeded"));
-            Assert.That(snapshot.Files.ContainsKey(SnapshotLayout.IamAccountAuthorizationDetails), Is.True, "calls that finished in time are kept");
+            Assert.That(snapshot.Files.ContainsKey(AwsCalls.GetAccountAuthorizationDetails.File), Is.True, "calls that finished in time are kept");
         }
     }
 
@@ -201,57 +204,29 @@ public sealed class CollectorFailureTests
 
     private sealed class FakeFactory(FakeServices services) : IAwsClientFactory
     {
-        public AwsServiceSet Create(CollectionScope scope) => new(services, services, services, services, services, Connections: services, LoadBalancers: services, Ecs: services);
+        public AwsServiceSet Create(AuditScope scope) => new(_ => services);
     }
 
     private sealed class ThrowingFactory(Exception error) : IAwsClientFactory
     {
-        public AwsServiceSet Create(CollectionScope scope) => throw error;
+        public AwsServiceSet Create(AuditScope scope) => throw error;
     }
 
-    private sealed class FakeServices : IEc2ReadApi, ICodeBuildReadApi, IEcrReadApi, IIamReadApi, IStsReadApi, IConnectionsReadApi, ILoadBalancersReadApi, IEcsReadApi
+    /// <summary>Every service of the catalog at once, answering each call from the collector in the CLI's shape, with no network.</summary>
+    private sealed class FakeServices : IAwsServiceClient
     {
+        private int _inFlight;
+        private int _maxInFlight;
+        private int _calls;
+
+        public AwsService Service => AwsServices.Ec2;
+
         /// <summary>Running tasks per "cluster/service"; a service not listed has none.</summary>
         public Dictionary<string, int> RunningTasks { get; init; } = [];
 
         public AwsCallException? ListTasksFailure { get; init; }
 
         public List<int> DescribeTasksBatches { get; } = [];
-
-        public Task<ApiCallResult> DescribeLoadBalancersAsync(CancellationToken cancellationToken) =>
-            Answer(new JsonObject { ["LoadBalancers"] = new JsonArray() }, cancellationToken);
-
-        public Task<ApiCallResult> DescribeServicesAsync(string cluster, IReadOnlyList<string> services, CancellationToken cancellationToken) =>
-            Answer(new JsonObject
-            {
-                ["services"] = new JsonArray(services.Select(s => (JsonNode?)new JsonObject { ["serviceName"] = s, ["status"] = "ACTIVE" }).ToArray()),
-                ["failures"] = new JsonArray(),
-            }, cancellationToken);
-
-        public Task<ApiCallResult> ListServiceTasksAsync(string cluster, string service, CancellationToken cancellationToken) =>
-            Answer(new JsonObject
-            {
-                ["taskArns"] = new JsonArray(Enumerable.Range(1, RunningTasks.GetValueOrDefault($"{cluster}/{service}"))
-                    .Select(i => (JsonNode?)$"arn:aws:ecs:eu-west-1:{Account}:task/{cluster}/{service}-{i:000}").ToArray()),
-            }, cancellationToken, failure: ListTasksFailure);
-
-        public Task<ApiCallResult> DescribeTasksAsync(string cluster, IReadOnlyList<string> taskArns, CancellationToken cancellationToken)
-        {
-            lock (DescribeTasksBatches)
-                DescribeTasksBatches.Add(taskArns.Count);
-            return Answer(new JsonObject
-            {
-                ["tasks"] = new JsonArray(taskArns.Select(t => (JsonNode?)new JsonObject { ["taskArn"] = t }).ToArray()),
-                ["failures"] = new JsonArray(),
-            }, cancellationToken);
-        }
-
-        public Task<ApiCallResult> ListHostsAsync(CancellationToken cancellationToken) =>
-            Answer(new JsonObject { ["Hosts"] = new JsonArray(new JsonObject { ["HostArn"] = $"arn:aws:codeconnections:eu-west-1:{Account}:host/gitlab-1", ["ProviderType"] = "GitLabSelfManaged" }) }, cancellationToken);
-
-        private int _inFlight;
-        private int _maxInFlight;
-        private int _calls;
 
         public AwsCallException? IamFailure { get; init; }
 
@@ -266,6 +241,57 @@ public sealed class CollectorFailureTests
         public int MaxInFlight => _maxInFlight;
 
         public int Calls => _calls;
+
+        public Task<ApiCallResult> CallAsync(AwsCall call, CallArgs args, CancellationToken cancellationToken)
+        {
+            if (call.Service == AwsServices.Ec2)
+                return Answer(call.Operation == "GetManagedPrefixListEntries"
+                    ? new JsonObject { ["Entries"] = new JsonArray() }
+                    : new JsonObject { [call == AwsCalls.DescribeManagedPrefixLists ? "PrefixLists" : call.File[..^".json".Length]] = new JsonArray() }, cancellationToken, Ec2Delay);
+            switch (call.Operation)
+            {
+                case "GetCallerIdentity":
+                    return Answer(new JsonObject { ["Account"] = Account, ["Arn"] = $"arn:aws:iam::{Account}:user/auditor", ["UserId"] = "AIDA" }, cancellationToken, failure: StsFailure);
+                case "GetAccountAuthorizationDetails":
+                    return Answer(new JsonObject { ["UserDetailList"] = new JsonArray() }, cancellationToken, failure: IamFailure);
+                case "ListProjects":
+                    return Answer(new JsonObject { ["projects"] = new JsonArray(ProjectNames.Select(n => (JsonNode?)n).ToArray()) }, cancellationToken);
+                case "BatchGetProjects":
+                    lock (BatchSizes)
+                        BatchSizes.Add(args.Batch!.Count);
+                    return Answer(new JsonObject { ["projects"] = new JsonArray(args.Batch!.Select(n => (JsonNode?)new JsonObject { ["name"] = n }).ToArray()), ["projectsNotFound"] = new JsonArray() }, cancellationToken);
+                case "DescribeRepositories":
+                    return Answer(new JsonObject { ["repositories"] = new JsonArray() }, cancellationToken);
+                case "GetRegistryScanningConfiguration":
+                    return Answer(new JsonObject { ["registryId"] = Account }, cancellationToken);
+                case "DescribeLoadBalancers":
+                    return Answer(new JsonObject { ["LoadBalancers"] = new JsonArray() }, cancellationToken);
+                case "ListHosts":
+                    return Answer(new JsonObject { ["Hosts"] = new JsonArray(new JsonObject { ["HostArn"] = $"arn:aws:codeconnections:eu-west-1:{Account}:host/gitlab-1", ["ProviderType"] = "GitLabSelfManaged" }) }, cancellationToken);
+                case "DescribeServices":
+                    return Answer(new JsonObject
+                    {
+                        ["services"] = new JsonArray(new JsonObject { ["serviceName"] = args.Pair().Second, ["status"] = "ACTIVE" }),
+                        ["failures"] = new JsonArray(),
+                    }, cancellationToken);
+                case "ListTasks":
+                    return Answer(new JsonObject
+                    {
+                        ["taskArns"] = new JsonArray(Enumerable.Range(1, RunningTasks.GetValueOrDefault(args.Item!))
+                            .Select(i => (JsonNode?)$"arn:aws:ecs:eu-west-1:{Account}:task/{args.Item}-{i:000}").ToArray()),
+                    }, cancellationToken, failure: ListTasksFailure);
+                case "DescribeTasks":
+                    lock (DescribeTasksBatches)
+                        DescribeTasksBatches.Add(args.Batch!.Count);
+                    return Answer(new JsonObject
+                    {
+                        ["tasks"] = new JsonArray(args.Batch!.Select(t => (JsonNode?)new JsonObject { ["taskArn"] = t }).ToArray()),
+                        ["failures"] = new JsonArray(),
+                    }, cancellationToken);
+                default:
+                    throw new InvalidOperationException($"{call} was not expected");
+            }
+        }
 
         private async Task<ApiCallResult> Answer(JsonObject output, CancellationToken token, TimeSpan delay = default, AwsCallException? failure = null)
         {
@@ -289,38 +315,8 @@ public sealed class CollectorFailureTests
             }
         }
 
-        public Task<ApiCallResult> DescribeAsync(Ec2Listing listing, CancellationToken cancellationToken) =>
-            Answer(new JsonObject { [listing == Ec2Listing.ManagedPrefixLists ? "PrefixLists" : listing.ToString()] = new JsonArray() }, cancellationToken, Ec2Delay);
-
-        public Task<ApiCallResult> GetManagedPrefixListEntriesAsync(string prefixListId, CancellationToken cancellationToken) =>
-            Answer(new JsonObject { ["Entries"] = new JsonArray() }, cancellationToken);
-
-        public Task<ApiCallResult> ListProjectsAsync(CancellationToken cancellationToken) =>
-            Answer(new JsonObject { ["projects"] = new JsonArray(ProjectNames.Select(n => (JsonNode?)n).ToArray()) }, cancellationToken);
-
-        public Task<ApiCallResult> BatchGetProjectsAsync(IReadOnlyList<string> names, CancellationToken cancellationToken)
+        public void Dispose()
         {
-            lock (BatchSizes)
-                BatchSizes.Add(names.Count);
-            return Answer(new JsonObject { ["projects"] = new JsonArray(names.Select(n => (JsonNode?)new JsonObject { ["name"] = n }).ToArray()), ["projectsNotFound"] = new JsonArray() }, cancellationToken);
         }
-
-        public Task<ApiCallResult> DescribeRepositoriesAsync(CancellationToken cancellationToken) =>
-            Answer(new JsonObject { ["repositories"] = new JsonArray() }, cancellationToken);
-
-        public Task<ApiCallResult> GetRepositoryPolicyAsync(string repositoryName, CancellationToken cancellationToken) =>
-            throw new InvalidOperationException("no repositories were listed");
-
-        public Task<ApiCallResult> GetLifecyclePolicyAsync(string repositoryName, CancellationToken cancellationToken) =>
-            throw new InvalidOperationException("no repositories were listed");
-
-        public Task<ApiCallResult> GetRegistryScanningConfigurationAsync(CancellationToken cancellationToken) =>
-            Answer(new JsonObject { ["registryId"] = Account }, cancellationToken);
-
-        public Task<ApiCallResult> GetAccountAuthorizationDetailsAsync(CancellationToken cancellationToken) =>
-            Answer(new JsonObject { ["UserDetailList"] = new JsonArray() }, cancellationToken, failure: IamFailure);
-
-        public Task<ApiCallResult> GetCallerIdentityAsync(CancellationToken cancellationToken) =>
-            Answer(new JsonObject { ["Account"] = Account, ["Arn"] = $"arn:aws:iam::{Account}:user/auditor", ["UserId"] = "AIDA" }, cancellationToken, failure: StsFailure);
     }
 }

@@ -7,6 +7,7 @@ using IsolationChecks.IntegrationTests.Aws;
 using IsolationChecks.IntegrationTests.Moto;
 using IsolationChecks.Snapshots;
 using NUnit.Framework;
+using IsolationChecks.Aws.Calls;
 
 namespace IsolationChecks.IntegrationTests.Collection;
 
@@ -47,7 +48,7 @@ public sealed class CollectorMotoTests
             await _moto.DisposeAsync();
     }
 
-    private static CollectionScope Scope(string account = MotoServer.AccountId, string region = ReferenceEnvironment.Region) =>
+    private static AuditScope Scope(string account = MotoServer.AccountId, string region = ReferenceEnvironment.Region) =>
         new("dev", account, region);
 
     private JsonNode File(string path) => JsonNode.Parse(_snapshot.Files[path])!;
@@ -91,7 +92,7 @@ public sealed class CollectorMotoTests
     [Test]
     public void FilesArePrettyPrintedWithTwoSpaces()
     {
-        var text = System.Text.Encoding.UTF8.GetString(_snapshot.Files[SnapshotLayout.Vpcs]);
+        var text = System.Text.Encoding.UTF8.GetString(_snapshot.Files[AwsCalls.DescribeVpcs.File]);
 
         Assert.That(text, Does.StartWith("{\n  \"Vpcs\": [\n    {"));
     }
@@ -99,14 +100,14 @@ public sealed class CollectorMotoTests
     [Test]
     public void NetworkIsCollectedAsBuilt()
     {
-        var vpc = File(SnapshotLayout.Vpcs)["Vpcs"]!.AsArray().Single(v => (string?)v!["VpcId"] == Id("vpc"))!;
-        var subnets = File(SnapshotLayout.Subnets)["Subnets"]!.AsArray().Where(s => (string?)s!["VpcId"] == Id("vpc")).ToList();
-        var routeTable = File(SnapshotLayout.RouteTables)["RouteTables"]!.AsArray().Single(r => (string?)r!["RouteTableId"] == Id("rt"))!;
-        var acl = File(SnapshotLayout.NetworkAcls)["NetworkAcls"]!.AsArray().Single(a => (string?)a!["NetworkAclId"] == Id("acl"))!;
-        var endpoints = File(SnapshotLayout.VpcEndpoints)["VpcEndpoints"]!.AsArray();
-        var nat = File(SnapshotLayout.NatGateways)["NatGateways"]!.AsArray().Single()!;
-        var entries = File(SnapshotLayout.PrefixListEntries(Id("pl")))["Entries"]!.AsArray();
-        var sgEndpoints = File(SnapshotLayout.SecurityGroups)["SecurityGroups"]!.AsArray().Single(g => (string?)g!["GroupId"] == Id("sg_ep"))!;
+        var vpc = File(AwsCalls.DescribeVpcs.File)["Vpcs"]!.AsArray().Single(v => (string?)v!["VpcId"] == Id("vpc"))!;
+        var subnets = File(AwsCalls.DescribeSubnets.File)["Subnets"]!.AsArray().Where(s => (string?)s!["VpcId"] == Id("vpc")).ToList();
+        var routeTable = File(AwsCalls.DescribeRouteTables.File)["RouteTables"]!.AsArray().Single(r => (string?)r!["RouteTableId"] == Id("rt"))!;
+        var acl = File(AwsCalls.DescribeNetworkAcls.File)["NetworkAcls"]!.AsArray().Single(a => (string?)a!["NetworkAclId"] == Id("acl"))!;
+        var endpoints = File(AwsCalls.DescribeVpcEndpoints.File)["VpcEndpoints"]!.AsArray();
+        var nat = File(AwsCalls.DescribeNatGateways.File)["NatGateways"]!.AsArray().Single()!;
+        var entries = File(AwsCalls.GetManagedPrefixListEntries.FileFor(Id("pl")))["Entries"]!.AsArray();
+        var sgEndpoints = File(AwsCalls.DescribeSecurityGroups.File)["SecurityGroups"]!.AsArray().Single(g => (string?)g!["GroupId"] == Id("sg_ep"))!;
 
         using (Assert.EnterMultipleScope())
         {
@@ -122,16 +123,16 @@ public sealed class CollectorMotoTests
             Assert.That((string?)nat["VpcId"], Is.EqualTo(Id("egress_vpc")));
             Assert.That((string?)entries.Single()!["Cidr"], Is.EqualTo("192.168.10.0/24"));
             Assert.That((string?)sgEndpoints["IpPermissions"]![0]!["UserIdGroupPairs"]![0]!["GroupId"], Is.EqualTo(Id("sg_build")));
-            Assert.That(File(SnapshotLayout.NetworkInterfaces)["NetworkInterfaces"]!.AsArray(), Is.Not.Empty);
-            Assert.That(File(SnapshotLayout.ManagedPrefixLists)["PrefixLists"]!.AsArray().Select(p => (string?)p!["PrefixListId"]), Does.Contain(Id("pl")));
+            Assert.That(File(AwsCalls.DescribeNetworkInterfaces.File)["NetworkInterfaces"]!.AsArray(), Is.Not.Empty);
+            Assert.That(File(AwsCalls.DescribeManagedPrefixLists.File)["PrefixLists"]!.AsArray().Select(p => (string?)p!["PrefixListId"]), Does.Contain(Id("pl")));
         }
     }
 
     [Test]
     public void CodeBuildProjectsAreCollectedAsBuilt()
     {
-        var names = File(SnapshotLayout.CodeBuildListProjects)["projects"]!.AsArray().Select(n => (string?)n);
-        var projects = File(SnapshotLayout.CodeBuildBatchGetProjects)["projects"]!.AsArray();
+        var names = File(AwsCalls.ListProjects.File)["projects"]!.AsArray().Select(n => (string?)n);
+        var projects = File(AwsCalls.BatchGetProjects.File)["projects"]!.AsArray();
         var app = projects.Single(p => (string?)p!["name"] == "app-build")!;
         var image = projects.Single(p => (string?)p!["name"] == "image-build")!;
 
@@ -145,36 +146,36 @@ public sealed class CollectorMotoTests
             Assert.That((bool?)image["environment"]!["privilegedMode"], Is.True);
             Assert.That(image["vpcConfig"], Is.Null);
             Assert.That((string?)app["created"], Does.Match(@"^\d{4}-\d{2}-\d{2}T"));
-            Assert.That(File(SnapshotLayout.CodeBuildBatchGetProjects)["projectsNotFound"]!.AsArray(), Is.Empty);
+            Assert.That(File(AwsCalls.BatchGetProjects.File)["projectsNotFound"]!.AsArray(), Is.Empty);
         }
     }
 
     [Test]
     public void EcrRepositoriesAndPoliciesAreCollectedWithAbsenceRecorded()
     {
-        var repositories = File(SnapshotLayout.EcrDescribeRepositories)["repositories"]!.AsArray().Select(r => (string?)r!["repositoryName"]);
-        var appPolicy = JsonNode.Parse((string)File(SnapshotLayout.EcrRepositoryPolicy("app"))["policyText"]!)!;
-        var noPolicy = File(SnapshotLayout.EcrRepositoryPolicy("base/python"));
-        var noLifecycle = File(SnapshotLayout.EcrLifecyclePolicy("base/python"));
+        var repositories = File(AwsCalls.DescribeRepositories.File)["repositories"]!.AsArray().Select(r => (string?)r!["repositoryName"]);
+        var appPolicy = JsonNode.Parse((string)File(AwsCalls.GetRepositoryPolicy.FileFor("app"))["policyText"]!)!;
+        var noPolicy = File(AwsCalls.GetRepositoryPolicy.FileFor("base/python"));
+        var noLifecycle = File(AwsCalls.GetLifecyclePolicy.FileFor("base/python"));
         var calls = _snapshot.Manifest!.Calls;
 
         using (Assert.EnterMultipleScope())
         {
             Assert.That(repositories, Is.EquivalentTo(new[] { "app", "base/python" }));
             Assert.That((string?)appPolicy["Statement"]![0]!["Sid"], Is.EqualTo("pull"));
-            Assert.That((string?)File(SnapshotLayout.EcrLifecyclePolicy("app"))["lifecyclePolicyText"], Does.Contain("untagged"));
+            Assert.That((string?)File(AwsCalls.GetLifecyclePolicy.FileFor("app"))["lifecyclePolicyText"], Does.Contain("untagged"));
             Assert.That((string?)noPolicy["Error"]!["Code"], Is.EqualTo("RepositoryPolicyNotFoundException"));
             Assert.That((string?)noLifecycle["Error"]!["Code"], Is.EqualTo("LifecyclePolicyNotFoundException"));
             Assert.That(calls.Single(c => c.Operation == "GetRepositoryPolicy" && c.Target == "base/python").Outcome, Is.EqualTo("absent"));
             Assert.That(calls.Single(c => c.Operation == "GetRepositoryPolicy" && c.Target == "app").Outcome, Is.EqualTo("ok"));
-            Assert.That(_snapshot.Files.ContainsKey(SnapshotLayout.EcrRegistryScanningConfiguration), Is.True);
+            Assert.That(_snapshot.Files.ContainsKey(AwsCalls.GetRegistryScanningConfiguration.File), Is.True);
         }
     }
 
     [Test]
     public void IamAndCallerIdentityAreCollected()
     {
-        var details = File(SnapshotLayout.IamAccountAuthorizationDetails);
+        var details = File(AwsCalls.GetAccountAuthorizationDetails.File);
         var user = details["UserDetailList"]!.AsArray().Single(u => (string?)u!["UserName"] == "ci-bot")!;
         var group = details["GroupDetailList"]!.AsArray().Single(g => (string?)g!["GroupName"] == "builders")!;
         var policy = details["Policies"]!.AsArray().Single(p => (string?)p!["Arn"] == Id("policy"))!;
@@ -186,7 +187,7 @@ public sealed class CollectorMotoTests
             Assert.That((string?)group["AttachedManagedPolicies"]![0]!["PolicyArn"], Is.EqualTo(Id("policy")));
             Assert.That((string?)policy["PolicyVersionList"]![0]!["Document"]!["Statement"]![0]!["Action"]![0], Is.EqualTo("ecr:PutImage"));
             Assert.That(details["RoleDetailList"]!.AsArray().Any(r => (string?)r!["RoleName"] == "app-build"), Is.True);
-            Assert.That((string?)File(SnapshotLayout.StsCallerIdentity)["Account"], Is.EqualTo(MotoServer.AccountId));
+            Assert.That((string?)File(AwsCalls.GetCallerIdentity.File)["Account"], Is.EqualTo(MotoServer.AccountId));
         }
     }
 
@@ -212,12 +213,12 @@ public sealed class CollectorMotoTests
 
         var snapshot = await collector.CollectAsync([Scope(), Scope(region: "us-east-1")], null, CancellationToken.None);
 
-        var euVpcs = JsonNode.Parse(snapshot.Files[$"accounts/{MotoServer.AccountId}/eu-west-1/{SnapshotLayout.Vpcs}"])!["Vpcs"]!.AsArray();
+        var euVpcs = JsonNode.Parse(snapshot.Files[$"accounts/{MotoServer.AccountId}/eu-west-1/{AwsCalls.DescribeVpcs.File}"])!["Vpcs"]!.AsArray();
         using (Assert.EnterMultipleScope())
         {
             Assert.That(snapshot.Manifest!.Scopes.Select(s => s.Folder), Is.EqualTo(new[] { $"accounts/{MotoServer.AccountId}/eu-west-1", $"accounts/{MotoServer.AccountId}/us-east-1" }));
             Assert.That(euVpcs.Select(v => (string?)v!["VpcId"]), Does.Contain(Id("vpc")));
-            Assert.That(snapshot.Files.ContainsKey($"accounts/{MotoServer.AccountId}/us-east-1/{SnapshotLayout.Vpcs}"), Is.True);
+            Assert.That(snapshot.Files.ContainsKey($"accounts/{MotoServer.AccountId}/us-east-1/{AwsCalls.DescribeVpcs.File}"), Is.True);
             Assert.That(snapshot.Files.Keys.All(k => k.StartsWith("accounts/", StringComparison.Ordinal)), Is.True);
             Assert.That(snapshot.Manifest.Calls.Where(c => c.Outcome == "failed"), Is.Empty);
         }

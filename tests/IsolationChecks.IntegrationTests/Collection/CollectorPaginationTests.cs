@@ -5,6 +5,7 @@ using IsolationChecks.IntegrationTests.Aws;
 using IsolationChecks.IntegrationTests.Moto;
 using IsolationChecks.Snapshots;
 using NUnit.Framework;
+using IsolationChecks.Aws.Calls;
 
 namespace IsolationChecks.IntegrationTests.Collection;
 
@@ -53,7 +54,7 @@ for i in range(7):
             new AwsClientFactory(new AwsAccessSettings(EndpointUrl: _moto.Endpoint, PageSize: PageSize)),
             new CollectionOptions(EndpointUrl: _moto.Endpoint, PageSize: PageSize),
             TimeProvider.System);
-        _snapshot = await collector.CollectAsync([new CollectionScope("dev", MotoServer.AccountId, "eu-west-1")], null, CancellationToken.None);
+        _snapshot = await collector.CollectAsync([new AuditScope("dev", MotoServer.AccountId, "eu-west-1")], null, CancellationToken.None);
     }
 
     [OneTimeTearDown]
@@ -71,7 +72,7 @@ for i in range(7):
     [Test]
     public void SevenInstancesArriveOverTwoPagesOfFive()
     {
-        var instances = List(SnapshotLayout.Reservations, "Reservations").SelectMany(r => r!["Instances"]!.AsArray()).ToList();
+        var instances = List(AwsCalls.DescribeInstances.File, "Reservations").SelectMany(r => r!["Instances"]!.AsArray()).ToList();
         var call = Call("DescribeInstances");
 
         using (Assert.EnterMultipleScope())
@@ -89,11 +90,11 @@ for i in range(7):
     {
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(List(SnapshotLayout.SecurityGroups, "SecurityGroups").Count(g => ((string?)g!["GroupName"])!.StartsWith("paged-", StringComparison.Ordinal)), Is.EqualTo(30));
-            Assert.That(List(SnapshotLayout.SecurityGroups, "SecurityGroups").Select(g => (string?)g!["GroupId"]), Is.Unique);
-            Assert.That(List(SnapshotLayout.Subnets, "Subnets").Count(s => ((string?)s!["CidrBlock"])!.StartsWith("10.50.", StringComparison.Ordinal)), Is.EqualTo(6));
-            Assert.That(List(SnapshotLayout.EcrDescribeRepositories, "repositories"), Has.Count.EqualTo(7));
-            Assert.That(List(SnapshotLayout.IamAccountAuthorizationDetails, "UserDetailList"), Has.Count.EqualTo(12));
+            Assert.That(List(AwsCalls.DescribeSecurityGroups.File, "SecurityGroups").Count(g => ((string?)g!["GroupName"])!.StartsWith("paged-", StringComparison.Ordinal)), Is.EqualTo(30));
+            Assert.That(List(AwsCalls.DescribeSecurityGroups.File, "SecurityGroups").Select(g => (string?)g!["GroupId"]), Is.Unique);
+            Assert.That(List(AwsCalls.DescribeSubnets.File, "Subnets").Count(s => ((string?)s!["CidrBlock"])!.StartsWith("10.50.", StringComparison.Ordinal)), Is.EqualTo(6));
+            Assert.That(List(AwsCalls.DescribeRepositories.File, "repositories"), Has.Count.EqualTo(7));
+            Assert.That(List(AwsCalls.GetAccountAuthorizationDetails.File, "UserDetailList"), Has.Count.EqualTo(12));
             Assert.That(_snapshot.Manifest!.Calls.Where(c => c.Outcome == "failed"), Is.Empty);
         }
     }

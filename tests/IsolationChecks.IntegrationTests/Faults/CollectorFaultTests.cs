@@ -5,6 +5,7 @@ using IsolationChecks.IntegrationTests.Aws;
 using IsolationChecks.IntegrationTests.Moto;
 using IsolationChecks.Snapshots;
 using NUnit.Framework;
+using IsolationChecks.Aws.Calls;
 
 namespace IsolationChecks.IntegrationTests.Faults;
 
@@ -48,8 +49,8 @@ public sealed class CollectorFaultTests
     [TearDown]
     public async Task StopProxyAsync() => await _proxy.DisposeAsync();
 
-    [TestCase("ec2", "DescribeVpcs", SnapshotLayout.Vpcs, 503)]
-    [TestCase("codebuild", "ListProjects", SnapshotLayout.CodeBuildListProjects, 400)]
+    [TestCase("ec2", "DescribeVpcs", "Vpcs.json", 503)]
+    [TestCase("codebuild", "ListProjects", "codebuild/list-projects.json", 400)]
     public async Task A_throttled_first_answer_is_retried_and_the_call_ends_ok(string service, string operation, string file, int throttleStatus)
     {
         _proxy.Inject(Fault.ThrottleFirst(1)).On(service, operation);
@@ -84,7 +85,7 @@ public sealed class CollectorFaultTests
             Assert.That(denied.Outcome, Is.EqualTo("failed"));
             Assert.That(denied.ErrorCode, Is.EqualTo("AccessDeniedException"));
             Assert.That(denied.File, Is.Null);
-            Assert.That(snapshot.Files.Keys, Does.Not.Contain(SnapshotLayout.EcrDescribeRepositories));
+            Assert.That(snapshot.Files.Keys, Does.Not.Contain(AwsCalls.DescribeRepositories.File));
             Assert.That(others, Is.Not.Empty);
             Assert.That(others.Where(c => c.Outcome != "ok").Select(c => $"{c.Service}:{c.Operation} {c.Outcome} {c.ErrorCode}"), Is.Empty);
             Assert.That(_proxy.Requests.Where(r => r.Injected is not null).Select(r => r.Operation).Distinct(), Is.EqualTo(new[] { "DescribeRepositories" }));
@@ -109,8 +110,8 @@ public sealed class CollectorFaultTests
             Assert.That(seen.Select(r => r.Injected), Is.All.EqualTo(FaultKind.Throttle));
             Assert.That(call.Attempts, Is.EqualTo(seen.Count), "the manifest counts every attempt on the wire");
             Assert.That(call.File, Is.Null);
-            Assert.That(snapshot.Files.Keys, Does.Not.Contain(SnapshotLayout.Vpcs));
-            Assert.That(snapshot.Files.Keys, Does.Contain(SnapshotLayout.Subnets), "the rest of the run goes on");
+            Assert.That(snapshot.Files.Keys, Does.Not.Contain(AwsCalls.DescribeVpcs.File));
+            Assert.That(snapshot.Files.Keys, Does.Contain(AwsCalls.DescribeSubnets.File), "the rest of the run goes on");
         }
     }
 
@@ -132,8 +133,8 @@ public sealed class CollectorFaultTests
         }
     }
 
-    [TestCase("ec2", "DescribeRouteTables", SnapshotLayout.RouteTables)]
-    [TestCase("ecr", "DescribeRepositories", SnapshotLayout.EcrDescribeRepositories)]
+    [TestCase("ec2", "DescribeRouteTables", "RouteTables.json")]
+    [TestCase("ecr", "DescribeRepositories", "ecr/describe-repositories.json")]
     public async Task A_truncated_body_fails_the_call_cleanly(string service, string operation, string file)
     {
         _proxy.Inject(Fault.TruncateBody()).On(service, operation);
@@ -143,9 +144,9 @@ public sealed class CollectorFaultTests
         AssertFailedWithoutFile(snapshot, service, operation, file, FaultKind.TruncateBody);
     }
 
-    [TestCase("ec2", "DescribeNetworkAcls", SnapshotLayout.NetworkAcls)]
-    [TestCase("codebuild", "ListProjects", SnapshotLayout.CodeBuildListProjects)]
-    [TestCase("iam", "GetAccountAuthorizationDetails", SnapshotLayout.IamAccountAuthorizationDetails)]
+    [TestCase("ec2", "DescribeNetworkAcls", "NetworkAcls.json")]
+    [TestCase("codebuild", "ListProjects", "codebuild/list-projects.json")]
+    [TestCase("iam", "GetAccountAuthorizationDetails", "iam/get-account-authorization-details.json")]
     public async Task A_malformed_body_fails_the_call_cleanly(string service, string operation, string file)
     {
         _proxy.Inject(Fault.MalformedBody()).On(service, operation);
@@ -172,7 +173,7 @@ public sealed class CollectorFaultTests
             Assert.That(hung.Outcome, Is.EqualTo("failed"));
             Assert.That(hung.ErrorCode, Is.EqualTo("TimeBudgetExceeded"));
             Assert.That(hung.File, Is.Null);
-            Assert.That(snapshot.Files.Keys, Does.Not.Contain(SnapshotLayout.IamAccountAuthorizationDetails));
+            Assert.That(snapshot.Files.Keys, Does.Not.Contain(AwsCalls.GetAccountAuthorizationDetails.File));
             Assert.That(took, Is.LessThan(budget + TimeSpan.FromSeconds(30)), "the budget, not the hang, ends the run");
             Assert.That(others.Where(c => c.Outcome == "failed").Select(c => $"{c.Service}:{c.Operation} {c.ErrorCode}"), Is.Empty);
             Assert.That(others.Select(c => c.Operation), Does.Contain("GetRepositoryPolicy"), "calls that depend on earlier ones still ran");
@@ -189,9 +190,9 @@ public sealed class CollectorFaultTests
         var snapshot = await CollectAsync(pageSize);
 
         var call = CallOf(snapshot, "DescribeInstances");
-        var reservations = JsonNode.Parse(snapshot.Files[SnapshotLayout.Reservations])!["Reservations"]!.AsArray();
+        var reservations = JsonNode.Parse(snapshot.Files[AwsCalls.DescribeInstances.File])!["Reservations"]!.AsArray();
         var requests = _proxy.RequestsFor("ec2", "DescribeInstances");
-        var securityGroups = JsonNode.Parse(snapshot.Files[SnapshotLayout.SecurityGroups])!["SecurityGroups"]!.AsArray();
+        var securityGroups = JsonNode.Parse(snapshot.Files[AwsCalls.DescribeSecurityGroups.File])!["SecurityGroups"]!.AsArray();
         TestContext.Out.WriteLine($"DescribeInstances: {reservations.Count} reservations in {call.Pages} pages, {requests.Count} requests");
         using (Assert.EnterMultipleScope())
         {
@@ -242,7 +243,7 @@ public sealed class CollectorFaultTests
             new AwsClientFactory(new AwsAccessSettings(EndpointUrl: _proxy.Url, PageSize: pageSize)),
             new CollectionOptions(EndpointUrl: _proxy.Url, TimeBudgetPerScope: timeBudget, PageSize: pageSize),
             TimeProvider.System);
-        return await collector.CollectAsync([new CollectionScope("prd", MotoServer.AccountId, Region)], null, timeout.Token);
+        return await collector.CollectAsync([new AuditScope("prd", MotoServer.AccountId, Region)], null, timeout.Token);
     }
 
     private const string SeedScript = """

@@ -47,7 +47,7 @@ public sealed class FaultVerdictTests
     private async Task<IReadOnlyList<Finding>> EvaluateAsync(string endpoint)
     {
         var collector = new Collector(new AwsClientFactory(new AwsAccessSettings(endpoint)), new CollectionOptions(endpoint), TimeProvider.System);
-        var files = await collector.CollectAsync([new CollectionScope("prd", Account, Region)], null, CancellationToken.None);
+        var files = await collector.CollectAsync([new AuditScope("prd", Account, Region)], null, CancellationToken.None);
         var runner = new SuiteRunner(ControlCatalog.Discover(), TimeProvider.System);
         return await runner.EvaluateAsync(SnapshotReader.Read(files), _posture, "posture.json", CancellationToken.None);
     }

@@ -11,6 +11,7 @@ using IsolationChecks.Posture;
 using IsolationChecks.Running;
 using IsolationChecks.Snapshots;
 using NUnit.Framework;
+using IsolationChecks.Aws.Calls;
 
 namespace IsolationChecks.IntegrationTests.GitLab;
 
@@ -169,7 +170,7 @@ print(json.dumps({'instance': instance if host != 'ecs' else None, 'nat': declar
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(files.Files.Keys, Does.Contain(SnapshotLayout.Elbv2DescribeLoadBalancers));
+            Assert.That(files.Files.Keys, Does.Contain(AwsCalls.DescribeLoadBalancers.File));
             Assert.That(live.Select(f => f.Status), Is.EqualTo(new[] { expected, expected }),
                 () => string.Join(" | ", live.Select(f => $"{f.Control.Id} {f.Status} {f.Message}")));
             Assert.That(live.Select(f => f.Resource.Name), Is.All.EqualTo("gitlab-alb"));
@@ -228,7 +229,7 @@ print(json.dumps({'instance': instance if host != 'ecs' else None, 'nat': declar
     {
         var collector = new Collector(new AwsClientFactory(new AwsAccessSettings(EndpointUrl: _moto.Endpoint)),
             CollectionPlan.For(posture, _moto.Endpoint), TimeProvider.System);
-        return await collector.CollectAsync([new CollectionScope("dev", MotoServer.AccountId, Region)], null, CancellationToken.None);
+        return await collector.CollectAsync([new AuditScope("dev", MotoServer.AccountId, Region)], null, CancellationToken.None);
     }
 
     [Test]
@@ -248,12 +249,11 @@ out['DescribeTasks'] = clean(ecs.describe_tasks(cluster='gitlab', tasks=out['Lis
 print(json.dumps(out, default=lambda o: o.isoformat()))
 """;
         var expected = JsonNode.Parse(await PythonScript.RunAsync(_moto, script))!.AsObject();
-        var api = new AwsClientFactory(new AwsAccessSettings(EndpointUrl: _moto.Endpoint, PageSize: 1)).Ecs(new CollectionScope("dev", MotoServer.AccountId, Region));
+        using var api = new AwsClientFactory(new AwsAccessSettings(EndpointUrl: _moto.Endpoint, PageSize: 1)).Create(new AuditScope("dev", MotoServer.AccountId, Region));
 
-        var services = await api.DescribeServicesAsync("gitlab", ["gitlab-web"], CancellationToken.None);
-        var tasks = await api.ListServiceTasksAsync("gitlab", "gitlab-web", CancellationToken.None);
-        var described = await api.DescribeTasksAsync("gitlab", tasks.Output["taskArns"]!.AsArray().Select(t => (string)t!).ToList(), CancellationToken.None);
-        (api as IDisposable)?.Dispose();
+        var services = await api.CallAsync(AwsCalls.DescribeServices, new CallArgs("gitlab/gitlab-web"), CancellationToken.None);
+        var tasks = await api.CallAsync(AwsCalls.ListTasks, new CallArgs("gitlab/gitlab-web"), CancellationToken.None);
+        var described = await api.CallAsync(AwsCalls.DescribeTasks, new CallArgs("gitlab/gitlab-web", tasks.Output["taskArns"]!.AsArray().Select(t => (string)t!).ToList()), CancellationToken.None);
 
         // moto moves a task one step through its life cycle on every describe-tasks, so the two reads differ only in lastStatus.
         foreach (var document in new[] { expected["DescribeTasks"]!, described.Output })
@@ -286,9 +286,9 @@ seen = elb.describe_load_balancers()['LoadBalancers']
 print(json.dumps([{'arn': l['LoadBalancerArn'], 'groups': l.get('SecurityGroups', []), 'subnets': sorted(z['SubnetId'] for z in l['AvailabilityZones']), 'scheme': l['Scheme']} for l in seen]))
 """;
         var expected = JsonNode.Parse(await PythonScript.RunAsync(_moto, script))!.AsArray().Select(n => n!.ToJsonString()).ToList();
-        var api = new AwsClientFactory(new AwsAccessSettings(EndpointUrl: _moto.Endpoint, PageSize: 1)).LoadBalancers(new CollectionScope("dev", MotoServer.AccountId, Region));
+        using var api = new AwsClientFactory(new AwsAccessSettings(EndpointUrl: _moto.Endpoint, PageSize: 1)).Create(new AuditScope("dev", MotoServer.AccountId, Region));
 
-        var result = await api.DescribeLoadBalancersAsync(CancellationToken.None);
+        var result = await api.CallAsync(AwsCalls.DescribeLoadBalancers, CallArgs.None, CancellationToken.None);
 
         var actual = result.Output["LoadBalancers"]!.AsArray().Select(l => new JsonObject
         {

@@ -128,7 +128,7 @@ public sealed class NetworkMotoTests
     {
         var collector = new Collector(new AwsClientFactory(new AwsAccessSettings(EndpointUrl: _moto.Endpoint)),
             new CollectionOptions(EndpointUrl: _moto.Endpoint), TimeProvider.System);
-        var files = await collector.CollectAsync([new CollectionScope("prd", MotoServer.AccountId, Region)], null, CancellationToken.None);
+        var files = await collector.CollectAsync([new AuditScope("prd", MotoServer.AccountId, Region)], null, CancellationToken.None);
         var snapshot = SnapshotReader.Read(files);
         return (snapshot, await EvaluateAsync(new EvaluationContext(snapshot, posture, TimeProvider.System)));
     }

@@ -73,7 +73,7 @@ print(json.dumps({'nat': nat, 'natIp': nat_ip, 'account': account}))
         var account = (string)_built["account"]!;
         var collector = new Collector(new AwsClientFactory(new AwsAccessSettings(EndpointUrl: _moto.Endpoint)),
             new CollectionOptions(EndpointUrl: _moto.Endpoint), TimeProvider.System);
-        var files = await collector.CollectAsync([new CollectionScope("prd", account, Region)], null, CancellationToken.None);
+        var files = await collector.CollectAsync([new AuditScope("prd", account, Region)], null, CancellationToken.None);
         var posture = new PostureDocument(1, "moto", new Dictionary<string, AccountTarget> { ["prd"] = new(account, Region) },
             NatGateways: [new NatGatewayRef((string)_built["nat"]!, "prd")],
             Ecr: new EcrPosture("prd", ["*"], [account]),

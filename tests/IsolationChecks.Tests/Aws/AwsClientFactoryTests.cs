@@ -1,3 +1,5 @@
+using IsolationChecks.Aws.Clients;
+using IsolationChecks.Aws.Calls;
 using IsolationChecks.Aws;
 using IsolationChecks.Collection;
 using NUnit.Framework;
@@ -9,7 +11,7 @@ namespace IsolationChecks.Tests.Aws;
 [NonParallelizable]
 public sealed class AwsClientFactoryTests
 {
-    private static readonly CollectionScope DevScope = new("dev", AwsAnswers.Account, "eu-west-1");
+    private static readonly AuditScope DevScope = new("dev", AwsAnswers.Account, "eu-west-1");
 
     private RecordingAwsServer _primary = null!;
     private RecordingAwsServer _other = null!;
@@ -64,10 +66,8 @@ public sealed class AwsClientFactoryTests
 
     private static async Task CallEveryServiceAsync(AwsServiceSet services)
     {
-        await services.Sts.GetCallerIdentityAsync(CancellationToken.None);
-        await services.Ec2.DescribeAsync(Ec2Listing.Vpcs, CancellationToken.None);
-        await services.CodeBuild.ListProjectsAsync(CancellationToken.None);
-        await services.Iam.GetAccountAuthorizationDetailsAsync(CancellationToken.None);
+        foreach (var call in new[] { AwsCalls.GetCallerIdentity, AwsCalls.DescribeVpcs, AwsCalls.ListProjects, AwsCalls.GetAccountAuthorizationDetails })
+            await services.CallAsync(call, CallArgs.None, CancellationToken.None);
     }
 
     [Test]
@@ -128,8 +128,8 @@ public sealed class AwsClientFactoryTests
         using var ownProfile = factory.Create(DevScope with { Profile = "profile-b" });
         using var runProfile = factory.Create(DevScope);
 
-        await ownProfile.Ec2.DescribeAsync(Ec2Listing.Vpcs, CancellationToken.None);
-        await runProfile.Ec2.DescribeAsync(Ec2Listing.Vpcs, CancellationToken.None);
+        await ownProfile.CallAsync(AwsCalls.DescribeVpcs, CallArgs.None, CancellationToken.None);
+        await runProfile.CallAsync(AwsCalls.DescribeVpcs, CallArgs.None, CancellationToken.None);
 
         Assert.That(_primary.Requests.Select(r => r.AccessKeyId), Is.EqualTo(new[] { "AKIDPROFILEB", "AKIDPROFILEA" }));
     }
@@ -151,7 +151,7 @@ public sealed class AwsClientFactoryTests
         using var environment = Environment(new() { ["AWS_ACCESS_KEY_ID"] = "AKIDENVIRONMENT", ["AWS_SECRET_ACCESS_KEY"] = "env-secret" });
         using var services = new AwsClientFactory(new AwsAccessSettings(EndpointUrl: _primary.Endpoint)).Create(DevScope);
 
-        await services.Ec2.DescribeAsync(Ec2Listing.Vpcs, CancellationToken.None);
+        await services.CallAsync(AwsCalls.DescribeVpcs, CallArgs.None, CancellationToken.None);
 
         Assert.That(_primary.Requests.Single().AccessKeyId, Is.EqualTo("AKIDENVIRONMENT"));
     }

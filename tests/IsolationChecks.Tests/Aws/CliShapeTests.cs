@@ -1,5 +1,5 @@
+using IsolationChecks.Aws.Calls;
 using System.Text.Json.Nodes;
-using IsolationChecks.Aws.Iam;
 using IsolationChecks.Aws.Pipeline;
 using NUnit.Framework;
 
@@ -57,7 +57,7 @@ public sealed class CliShapeTests
             </GetAccountAuthorizationDetailsResult></GetAccountAuthorizationDetailsResponse>
             """;
 
-        var result = IamXmlToCliJson.ConvertResult(xml, "GetAccountAuthorizationDetails");
+        var result = new QueryXmlToCliJson(AwsServices.Iam.XmlShape!).ConvertResult(xml, "GetAccountAuthorizationDetails");
 
         var role = result["RoleDetailList"]![0]!;
         using (Assert.EnterMultipleScope())

@@ -1,9 +1,8 @@
+using IsolationChecks.Aws.Clients;
+using IsolationChecks.Aws.Calls;
 using System.Net;
 using System.Net.Sockets;
 using IsolationChecks.Aws;
-using IsolationChecks.Aws.CodeBuild;
-using IsolationChecks.Aws.Ec2;
-using IsolationChecks.Aws.Iam;
 using IsolationChecks.Aws.Pipeline;
 using NUnit.Framework;
 
@@ -18,8 +17,8 @@ public sealed class ErrorsAndRetriesTests
 {
     private static readonly TimeSpan QuickRetry = TimeSpan.FromMilliseconds(10);
 
-    private static CodeBuildReadApi CodeBuild(string endpoint) =>
-        new(new JsonProtocolCaller(TestClients.Thin(ThinServiceDescription.CodeBuild, endpoint), CodeBuildReadApi.TargetPrefix, CodeBuildReadApi.TimestampMembers, QuickRetry));
+    private static JsonServiceClient CodeBuild(string endpoint) =>
+        new(TestClients.Thin(AwsServices.CodeBuild, endpoint), AwsServices.CodeBuild, null, QuickRetry);
 
     private static Func<RecordedRequest, CannedResponse> Sequence(params CannedResponse[] responses)
     {
@@ -36,7 +35,7 @@ public sealed class ErrorsAndRetriesTests
         await using var server = await RecordingAwsServer.StartAsync(Sequence(Throttled));
         using var codeBuild = CodeBuild(server.Endpoint);
 
-        var error = await Assert.ThrowsAsync<AwsCallException>(() => codeBuild.ListProjectsAsync(CancellationToken.None));
+        var error = await Assert.ThrowsAsync<AwsCallException>(() => codeBuild.CallAsync(AwsCalls.ListProjects, CallArgs.None, CancellationToken.None));
 
         using (Assert.EnterMultipleScope())
         {
@@ -53,7 +52,7 @@ public sealed class ErrorsAndRetriesTests
         await using var server = await RecordingAwsServer.StartAsync(Sequence(Throttled, Projects));
         using var codeBuild = CodeBuild(server.Endpoint);
 
-        var result = await codeBuild.ListProjectsAsync(CancellationToken.None);
+        var result = await codeBuild.CallAsync(AwsCalls.ListProjects, CallArgs.None, CancellationToken.None);
 
         using (Assert.EnterMultipleScope())
         {
@@ -69,7 +68,7 @@ public sealed class ErrorsAndRetriesTests
         await using var server = await RecordingAwsServer.StartAsync(Sequence(new CannedResponse(200, "{\"projects\":[\"app-bu"), Projects));
         using var codeBuild = CodeBuild(server.Endpoint);
 
-        var result = await codeBuild.ListProjectsAsync(CancellationToken.None);
+        var result = await codeBuild.CallAsync(AwsCalls.ListProjects, CallArgs.None, CancellationToken.None);
 
         using (Assert.EnterMultipleScope())
         {
@@ -84,9 +83,9 @@ public sealed class ErrorsAndRetriesTests
     {
         const string vpcs = "<DescribeVpcsResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>r</requestId><vpcSet><item><vpcId>vpc-1</vpcId></item></vpcSet></DescribeVpcsResponse>";
         await using var server = await RecordingAwsServer.StartAsync(Sequence(AwsAnswers.Xml(vpcs[..70]), AwsAnswers.Xml(vpcs)));
-        using var ec2 = new Ec2ReadApi(TestClients.Ec2(server.Endpoint), pageSize: null, QuickRetry);
+        using var ec2 = new Ec2ServiceClient(TestClients.Ec2(server.Endpoint), pageSize: null, QuickRetry);
 
-        var result = await ec2.DescribeAsync(Ec2Listing.Vpcs, CancellationToken.None);
+        var result = await ec2.CallAsync(AwsCalls.DescribeVpcs, CallArgs.None, CancellationToken.None);
 
         using (Assert.EnterMultipleScope())
         {
@@ -102,7 +101,7 @@ public sealed class ErrorsAndRetriesTests
         await using var server = await RecordingAwsServer.StartAsync(Sequence(new CannedResponse(200, "<html>gateway</html>")));
         using var codeBuild = CodeBuild(server.Endpoint);
 
-        var error = await Assert.ThrowsAsync<AwsCallException>(() => codeBuild.ListProjectsAsync(CancellationToken.None));
+        var error = await Assert.ThrowsAsync<AwsCallException>(() => codeBuild.CallAsync(AwsCalls.ListProjects, CallArgs.None, CancellationToken.None));
 
         using (Assert.EnterMultipleScope())
         {
@@ -121,7 +120,7 @@ public sealed class ErrorsAndRetriesTests
         listener.Stop();
         using var codeBuild = CodeBuild($"http://127.0.0.1:{port}");
 
-        var error = await Assert.ThrowsAsync<AwsCallException>(() => codeBuild.ListProjectsAsync(CancellationToken.None));
+        var error = await Assert.ThrowsAsync<AwsCallException>(() => codeBuild.CallAsync(AwsCalls.ListProjects, CallArgs.None, CancellationToken.None));
 
         using (Assert.EnterMultipleScope())
         {
@@ -139,7 +138,7 @@ public sealed class ErrorsAndRetriesTests
             Headers: new Dictionary<string, string> { ["x-amzn-ErrorType"] = "" })));
         using var codeBuild = CodeBuild(server.Endpoint);
 
-        var error = await Assert.ThrowsAsync<AwsCallException>(() => codeBuild.ListProjectsAsync(CancellationToken.None));
+        var error = await Assert.ThrowsAsync<AwsCallException>(() => codeBuild.CallAsync(AwsCalls.ListProjects, CallArgs.None, CancellationToken.None));
 
         using (Assert.EnterMultipleScope())
         {
@@ -156,9 +155,9 @@ public sealed class ErrorsAndRetriesTests
     {
         await using var server = await RecordingAwsServer.StartAsync(Sequence(AwsAnswers.Xml(
             "<Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>You are not authorized to perform this operation.</Message></Error></Errors><RequestID>r</RequestID></Response>", 403)));
-        using var ec2 = new Ec2ReadApi(TestClients.Ec2(server.Endpoint), pageSize: null, QuickRetry);
+        using var ec2 = new Ec2ServiceClient(TestClients.Ec2(server.Endpoint), pageSize: null, QuickRetry);
 
-        var error = await Assert.ThrowsAsync<AwsCallException>(() => ec2.DescribeAsync(Ec2Listing.Vpcs, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<AwsCallException>(() => ec2.CallAsync(AwsCalls.DescribeVpcs, CallArgs.None, CancellationToken.None));
 
         using (Assert.EnterMultipleScope())
         {
@@ -173,9 +172,9 @@ public sealed class ErrorsAndRetriesTests
     {
         await using var server = await RecordingAwsServer.StartAsync(Sequence(AwsAnswers.Xml(
             "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>denied</Message></Error><RequestId>r</RequestId></ErrorResponse>", 403)));
-        using var iam = new IamReadApi(TestClients.Thin(ThinServiceDescription.Iam, server.Endpoint), pageSize: null, QuickRetry);
+        using var iam = new QueryServiceClient(TestClients.Thin(AwsServices.Iam, server.Endpoint), AwsServices.Iam, null, QuickRetry);
 
-        var error = await Assert.ThrowsAsync<AwsCallException>(() => iam.GetAccountAuthorizationDetailsAsync(CancellationToken.None));
+        var error = await Assert.ThrowsAsync<AwsCallException>(() => iam.CallAsync(AwsCalls.GetAccountAuthorizationDetails, CallArgs.None, CancellationToken.None));
 
         using (Assert.EnterMultipleScope())
         {
@@ -193,7 +192,7 @@ public sealed class ErrorsAndRetriesTests
                 : new CannedResponse(200, "{\"projects\":[\"a\",\"b\"],\"nextToken\":\"page-2\"}"));
         using var codeBuild = CodeBuild(server.Endpoint);
 
-        var result = await codeBuild.ListProjectsAsync(CancellationToken.None);
+        var result = await codeBuild.CallAsync(AwsCalls.ListProjects, CallArgs.None, CancellationToken.None);
 
         using (Assert.EnterMultipleScope())
         {

@@ -1,7 +1,7 @@
+using IsolationChecks.Aws.Clients;
+using IsolationChecks.Aws.Calls;
 using System.Text.RegularExpressions;
 using IsolationChecks.Aws;
-using IsolationChecks.Aws.Ec2;
-using IsolationChecks.Aws.Iam;
 using IsolationChecks.Aws.Pipeline;
 using NUnit.Framework;
 
@@ -18,9 +18,9 @@ public sealed partial class PaginationTests
     public async Task ThirtySecurityGroupsInPagesOfFiveAreAllCollected()
     {
         await using var server = await RecordingAwsServer.StartAsync(SecurityGroupPage);
-        using var ec2 = new Ec2ReadApi(TestClients.Ec2(server.Endpoint), PageSize);
+        using var ec2 = new Ec2ServiceClient(TestClients.Ec2(server.Endpoint), PageSize);
 
-        var result = await ec2.DescribeAsync(Ec2Listing.SecurityGroups, CancellationToken.None);
+        var result = await ec2.CallAsync(AwsCalls.DescribeSecurityGroups, CallArgs.None, CancellationToken.None);
 
         var ids = result.Output["SecurityGroups"]!.AsArray().Select(g => (string?)g!["GroupId"]).ToList();
         using (Assert.EnterMultipleScope())
@@ -40,9 +40,9 @@ public sealed partial class PaginationTests
             AwsAnswers.Xml(request.Body.Contains("Marker=m2", StringComparison.Ordinal)
                 ? "<GetAccountAuthorizationDetailsResponse><GetAccountAuthorizationDetailsResult><IsTruncated>false</IsTruncated><UserDetailList><member><UserName>second</UserName></member></UserDetailList><GroupDetailList/><RoleDetailList/><Policies/></GetAccountAuthorizationDetailsResult></GetAccountAuthorizationDetailsResponse>"
                 : "<GetAccountAuthorizationDetailsResponse><GetAccountAuthorizationDetailsResult><IsTruncated>true</IsTruncated><Marker>m2</Marker><UserDetailList><member><UserName>first</UserName></member></UserDetailList><GroupDetailList/><RoleDetailList/><Policies/></GetAccountAuthorizationDetailsResult></GetAccountAuthorizationDetailsResponse>"));
-        using var iam = new IamReadApi(TestClients.Thin(ThinServiceDescription.Iam, server.Endpoint), PageSize);
+        using var iam = new QueryServiceClient(TestClients.Thin(AwsServices.Iam, server.Endpoint), AwsServices.Iam, PageSize);
 
-        var result = await iam.GetAccountAuthorizationDetailsAsync(CancellationToken.None);
+        var result = await iam.CallAsync(AwsCalls.GetAccountAuthorizationDetails, CallArgs.None, CancellationToken.None);
 
         using (Assert.EnterMultipleScope())
         {

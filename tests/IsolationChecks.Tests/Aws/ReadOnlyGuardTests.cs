@@ -1,3 +1,4 @@
+using IsolationChecks.Aws.Calls;
 using System.Text.Json;
 using Amazon.EC2.Model;
 using Amazon.SecurityToken.Model;
@@ -37,7 +38,7 @@ public sealed class ReadOnlyGuardTests
     [Test]
     public async Task CreateUserThroughTheThinIamClientIsRefusedAndNothingIsSent()
     {
-        using var iam = TestClients.Thin(ThinServiceDescription.Iam, _server.Endpoint);
+        using var iam = TestClients.Thin(AwsServices.Iam, _server.Endpoint);
         var request = new QueryRequest { Action = "CreateUser", Version = "2010-05-08", Parameters = [new("UserName", "intruder")] };
 
         var refused = await Assert.ThrowsAsync<ReadOnlyViolationException>(() => iam.QueryAsync(request, CancellationToken.None));
@@ -52,7 +53,7 @@ public sealed class ReadOnlyGuardTests
     [Test]
     public async Task DeleteProjectThroughTheThinCodeBuildClientIsRefusedAndNothingIsSent()
     {
-        using var codeBuild = TestClients.Thin(ThinServiceDescription.CodeBuild, _server.Endpoint);
+        using var codeBuild = TestClients.Thin(AwsServices.CodeBuild, _server.Endpoint);
         var request = new JsonRequest { TargetPrefix = "CodeBuild_20161006", Action = "DeleteProject", Body = "{\"name\":\"app-build\"}" };
 
         var refused = await Assert.ThrowsAsync<ReadOnlyViolationException>(() => codeBuild.JsonAsync(request, CancellationToken.None));

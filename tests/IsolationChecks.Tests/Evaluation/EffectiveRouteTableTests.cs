@@ -5,16 +5,16 @@ namespace IsolationChecks.Tests.Evaluation;
 
 public class EffectiveRouteTableTests
 {
-    private static readonly Subnet Subnet = new("subnet-0aaaaaaaaaaaaaaaa", "vpc-0bbbbbbbbbbbbbbbb");
+    private static readonly Subnet Subnet = new("subnet-0aaaaaaaaaaaaaaaa", "vpc-0bbbbbbbbbbbbbbbb", "ap-northeast-1a", [], "10.0.0.0/24");
 
-    private static readonly RouteTable Main = new("rtb-main", "vpc-0bbbbbbbbbbbbbbbb",
+    private static readonly RouteTable Main = new("rtb-main", "vpc-0bbbbbbbbbbbbbbbb", Routes: [],
         Associations: [new RouteTableAssociation(Main: true, AssociationState: new AssociationState("associated"))]);
 
     [Test]
     public void Explicit_association_wins_over_the_main_table()
     {
-        var own = new RouteTable("rtb-own", "vpc-0bbbbbbbbbbbbbbbb",
-            Associations: [new RouteTableAssociation(SubnetId: Subnet.SubnetId, AssociationState: new AssociationState("associated"))]);
+        var own = new RouteTable("rtb-own", "vpc-0bbbbbbbbbbbbbbbb", Routes: [],
+            Associations: [new RouteTableAssociation(Main: false, SubnetId: Subnet.SubnetId, AssociationState: new AssociationState("associated"))]);
 
         var effective = EffectiveRouteTable.For(Subnet, [Main, own]);
 
@@ -34,8 +34,8 @@ public class EffectiveRouteTableTests
     [Test]
     public void A_disassociated_association_does_not_count()
     {
-        var stale = new RouteTable("rtb-stale", "vpc-0bbbbbbbbbbbbbbbb",
-            Associations: [new RouteTableAssociation(SubnetId: Subnet.SubnetId, AssociationState: new AssociationState("disassociated"))]);
+        var stale = new RouteTable("rtb-stale", "vpc-0bbbbbbbbbbbbbbbb", Routes: [],
+            Associations: [new RouteTableAssociation(Main: false, SubnetId: Subnet.SubnetId, AssociationState: new AssociationState("disassociated"))]);
 
         Assert.That(EffectiveRouteTable.For(Subnet, [stale, Main])?.Table.RouteTableId, Is.EqualTo("rtb-main"));
     }
@@ -50,5 +50,5 @@ public class EffectiveRouteTableTests
     [TestCase("local", null, RouteTargetKind.Local)]
     [TestCase(null, "nat-1", RouteTargetKind.NatGateway)]
     public void Targets_are_classified_by_member_and_prefix(string? gateway, string? nat, RouteTargetKind expected) =>
-        Assert.That(RouteTargets.Classify(new Route(GatewayId: gateway, NatGatewayId: nat)), Is.EqualTo(expected));
+        Assert.That(RouteTargets.Classify(new Route("active", DestinationCidrBlock: "0.0.0.0/0", GatewayId: gateway, NatGatewayId: nat)), Is.EqualTo(expected));
 }

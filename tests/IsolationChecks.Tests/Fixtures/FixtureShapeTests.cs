@@ -7,6 +7,7 @@ using IsolationChecks.Posture;
 using IsolationChecks.Snapshots;
 using IsolationChecks.Aws.Shapes;
 using NUnit.Framework;
+using IsolationChecks.Aws.Calls;
 
 namespace IsolationChecks.Tests.Fixtures;
 
@@ -73,13 +74,13 @@ public sealed partial class FixtureShapeTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(posture.Version, Is.EqualTo(PostureDocument.CurrentVersion));
-            Assert.That(posture.Build!.Vpcs, Is.SubsetOf(List<Vpc>(files, prd, SnapshotLayout.Vpcs, "Vpcs").Select(v => v.VpcId)));
-            Assert.That(posture.Build.Projects, Is.EquivalentTo(List<Project>(files, prd, SnapshotLayout.CodeBuildBatchGetProjects, "projects").Select(p => p.Name)));
+            Assert.That(posture.Build!.Vpcs, Is.SubsetOf(List<Vpc>(files, prd, AwsCalls.DescribeVpcs.File, "Vpcs").Select(v => v.VpcId)));
+            Assert.That(posture.Build.Projects, Is.EquivalentTo(List<Project>(files, prd, AwsCalls.BatchGetProjects.File, "projects").Select(p => p.Name)));
             Assert.That(posture.NatGateways!.Select(n => n.Id),
-                Is.SubsetOf(List<NatGateway>(files, dev, SnapshotLayout.NatGateways, "NatGateways").Select(n => n.NatGatewayId)));
+                Is.SubsetOf(List<NatGateway>(files, dev, AwsCalls.DescribeNatGateways.File, "NatGateways").Select(n => n.NatGatewayId)));
             Assert.That(posture.GitLab!.Hosts.Select(h => h.InstanceId),
-                Is.SubsetOf(List<Reservation>(files, dev, SnapshotLayout.Reservations, "Reservations").SelectMany(r => r.Instances!).Select(i => i.InstanceId)));
-            var users = Model<AccountAuthorizationDetails>(files, prd, SnapshotLayout.IamAccountAuthorizationDetails).UserDetailList!.Select(u => u.Arn);
+                Is.SubsetOf(List<Reservation>(files, dev, AwsCalls.DescribeInstances.File, "Reservations").SelectMany(r => r.Instances!).Select(i => i.InstanceId)));
+            var users = Model<AccountAuthorizationDetails>(files, prd, AwsCalls.GetAccountAuthorizationDetails.File).UserDetailList!.Select(u => u.Arn);
             Assert.That(posture.CodeCommit!.PushPrincipals.Concat(posture.CodeCommit.PullPrincipals), Is.SubsetOf(users));
             Assert.That(posture.Waivers, Is.Empty);
         }
@@ -125,27 +126,27 @@ public sealed partial class FixtureShapeTests
 
         try
         {
-            var vpcs = List<Vpc>(files, scope, SnapshotLayout.Vpcs, "Vpcs").Select(v => v.VpcId).ToList();
-            var subnets = List<Subnet>(files, scope, SnapshotLayout.Subnets, "Subnets");
-            var routeTables = List<RouteTable>(files, scope, SnapshotLayout.RouteTables, "RouteTables");
-            var acls = List<NetworkAcl>(files, scope, SnapshotLayout.NetworkAcls, "NetworkAcls");
-            var groups = List<SecurityGroup>(files, scope, SnapshotLayout.SecurityGroups, "SecurityGroups").Select(g => g.GroupId).ToList();
-            var nats = List<NatGateway>(files, scope, SnapshotLayout.NatGateways, "NatGateways");
-            var igws = List<InternetGateway>(files, scope, SnapshotLayout.InternetGateways, "InternetGateways");
-            _ = List<EgressOnlyInternetGateway>(files, scope, SnapshotLayout.EgressOnlyInternetGateways, "EgressOnlyInternetGateways");
-            var endpoints = List<VpcEndpoint>(files, scope, SnapshotLayout.VpcEndpoints, "VpcEndpoints");
-            var interfaces = List<NetworkInterface>(files, scope, SnapshotLayout.NetworkInterfaces, "NetworkInterfaces");
-            var instances = List<Reservation>(files, scope, SnapshotLayout.Reservations, "Reservations").SelectMany(r => r.Instances ?? []).ToList();
-            var prefixLists = List<ManagedPrefixList>(files, scope, SnapshotLayout.ManagedPrefixLists, "PrefixLists");
-            var addresses = List<Address>(files, scope, SnapshotLayout.Addresses, "Addresses");
-            var projects = List<Project>(files, scope, SnapshotLayout.CodeBuildBatchGetProjects, "projects");
-            var projectNames = Model<string[]>(files, scope, SnapshotLayout.CodeBuildListProjects, "projects");
-            var repositories = List<Repository>(files, scope, SnapshotLayout.EcrDescribeRepositories, "repositories");
-            _ = Model<RegistryScanningConfiguration>(files, scope, SnapshotLayout.EcrRegistryScanningConfiguration);
-            _ = Model<AccountAuthorizationDetails>(files, scope, SnapshotLayout.IamAccountAuthorizationDetails);
-            var caller = Model<CallerIdentity>(files, scope, SnapshotLayout.StsCallerIdentity);
-            if (files.ContainsKey($"{scope}/{SnapshotLayout.EcrPublicDescribeRepositories}"))
-                _ = List<Repository>(files, scope, SnapshotLayout.EcrPublicDescribeRepositories, "repositories");
+            var vpcs = List<Vpc>(files, scope, AwsCalls.DescribeVpcs.File, "Vpcs").Select(v => v.VpcId).ToList();
+            var subnets = List<Subnet>(files, scope, AwsCalls.DescribeSubnets.File, "Subnets");
+            var routeTables = List<RouteTable>(files, scope, AwsCalls.DescribeRouteTables.File, "RouteTables");
+            var acls = List<NetworkAcl>(files, scope, AwsCalls.DescribeNetworkAcls.File, "NetworkAcls");
+            var groups = List<SecurityGroup>(files, scope, AwsCalls.DescribeSecurityGroups.File, "SecurityGroups").Select(g => g.GroupId).ToList();
+            var nats = List<NatGateway>(files, scope, AwsCalls.DescribeNatGateways.File, "NatGateways");
+            var igws = List<InternetGateway>(files, scope, AwsCalls.DescribeInternetGateways.File, "InternetGateways");
+            _ = List<EgressOnlyInternetGateway>(files, scope, AwsCalls.DescribeEgressOnlyInternetGateways.File, "EgressOnlyInternetGateways");
+            var endpoints = List<VpcEndpoint>(files, scope, AwsCalls.DescribeVpcEndpoints.File, "VpcEndpoints");
+            var interfaces = List<NetworkInterface>(files, scope, AwsCalls.DescribeNetworkInterfaces.File, "NetworkInterfaces");
+            var instances = List<Reservation>(files, scope, AwsCalls.DescribeInstances.File, "Reservations").SelectMany(r => r.Instances ?? []).ToList();
+            var prefixLists = List<ManagedPrefixList>(files, scope, AwsCalls.DescribeManagedPrefixLists.File, "PrefixLists");
+            var addresses = List<Address>(files, scope, AwsCalls.DescribeAddresses.File, "Addresses");
+            var projects = List<Project>(files, scope, AwsCalls.BatchGetProjects.File, "projects");
+            var projectNames = Model<string[]>(files, scope, AwsCalls.ListProjects.File, "projects");
+            var repositories = List<Repository>(files, scope, AwsCalls.DescribeRepositories.File, "repositories");
+            _ = Model<RegistryScanningConfiguration>(files, scope, AwsCalls.GetRegistryScanningConfiguration.File);
+            _ = Model<AccountAuthorizationDetails>(files, scope, AwsCalls.GetAccountAuthorizationDetails.File);
+            var caller = Model<CallerIdentity>(files, scope, AwsCalls.GetCallerIdentity.File);
+            if (files.ContainsKey($"{scope}/{AwsCalls.DescribePublicRepositories.File}"))
+                _ = List<PublicRepository>(files, scope, AwsCalls.DescribePublicRepositories.File, "repositories");
 
             var subnetIds = subnets.Select(s => s.SubnetId).ToList();
             var interfaceIds = interfaces.Select(i => i.NetworkInterfaceId).ToList();
@@ -153,20 +154,20 @@ public sealed partial class FixtureShapeTests
             if (!scope.Contains(caller.Account, StringComparison.Ordinal))
                 problems.Add($"{scope}: caller identity is account {caller.Account}");
             foreach (var list in prefixLists)
-                _ = List<PrefixListEntry>(files, scope, SnapshotLayout.PrefixListEntries(list.PrefixListId), "Entries");
+                _ = List<PrefixListEntry>(files, scope, AwsCalls.GetManagedPrefixListEntries.FileFor(list.PrefixListId), "Entries");
             foreach (var subnet in subnets)
-                Need("VPC", subnet.VpcId, vpcs, SnapshotLayout.Subnets);
+                Need("VPC", subnet.VpcId, vpcs, AwsCalls.DescribeSubnets.File);
             foreach (var table in routeTables)
             {
                 foreach (var association in table.Associations ?? [])
                     if (association.SubnetId is { } s)
-                        Need("subnet", s, subnetIds, SnapshotLayout.RouteTables);
+                        Need("subnet", s, subnetIds, AwsCalls.DescribeRouteTables.File);
                 foreach (var route in table.Routes ?? [])
                 {
                     if (route.GatewayId is { } g)
-                        Need("gateway", g, gateways, SnapshotLayout.RouteTables);
+                        Need("gateway", g, gateways, AwsCalls.DescribeRouteTables.File);
                     if (route.NatGatewayId is { } n)
-                        Need("NAT gateway", n, nats.Select(x => x.NatGatewayId), SnapshotLayout.RouteTables);
+                        Need("NAT gateway", n, nats.Select(x => x.NatGatewayId), AwsCalls.DescribeRouteTables.File);
                 }
             }
 
@@ -179,45 +180,45 @@ public sealed partial class FixtureShapeTests
             foreach (var endpoint in endpoints)
             {
                 foreach (var s in endpoint.SubnetIds ?? [])
-                    Need("subnet", s, subnetIds, SnapshotLayout.VpcEndpoints);
+                    Need("subnet", s, subnetIds, AwsCalls.DescribeVpcEndpoints.File);
                 foreach (var g in endpoint.Groups ?? [])
-                    Need("security group", g.GroupId, groups, SnapshotLayout.VpcEndpoints);
+                    Need("security group", g.GroupId, groups, AwsCalls.DescribeVpcEndpoints.File);
                 foreach (var i in endpoint.NetworkInterfaceIds ?? [])
-                    Need("network interface", i, interfaceIds, SnapshotLayout.VpcEndpoints);
+                    Need("network interface", i, interfaceIds, AwsCalls.DescribeVpcEndpoints.File);
                 foreach (var t in endpoint.RouteTableIds ?? [])
-                    Need("route table", t, routeTables.Select(r => r.RouteTableId), SnapshotLayout.VpcEndpoints);
+                    Need("route table", t, routeTables.Select(r => r.RouteTableId), AwsCalls.DescribeVpcEndpoints.File);
             }
 
             foreach (var eni in interfaces)
             {
-                Need("subnet", eni.SubnetId!, subnetIds, SnapshotLayout.NetworkInterfaces);
+                Need("subnet", eni.SubnetId!, subnetIds, AwsCalls.DescribeNetworkInterfaces.File);
                 foreach (var g in eni.Groups ?? [])
-                    Need("security group", g.GroupId, groups, SnapshotLayout.NetworkInterfaces);
+                    Need("security group", g.GroupId, groups, AwsCalls.DescribeNetworkInterfaces.File);
             }
 
             foreach (var nat in nats)
                 foreach (var address in nat.NatGatewayAddresses ?? [])
-                    Need("network interface", address.NetworkInterfaceId!, interfaceIds, SnapshotLayout.NatGateways);
+                    Need("network interface", address.NetworkInterfaceId!, interfaceIds, AwsCalls.DescribeNatGateways.File);
             foreach (var instance in instances)
                 foreach (var eni in instance.NetworkInterfaces ?? [])
-                    Need("network interface", eni.NetworkInterfaceId, interfaceIds, SnapshotLayout.Reservations);
+                    Need("network interface", eni.NetworkInterfaceId, interfaceIds, AwsCalls.DescribeInstances.File);
             foreach (var address in addresses)
-                Need("network interface", address.NetworkInterfaceId!, interfaceIds, SnapshotLayout.Addresses);
+                Need("network interface", address.NetworkInterfaceId!, interfaceIds, AwsCalls.DescribeAddresses.File);
             if (!projectNames.SequenceEqual(projects.Select(p => p.Name)))
                 problems.Add($"{scope}: list-projects and batch-get-projects disagree");
             foreach (var vpcConfig in projects.Select(p => p.VpcConfig).OfType<ProjectVpcConfig>())
             {
-                Need("VPC", vpcConfig.VpcId!, vpcs, SnapshotLayout.CodeBuildBatchGetProjects);
+                Need("VPC", vpcConfig.VpcId!, vpcs, AwsCalls.BatchGetProjects.File);
                 foreach (var s in vpcConfig.Subnets ?? [])
-                    Need("subnet", s, subnetIds, SnapshotLayout.CodeBuildBatchGetProjects);
+                    Need("subnet", s, subnetIds, AwsCalls.BatchGetProjects.File);
                 foreach (var g in vpcConfig.SecurityGroupIds ?? [])
-                    Need("security group", g, groups, SnapshotLayout.CodeBuildBatchGetProjects);
+                    Need("security group", g, groups, AwsCalls.BatchGetProjects.File);
             }
 
             foreach (var repository in repositories)
             {
-                _ = OptionalModel<RepositoryPolicy>(files, scope, SnapshotLayout.EcrRepositoryPolicy(repository.RepositoryName));
-                _ = OptionalModel<LifecyclePolicy>(files, scope, SnapshotLayout.EcrLifecyclePolicy(repository.RepositoryName));
+                _ = OptionalModel<RepositoryPolicy>(files, scope, AwsCalls.GetRepositoryPolicy.FileFor(repository.RepositoryName));
+                _ = OptionalModel<LifecyclePolicy>(files, scope, AwsCalls.GetLifecyclePolicy.FileFor(repository.RepositoryName));
             }
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)

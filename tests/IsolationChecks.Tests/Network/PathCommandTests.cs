@@ -94,7 +94,7 @@ public class PathCommandTests
     {
         var network = Compliant();
         network.Replace(network.RouteTables, t => t.RouteTableId == "rtb-private",
-            t => t with { Routes = [.. t.Routes!, new Route("0.0.0.0/0", NatGatewayId: Nat, State: "active")] });
+            t => t with { Routes = [.. t.Routes!, NetworkScope.RouteTo("0.0.0.0/0", NatGatewayId: Nat)] });
         return network;
     }
 

@@ -22,7 +22,7 @@ public class PathEngineTests
 
     private static void RouteBuildSubnetsToNat(NetworkScope network, params Route[] more) =>
         network.Replace(network.RouteTables, t => t.RouteTableId == "rtb-private",
-            t => t with { Routes = [.. t.Routes!, new Route("0.0.0.0/0", NatGatewayId: Nat, State: "active"), .. more] });
+            t => t with { Routes = [.. t.Routes!, NetworkScope.RouteTo("0.0.0.0/0", NatGatewayId: Nat), .. more] });
 
     private static string Text(PathAnswer answer) => answer.Describe();
 
@@ -54,7 +54,7 @@ public class PathEngineTests
     public void A_more_specific_blackhole_route_wins_over_the_default_route()
     {
         var network = Compliant();
-        RouteBuildSubnetsToNat(network, new Route("198.51.100.0/24", NatGatewayId: "nat-deleted", State: "blackhole"));
+        RouteBuildSubnetsToNat(network, NetworkScope.RouteTo("198.51.100.0/24", NatGatewayId: "nat-deleted", State: "blackhole"));
 
         var blocked = Ask(network, Build, "198.51.100.7");
         var elsewhere = Ask(network, Build, "192.0.2.7");
@@ -71,7 +71,7 @@ public class PathEngineTests
         RouteBuildSubnetsToNat(network);
         network.NetworkAcls.Add(new NetworkAcl("acl-build", VpcId, false,
             [Entry(90, true, "deny", "6", "0.0.0.0/0", 443), Entry(100, true, "allow"), Entry(100, false, "allow")],
-            [new NetworkAclAssociation("a1", "acl-build", BuildA)]));
+            [new NetworkAclAssociation("acl-build", BuildA, "a1")]));
 
         var https = Ask(network, Build, "198.51.100.7", 443);
         var http = Ask(network, Build, "198.51.100.7", 80);
@@ -89,7 +89,7 @@ public class PathEngineTests
         RouteBuildSubnetsToNat(network);
         network.NetworkAcls.Add(new NetworkAcl("acl-build", VpcId, false,
             [Entry(100, true, "allow"), Entry(100, false, "allow", "6", "10.0.0.0/16", 22)],
-            [new NetworkAclAssociation("a1", "acl-build", BuildA)]));
+            [new NetworkAclAssociation("acl-build", BuildA, "a1")]));
 
         var answer = Ask(network, Build, "198.51.100.7");
 
@@ -106,7 +106,7 @@ public class PathEngineTests
         var network = Compliant();
         network.NetworkAcls.Add(new NetworkAcl("acl-endpoints", VpcId, false,
             [Entry(100, false, "allow", "6", "10.0.0.0/16", 443), Entry(100, true, "allow", "6", "10.0.0.0/16", 1024, 32767)],
-            [new NetworkAclAssociation("a1", "acl-endpoints", Endpoints)]));
+            [new NetworkAclAssociation("acl-endpoints", Endpoints, "a1")]));
 
         var any = Ask(network, Build, "10.0.10.11");
         var every = Ask(network, Build, "10.0.10.11", quantifier: Quantifier.Every);
@@ -120,7 +120,7 @@ public class PathEngineTests
     public void A_security_group_referencing_another_group_admits_only_its_members()
     {
         var network = Compliant();
-        network.SecurityGroups.Add(new SecurityGroup("sg-other", "other", VpcId, IpPermissionsEgress: [AllTo("0.0.0.0/0")]));
+        network.SecurityGroups.Add(NetworkScope.Group("sg-other", "other", VpcId, IpPermissionsEgress: [AllTo("0.0.0.0/0")]));
 
         var member = Ask(network, Build, "10.0.10.11", quantifier: Quantifier.Every);
         var stranger = Ask(network, new PathSource.SubnetWithGroups(BuildA, ["sg-other"]), "10.0.10.11");
@@ -137,7 +137,7 @@ public class PathEngineTests
         var network = Compliant();
         network.Replace(network.SecurityGroups, g => g.GroupId == BuildGroup, g => g with
         {
-            IpPermissionsEgress = [new IpPermission("tcp", 443, 443, PrefixListIds: [new PrefixListReference(S3List)])],
+            IpPermissionsEgress = [NetworkScope.Permission("tcp", 443, 443, PrefixListIds: [new PrefixListReference(S3List)])],
         });
 
         var s3 = Ask(network, Build, "52.219.3.4");
@@ -172,7 +172,7 @@ public class PathEngineTests
     public void A_public_ip_without_an_igw_route_reaches_nothing_and_is_reached_by_nothing()
     {
         var network = Compliant();
-        network.SecurityGroups.Add(new SecurityGroup("sg-web", "web", VpcId, IpPermissions: [Tcp(443, "0.0.0.0/0")], IpPermissionsEgress: [AllTo("0.0.0.0/0")]));
+        network.SecurityGroups.Add(NetworkScope.Group("sg-web", "web", VpcId, IpPermissions: [Tcp(443, "0.0.0.0/0")], IpPermissionsEgress: [AllTo("0.0.0.0/0")]));
         network.NetworkInterfaces.Add(Interface("eni-web", BuildA, VpcId, "10.0.1.50", ["sg-web"], publicIp: "198.51.100.50"));
         var engine = new PathEngine(NetworkModel.Build(network.Build()));
 
@@ -189,7 +189,7 @@ public class PathEngineTests
     public void A_public_ip_with_an_igw_route_is_reachable_from_the_internet_and_the_path_names_the_translation()
     {
         var network = Compliant();
-        network.SecurityGroups.Add(new SecurityGroup("sg-web", "web", VpcId, IpPermissions: [Tcp(443, "0.0.0.0/0")]));
+        network.SecurityGroups.Add(NetworkScope.Group("sg-web", "web", VpcId, IpPermissions: [Tcp(443, "0.0.0.0/0")]));
         network.NetworkInterfaces.Add(Interface("eni-web", Public, VpcId, "10.0.100.50", ["sg-web"], publicIp: "198.51.100.50"));
         var engine = new PathEngine(NetworkModel.Build(network.Build()));
 
@@ -220,8 +220,8 @@ public class PathEngineTests
     public void An_unassociated_subnet_uses_the_main_route_table()
     {
         var network = Compliant();
-        network.Subnets.Add(new Subnet("subnet-loose", VpcId, "10.0.50.0/24", "ap-northeast-1a"));
-        network.Replace(network.RouteTables, t => t.RouteTableId == "rtb-main", t => t with { Routes = [Local("10.0.0.0/16"), new Route("0.0.0.0/0", GatewayId: Igw, State: "active")] });
+        network.Subnets.Add(NetworkScope.Subnet("subnet-loose", VpcId, "10.0.50.0/24", "ap-northeast-1a"));
+        network.Replace(network.RouteTables, t => t.RouteTableId == "rtb-main", t => t with { Routes = [Local("10.0.0.0/16"), NetworkScope.RouteTo("0.0.0.0/0", GatewayId: Igw)] });
         network.NetworkInterfaces.Add(Interface("eni-loose", "subnet-loose", VpcId, "10.0.50.9", [BuildGroup], publicIp: "198.51.100.9"));
 
         var answer = Ask(network, new PathSource.Interface("eni-loose"), "192.0.2.1");
@@ -235,7 +235,7 @@ public class PathEngineTests
     {
         var network = Compliant();
         network.Replace(network.RouteTables, t => t.RouteTableId == "rtb-private",
-            t => t with { Routes = [.. t.Routes!, new Route("0.0.0.0/0", TransitGatewayId: "tgw-inspection", State: "active")] });
+            t => t with { Routes = [.. t.Routes!, NetworkScope.RouteTo("0.0.0.0/0", TransitGatewayId: "tgw-inspection")] });
         var model = NetworkModel.Build(network.Build());
 
         var unapproved = new PathEngine(model).Ask(PathQuery.ToInternet(Build));
@@ -251,7 +251,7 @@ public class PathEngineTests
     {
         var network = Compliant();
         network.Replace(network.RouteTables, t => t.RouteTableId == "rtb-private",
-            t => t with { Routes = [.. t.Routes!, new Route("0.0.0.0/0", NatGatewayId: Nat, State: "active")] });
+            t => t with { Routes = [.. t.Routes!, NetworkScope.RouteTo("0.0.0.0/0", NatGatewayId: Nat)] });
         network.Gaps["NatGateways"] = new IsolationChecks.Snapshots.DataGap("ec2", "DescribeNatGateways", "denied", "UnauthorizedOperation", "NatGateways.json");
 
         var answer = Ask(network, Build, "198.51.100.7");
@@ -264,8 +264,8 @@ public class PathEngineTests
     public void Traffic_inside_one_subnet_is_not_filtered_by_its_network_acl()
     {
         var network = Compliant();
-        network.NetworkAcls.Add(new NetworkAcl("acl-closed", VpcId, false, [], [new NetworkAclAssociation("a1", "acl-closed", BuildA)]));
-        network.SecurityGroups.Add(new SecurityGroup("sg-peer", "peer", VpcId, IpPermissions: [Tcp(8080, "10.0.0.0/16")]));
+        network.NetworkAcls.Add(new NetworkAcl("acl-closed", VpcId, false, [], [new NetworkAclAssociation("acl-closed", BuildA, "a1")]));
+        network.SecurityGroups.Add(NetworkScope.Group("sg-peer", "peer", VpcId, IpPermissions: [Tcp(8080, "10.0.0.0/16")]));
         network.NetworkInterfaces.Add(Interface("eni-peer", BuildA, VpcId, "10.0.1.77", ["sg-peer"]));
 
         var answer = Ask(network, Build, "10.0.1.77", 8080);
@@ -279,7 +279,7 @@ public class PathEngineTests
     {
         var network = Compliant();
         network.Replace(network.RouteTables, t => t.RouteTableId == "rtb-private",
-            t => t with { Routes = [.. t.Routes!, new Route("0.0.0.0/0", GatewayId: "vpce-0inspection", State: "active")] });
+            t => t with { Routes = [.. t.Routes!, NetworkScope.RouteTo("0.0.0.0/0", GatewayId: "vpce-0inspection")] });
 
         var answer = Ask(network, Build, "198.51.100.7");
 
@@ -297,7 +297,7 @@ public class PathEngineTests
                 Entry(100, false, "allow", "-1", "10.0.0.0/16"), Entry(110, false, "allow", "6", "0.0.0.0/0", 1024, 65535),
                 Entry(100, true, "allow", "6", "0.0.0.0/0", 443), Entry(110, true, "allow", "6", "10.0.0.0/16", 1024, 65535),
             ],
-            [new NetworkAclAssociation("a1", "acl-public", Public)]));
+            [new NetworkAclAssociation("acl-public", Public, "a1")]));
 
         var https = Ask(network, Build, "198.51.100.7", 443);
         var http = Ask(network, Build, "198.51.100.7", 80);

@@ -182,8 +182,8 @@ public class SuiteRunnerTests
 
         Assert.That(scopes, Is.EqualTo(new[]
         {
-            new Collection.CollectionScope("dev", "111111111111", "ap-northeast-1", "dev-audit"),
-            new Collection.CollectionScope("prd", "222222222222", "ap-northeast-1", null, "arn:aws:iam::222222222222:role/audit"),
+            new IsolationChecks.Aws.AuditScope("dev", "111111111111", "ap-northeast-1", "dev-audit"),
+            new IsolationChecks.Aws.AuditScope("prd", "222222222222", "ap-northeast-1", null, "arn:aws:iam::222222222222:role/audit"),
         }));
     }
 

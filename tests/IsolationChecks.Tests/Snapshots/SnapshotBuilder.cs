@@ -50,7 +50,7 @@ internal sealed class SnapshotBuilder
     public const string Subnets = """
         { "Subnets": [ { "SubnetId": "subnet-0123456789abcdef0", "VpcId": "vpc-0a1b2c3d4e5f60718", "CidrBlock": "10.0.1.0/24",
                          "AvailabilityZone": "ap-northeast-1a", "AvailabilityZoneId": "apne1-az4", "MapPublicIpOnLaunch": false,
-                         "AvailableIpAddressCount": 250, "DefaultForAz": false } ] }
+                         "AvailableIpAddressCount": 250, "DefaultForAz": false, "Ipv6CidrBlockAssociationSet": [] } ] }
         """;
 
     public const string RouteTables = """

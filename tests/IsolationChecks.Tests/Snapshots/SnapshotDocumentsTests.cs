@@ -4,21 +4,21 @@ using IsolationChecks.Snapshots;
 
 namespace IsolationChecks.Tests.Snapshots;
 
-/// <summary>Documents outside the central reader follow the same evidence rules: seen, gap, or untrusted.</summary>
+/// <summary>Probe records follow the same evidence rules as every other document: seen, gap, or untrusted.</summary>
 public class SnapshotDocumentsTests
 {
     private sealed record Probe(string Verdict);
 
     private const string Path = "probes/example.json";
-    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+    private static readonly ProbeDocument Declared = new(Path, typeof(Probe), "git", "Probe",
+        new JsonSerializerOptions(JsonSerializerDefaults.Web) { RespectRequiredConstructorParameters = true, RespectNullableAnnotations = true }, "run the probe");
     private static readonly byte[] Document = Encoding.UTF8.GetBytes("""{"verdict":"refused"}""");
 
     private static SnapshotManifest Manifest(IReadOnlyList<ManifestCall> calls, IReadOnlyDictionary<string, string> files) =>
         new(SnapshotManifest.CurrentFormat, "test", DateTimeOffset.UnixEpoch, [], calls, files);
 
-    private static Snapshot SnapshotOf(SnapshotFiles files) => new(files.Origin, files.Manifest, [], IntegrityReport.Unverified, files);
-
-    private static Collected<Probe> Read(SnapshotFiles files) => SnapshotDocuments.Read<Probe>(SnapshotOf(files), Path, "git", "Probe", Options);
+    private static Collected<Probe> Read(SnapshotFiles files) =>
+        new Snapshot(files.Origin, files.Manifest, [], IntegrityReport.Unverified, files).ReadProbe<Probe>(Declared);
 
     [Test]
     public void A_document_listed_in_the_manifest_is_seen()
@@ -41,13 +41,14 @@ public class SnapshotDocumentsTests
     }
 
     [Test]
-    public void An_absent_document_is_a_gap_quoting_the_failed_call()
+    public void An_absent_document_is_a_gap_quoting_the_failed_call_and_how_to_get_it()
     {
         var failed = new ManifestCall("", "git", "Probe", null, null, "failed", 0, 1, 5, "Timeout", "no answer in 30 s");
         var files = new SnapshotFiles("t", new Dictionary<string, byte[]>(), Manifest([failed], new Dictionary<string, string>()));
 
         Assert.That(Read(files).TryGet(out _, out var gap), Is.False);
         Assert.That(gap!.Describe(), Does.Contain("Timeout").And.Contain("no answer in 30 s"));
+        Assert.That(gap.Remedy, Is.EqualTo("run the probe"));
     }
 
     [Test]
@@ -58,11 +59,18 @@ public class SnapshotDocumentsTests
         Assert.That(Read(files).IsSeen, Is.True);
     }
 
-    [Test]
-    public void A_malformed_document_names_the_file()
+    [TestCase("""{"verdict": 42}""", "$.verdict")]
+    [TestCase("""{}""", "$")]
+    [TestCase("""{"verdict": null}""", "$")]
+    [TestCase("""[]""", "$")]
+    [TestCase("""{"verdict": "ref""", "$")]
+    public void A_malformed_document_is_a_gap_naming_the_file_the_path_and_the_expectation(string json, string path)
     {
-        var files = new SnapshotFiles("t", new Dictionary<string, byte[]> { [Path] = "{\"verdict\": 42}"u8.ToArray() }, null);
+        var files = new SnapshotFiles("t", new Dictionary<string, byte[]> { [Path] = Encoding.UTF8.GetBytes(json) }, null);
 
-        Assert.That(() => Read(files), Throws.TypeOf<InputException>().With.Property(nameof(InputException.File)).EqualTo(Path));
+        Assert.That(Read(files).TryGet(out _, out var gap), Is.False);
+        Assert.That(gap!.ErrorCode, Is.EqualTo(DataGap.MalformedEvidence));
+        Assert.That(gap.File, Is.EqualTo(Path));
+        Assert.That(gap.Reason, Does.StartWith(path).And.Contain("expected"));
     }
 }

@@ -31,39 +31,41 @@ public static class BuildNetwork
     public const string S3List = "pl-s3";
     public const string Region = "ap-northeast-1";
 
-    public static Project Project(string name = "app-build") => new(name, $"arn:aws:codebuild:{Region}:222222222222:project/{name}",
+    public static Project Project(string name = "app-build") => new(name, $"arn:aws:codebuild:{Region}:222222222222:project/{name}", Environment(),
         VpcConfig: new ProjectVpcConfig(VpcId, [BuildA, BuildC], [BuildGroup]));
+
+    /// <summary>A project's environment as batch-get-projects prints it.</summary>
+    public static ProjectEnvironment Environment(bool? privileged = false) => new("LINUX_CONTAINER", "aws/codebuild/standard:7.0", "BUILD_GENERAL1_SMALL", privileged);
 
     public static NetworkScope Compliant(params string[] endpointServices)
     {
         var network = new NetworkScope();
         network.Vpcs.Add(new Vpc(VpcId, "10.0.0.0/16", "available"));
         network.Subnets.AddRange([
-            new Subnet(BuildA, VpcId, "10.0.1.0/24", "ap-northeast-1a", Ipv6CidrBlockAssociationSet: [new Ipv6CidrBlockAssociation("a6", "2600:1f18:aaaa:1::/64")]),
-            new Subnet(BuildC, VpcId, "10.0.2.0/24", "ap-northeast-1c"),
-            new Subnet(Endpoints, VpcId, "10.0.10.0/24", "ap-northeast-1a"),
-            new Subnet(EndpointsC, VpcId, "10.0.11.0/24", "ap-northeast-1c"),
-            new Subnet(Public, VpcId, "10.0.100.0/24", "ap-northeast-1a"),
+            NetworkScope.Subnet(BuildA, VpcId, "10.0.1.0/24", "ap-northeast-1a", Ipv6CidrBlockAssociationSet: [new Ipv6CidrBlockAssociation("2600:1f18:aaaa:1::/64", "a6")]),
+            NetworkScope.Subnet(BuildC, VpcId, "10.0.2.0/24", "ap-northeast-1c"),
+            NetworkScope.Subnet(Endpoints, VpcId, "10.0.10.0/24", "ap-northeast-1a"),
+            NetworkScope.Subnet(EndpointsC, VpcId, "10.0.11.0/24", "ap-northeast-1c"),
+            NetworkScope.Subnet(Public, VpcId, "10.0.100.0/24", "ap-northeast-1a"),
         ]);
         network.RouteTables.AddRange([
             new RouteTable("rtb-private", VpcId,
-                [Local("10.0.0.0/16"), new Route(DestinationIpv6CidrBlock: "2600:1f18:aaaa::/56", GatewayId: "local", State: "active"),
-                 new Route(DestinationPrefixListId: S3List, GatewayId: "vpce-s3", State: "active")],
+                [Local("10.0.0.0/16"), NetworkScope.RouteTo("2600:1f18:aaaa::/56", GatewayId: "local"),
+                 NetworkScope.RouteTo(S3List, GatewayId: "vpce-s3")],
                 [Association(BuildA), Association(BuildC), Association(Endpoints), Association(EndpointsC)]),
-            new RouteTable("rtb-public", VpcId, [Local("10.0.0.0/16"), new Route("0.0.0.0/0", GatewayId: Igw, State: "active")], [Association(Public)]),
+            new RouteTable("rtb-public", VpcId, [Local("10.0.0.0/16"), NetworkScope.RouteTo("0.0.0.0/0", GatewayId: Igw)], [Association(Public)]),
             new RouteTable("rtb-main", VpcId, [Local("10.0.0.0/16")], [MainAssociation()]),
         ]);
         network.NetworkAcls.Add(OpenAcl("acl-default", VpcId, isDefault: true, BuildA, BuildC, Endpoints, EndpointsC, Public));
         network.SecurityGroups.AddRange([
-            new SecurityGroup(BuildGroup, "build", VpcId, IpPermissionsEgress: [AllTo("0.0.0.0/0"), AllTo("::/0")]),
-            new SecurityGroup(EndpointGroup, "endpoints", VpcId, IpPermissions: [TcpFromGroup(443, BuildGroup)], IpPermissionsEgress: [AllTo("0.0.0.0/0")]),
+            NetworkScope.Group(BuildGroup, "build", VpcId, IpPermissionsEgress: [AllTo("0.0.0.0/0"), AllTo("::/0")]),
+            NetworkScope.Group(EndpointGroup, "endpoints", VpcId, IpPermissions: [TcpFromGroup(443, BuildGroup)], IpPermissionsEgress: [AllTo("0.0.0.0/0")]),
         ]);
         network.InternetGateways.Add(new InternetGateway(Igw, [new GatewayAttachment(VpcId, "available")]));
-        network.NatGateways.Add(new NatGateway(Nat, VpcId, Public, "available", "public",
-            [new NatGatewayAddress("eipalloc-1", "eni-nat", "10.0.100.5", "203.0.113.5", true, "succeeded")]));
+        network.NatGateways.Add(NetworkScope.PublicNat(Nat, VpcId, Public, "203.0.113.5"));
         network.PrefixLists[S3List] = [new PrefixListEntry("52.219.0.0/20"), new PrefixListEntry("3.5.152.0/21")];
         network.Projects.Add(Project());
-        network.VpcEndpoints.Add(new VpcEndpoint("vpce-s3", "Gateway", VpcId, $"com.amazonaws.{Region}.s3", "available", RouteTableIds: ["rtb-private"]));
+        network.VpcEndpoints.Add(NetworkScope.Endpoint("vpce-s3", "Gateway", VpcId, $"com.amazonaws.{Region}.s3", RouteTableIds: ["rtb-private"]));
         foreach (var service in endpointServices.Length > 0 ? endpointServices : ["ecr.api", "ecr.dkr", "logs", "sts"])
             AddInterfaceEndpoint(network, service);
         return network;
@@ -79,7 +81,7 @@ public static class BuildNetwork
             {
                 Description = $"VPC Endpoint Interface {id}", RequesterManaged = true,
             });
-        network.VpcEndpoints.Add(new VpcEndpoint(id, "Interface", VpcId, $"com.amazonaws.{Region}.{service}", "available",
+        network.VpcEndpoints.Add(NetworkScope.Endpoint(id, "Interface", VpcId, $"com.amazonaws.{Region}.{service}",
             SubnetIds: [Endpoints, EndpointsC], Groups: [new SecurityGroupIdentifier(EndpointGroup)], PrivateDnsEnabled: true,
             NetworkInterfaceIds: enis.Select(e => e.Item1).ToList()));
     }

@@ -3,6 +3,7 @@ using IsolationChecks.Controls.Catalog;
 using IsolationChecks.Posture;
 using IsolationChecks.Snapshots;
 using IsolationChecks.Aws.Shapes;
+using IsolationChecks.Aws.Calls;
 
 namespace IsolationChecks.Tests.Support;
 
@@ -12,13 +13,13 @@ public sealed record EcrBuilder(string AccountId = "222222222222", string Region
     public List<Repository> Repositories { get; init; } = [];
     public Dictionary<string, Collected<Optional<RepositoryPolicy>>> Policies { get; init; } = [];
     public Dictionary<string, Collected<Optional<LifecyclePolicy>>> Lifecycles { get; init; } = [];
-    public RegistryScanningConfiguration Scanning { get; init; } = new("222222222222", new ScanningConfiguration("BASIC", []));
+    public RegistryScanningConfiguration Scanning { get; init; } = new(new ScanningConfiguration("BASIC", []), "222222222222");
     public DataGap? ScanningGap { get; init; }
     public string? PublicRepositoriesJson { get; init; }
 
     public static Repository Compliant(string name, string account = "222222222222") => new(name,
-        $"arn:aws:ecr:ap-northeast-1:{account}:repository/{name}", account, $"{account}.dkr.ecr.ap-northeast-1.amazonaws.com/{name}",
-        "IMMUTABLE", new ImageScanningConfiguration(true));
+        $"arn:aws:ecr:ap-northeast-1:{account}:repository/{name}", "IMMUTABLE", new ImageScanningConfiguration(true),
+        account, $"{account}.dkr.ecr.ap-northeast-1.amazonaws.com/{name}");
 
     public EcrBuilder WithRepository(Repository repository, string? policy = null, bool lifecycle = true) => this with
     {
@@ -26,16 +27,16 @@ public sealed record EcrBuilder(string AccountId = "222222222222", string Region
         Policies = new(Policies)
         {
             [repository.RepositoryName] = Collected<Optional<RepositoryPolicy>>.Seen(
-                new Optional<RepositoryPolicy>(policy is null ? null : new RepositoryPolicy(AccountId, repository.RepositoryName, policy),
-                    policy is null ? "RepositoryPolicyNotFoundException" : null), SnapshotLayout.EcrRepositoryPolicy(repository.RepositoryName)),
+                new Optional<RepositoryPolicy>(policy is null ? null : new RepositoryPolicy(repository.RepositoryName, policy, AccountId),
+                    policy is null ? "RepositoryPolicyNotFoundException" : null), AwsCalls.GetRepositoryPolicy.FileFor(repository.RepositoryName)),
         },
         Lifecycles = new(Lifecycles)
         {
             [repository.RepositoryName] = Collected<Optional<LifecyclePolicy>>.Seen(
                 new Optional<LifecyclePolicy>(lifecycle
-                    ? new LifecyclePolicy(AccountId, repository.RepositoryName,
-                        """{"rules":[{"rulePriority":1,"selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":14},"action":{"type":"expire"}}]}""")
-                    : null, lifecycle ? null : "LifecyclePolicyNotFoundException"), SnapshotLayout.EcrLifecyclePolicy(repository.RepositoryName)),
+                    ? new LifecyclePolicy(repository.RepositoryName,
+                        """{"rules":[{"rulePriority":1,"selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":14},"action":{"type":"expire"}}]}""", AccountId)
+                    : null, lifecycle ? null : "LifecyclePolicyNotFoundException"), AwsCalls.GetLifecyclePolicy.FileFor(repository.RepositoryName)),
         },
     };
 
@@ -45,10 +46,10 @@ public sealed record EcrBuilder(string AccountId = "222222222222", string Region
         return scope with
         {
             Ecr = new EcrInventory(
-                Collected<IReadOnlyList<Repository>>.Seen(Repositories, SnapshotLayout.EcrDescribeRepositories),
+                Collected<IReadOnlyList<Repository>>.Seen(Repositories, AwsCalls.DescribeRepositories.File),
                 Policies, Lifecycles,
                 ScanningGap is null
-                    ? Collected<RegistryScanningConfiguration>.Seen(Scanning, SnapshotLayout.EcrRegistryScanningConfiguration)
+                    ? Collected<RegistryScanningConfiguration>.Seen(Scanning, AwsCalls.GetRegistryScanningConfiguration.File)
                     : Collected<RegistryScanningConfiguration>.Missing(ScanningGap)),
         };
     }
@@ -56,9 +57,10 @@ public sealed record EcrBuilder(string AccountId = "222222222222", string Region
     public EvaluationContext Context(EcrPosture? ecr = null)
     {
         var files = new Dictionary<string, byte[]>();
-        if (PublicRepositoriesJson is not null) files[SnapshotLayout.EcrPublicDescribeRepositories] = Encoding.UTF8.GetBytes(PublicRepositoriesJson);
+        if (PublicRepositoriesJson is not null) files[AwsCalls.DescribePublicRepositories.File] = Encoding.UTF8.GetBytes(PublicRepositoriesJson);
+        var documents = new SnapshotFiles("test", files, null);
         return new EvaluationContext(
-            new Snapshot("test", null, [Build()], IntegrityReport.Unverified, new SnapshotFiles("test", files, null)),
+            new Snapshot("test", null, [Build() with { Documents = new ScopeReader(documents, "") }], IntegrityReport.Unverified, documents),
             new PostureDocument(1, "test", new Dictionary<string, AccountTarget> { ["prd"] = new(AccountId, Region) },
                 Ecr: ecr ?? new EcrPosture("prd", ["*"], ["333333333333"])),
             TimeProvider.System);

@@ -23,22 +23,23 @@ public sealed record IamBuilder(string AccountId = "222222222222")
     public IamBuilder WithUser(string name, IEnumerable<PolicyDetail>? inline = null, IEnumerable<string>? groups = null,
         IEnumerable<string>? managed = null, string? boundary = null) => this with
     {
-        Users = [.. Users, new UserDetail(name, $"arn:aws:iam::{AccountId}:user/{name}", $"AIDA{name.ToUpperInvariant().Replace("-", "")}",
-            "/", inline?.ToList() ?? [], groups?.ToList() ?? [],
+        Users = [.. Users, new UserDetail(name, $"arn:aws:iam::{AccountId}:user/{name}", groups?.ToList() ?? [],
             managed?.Select(m => new AttachedPolicy(m, ManagedArn(m))).ToList() ?? [],
-            boundary is null ? null : new PermissionsBoundary("Policy", ManagedArn(boundary)))],
+            inline?.ToList() ?? [],
+            boundary is null ? null : new PermissionsBoundary("Policy", ManagedArn(boundary)),
+            $"AIDA{name.ToUpperInvariant().Replace("-", "")}", "/")],
     };
 
     public IamBuilder WithGroup(string name, IEnumerable<PolicyDetail>? inline = null, IEnumerable<string>? managed = null) => this with
     {
-        Groups = [.. Groups, new GroupDetail(name, $"arn:aws:iam::{AccountId}:group/{name}", null, "/", inline?.ToList() ?? [],
-            managed?.Select(m => new AttachedPolicy(m, ManagedArn(m))).ToList() ?? [])],
+        Groups = [.. Groups, new GroupDetail(name, $"arn:aws:iam::{AccountId}:group/{name}", inline?.ToList() ?? [],
+            managed?.Select(m => new AttachedPolicy(m, ManagedArn(m))).ToList() ?? [], Path: "/")],
     };
 
     public IamBuilder WithManaged(string name, string document) => this with
     {
-        Policies = [.. Policies, new ManagedPolicyDetail(ManagedArn(name), name, null, "/", "v2",
-            [new PolicyVersion(Json("""{"Version":"2012-10-17","Statement":[]}"""), "v1", false), new PolicyVersion(Json(document), "v2", true)])],
+        Policies = [.. Policies, new ManagedPolicyDetail(ManagedArn(name), "v2",
+            [new PolicyVersion(Json("""{"Version":"2012-10-17","Statement":[]}"""), "v1", false), new PolicyVersion(Json(document), "v2", true)], name, Path: "/")],
     };
 
     public AccountAuthorizationDetails Build() => new(Users, Groups, [], Policies);

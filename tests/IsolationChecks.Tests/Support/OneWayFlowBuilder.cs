@@ -2,6 +2,7 @@ using IsolationChecks.Controls.Catalog;
 using IsolationChecks.Posture;
 using IsolationChecks.Snapshots;
 using IsolationChecks.Aws.Shapes;
+using IsolationChecks.Aws.Calls;
 
 namespace IsolationChecks.Tests.Support;
 
@@ -32,7 +33,7 @@ public sealed record OneWayFlowBuilder
     public DataGap? IamGap { get; init; }
 
     public List<NatGateway> NatGateways { get; init; } =
-        [new(NatId, "vpc-0d0000000000000001", "subnet-0d0000000000000001", "available", "public", [new NatGatewayAddress("eipalloc-0d01", "eni-0d01", "10.10.0.10", NatIp, true, "succeeded")])];
+        [new(NatId, "vpc-0d0000000000000001", "subnet-0d0000000000000001", "available", [new NatGatewayAddress("eipalloc-0d01", "eni-0d01", "10.10.0.10", NatIp, true, "succeeded")], "public")];
 
     public CodeCommitPosture CodeCommit { get; init; } = new("prd", ["app"], ["gitlab-mirror-push"], ["isolated-pull"], [Isolated]);
 
@@ -44,14 +45,14 @@ public sealed record OneWayFlowBuilder
         {
             Folder = SnapshotLayout.ScopeFolder(Prd, Region),
             Iam = IamGap is null
-                ? Collected<AccountAuthorizationDetails>.Seen(Iam.Build(), $"{SnapshotLayout.ScopeFolder(Prd, Region)}/{SnapshotLayout.IamAccountAuthorizationDetails}")
+                ? Collected<AccountAuthorizationDetails>.Seen(Iam.Build(), $"{SnapshotLayout.ScopeFolder(Prd, Region)}/{AwsCalls.GetAccountAuthorizationDetails.File}")
                 : Collected<AccountAuthorizationDetails>.Missing(IamGap),
         };
         var dev = new ScopeBuilder(Dev, Region).Build();
         dev = dev with
         {
             Folder = SnapshotLayout.ScopeFolder(Dev, Region),
-            Ec2 = dev.Ec2 with { NatGateways = Collected<IReadOnlyList<NatGateway>>.Seen(NatGateways, $"{SnapshotLayout.ScopeFolder(Dev, Region)}/{SnapshotLayout.NatGateways}") },
+            Ec2 = dev.Ec2 with { NatGateways = Collected<IReadOnlyList<NatGateway>>.Seen(NatGateways, $"{SnapshotLayout.ScopeFolder(Dev, Region)}/{AwsCalls.DescribeNatGateways.File}") },
         };
         return new EvaluationContext(
             new Snapshot("test", null, [prd, dev], IntegrityReport.Unverified),

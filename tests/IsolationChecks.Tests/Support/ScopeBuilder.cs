@@ -2,6 +2,7 @@ using IsolationChecks.Controls.Catalog;
 using IsolationChecks.Posture;
 using IsolationChecks.Snapshots;
 using IsolationChecks.Aws.Shapes;
+using IsolationChecks.Aws.Calls;
 
 namespace IsolationChecks.Tests.Support;
 
@@ -19,24 +20,24 @@ public sealed record ScopeBuilder(string AccountId = "222222222222", string Regi
     {
         static Collected<IReadOnlyList<T>> Seen<T>(IEnumerable<T> items, string file) => Collected<IReadOnlyList<T>>.Seen(items.ToList(), file);
         var ec2 = new Ec2Inventory(
-            Seen<Vpc>([], SnapshotLayout.Vpcs), Seen(Subnets, SnapshotLayout.Subnets),
-            RouteTablesGap is null ? Seen(RouteTables, SnapshotLayout.RouteTables) : Collected<IReadOnlyList<RouteTable>>.Missing(RouteTablesGap),
-            Seen<NetworkAcl>([], SnapshotLayout.NetworkAcls), Seen<SecurityGroup>([], SnapshotLayout.SecurityGroups),
-            Seen<NatGateway>([], SnapshotLayout.NatGateways), Seen<InternetGateway>([], SnapshotLayout.InternetGateways),
-            Seen<EgressOnlyInternetGateway>([], SnapshotLayout.EgressOnlyInternetGateways), Seen<VpcEndpoint>([], SnapshotLayout.VpcEndpoints),
-            Seen<NetworkInterface>([], SnapshotLayout.NetworkInterfaces), Seen<Reservation>([], SnapshotLayout.Reservations),
-            Seen(PrefixLists.Keys.Select(id => new ManagedPrefixList(id)), SnapshotLayout.ManagedPrefixLists),
-            PrefixLists.ToDictionary(kv => kv.Key, kv => Seen(kv.Value, SnapshotLayout.PrefixListEntries(kv.Key))),
-            Seen<Address>([], SnapshotLayout.Addresses));
+            Seen<Vpc>([], AwsCalls.DescribeVpcs.File), Seen(Subnets, AwsCalls.DescribeSubnets.File),
+            RouteTablesGap is null ? Seen(RouteTables, AwsCalls.DescribeRouteTables.File) : Collected<IReadOnlyList<RouteTable>>.Missing(RouteTablesGap),
+            Seen<NetworkAcl>([], AwsCalls.DescribeNetworkAcls.File), Seen<SecurityGroup>([], AwsCalls.DescribeSecurityGroups.File),
+            Seen<NatGateway>([], AwsCalls.DescribeNatGateways.File), Seen<InternetGateway>([], AwsCalls.DescribeInternetGateways.File),
+            Seen<EgressOnlyInternetGateway>([], AwsCalls.DescribeEgressOnlyInternetGateways.File), Seen<VpcEndpoint>([], AwsCalls.DescribeVpcEndpoints.File),
+            Seen<NetworkInterface>([], AwsCalls.DescribeNetworkInterfaces.File), Seen<Reservation>([], AwsCalls.DescribeInstances.File),
+            Seen(PrefixLists.Keys.Select(id => new ManagedPrefixList(id, "IPv4", "create-complete")), AwsCalls.DescribeManagedPrefixLists.File),
+            PrefixLists.ToDictionary(kv => kv.Key, kv => Seen(kv.Value, AwsCalls.GetManagedPrefixListEntries.FileFor(kv.Key))),
+            Seen<Address>([], AwsCalls.DescribeAddresses.File));
         var projects = ProjectsGap is null
-            ? Seen(Projects, SnapshotLayout.CodeBuildBatchGetProjects)
+            ? Seen(Projects, AwsCalls.BatchGetProjects.File)
             : Collected<IReadOnlyList<Project>>.Missing(ProjectsGap);
-        var ecr = new EcrInventory(Seen<Repository>([], SnapshotLayout.EcrDescribeRepositories),
+        var ecr = new EcrInventory(Seen<Repository>([], AwsCalls.DescribeRepositories.File),
             new Dictionary<string, Collected<Optional<RepositoryPolicy>>>(), new Dictionary<string, Collected<Optional<LifecyclePolicy>>>(),
-            Collected<RegistryScanningConfiguration>.Seen(new RegistryScanningConfiguration(), SnapshotLayout.EcrRegistryScanningConfiguration));
+            Collected<RegistryScanningConfiguration>.Seen(new RegistryScanningConfiguration(new ScanningConfiguration("BASIC", [])), AwsCalls.GetRegistryScanningConfiguration.File));
         return new ScopeSnapshot(AccountId, Region, "", ec2, new CodeBuildInventory(projects), ecr,
-            Collected<AccountAuthorizationDetails>.Seen(new AccountAuthorizationDetails(), SnapshotLayout.IamAccountAuthorizationDetails),
-            Collected<CallerIdentity>.Seen(new CallerIdentity(AccountId, $"arn:aws:iam::{AccountId}:role/audit"), SnapshotLayout.StsCallerIdentity));
+            Collected<AccountAuthorizationDetails>.Seen(new AccountAuthorizationDetails([], [], [], []), AwsCalls.GetAccountAuthorizationDetails.File),
+            Collected<CallerIdentity>.Seen(new CallerIdentity(AccountId, $"arn:aws:iam::{AccountId}:role/audit"), AwsCalls.GetCallerIdentity.File));
     }
 
     public EvaluationContext Context(BuildPosture? build) => new(

@@ -50,7 +50,7 @@ public static class SyntheticNetwork
 
         var publicSubnet = $"subnet-{v}-0";
         var privateTables = new List<RouteTable>();
-        network.RouteTables.Add(new RouteTable($"rtb-{v}-public", vpcId, [Local(vpcCidr), new Route("0.0.0.0/0", GatewayId: igw, State: "active")],
+        network.RouteTables.Add(new RouteTable($"rtb-{v}-public", vpcId, [Local(vpcCidr), NetworkScope.RouteTo("0.0.0.0/0", GatewayId: igw)],
             [Association(publicSubnet)]));
         network.RouteTables.Add(new RouteTable($"rtb-{v}-main", vpcId, [Local(vpcCidr)], [MainAssociation()]));
         for (var t = 0; t < 3; t++)
@@ -58,12 +58,12 @@ public static class SyntheticNetwork
             var routes = new List<Route> { Local(vpcCidr), new(DestinationPrefixListId: S3List, GatewayId: $"vpce-s3-{v}", State: "active") };
             switch (random.Next(5))
             {
-                case 0: routes.Add(new Route("0.0.0.0/0", NatGatewayId: nat, State: "active")); break;
+                case 0: routes.Add(NetworkScope.RouteTo("0.0.0.0/0", NatGatewayId: nat)); break;
                 case 1:
-                    routes.Add(new Route("0.0.0.0/0", NatGatewayId: nat, State: "active"));
-                    routes.Add(new Route($"{random.Next(1, 223)}.0.0.0/8", NatGatewayId: "nat-gone", State: "blackhole"));
+                    routes.Add(NetworkScope.RouteTo("0.0.0.0/0", NatGatewayId: nat));
+                    routes.Add(NetworkScope.RouteTo($"{random.Next(1, 223)}.0.0.0/8", NatGatewayId: "nat-gone", State: "blackhole"));
                     break;
-                case 2: routes.Add(new Route("172.16.0.0/12", TransitGatewayId: $"tgw-{v}", State: "active")); break;
+                case 2: routes.Add(NetworkScope.RouteTo("172.16.0.0/12", TransitGatewayId: $"tgw-{v}")); break;
             }
 
             privateTables.Add(new RouteTable($"rtb-{v}-private-{t}", vpcId, routes, []));
@@ -102,16 +102,16 @@ public static class SyntheticNetwork
                 int? from = protocol == "-1" ? null : port;
                 var permission = random.Next(5) switch
                 {
-                    0 => new IpPermission(protocol, from, from, IpRanges: [new IpRange("0.0.0.0/0")]),
-                    1 => new IpPermission(protocol, from, from, IpRanges: [new IpRange(vpcCidr)]),
-                    2 => new IpPermission(protocol, from, from, PrefixListIds: [new PrefixListReference(S3List)]),
-                    3 => new IpPermission(protocol, from, from, UserIdGroupPairs: [new UserIdGroupPair(groups[random.Next(groups.Count)])]),
-                    _ => new IpPermission(protocol, from, from, IpRanges: [new IpRange($"{prefix}.{random.Next(shape.SubnetsPerVpc)}.0/24")]),
+                    0 => NetworkScope.Permission(protocol, from, from, IpRanges: [new IpRange("0.0.0.0/0")]),
+                    1 => NetworkScope.Permission(protocol, from, from, IpRanges: [new IpRange(vpcCidr)]),
+                    2 => NetworkScope.Permission(protocol, from, from, PrefixListIds: [new PrefixListReference(S3List)]),
+                    3 => NetworkScope.Permission(protocol, from, from, UserIdGroupPairs: [new UserIdGroupPair(groups[random.Next(groups.Count)])]),
+                    _ => NetworkScope.Permission(protocol, from, from, IpRanges: [new IpRange($"{prefix}.{random.Next(shape.SubnetsPerVpc)}.0/24")]),
                 };
                 (random.Next(2) == 0 ? ingress : egress).Add(permission);
             }
 
-            network.SecurityGroups.Add(new SecurityGroup(groupId, groupId, vpcId, IpPermissions: ingress, IpPermissionsEgress: egress));
+            network.SecurityGroups.Add(NetworkScope.Group(groupId, groupId, vpcId, IpPermissions: ingress, IpPermissionsEgress: egress));
         }
 
         var aclAssociations = acls.ToDictionary(a => a.NetworkAclId, _ => new List<NetworkAclAssociation>());
@@ -119,10 +119,10 @@ public static class SyntheticNetwork
         for (var s = 0; s < shape.SubnetsPerVpc; s++)
         {
             var subnetId = $"subnet-{v}-{s}";
-            network.Subnets.Add(new Subnet(subnetId, vpcId, $"{prefix}.{s}.0/24", s % 2 == 0 ? "ap-northeast-1a" : "ap-northeast-1c"));
+            network.Subnets.Add(NetworkScope.Subnet(subnetId, vpcId, $"{prefix}.{s}.0/24", s % 2 == 0 ? "ap-northeast-1a" : "ap-northeast-1c"));
             // The NAT gateway's subnet always gets a restrictive ACL, so paths through NAT exercise both of its directions.
             var acl = s == 0 ? acls[1 + random.Next(acls.Count - 1)] : acls[random.Next(acls.Count)];
-            aclAssociations[acl.NetworkAclId].Add(new NetworkAclAssociation($"aclassoc-{subnetId}", acl.NetworkAclId, subnetId));
+            aclAssociations[acl.NetworkAclId].Add(new NetworkAclAssociation(acl.NetworkAclId, subnetId, $"aclassoc-{subnetId}"));
             if (s > 0 && random.Next(6) > 0)
             {
                 var table = privateTables[random.Next(privateTables.Count)];
@@ -137,8 +137,8 @@ public static class SyntheticNetwork
             }
         }
 
-        network.NatGateways.Add(new NatGateway(nat, vpcId, publicSubnet, "available", "public",
-            [new NatGatewayAddress($"eipalloc-{v}", $"eni-nat-{v}", $"{prefix}.0.5", $"203.0.{v % 256}.5", true)]));
+        network.NatGateways.Add(new NatGateway(nat, vpcId, publicSubnet, "available",
+            [new NatGatewayAddress($"eipalloc-{v}", $"eni-nat-{v}", $"{prefix}.0.5", $"203.0.{v % 256}.5", true)], "public"));
         network.NetworkAcls.AddRange(acls.Select(a => a with { Associations = aclAssociations[a.NetworkAclId] }));
         network.RouteTables.AddRange(privateTables.Select(t => t with { Associations = tableAssociations[t.RouteTableId] }));
     }

@@ -12,13 +12,15 @@ namespace IsolationChecks.Aws.Pipeline;
 /// <param name="Lists">Members holding &lt;member&gt; items: printed as arrays.</param>
 /// <param name="Structures">Structures that may arrive empty (&lt;RoleLastUsed/&gt;): still objects.</param>
 /// <param name="UrlEncodedDocuments">URL-encoded JSON documents (IAM policies): decoded into objects, as the CLI does.</param>
-internal sealed record QueryShape(
+/// <param name="Maps">Maps sent as &lt;entry&gt;&lt;key/&gt;&lt;value/&gt;&lt;/entry&gt;: printed as objects.</param>
+public sealed record QueryShape(
     IReadOnlySet<string> Lists,
     IReadOnlySet<string>? Structures = null,
     IReadOnlySet<string>? Booleans = null,
     IReadOnlySet<string>? Integers = null,
     IReadOnlySet<string>? Timestamps = null,
-    IReadOnlySet<string>? UrlEncodedDocuments = null);
+    IReadOnlySet<string>? UrlEncodedDocuments = null,
+    IReadOnlySet<string>? Maps = null);
 
 /// <summary>Converts the &lt;ActionResult&gt; of a Query response into the JSON the AWS CLI prints.</summary>
 internal sealed class QueryXmlToCliJson(QueryShape shape)
@@ -42,6 +44,10 @@ internal sealed class QueryXmlToCliJson(QueryShape shape)
     private JsonNode? ConvertMember(XElement element)
     {
         var name = element.Name.LocalName;
+        if (shape.Maps?.Contains(name) == true)
+            return new JsonObject(element.Elements().Select(entry => KeyValuePair.Create(
+                entry.Elements().FirstOrDefault(e => e.Name.LocalName == "key")?.Value ?? "",
+                (JsonNode?)JsonValue.Create(entry.Elements().FirstOrDefault(e => e.Name.LocalName == "value")?.Value ?? ""))));
         if (shape.Lists.Contains(name))
             return new JsonArray(element.Elements().Select(m => m.HasElements ? (JsonNode)ConvertObject(m) : JsonValue.Create(m.Value)).ToArray());
         if (element.HasElements || shape.Structures?.Contains(name) == true)

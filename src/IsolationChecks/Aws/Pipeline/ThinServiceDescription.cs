@@ -12,11 +12,4 @@ internal sealed record ThinServiceDescription(
     string EndpointPrefix,
     string ApiVersion,
     string IamPrefix,
-    string? GlobalEndpoint = null)
-{
-    public static ThinServiceDescription CodeBuild { get; } = new("CodeBuild", "codebuild", "codebuild", "2016-10-06", "codebuild");
-
-    public static ThinServiceDescription Ecr { get; } = new("ECR", "ecr", "api.ecr", "2015-09-21", "ecr");
-
-    public static ThinServiceDescription Iam { get; } = new("IAM", "iam", "iam", "2010-05-08", "iam", "https://iam.amazonaws.com");
-}
+    string? GlobalEndpoint = null);

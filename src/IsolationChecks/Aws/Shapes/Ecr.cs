@@ -1,28 +1,38 @@
-// `aws ecr ...` shapes (camelCase on the wire).
+// `aws ecr ...` and `aws ecr-public ...` shapes (camelCase on the wire).
 namespace IsolationChecks.Aws.Shapes;
 
-public sealed record ImageScanningConfiguration(bool? ScanOnPush = null);
+public sealed record ImageScanningConfiguration(bool ScanOnPush);
 
 public sealed record Repository(
     string RepositoryName,
-    string? RepositoryArn = null,
-    string? RegistryId = null,
-    string? RepositoryUri = null,
-    string? ImageTagMutability = null,
-    ImageScanningConfiguration? ImageScanningConfiguration = null);
+    string RepositoryArn,
+    string ImageTagMutability,
+    ImageScanningConfiguration ImageScanningConfiguration,
+    [AbsentMeans("the registry is the scope's account")] string? RegistryId = null,
+    [AbsentMeans("the URI is not recorded")] string? RepositoryUri = null);
 
 /// <summary>Output of get-repository-policy: the policy text is a JSON document in a string.</summary>
-public sealed record RepositoryPolicy(string? RegistryId, string RepositoryName, string PolicyText);
+public sealed record RepositoryPolicy(string RepositoryName, string PolicyText, [AbsentMeans("the registry is the scope's account")] string? RegistryId = null);
 
-public sealed record LifecyclePolicy(string? RegistryId, string RepositoryName, string LifecyclePolicyText);
+public sealed record LifecyclePolicy(string RepositoryName, string LifecyclePolicyText, [AbsentMeans("the registry is the scope's account")] string? RegistryId = null);
 
 public sealed record ScanningRepositoryFilter(string Filter, string FilterType);
 
-public sealed record RegistryScanningRule(string? ScanFrequency = null, IReadOnlyList<ScanningRepositoryFilter>? RepositoryFilters = null);
+public sealed record RegistryScanningRule(string ScanFrequency, IReadOnlyList<ScanningRepositoryFilter> RepositoryFilters);
 
-public sealed record ScanningConfiguration(string? ScanType = null, IReadOnlyList<RegistryScanningRule>? Rules = null);
+public sealed record ScanningConfiguration(string ScanType, IReadOnlyList<RegistryScanningRule> Rules);
 
-public sealed record RegistryScanningConfiguration(string? RegistryId = null, ScanningConfiguration? ScanningConfiguration = null);
+public sealed record RegistryScanningConfiguration(ScanningConfiguration ScanningConfiguration, [AbsentMeans("the registry is the scope's account")] string? RegistryId = null);
+
+public sealed record DescribeRepositoriesOutput(IReadOnlyList<Repository> Repositories);
+
+public sealed record PublicRepository(
+    string RepositoryName,
+    [AbsentMeans("the ARN is not recorded")] string? RepositoryArn = null,
+    [AbsentMeans("the registry is the scope's account")] string? RegistryId = null,
+    [AbsentMeans("the URI is not recorded")] string? RepositoryUri = null);
+
+public sealed record DescribePublicRepositoriesOutput(IReadOnlyList<PublicRepository> Repositories);
 
 /// <summary>
 /// A per-repository document that the service either returned, or confirmed does not exist

@@ -6,12 +6,6 @@ namespace IsolationChecks.Controls.Catalog;
 /// <summary>What a control may read: the snapshot (one collection, many assertions) and the expected posture.</summary>
 public sealed record EvaluationContext(Snapshot Snapshot, PostureDocument Posture, TimeProvider Clock)
 {
-    /// <summary>
-    /// When the target is live: IAM's policy simulator for an account id (null for an account without one),
-    /// which IAM-1..IAM-3 use to cross-check their own evaluation. Null offline.
-    /// </summary>
-    public Func<string, Evaluation.Policies.IPolicySimulator?>? PolicySimulators { get; init; }
-
     /// <summary>The scope of a posture account, or the gap explaining why it is not in the snapshot.</summary>
     public Collected<ScopeSnapshot> ScopeOf(string postureAccount)
     {

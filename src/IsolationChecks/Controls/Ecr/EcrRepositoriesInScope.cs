@@ -2,6 +2,7 @@ using IsolationChecks.Controls.Catalog;
 using IsolationChecks.Posture;
 using IsolationChecks.Snapshots;
 using IsolationChecks.Aws.Shapes;
+using IsolationChecks.Aws.Calls;
 
 namespace IsolationChecks.Controls.Ecr;
 
@@ -10,7 +11,7 @@ public sealed record RepositoryUnderAudit(ResourceRef Resource, Repository Repos
 {
     public string Name => Repository.RepositoryName;
 
-    public string RepositoriesFile => Scope.PathOf(SnapshotLayout.EcrDescribeRepositories);
+    public string RepositoriesFile => Scope.PathOf(AwsCalls.DescribeRepositories.File);
 }
 
 /// <summary>The posture's ECR scope: the private repositories it declares (see <see cref="DeclaredResources"/>).</summary>
@@ -21,7 +22,7 @@ public static class EcrRepositoriesInScope
     {
         var ecr = context.Posture.Ecr;
         var scope = new DeclaredScope<Repository>("ecr", "repositories", "private ECR repository", ecr?.Account, ecr?.Repositories ?? [],
-            s => s.Ecr.Repositories, SnapshotLayout.EcrDescribeRepositories, r => r.RepositoryName,
+            s => s.Ecr.Repositories, AwsCalls.DescribeRepositories.File, r => r.RepositoryName,
             (repository, name, account, region) => repository?.RepositoryArn ?? $"arn:aws:ecr:{region}:{account}:repository/{name}");
         return DeclaredResources.Evaluate(context, verdict, scope, (resource, repository, snapshot) => check(new RepositoryUnderAudit(resource, repository, snapshot, ecr!)));
     }

@@ -2,6 +2,7 @@ using IsolationChecks.Controls.Catalog;
 using IsolationChecks.Posture;
 using IsolationChecks.Snapshots;
 using IsolationChecks.Aws.Shapes;
+using IsolationChecks.Aws.Calls;
 
 namespace IsolationChecks.Controls.Endpoints;
 
@@ -31,7 +32,7 @@ public sealed record BuildVpc(string VpcId, ScopeSnapshot Scope, BuildPosture Po
     public ResourceRef Resource(string service, VpcEndpoint endpoint) =>
         new(endpoint.VpcEndpointId, $"{VpcId} {service} endpoint {endpoint.VpcEndpointId}", Scope.AccountId, Region);
 
-    public string EndpointsFile => Scope.PathOf(SnapshotLayout.VpcEndpoints);
+    public string EndpointsFile => Scope.PathOf(AwsCalls.DescribeVpcEndpoints.File);
 }
 
 /// <summary>
@@ -96,7 +97,7 @@ public static class BuildVpcsInScope
                 ? verdict.Unavailable(resource, projectsGap)
                 : verdict.Inconclusive(resource,
                     "no build VPC to judge: the posture declares no build.vpcs and no project in scope has a VPC configuration (see CB-1)",
-                    new EvidenceFact("codebuild projects", "none in scope with vpcConfig", scope.PathOf(SnapshotLayout.CodeBuildBatchGetProjects)));
+                    new EvidenceFact("codebuild projects", "none in scope with vpcConfig", scope.PathOf(AwsCalls.BatchGetProjects.File)));
             yield break;
         }
 
@@ -110,7 +111,7 @@ public static class BuildVpcsInScope
                 foreach (var service in services)
                     yield return verdict.Inconclusive(BuildVpc.ServiceSlot(vpcId, service, scope.AccountId, scope.Region),
                         $"{vpcId} is not among the account's VPCs in DescribeVpcs; check build.vpcs in the posture",
-                        new EvidenceFact("vpcs", $"{knownVpcs.Count} VPC(s): {string.Join(", ", knownVpcs.Order(StringComparer.Ordinal))}", scope.PathOf(SnapshotLayout.Vpcs)));
+                        new EvidenceFact("vpcs", $"{knownVpcs.Count} VPC(s): {string.Join(", ", knownVpcs.Order(StringComparer.Ordinal))}", scope.PathOf(AwsCalls.DescribeVpcs.File)));
                 continue;
             }
 

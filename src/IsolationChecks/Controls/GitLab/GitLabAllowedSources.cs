@@ -1,6 +1,7 @@
 using IsolationChecks.Controls.Catalog;
 using IsolationChecks.Evaluation.Addressing;
 using IsolationChecks.Snapshots;
+using IsolationChecks.Aws.Calls;
 
 namespace IsolationChecks.Controls.GitLab;
 
@@ -42,7 +43,7 @@ public sealed record GitLabAllowedSources(
         {
             if (!context.ScopeOf(nat.Account).TryGet(out var scope, out var gap)) return (null, gap, null);
             if (!scope.Ec2.NatGateways.TryGet(out var gateways, out gap)) return (null, gap, null);
-            var file = scope.PathOf(SnapshotLayout.NatGateways);
+            var file = scope.PathOf(AwsCalls.DescribeNatGateways.File);
             var gateway = gateways.FirstOrDefault(g => g.NatGatewayId == nat.Id);
             var ips = (gateway?.NatGatewayAddresses ?? []).Select(a => a.PublicIp)
                 .Select(ip => Cidr.TryParse(ip, out var c) && c.PrefixLength == c.Width ? c : null).OfType<Cidr>().ToList();

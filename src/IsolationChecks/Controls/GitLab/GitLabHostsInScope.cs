@@ -3,6 +3,7 @@ using IsolationChecks.Controls.GitLab.Hosts;
 using IsolationChecks.Posture;
 using IsolationChecks.Snapshots;
 using IsolationChecks.Aws.Shapes;
+using IsolationChecks.Aws.Calls;
 
 namespace IsolationChecks.Controls.GitLab;
 
@@ -15,7 +16,7 @@ public sealed record GitLabHostUnderAudit(
     IReadOnlyList<SecurityGroup> SecurityGroups,
     IReadOnlyList<EvidenceFact> Facts)
 {
-    public string SecurityGroupsFile => Scope.PathOf(SnapshotLayout.SecurityGroups);
+    public string SecurityGroupsFile => Scope.PathOf(AwsCalls.DescribeSecurityGroups.File);
 
     /// <summary>The interfaces each group is attached to, for messages ("on eni-...").</summary>
     public IEnumerable<string> InterfacesOf(string groupId) =>

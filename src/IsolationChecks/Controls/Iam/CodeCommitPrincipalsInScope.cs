@@ -3,6 +3,7 @@ using IsolationChecks.Evaluation.Addressing;
 using IsolationChecks.Evaluation.Policies;
 using IsolationChecks.Posture;
 using IsolationChecks.Snapshots;
+using IsolationChecks.Aws.Calls;
 
 namespace IsolationChecks.Controls.Iam;
 
@@ -15,7 +16,7 @@ public sealed record PrincipalUnderAudit(
     ScopeSnapshot Scope,
     CodeCommitPosture Posture)
 {
-    public string IamFile => Scope.PathOf(SnapshotLayout.IamAccountAuthorizationDetails);
+    public string IamFile => Scope.PathOf(AwsCalls.GetAccountAuthorizationDetails.File);
 
     public string Name => Policies.Name;
 
@@ -74,7 +75,7 @@ public static class CodeCommitPrincipalsInScope
                 continue;
             }
 
-            var file = scope!.PathOf(SnapshotLayout.IamAccountAuthorizationDetails);
+            var file = scope!.PathOf(AwsCalls.GetAccountAuthorizationDetails.File);
             var (policies, problem) = EffectivePermissions.Resolve(details!, principal, scope.Region, file);
             if (problem is not null)
             {

@@ -40,8 +40,7 @@ internal static class InVpcProbeEvidence
             yield break;
         }
 
-        var collected = SnapshotDocuments.Read<InVpcProbeRecord>(context.Snapshot, InVpcProbeRecord.SnapshotPath,
-            InVpcProbeRecord.Service, InVpcProbeRecord.Operation, InVpcProbeRecord.JsonOptions);
+        var collected = context.Snapshot.ReadProbe<InVpcProbeRecord>(ProbeDocuments.InVpc);
         if (!collected.TryGet(out var record, out var gap))
         {
             foreach (var name in names)

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using IsolationChecks.Evaluation.Addressing;
 using IsolationChecks.Snapshots;
 using IsolationChecks.Aws.Shapes;
+using IsolationChecks.Aws.Calls;
 
 namespace IsolationChecks.Evaluation.Network;
 
@@ -50,14 +51,14 @@ public sealed class NetworkModel
     {
         Scope = scope;
         var ec2 = scope.Ec2;
-        _subnets = Index(ec2.Subnets, nameof(ec2.Subnets), SnapshotLayout.Subnets, s => s.SubnetId);
-        _vpcs = Index(ec2.Vpcs, nameof(ec2.Vpcs), SnapshotLayout.Vpcs, v => v.VpcId);
-        _groups = Index(ec2.SecurityGroups, nameof(ec2.SecurityGroups), SnapshotLayout.SecurityGroups, g => g.GroupId);
-        _interfaces = Index(ec2.NetworkInterfaces, nameof(ec2.NetworkInterfaces), SnapshotLayout.NetworkInterfaces, n => n.NetworkInterfaceId);
-        _natGateways = Index(ec2.NatGateways, nameof(ec2.NatGateways), SnapshotLayout.NatGateways, n => n.NatGatewayId);
-        _endpoints = Index(ec2.VpcEndpoints, nameof(ec2.VpcEndpoints), SnapshotLayout.VpcEndpoints, e => e.VpcEndpointId);
+        _subnets = Index(ec2.Subnets, nameof(ec2.Subnets), AwsCalls.DescribeSubnets.File, s => s.SubnetId);
+        _vpcs = Index(ec2.Vpcs, nameof(ec2.Vpcs), AwsCalls.DescribeVpcs.File, v => v.VpcId);
+        _groups = Index(ec2.SecurityGroups, nameof(ec2.SecurityGroups), AwsCalls.DescribeSecurityGroups.File, g => g.GroupId);
+        _interfaces = Index(ec2.NetworkInterfaces, nameof(ec2.NetworkInterfaces), AwsCalls.DescribeNetworkInterfaces.File, n => n.NetworkInterfaceId);
+        _natGateways = Index(ec2.NatGateways, nameof(ec2.NatGateways), AwsCalls.DescribeNatGateways.File, n => n.NatGatewayId);
+        _endpoints = Index(ec2.VpcEndpoints, nameof(ec2.VpcEndpoints), AwsCalls.DescribeVpcEndpoints.File, e => e.VpcEndpointId);
 
-        foreach (var table in Read(ec2.RouteTables, nameof(ec2.RouteTables), SnapshotLayout.RouteTables))
+        foreach (var table in Read(ec2.RouteTables, nameof(ec2.RouteTables), AwsCalls.DescribeRouteTables.File))
         foreach (var association in table.Associations ?? [])
         {
             if (association.AssociationState?.State is not (null or "associated")) continue;
@@ -66,14 +67,14 @@ public sealed class NetworkModel
             else if (association.GatewayId is not null) EdgeAssociatedTables.Add(table.RouteTableId);
         }
 
-        foreach (var acl in Read(ec2.NetworkAcls, nameof(ec2.NetworkAcls), SnapshotLayout.NetworkAcls))
+        foreach (var acl in Read(ec2.NetworkAcls, nameof(ec2.NetworkAcls), AwsCalls.DescribeNetworkAcls.File))
         {
             if (acl.IsDefault == true) _defaultAcls[acl.VpcId] = acl;
             foreach (var association in acl.Associations ?? [])
                 if (association.SubnetId is { } subnetId) _explicitAcls[subnetId] = acl;
         }
 
-        var elasticIps = Read(ec2.Addresses, nameof(ec2.Addresses), SnapshotLayout.Addresses)
+        var elasticIps = Read(ec2.Addresses, nameof(ec2.Addresses), AwsCalls.DescribeAddresses.File)
             .Where(a => a is { NetworkInterfaceId: not null, PrivateIpAddress: not null, PublicIp: not null })
             .ToDictionary(a => (a.NetworkInterfaceId!, a.PrivateIpAddress!), a => a.PublicIp!);
         var addressIndex = new List<(AddressFamily, UInt128, string)>();
@@ -81,7 +82,7 @@ public sealed class NetworkModel
         {
             var addresses = new List<InterfaceAddress>();
             var privateIps = eni.PrivateIpAddresses is { Count: > 0 } list
-                ? list.Select(p => (p.PrivateIpAddress, p.Association?.PublicIp))
+                ? list.Select(p => ((string?)p.PrivateIpAddress, p.Association?.PublicIp))
                 : [(eni.PrivateIpAddress, eni.Association?.PublicIp)];
             foreach (var (ip, publicIp) in privateIps)
             {
@@ -107,16 +108,16 @@ public sealed class NetworkModel
         }
 
         _addressIndex = addressIndex.OrderBy(a => a.Item1).ThenBy(a => a.Item2).ToArray();
-        foreach (var reservation in Read(ec2.Reservations, nameof(ec2.Reservations), SnapshotLayout.Reservations))
+        foreach (var reservation in Read(ec2.Reservations, nameof(ec2.Reservations), AwsCalls.DescribeInstances.File))
         foreach (var instance in reservation.Instances ?? [])
             if (!_instancePrimaryInterface.ContainsKey(instance.InstanceId) && instance.NetworkInterfaces is { Count: > 0 } enis)
                 _instancePrimaryInterface[instance.InstanceId] = enis[0].NetworkInterfaceId;
 
-        foreach (var igw in Read(ec2.InternetGateways, nameof(ec2.InternetGateways), SnapshotLayout.InternetGateways))
+        foreach (var igw in Read(ec2.InternetGateways, nameof(ec2.InternetGateways), AwsCalls.DescribeInternetGateways.File))
         foreach (var attachment in igw.Attachments ?? [])
             if (attachment is { VpcId: { } vpcId, State: null or "available" or "attached" })
                 Add(_internetGatewaysByVpc, vpcId, igw.InternetGatewayId);
-        foreach (var eigw in Read(ec2.EgressOnlyInternetGateways, nameof(ec2.EgressOnlyInternetGateways), SnapshotLayout.EgressOnlyInternetGateways))
+        foreach (var eigw in Read(ec2.EgressOnlyInternetGateways, nameof(ec2.EgressOnlyInternetGateways), AwsCalls.DescribeEgressOnlyInternetGateways.File))
         foreach (var attachment in eigw.Attachments ?? [])
             if (attachment is { VpcId: { } vpcId, State: null or "available" or "attached" })
                 Add(_egressOnlyGatewaysByVpc, vpcId, eigw.EgressOnlyInternetGatewayId);

@@ -29,30 +29,33 @@ public sealed record CrossCheckResult(CrossCheckOutcome Outcome, IReadOnlyList<C
 }
 
 /// <summary>
-/// Asks IAM's simulator the same questions the evaluator answered, from one address inside the expected set and
-/// one outside it, with aws:SourceIp in the context. Any disagreement is reported with both answers.
+/// The questions IAM's simulator is asked about the evaluator's answers — from one address inside the expected set and
+/// one outside it, with aws:SourceIp in the context — and the comparison of its answers with the evaluator's. Both are
+/// pure: the questions are asked during collection and the answers are evidence in the snapshot.
 /// </summary>
 public static class SimulatorCrossCheck
 {
-    public static async Task<CrossCheckResult> RunAsync(
-        IPolicySimulator simulator, PrincipalPolicies principal, IReadOnlyList<AccessDecision> decisions, CidrSet inside, CancellationToken cancellationToken)
+    public static IReadOnlyList<SimulationQuery> Questions(PrincipalPolicies principal, IReadOnlyList<AccessDecision> decisions, CidrSet inside)
     {
-        var samples = new[] { inside.Example(), inside.Complement().Example() }.OfType<IPAddress>().ToList();
+        var samples = Samples(inside);
+        return decisions.Select(d => d.Request.Resource).Distinct(StringComparer.Ordinal)
+            .SelectMany(resource => samples.Select(address => new SimulationQuery(principal.Arn,
+                decisions.Where(d => d.Request.Resource == resource).Select(d => d.Request.Action).ToList(), resource, address)))
+            .ToList();
+    }
+
+    /// <summary>Compares the evaluator's decisions with IAM's answers to <see cref="Questions"/> (same order).</summary>
+    public static CrossCheckResult Compare(IReadOnlyList<AccessDecision> decisions, IReadOnlyList<(SimulationQuery Query, IReadOnlyList<SimulatedDecision> Answers)> answered)
+    {
         var lines = new List<CrossCheckLine>();
-        foreach (var resource in decisions.Select(d => d.Request.Resource).Distinct(StringComparer.Ordinal))
+        foreach (var (query, answers) in answered)
         {
-            var forResource = decisions.Where(d => d.Request.Resource == resource).ToList();
-            foreach (var address in samples)
+            var cidr = Cidr.Parse(query.SourceIp.ToString());
+            foreach (var decision in decisions.Where(d => d.Request.Resource == query.ResourceArn))
             {
-                var answers = await simulator.SimulateAsync(
-                    new SimulationQuery(principal.Arn, forResource.Select(d => d.Request.Action).ToList(), resource, address), cancellationToken).ConfigureAwait(false);
-                var cidr = Cidr.Parse(address.ToString());
-                foreach (var decision in forResource)
-                {
-                    var predicted = decision.Allowed.Lower.Contains(cidr) ? "allowed" : decision.Allowed.Upper.Contains(cidr) ? "undecided" : "denied";
-                    var answer = answers.FirstOrDefault(a => string.Equals(a.Action, decision.Request.Action, StringComparison.OrdinalIgnoreCase));
-                    lines.Add(new CrossCheckLine(decision.Request.Action, address, predicted, answer?.Decision ?? "(no answer for this action)", answer?.MissingContextValues ?? []));
-                }
+                var predicted = decision.Allowed.Lower.Contains(cidr) ? "allowed" : decision.Allowed.Upper.Contains(cidr) ? "undecided" : "denied";
+                var answer = answers.FirstOrDefault(a => string.Equals(a.Action, decision.Request.Action, StringComparison.OrdinalIgnoreCase));
+                lines.Add(new CrossCheckLine(decision.Request.Action, query.SourceIp, predicted, answer?.Decision ?? "(no answer for this action)", answer?.MissingContextValues ?? []));
             }
         }
 
@@ -61,4 +64,6 @@ public static class SimulatorCrossCheck
             : CrossCheckOutcome.Agrees;
         return new CrossCheckResult(outcome, lines);
     }
+
+    private static List<IPAddress> Samples(CidrSet inside) => new[] { inside.Example(), inside.Complement().Example() }.OfType<IPAddress>().ToList();
 }

@@ -11,30 +11,31 @@ internal sealed class PolicyDocumentNormaliser(string file)
 {
     public AccountAuthorizationDetails Normalise(AccountAuthorizationDetails details) => details with
     {
-        UserDetailList = details.UserDetailList?.Select((u, i) => u with
+        UserDetailList = details.UserDetailList.Select((u, i) => u with
         {
             UserPolicyList = Inline(u.UserPolicyList, $"$.UserDetailList[{i}].UserPolicyList"),
         }).ToList(),
-        GroupDetailList = details.GroupDetailList?.Select((g, i) => g with
+        GroupDetailList = details.GroupDetailList.Select((g, i) => g with
         {
             GroupPolicyList = Inline(g.GroupPolicyList, $"$.GroupDetailList[{i}].GroupPolicyList"),
         }).ToList(),
-        RoleDetailList = details.RoleDetailList?.Select((r, i) => r with
+        RoleDetailList = details.RoleDetailList.Select((r, i) => r with
         {
             RolePolicyList = Inline(r.RolePolicyList, $"$.RoleDetailList[{i}].RolePolicyList"),
             AssumeRolePolicyDocument = r.AssumeRolePolicyDocument is { } trust
                 ? Document(trust, $"$.RoleDetailList[{i}].AssumeRolePolicyDocument")
                 : null,
         }).ToList(),
-        Policies = details.Policies?.Select((p, i) => p with
+        Policies = details.Policies.Select((p, i) => p with
         {
-            PolicyVersionList = p.PolicyVersionList?.Select((v, j) => v with
+            PolicyVersionList = p.PolicyVersionList.Select((v, j) => v with
             {
                 Document = Document(v.Document, $"$.Policies[{i}].PolicyVersionList[{j}].Document"),
             }).ToList(),
         }).ToList(),
     };
 
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(policies))]
     private List<PolicyDetail>? Inline(IReadOnlyList<PolicyDetail>? policies, string path) =>
         policies?.Select((p, i) => p with { PolicyDocument = Document(p.PolicyDocument, $"{path}[{i}].PolicyDocument") }).ToList();
 

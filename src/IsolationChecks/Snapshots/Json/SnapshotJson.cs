@@ -75,8 +75,7 @@ internal static partial class SnapshotJson
         {
             var relative = e.Path ?? "$";
             var path = basePath + (relative.StartsWith('$') ? relative[1..] : relative);
-            throw new InputException(file, path, $"{Expectation(e)} ({shape})",
-                e.InnerException is InvalidOperationException inner ? inner.Message : FirstSentence(e.Message), e);
+            throw new InputException(file, path, $"{Expectation(e)} ({shape})", Found(e), e);
         }
     }
 
@@ -116,6 +115,13 @@ internal static partial class SnapshotJson
             _ => "an object",
         };
     }
+
+    /// <summary>What was there instead, in the document's terms rather than the serializer's.</summary>
+    private static string Found(JsonException e) =>
+        MissingRequired().IsMatch(e.Message) ? "no such member"
+        : NullNotAllowed().IsMatch(e.Message) ? "null"
+        : e.InnerException is InvalidOperationException inner ? inner.Message
+        : FirstSentence(e.Message);
 
     private static string FirstSentence(string message)
     {

@@ -26,11 +26,11 @@ public class CodeBuildControlTests
     private static RouteTable Private(string id, params string[] subnets) => new(id, Vpc,
         Routes: [new Route(DestinationCidrBlock: "10.20.0.0/16", GatewayId: "local", State: "active"),
                  new Route(DestinationPrefixListId: "pl-61a54008", GatewayId: "vpce-0s3", State: "active")],
-        Associations: subnets.Select(s => new RouteTableAssociation(SubnetId: s, AssociationState: new AssociationState("associated"))).ToList());
+        Associations: subnets.Select(s => new RouteTableAssociation(Main: false, SubnetId: s, AssociationState: new AssociationState("associated"))).ToList());
 
     private static ScopeBuilder Environment(Project project, params RouteTable[] tables) => new()
     {
-        Subnets = [new Subnet(SubnetA, Vpc, "10.20.1.0/24", "ap-northeast-1a"), new Subnet(SubnetC, Vpc, "10.20.2.0/24", "ap-northeast-1c")],
+        Subnets = [NetworkScope.Subnet(SubnetA, Vpc, "10.20.1.0/24", "ap-northeast-1a"), NetworkScope.Subnet(SubnetC, Vpc, "10.20.2.0/24", "ap-northeast-1c")],
         RouteTables = tables.Length > 0 ? [.. tables] : [Private("rtb-0private", SubnetA, SubnetC)],
         Projects = [project],
         PrefixLists = new() { ["pl-61a54008"] = [new PrefixListEntry("52.219.0.0/20"), new PrefixListEntry("3.5.152.0/21")] },
@@ -66,10 +66,9 @@ public class CodeBuildControlTests
         Assert.That(finding.TestName, Is.EqualTo("CB-1 app-build runs in a VPC"));
     }
 
-    [TestCase(null, new[] { SubnetA }, new[] { "sg-1" }, "a VPC id")]
     [TestCase(Vpc, new string[0], new[] { "sg-1" }, "at least one subnet")]
     [TestCase(Vpc, new[] { SubnetA }, new string[0], "at least one security group")]
-    public void CB1_fails_an_incomplete_vpc_config(string? vpcId, string[] subnets, string[] groups, string missing)
+    public void CB1_fails_an_incomplete_vpc_config(string vpcId, string[] subnets, string[] groups, string missing)
     {
         var finding = Single<ProjectRunsInVpc>(Environment(Compliant with { VpcConfig = new ProjectVpcConfig(vpcId, subnets, groups) }));
 

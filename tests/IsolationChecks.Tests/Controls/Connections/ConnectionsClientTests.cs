@@ -1,6 +1,7 @@
+using IsolationChecks.Aws.Clients;
+using IsolationChecks.Aws.Calls;
 using System.Text.Json;
 using IsolationChecks.Aws;
-using IsolationChecks.Aws.Connections;
 using IsolationChecks.Controls.Catalog;
 using IsolationChecks.Controls.Connections.CONN1_HostInVpc;
 using IsolationChecks.Tests.Aws;
@@ -17,8 +18,7 @@ public class ConnectionsClientTests
     private const string Host = """{"Name":"gitlab-dev","HostArn":"arn:aws:codeconnections:ap-northeast-1:111111111111:host/gitlab-dev-3f9c2e1a","ProviderType":"GitLabSelfManaged","ProviderEndpoint":"https://gitlab.dev.example.jp","VpcConfiguration":{"VpcId":"vpc-09e8a6b349374e463","SubnetIds":["subnet-00344aeac69be4126"],"SecurityGroupIds":["sg-023c757925cd59f37"]},"Status":"AVAILABLE"}""";
     private const string Other = """{"Name":"ghes","HostArn":"arn:aws:codeconnections:ap-northeast-1:111111111111:host/ghes-0a1b2c3d","ProviderType":"GitHubEnterpriseServer","ProviderEndpoint":"https://ghes.example.jp","Status":"PENDING"}""";
 
-    private static ConnectionsReadApi Api(RecordingAwsServer server, int? pageSize = null) =>
-        new(ConnectionsReadApi.Caller(TestClients.Thin(ConnectionsReadApi.Service, server.Endpoint), TimeSpan.Zero), pageSize);
+    private static IAwsServiceClient Api(RecordingAwsServer server, int? pageSize = null) => TestClients.For(AwsServices.CodeConnections, server.Endpoint, pageSize);
 
     [Test]
     public async Task Lists_every_page_over_json_1_0_into_the_shape_CONN1_reads()
@@ -27,7 +27,7 @@ public class ConnectionsClientTests
         await using var server = await RecordingAwsServer.StartAsync(_ => new CannedResponse(200, pages.Dequeue(), "application/x-amz-json-1.0"));
         using var api = Api(server, pageSize: 500);
 
-        var result = await api.ListHostsAsync(CancellationToken.None);
+        var result = await api.CallAsync(AwsCalls.ListHosts, CallArgs.None, CancellationToken.None);
 
         var output = result.Output.ToJsonString();
         var finding = ReferenceVariant.Load().Put(ReferenceVariant.Dev + "codeconnections/list-hosts.json", output).Evaluate<HostInVpc>().Single();
@@ -55,7 +55,7 @@ public class ConnectionsClientTests
             """{"__type":"AccessDeniedException","message":"User is not authorized to perform: codeconnections:ListHosts"}""", "application/x-amz-json-1.0"));
         using var api = Api(server);
 
-        var error = await Assert.ThrowsAsync<AwsCallException>(() => api.ListHostsAsync(CancellationToken.None));
+        var error = await Assert.ThrowsAsync<AwsCallException>(() => api.CallAsync(AwsCalls.ListHosts, CallArgs.None, CancellationToken.None));
 
         Assert.That(error!.ErrorCode, Is.EqualTo("AccessDeniedException"));
         Assert.That(error.Operation, Is.EqualTo("ListHosts"));

@@ -141,8 +141,7 @@ public class EcrControlTests
 
     [TestCase("MUTABLE", Status.Fail)]
     [TestCase("IMMUTABLE_WITH_EXCLUSION", Status.Fail)]
-    [TestCase(null, Status.Inconclusive)]
-    public void ECR2_fails_mutable_tags(string? mutability, Status expected)
+    public void ECR2_fails_mutable_tags(string mutability, Status expected)
     {
         var finding = Single<ImmutableTags>(new EcrBuilder().WithRepository(EcrBuilder.Compliant("app") with { ImageTagMutability = mutability }));
 
@@ -153,7 +152,7 @@ public class EcrControlTests
     private static EcrBuilder Scanning(bool scanOnPush, string scanType, params RegistryScanningRule[] rules) =>
         new EcrBuilder().WithRepository(EcrBuilder.Compliant("team/app") with { ImageScanningConfiguration = new ImageScanningConfiguration(scanOnPush) }) with
         {
-            Scanning = new RegistryScanningConfiguration("222222222222", new ScanningConfiguration(scanType, rules)),
+            Scanning = new RegistryScanningConfiguration(new ScanningConfiguration(scanType, rules), "222222222222"),
         };
 
     private static RegistryScanningRule Rule(string frequency, string filter) => new(frequency, [new ScanningRepositoryFilter(filter, "WILDCARD")]);

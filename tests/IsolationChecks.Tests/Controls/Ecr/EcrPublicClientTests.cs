@@ -1,5 +1,5 @@
+using IsolationChecks.Aws.Calls;
 using System.Text.Json;
-using IsolationChecks.Aws.Ecr;
 using IsolationChecks.Aws.Pipeline;
 using IsolationChecks.Controls.Catalog;
 using IsolationChecks.Controls.Ecr.ECR5_NoPublicRepositories;
@@ -20,10 +20,9 @@ public class EcrPublicClientTests
             """{"repositories":[{"repositoryArn":"arn:aws:ecr-public::222222222222:repository/docs","registryId":"222222222222","repositoryName":"docs","repositoryUri":"public.ecr.aws/x1y2z3/docs","createdAt":1.7636928E9}]}""",
         ]);
         await using var server = await RecordingAwsServer.StartAsync(_ => new CannedResponse(200, pages.Dequeue()));
-        var client = TestClients.Thin(EcrPublicReadApi.Service, server.Endpoint);
-        using var api = new EcrPublicReadApi(new JsonProtocolCaller(client, EcrPublicReadApi.TargetPrefix, EcrPublicReadApi.TimestampMembers, TimeSpan.Zero), 1);
+        using var api = TestClients.For(AwsServices.EcrPublic, server.Endpoint, pageSize: 1);
 
-        var result = await api.DescribeRepositoriesAsync(CancellationToken.None);
+        var result = await api.CallAsync(AwsCalls.DescribePublicRepositories, CallArgs.None, CancellationToken.None);
 
         var output = result.Output.ToJsonString();
         var context = new EcrBuilder { PublicRepositoriesJson = output }.WithRepository(EcrBuilder.Compliant("app"))

@@ -44,7 +44,7 @@ public class EcsServiceHostTests
         .Put(Tasks, $$"""{"tasks":[{{Task()}}],"failures":[]}""")
         .Edit(ReferenceVariant.Dev + "SecurityGroups.json", sg => sg["SecurityGroups"]!.AsArray().Add(Group(TaskGroup, "gitlab-task-sg", 443, sources)))
         .Edit(ReferenceVariant.Dev + "NetworkInterfaces.json", n => n["NetworkInterfaces"]!.AsArray().Add(JsonNode.Parse($$$"""
-            {"NetworkInterfaceId":"{{{TaskInterface}}}","SubnetId":"subnet-00344aeac69be4126","VpcId":"vpc-09e8a6b349374e463","InterfaceType":"interface",
+            {"NetworkInterfaceId":"{{{TaskInterface}}}","SubnetId":"subnet-00344aeac69be4126","VpcId":"vpc-09e8a6b349374e463","AvailabilityZone":"ap-northeast-1a","InterfaceType":"interface","Ipv6Addresses":[],
              "Description":"arn:aws:ecs:ap-northeast-1:111111111111:attachment/6d3b1c9e-0000-4000-8000-000000000001","PrivateIpAddress":"10.10.10.31",
              "RequesterManaged":true,"Association":{"PublicIp":"198.51.100.42","IpOwnerId":"amazon"},
              "PrivateIpAddresses":[{"PrivateIpAddress":"10.10.10.31","Primary":true,"Association":{"PublicIp":"198.51.100.42","IpOwnerId":"amazon"}}],
@@ -60,6 +60,7 @@ public class EcsServiceHostTests
         {
             ["IpProtocol"] = "tcp", ["FromPort"] = port, ["ToPort"] = port,
             ["IpRanges"] = new JsonArray(sources.Select(c => (JsonNode)new JsonObject { ["CidrIp"] = c }).ToArray()),
+            ["Ipv6Ranges"] = new JsonArray(), ["PrefixListIds"] = new JsonArray(), ["UserIdGroupPairs"] = new JsonArray(),
         }),
         ["IpPermissionsEgress"] = new JsonArray(),
     };

@@ -71,7 +71,7 @@ public class IngressAllowlistTests
     public void An_all_traffic_rule_names_the_protocol_as_all_traffic()
     {
         var finding = Single(ReferenceVariant.Load().Edit(SecurityGroups, sg => sg["SecurityGroups"]![1]!["IpPermissions"]!.AsArray().Add(
-            JsonNode.Parse("""{"IpProtocol":"-1","IpRanges":[{"CidrIp":"10.0.0.0/8"}]}"""))));
+            JsonNode.Parse("""{"IpProtocol":"-1","IpRanges":[{"CidrIp":"10.0.0.0/8"}],"Ipv6Ranges":[],"PrefixListIds":[],"UserIdGroupPairs":[]}"""))));
 
         Assert.That(finding.Status, Is.EqualTo(Status.Fail));
         Assert.That(finding.Message, Does.Contain("admits all traffic from 10.0.0.0/8"));
@@ -130,9 +130,9 @@ public class IngressAllowlistTests
     public void Every_security_group_on_every_interface_of_the_host_is_judged()
     {
         var finding = Single(ReferenceVariant.Load()
-            .Edit(ReferenceVariant.Dev + "NetworkInterfaces.json", n => n["NetworkInterfaces"]![2]!["Attachment"] = new JsonObject { ["InstanceId"] = Instance })
+            .Edit(ReferenceVariant.Dev + "NetworkInterfaces.json", n => n["NetworkInterfaces"]![2]!["Attachment"] = new JsonObject { ["InstanceId"] = Instance, ["Status"] = "attached", ["DeviceIndex"] = 1 })
             .Edit(SecurityGroups, sg => sg["SecurityGroups"]![2]!["IpPermissions"]!.AsArray().Add(
-                JsonNode.Parse("""{"IpProtocol":"tcp","FromPort":8443,"ToPort":8443,"IpRanges":[{"CidrIp":"203.0.113.0/24"}]}"""))));
+                JsonNode.Parse("""{"IpProtocol":"tcp","FromPort":8443,"ToPort":8443,"IpRanges":[{"CidrIp":"203.0.113.0/24"}],"Ipv6Ranges":[],"PrefixListIds":[],"UserIdGroupPairs":[]}"""))));
 
         Assert.That(finding.Status, Is.EqualTo(Status.Fail));
         Assert.That(finding.Message, Does.Contain("sg-023c757925cd59f37 (codeconnections-host-sg) on eni-0a10454bcc3745666 admits tcp 8443 from 203.0.113.0/24"));

@@ -33,11 +33,12 @@ public class LoadBalancerHostTests
             {
                 ["IpProtocol"] = "tcp", ["FromPort"] = 443, ["ToPort"] = 443,
                 ["IpRanges"] = new JsonArray(sources.Select(c => (JsonNode)new JsonObject { ["CidrIp"] = c }).ToArray()),
+                ["Ipv6Ranges"] = new JsonArray(), ["PrefixListIds"] = new JsonArray(), ["UserIdGroupPairs"] = new JsonArray(),
             }),
             ["IpPermissionsEgress"] = new JsonArray(),
         }))
         .Edit(ReferenceVariant.Dev + "NetworkInterfaces.json", n => n["NetworkInterfaces"]!.AsArray().Add(JsonNode.Parse($$$"""
-            {"NetworkInterfaceId":"eni-0a1b2c3d4e5f60718","SubnetId":"subnet-0dfdcfb14cacf067d","VpcId":"vpc-09e8a6b349374e463","InterfaceType":"interface",
+            {"NetworkInterfaceId":"eni-0a1b2c3d4e5f60718","SubnetId":"subnet-0dfdcfb14cacf067d","VpcId":"vpc-09e8a6b349374e463","AvailabilityZone":"ap-northeast-1a","InterfaceType":"interface","Ipv6Addresses":[],
              "Description":"ELB app/gitlab-alb/50dc6c495c0c9188","PrivateIpAddress":"10.10.0.80","RequesterId":"amazon-elb","RequesterManaged":true,
              "Association":{"PublicIp":"198.51.100.60","IpOwnerId":"amazon-elb"},
              "PrivateIpAddresses":[{"PrivateIpAddress":"10.10.0.80","Primary":true,"Association":{"PublicIp":"198.51.100.60","IpOwnerId":"amazon-elb"}}],
@@ -85,7 +86,7 @@ public class LoadBalancerHostTests
             .Put(Listing, LoadBalancers($"""["{AlbGroup}","{Open}"]"""))
             .Edit(ReferenceVariant.Dev + "SecurityGroups.json", sg => sg["SecurityGroups"]!.AsArray().Add(JsonNode.Parse($$"""
                 {"GroupId":"{{Open}}","GroupName":"alb-debug","VpcId":"vpc-09e8a6b349374e463","IpPermissionsEgress":[],
-                 "IpPermissions":[{"IpProtocol":"tcp","FromPort":8443,"ToPort":8443,"IpRanges":[{"CidrIp":"0.0.0.0/0"}]}]}
+                 "IpPermissions":[{"IpProtocol":"tcp","FromPort":8443,"ToPort":8443,"IpRanges":[{"CidrIp":"0.0.0.0/0"}],"Ipv6Ranges":[],"PrefixListIds":[],"UserIdGroupPairs":[]}]}
                 """)));
 
         var gl1 = variant.Evaluate<IngressAllowlist>().Single();

@@ -1,6 +1,6 @@
+using IsolationChecks.Aws.Calls;
 using System.Text.Json.Nodes;
 using IsolationChecks.Aws;
-using IsolationChecks.Aws.Elb;
 using IsolationChecks.Tests.Aws;
 
 namespace IsolationChecks.Tests.Controls.GitLab;
@@ -43,9 +43,9 @@ public class LoadBalancersClientTests
             Page("arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:loadbalancer/net/gitlab-ssh/7a1b2c3d4e5f6071", null),
         ]);
         await using var server = await RecordingAwsServer.StartAsync(_ => new CannedResponse(200, pages.Dequeue(), "text/xml"));
-        using var api = new LoadBalancersReadApi(TestClients.Thin(LoadBalancersReadApi.Service, server.Endpoint), pageSize: 1000, TimeSpan.Zero);
+        using var api = TestClients.For(AwsServices.Elbv2, server.Endpoint, pageSize: 1000);
 
-        var result = await api.DescribeLoadBalancersAsync(CancellationToken.None);
+        var result = await api.CallAsync(AwsCalls.DescribeLoadBalancers, CallArgs.None, CancellationToken.None);
 
         var balancers = result.Output["LoadBalancers"]!.AsArray();
         var requests = server.Requests;

@@ -20,7 +20,7 @@ public class NoPathFromInternetTests
 
     private static ReferenceVariant Admit(ReferenceVariant variant, string cidr, int port = 443) => variant.Edit(SecurityGroups, sg =>
         sg["SecurityGroups"]![1]!["IpPermissions"]!.AsArray().Add(JsonNode.Parse(
-            $$"""{"IpProtocol":"tcp","FromPort":{{port}},"ToPort":{{port}},"IpRanges":[{"CidrIp":"{{cidr}}"}]}""")));
+            $$"""{"IpProtocol":"tcp","FromPort":{{port}},"ToPort":{{port}},"IpRanges":[{"CidrIp":"{{cidr}}"}],"Ipv6Ranges":[],"PrefixListIds":[],"UserIdGroupPairs":[]}""")));
 
     [Test]
     public void The_reference_passes_because_the_security_group_admits_only_the_allowed_sources()

@@ -213,8 +213,8 @@ public class IamControlTests
     {
         var environment = Compliant with
         {
-            NatGateways = [new(NatId, "vpc-0d0000000000000001", "subnet-0d0000000000000001", "available", "public",
-                [new NatGatewayAddress("eipalloc-0d02", "eni-0d02", "10.10.0.11", "198.51.100.77", true, "succeeded")])],
+            NatGateways = [new(NatId, "vpc-0d0000000000000001", "subnet-0d0000000000000001", "available",
+                [new NatGatewayAddress("eipalloc-0d02", "eni-0d02", "10.10.0.11", "198.51.100.77", true, "succeeded")], "public")],
         };
 
         var finding = Single<PushOnlyFromNatGateways>(environment);
@@ -232,8 +232,8 @@ public class IamControlTests
     {
         var environment = Compliant with
         {
-            NatGateways = [new("nat-0d0000000000000002", "vpc-0d0000000000000001", "subnet-0d0000000000000001", "available", "public",
-                [new NatGatewayAddress("eipalloc-0d02", "eni-0d02", "10.10.0.11", "198.51.100.77", true, "succeeded")])],
+            NatGateways = [new("nat-0d0000000000000002", "vpc-0d0000000000000001", "subnet-0d0000000000000001", "available",
+                [new NatGatewayAddress("eipalloc-0d02", "eni-0d02", "10.10.0.11", "198.51.100.77", true, "succeeded")], "public")],
         };
 
         var finding = Single<PushOnlyFromNatGateways>(environment);

@@ -53,7 +53,7 @@ public class NetworkControlTests
     {
         var network = Compliant();
         network.Replace(network.RouteTables, t => t.RouteTableId == "rtb-private",
-            t => t with { Routes = [.. t.Routes!, new Route("0.0.0.0/0", NatGatewayId: Nat, State: "active")] });
+            t => t with { Routes = [.. t.Routes!, NetworkScope.RouteTo("0.0.0.0/0", NatGatewayId: Nat)] });
 
         var finding = Run<NoPathToInternet>(network).Single();
 
@@ -67,11 +67,11 @@ public class NetworkControlTests
     {
         var network = Compliant();
         network.Replace(network.RouteTables, t => t.RouteTableId == "rtb-private",
-            t => t with { Routes = [.. t.Routes!, new Route("0.0.0.0/0", NatGatewayId: Nat, State: "active")] });
+            t => t with { Routes = [.. t.Routes!, NetworkScope.RouteTo("0.0.0.0/0", NatGatewayId: Nat)] });
         network.NetworkAcls.Add(new NetworkAcl("acl-build", VpcId, false,
             [Entry(100, true, "allow", cidr: "10.0.0.0/16"), Entry(110, true, "allow", cidr: "52.219.0.0/20"), Entry(120, true, "allow", cidr: "3.5.152.0/21"),
              Entry(100, false, "allow")],
-            [new NetworkAclAssociation("a1", "acl-build", BuildA), new NetworkAclAssociation("a2", "acl-build", BuildC)]));
+            [new NetworkAclAssociation("acl-build", BuildA, "a1"), new NetworkAclAssociation("acl-build", BuildC, "a2")]));
 
         var finding = Run<NoPathToInternet>(network).Single();
 
@@ -163,7 +163,7 @@ public class NetworkControlTests
         var network = Compliant();
         network.NetworkAcls.Add(new NetworkAcl("acl-endpoints", VpcId, false,
             [Entry(100, false, "allow", "6", "10.0.0.0/16", 443), Entry(100, true, "allow", "6", "10.0.0.0/16", 443)],
-            [new NetworkAclAssociation("a1", "acl-endpoints", Endpoints), new NetworkAclAssociation("a2", "acl-endpoints", EndpointsC)]));
+            [new NetworkAclAssociation("acl-endpoints", Endpoints, "a1"), new NetworkAclAssociation("acl-endpoints", EndpointsC, "a2")]));
 
         var finding = For<PathToEndpoint>(network, "ecr.dkr");
 

@@ -3,6 +3,7 @@ using IsolationChecks.Evaluation.Addressing;
 using IsolationChecks.Evaluation.Routing;
 using IsolationChecks.Snapshots;
 using IsolationChecks.Aws.Shapes;
+using IsolationChecks.Aws.Calls;
 
 namespace IsolationChecks.Controls.CodeBuild.CB2_SubnetsArePrivate;
 
@@ -54,7 +55,7 @@ public sealed class SubnetsArePrivate : SnapshotControl
             if (subnet is null)
             {
                 undecided.Add($"subnet {subnetId} is not in DescribeSubnets");
-                evidence.Add(new EvidenceFact(subnetId, "not found among the account's subnets", audit.Scope.PathOf(SnapshotLayout.Subnets)));
+                evidence.Add(new EvidenceFact(subnetId, "not found among the account's subnets", audit.Scope.PathOf(AwsCalls.DescribeSubnets.File)));
                 continue;
             }
 
@@ -65,7 +66,7 @@ public sealed class SubnetsArePrivate : SnapshotControl
                 continue;
             }
 
-            var tableFile = audit.Scope.PathOf(SnapshotLayout.RouteTables);
+            var tableFile = audit.Scope.PathOf(AwsCalls.DescribeRouteTables.File);
             evidence.Add(new EvidenceFact(subnetId, $"uses {effective.Table.RouteTableId} ({effective.HowAssociated})", tableFile));
             foreach (var route in effective.Table.Routes ?? [])
             {

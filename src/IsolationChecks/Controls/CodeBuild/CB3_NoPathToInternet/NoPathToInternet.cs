@@ -1,6 +1,7 @@
 using IsolationChecks.Controls.Catalog;
 using IsolationChecks.Evaluation.Network;
 using IsolationChecks.Snapshots;
+using IsolationChecks.Aws.Calls;
 
 namespace IsolationChecks.Controls.CodeBuild.CB3_NoPathToInternet;
 
@@ -61,7 +62,7 @@ public sealed class NoPathToInternet : SnapshotControl
             foreach (var path in outward)
             {
                 paths.Add($"from {subnetId}: {PathText.Hops(path)} [{path.Flows}]");
-                evidence.Add(new EvidenceFact($"path {subnetId} -> {path.Target}", PathText.Hops(path), audit.Scope.PathOf(SnapshotLayout.RouteTables)));
+                evidence.Add(new EvidenceFact($"path {subnetId} -> {path.Target}", PathText.Hops(path), audit.Scope.PathOf(AwsCalls.DescribeRouteTables.File)));
             }
 
             if (outward.Count > 0) continue;

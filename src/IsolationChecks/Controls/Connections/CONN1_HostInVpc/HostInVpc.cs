@@ -2,6 +2,7 @@ using IsolationChecks.Controls.Catalog;
 using IsolationChecks.Evaluation.Routing;
 using IsolationChecks.Snapshots;
 using IsolationChecks.Aws.Shapes;
+using IsolationChecks.Aws.Calls;
 
 namespace IsolationChecks.Controls.Connections.CONN1_HostInVpc;
 
@@ -55,14 +56,14 @@ public sealed class HostInVpc : SnapshotControl
             yield break;
         }
 
-        var path = scope.PathOf(SnapshotLayout.CodeConnectionsListHosts);
-        if (!SnapshotDocuments.Read<HostListing>(context.Snapshot, path, "codeconnections", "ListHosts", ConnectionHostArns.Json).TryGet(out var listing, out gap))
+        var path = scope.PathOf(AwsCalls.ListHosts.File);
+        if (!scope.Read<HostListing>(AwsCalls.ListHosts).TryGet(out var listing, out gap))
         {
             foreach (var placeholder in placeholders) yield return verdict.Unavailable(placeholder, gap);
             yield break;
         }
 
-        var hosts = listing.Hosts ?? [];
+        var hosts = listing.Hosts;
         var selected = connections.Hosts.Select(arn => (Host: hosts.FirstOrDefault(h => ConnectionHostArns.Same(h.HostArn, arn)), Arn: arn)).ToList();
         foreach (var (host, arn) in selected)
         {
@@ -111,7 +112,7 @@ public sealed class HostInVpc : SnapshotControl
         var problems = new List<string>();
         var unknown = new List<string>();
         var serving = new List<string>();
-        var routeFile = scope.PathOf(SnapshotLayout.RouteTables);
+        var routeFile = scope.PathOf(AwsCalls.DescribeRouteTables.File);
         foreach (var subnetId in subnets)
         {
             var subnet = allSubnets.FirstOrDefault(s => s.SubnetId == subnetId);

@@ -2,6 +2,7 @@ using IsolationChecks.Controls.Catalog;
 using IsolationChecks.Evaluation.Policies;
 using IsolationChecks.Snapshots;
 using IsolationChecks.Aws.Shapes;
+using IsolationChecks.Aws.Calls;
 
 namespace IsolationChecks.Controls.Ecr.ECR1_RepositoryPolicyIsPrivate;
 
@@ -34,8 +35,8 @@ public sealed class RepositoryPolicyIsPrivate : SnapshotControl
 
     private static Finding Judge(FindingFactory verdict, RepositoryUnderAudit audit)
     {
-        var policyFile = audit.Scope.PathOf(SnapshotLayout.EcrRepositoryPolicy(audit.Name));
-        var collected = EcrRepositoriesInScope.Document(audit.Scope.Ecr.RepositoryPolicies, audit, "GetRepositoryPolicy", SnapshotLayout.EcrRepositoryPolicy(audit.Name));
+        var policyFile = audit.Scope.PathOf(AwsCalls.GetRepositoryPolicy.FileFor(audit.Name));
+        var collected = EcrRepositoriesInScope.Document(audit.Scope.Ecr.RepositoryPolicies, audit, "GetRepositoryPolicy", AwsCalls.GetRepositoryPolicy.FileFor(audit.Name));
         if (!collected.TryGet(out var optional, out var gap)) return verdict.Unavailable(audit.Resource, gap);
         if (optional.Value is not { } policy)
             return verdict.Pass(audit.Resource, $"{audit.Name} has no repository policy: only IAM principals of account {audit.Scope.AccountId} can reach it",

@@ -2,6 +2,7 @@ using System.Text.Json;
 using IsolationChecks.Controls.Catalog;
 using IsolationChecks.Snapshots;
 using IsolationChecks.Aws.Shapes;
+using IsolationChecks.Aws.Calls;
 
 namespace IsolationChecks.Controls.Ecr.ECR4_LifecyclePolicy;
 
@@ -29,7 +30,7 @@ public sealed class LifecyclePolicySet : SnapshotControl
 
     private static Finding Judge(FindingFactory verdict, RepositoryUnderAudit audit)
     {
-        var layout = SnapshotLayout.EcrLifecyclePolicy(audit.Name);
+        var layout = AwsCalls.GetLifecyclePolicy.FileFor(audit.Name);
         var collected = EcrRepositoriesInScope.Document(audit.Scope.Ecr.LifecyclePolicies, audit, "GetLifecyclePolicy", layout);
         if (!collected.TryGet(out var optional, out var gap)) return verdict.Unavailable(audit.Resource, gap);
         var file = collected.Source ?? audit.Scope.PathOf(layout);

@@ -1,13 +1,9 @@
-using System.Text.Json;
+using IsolationChecks.Aws.Shapes;
 using IsolationChecks.Controls.Catalog;
 using IsolationChecks.Snapshots;
+using IsolationChecks.Aws.Calls;
 
 namespace IsolationChecks.Controls.Ecr.ECR5_NoPublicRepositories;
-
-/// <summary>`aws ecr-public describe-repositories` (camelCase on the wire).</summary>
-public sealed record PublicRepositories(IReadOnlyList<PublicRepository>? Repositories);
-
-public sealed record PublicRepository(string RepositoryName, string? RepositoryArn = null, string? RegistryId = null, string? RepositoryUri = null);
 
 /// <summary>
 /// ECR-5: the account has no ECR Public repository, unless the posture allows it by name. ECR Public exists
@@ -15,8 +11,6 @@ public sealed record PublicRepository(string RepositoryName, string? RepositoryA
 /// </summary>
 public sealed class NoPublicRepositories : SnapshotControl
 {
-    private static readonly JsonSerializerOptions Json = new() { PropertyNameCaseInsensitive = true };
-
     public override ControlMetadata Metadata { get; } = new(
         Id: "ECR-5",
         Title: "No ECR Public repository exists in the account",
@@ -51,15 +45,15 @@ public sealed class NoPublicRepositories : SnapshotControl
             yield break;
         }
 
-        var path = scope.PathOf(SnapshotLayout.EcrPublicDescribeRepositories);
-        var collected = SnapshotDocuments.Read<PublicRepositories>(context.Snapshot, path, "ecr-public", "DescribeRepositories", Json);
+        var path = scope.PathOf(AwsCalls.DescribePublicRepositories.File);
+        var collected = scope.Read<DescribePublicRepositoriesOutput>(AwsCalls.DescribePublicRepositories);
         if (!collected.TryGet(out var listing, out var gap))
         {
             yield return verdict.Unavailable(account, gap);
             yield break;
         }
 
-        var repositories = listing.Repositories ?? [];
+        var repositories = listing.Repositories;
         var allowed = ecr.PublicRepositoriesAllowed ?? [];
         if (repositories.Count == 0)
         {

@@ -1,5 +1,6 @@
 using IsolationChecks.Controls.Catalog;
 using IsolationChecks.Snapshots;
+using IsolationChecks.Aws.Calls;
 
 namespace IsolationChecks.Controls.Endpoints.EP3_EndpointInEveryBuildZone;
 
@@ -40,7 +41,7 @@ public sealed class EndpointInEveryBuildZone : SnapshotControl
         var (endpoint, buildSubnets) = (found!, listed!);
         resource = vpc.Resource(service, endpoint);
         var subnetsById = subnets.ToDictionary(s => s.SubnetId);
-        var subnetsFile = vpc.Scope.PathOf(SnapshotLayout.Subnets);
+        var subnetsFile = vpc.Scope.PathOf(AwsCalls.DescribeSubnets.File);
         var evidence = new List<EvidenceFact>();
         var unknown = buildSubnets.Where(s => !subnetsById.ContainsKey(s.SubnetId) || subnetsById[s.SubnetId].AvailabilityZone is null).ToList();
         if (buildSubnets.Count == 0 || unknown.Count > 0)

@@ -2,6 +2,7 @@ using IsolationChecks.Controls.Catalog;
 using IsolationChecks.Evaluation.Addressing;
 using IsolationChecks.Evaluation.Network;
 using IsolationChecks.Snapshots;
+using IsolationChecks.Aws.Calls;
 
 namespace IsolationChecks.Controls.Endpoints.EP4_PathToEndpoint;
 
@@ -55,7 +56,7 @@ public sealed class PathToEndpoint : SnapshotControl
         resource = vpc.Resource(service, endpoint);
         var model = NetworkModel.Build(vpc.Scope);
         var engine = new PathEngine(model);
-        var interfacesFile = vpc.Scope.PathOf(SnapshotLayout.NetworkInterfaces);
+        var interfacesFile = vpc.Scope.PathOf(AwsCalls.DescribeNetworkInterfaces.File);
         var evidence = new List<EvidenceFact>();
         var targets = new List<Cidr>();
         var missing = new List<string>();

@@ -1,6 +1,7 @@
 using IsolationChecks.Controls.Catalog;
 using IsolationChecks.Evaluation.Routing;
 using IsolationChecks.Snapshots;
+using IsolationChecks.Aws.Calls;
 
 namespace IsolationChecks.Controls.Endpoints.EP5_S3GatewayOnBuildRoutes;
 
@@ -48,7 +49,7 @@ public sealed class S3GatewayOnBuildRoutes : SnapshotControl
         }
 
         resource = vpc.Resource(service, gateways[0]);
-        var tablesFile = vpc.Scope.PathOf(SnapshotLayout.RouteTables);
+        var tablesFile = vpc.Scope.PathOf(AwsCalls.DescribeRouteTables.File);
         var associated = gateways.SelectMany(g => g.RouteTableIds ?? []).ToHashSet(StringComparer.Ordinal);
         var evidence = gateways.Select(g => new EvidenceFact(g.VpcEndpointId, $"route tables {string.Join(", ", g.RouteTableIds ?? [])}", vpc.EndpointsFile)).ToList();
         var missing = new List<string>();

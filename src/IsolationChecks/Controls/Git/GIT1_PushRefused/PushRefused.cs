@@ -37,8 +37,7 @@ public sealed class PushRefused : SnapshotControl
     protected override IEnumerable<Finding> Evaluate(FindingFactory verdict, EvaluationContext context)
     {
         var declared = context.Posture.GitProbe;
-        var collected = SnapshotDocuments.Read<GitProbeRecord>(context.Snapshot, GitProbeRecord.SnapshotPath,
-            GitProbeRecord.Service, GitProbeRecord.Operation, GitProbeRecord.JsonOptions);
+        var collected = context.Snapshot.ReadProbe<GitProbeRecord>(ProbeDocuments.GitPushRefusal);
         if (!collected.TryGet(out var record, out var gap))
         {
             var url = declared is null ? null : GitPushRefusalProbe.RedactUserInfo(declared.RepositoryUrl);

@@ -1,6 +1,7 @@
 using IsolationChecks.Controls.Catalog;
 using IsolationChecks.Evaluation.Addressing;
 using IsolationChecks.Snapshots;
+using IsolationChecks.Aws.Calls;
 
 namespace IsolationChecks.Controls.GitLab.GL1_IngressAllowlist;
 
@@ -79,7 +80,7 @@ public sealed class IngressAllowlist : SnapshotControl
                 {
                     if (!audit.Scope.Ec2.EntriesOf(reference.PrefixListId, audit.Scope.Folder).TryGet(out var entries, out var gap))
                         return verdict.Unavailable(audit.Resource, gap);
-                    var entriesFile = audit.Scope.PathOf(SnapshotLayout.PrefixListEntries(reference.PrefixListId));
+                    var entriesFile = audit.Scope.PathOf(AwsCalls.GetManagedPrefixListEntries.FileFor(reference.PrefixListId));
                     if (entries.Count == 0) facts.Add(new EvidenceFact(group.GroupId, $"admits {traffic} from prefix list {reference.PrefixListId}, which has no entry", entriesFile));
                     foreach (var entry in entries)
                     {

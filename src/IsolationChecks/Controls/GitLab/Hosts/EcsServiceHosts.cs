@@ -2,6 +2,7 @@ using IsolationChecks.Controls.Catalog;
 using IsolationChecks.Posture;
 using IsolationChecks.Snapshots;
 using IsolationChecks.Aws.Shapes;
+using IsolationChecks.Aws.Calls;
 
 namespace IsolationChecks.Controls.GitLab.Hosts;
 
@@ -17,42 +18,42 @@ internal static class EcsServiceHosts
     {
         var (placeholder, scope, verdict, _) = resolution;
         var key = $"{ecs.Cluster}/{ecs.Service}";
-        var servicesFile = scope.PathOf(SnapshotLayout.EcsDescribeServices(ecs.Cluster, ecs.Service));
-        if (!Read<EcsServices>(context, servicesFile, "DescribeServices", key).TryGet(out var described, out var gap))
+        var servicesFile = scope.PathOf(AwsCalls.DescribeServices.FileFor($"{ecs.Cluster}/{ecs.Service}"));
+        if (!scope.Read<EcsServices>(AwsCalls.DescribeServices, key).TryGet(out var described, out var gap))
             return [verdict.Unavailable(placeholder, gap)];
 
-        var service = (described.Services ?? []).FirstOrDefault(s => s.ServiceName == ecs.Service);
+        var service = described.Services.FirstOrDefault(s => s.ServiceName == ecs.Service);
         if (service is null)
         {
-            var failure = (described.Failures ?? []).FirstOrDefault();
+            var failure = described.Failures.FirstOrDefault();
             return [verdict.Inconclusive(placeholder,
                 $"cannot verify {key}: describe-services in account {scope.AccountId} ({scope.Region}) does not describe service {ecs.Service} of cluster {ecs.Cluster}" +
                 (failure is null ? "" : $" (failure: {failure.Reason ?? "?"}{(failure.Detail is null ? "" : $", {failure.Detail}")})") + " (is it in this account and region?)",
-                new EvidenceFact(key, $"{described.Services?.Count ?? 0} service(s), {described.Failures?.Count ?? 0} failure(s)", servicesFile))];
+                new EvidenceFact(key, $"{described.Services.Count} service(s), {described.Failures.Count} failure(s)", servicesFile))];
         }
 
         var resource = new ResourceRef(service.ServiceArn ?? placeholder.Id, key, scope.AccountId, scope.Region);
         var configured = service.NetworkConfiguration?.AwsvpcConfiguration;
         var serviceFact = new EvidenceFact(key,
-            $"service {service.Status ?? "?"}, launch type {service.LaunchType ?? "?"}, desired {service.DesiredCount?.ToString() ?? "?"} / running {service.RunningCount?.ToString() ?? "?"} task(s); " +
+            $"service {service.Status}, launch type {service.LaunchType ?? "?"}, desired {service.DesiredCount?.ToString() ?? "?"} / running {service.RunningCount?.ToString() ?? "?"} task(s); " +
             (configured is null
                 ? "no awsvpc network configuration"
-                : $"new tasks get security groups {string.Join(", ", configured.SecurityGroups ?? [])} in subnets {string.Join(", ", configured.Subnets ?? [])}, public IP {configured.AssignPublicIp ?? "?"}"),
+                : $"new tasks get security groups {string.Join(", ", configured.SecurityGroups ?? [])} in subnets {string.Join(", ", configured.Subnets)}, public IP {configured.AssignPublicIp ?? "?"}"),
             servicesFile);
         if (service.Status is not "ACTIVE")
-            return [verdict.Inconclusive(resource, $"cannot verify {key}: the service is {service.Status ?? "of unknown status"}, not ACTIVE", serviceFact)];
+            return [verdict.Inconclusive(resource, $"cannot verify {key}: the service is {service.Status}, not ACTIVE", serviceFact)];
 
-        var tasksListFile = scope.PathOf(SnapshotLayout.EcsListTasks(ecs.Cluster, ecs.Service));
-        if (!Read<EcsTaskList>(context, tasksListFile, "ListTasks", key).TryGet(out var listed, out gap))
+        var tasksListFile = scope.PathOf(AwsCalls.ListTasks.FileFor($"{ecs.Cluster}/{ecs.Service}"));
+        if (!scope.Read<EcsTaskList>(AwsCalls.ListTasks, key).TryGet(out var listed, out gap))
             return [verdict.Unavailable(resource, gap)];
-        var taskArns = (listed.TaskArns ?? []).ToHashSet(StringComparer.Ordinal);
+        var taskArns = listed.TaskArns.ToHashSet(StringComparer.Ordinal);
         if (taskArns.Count == 0)
             return [verdict.Inconclusive(resource,
                 $"cannot verify {key}: list-tasks shows no running task, so the service has no network interface to judge (desired count {service.DesiredCount?.ToString() ?? "?"})",
                 serviceFact, new EvidenceFact(key, "list-tasks --desired-status RUNNING returned no task", tasksListFile))];
 
-        var tasksFile = scope.PathOf(SnapshotLayout.EcsDescribeTasks(ecs.Cluster, ecs.Service));
-        if (!Read<EcsTasks>(context, tasksFile, "DescribeTasks", key).TryGet(out var tasks, out gap))
+        var tasksFile = scope.PathOf(AwsCalls.DescribeTasks.FileFor($"{ecs.Cluster}/{ecs.Service}"));
+        if (!scope.Read<EcsTasks>(AwsCalls.DescribeTasks, key).TryGet(out var tasks, out gap))
             return [verdict.Unavailable(resource, gap)];
 
         // ListTasks filters by service already; the task group ("service:NAME") guards against a listing that did not.
@@ -95,9 +96,6 @@ internal static class EcsServiceHosts
         return resolution.Audit(resource, $"ECS service {key}", attached, configured?.SecurityGroups ?? [], [serviceFact, tasksFact],
             n => $"task {ShortId(interfaceIds[n.NetworkInterfaceId])}");
     }
-
-    private static Collected<T> Read<T>(EvaluationContext context, string path, string operation, string key) =>
-        SnapshotDocuments.Read<T>(context.Snapshot, path, "ecs", operation, HostResolution.Json, key);
 
     /// <summary>The task id, the last segment of its ARN.</summary>
     private static string ShortId(string taskArn) => taskArn[(taskArn.LastIndexOf('/') + 1)..];

@@ -1,7 +1,7 @@
-using System.Text.Json;
 using IsolationChecks.Controls.Catalog;
 using IsolationChecks.Snapshots;
 using IsolationChecks.Aws.Shapes;
+using IsolationChecks.Aws.Calls;
 
 namespace IsolationChecks.Controls.GitLab.Hosts;
 
@@ -10,10 +10,7 @@ namespace IsolationChecks.Controls.GitLab.Hosts;
 internal sealed record HostResolution(
     ResourceRef Placeholder, ScopeSnapshot Scope, FindingFactory Verdict, Func<GitLabHostUnderAudit, IEnumerable<Finding>> Check)
 {
-    /// <summary>The documents ECS and ELBv2 return (camelCase and PascalCase members).</summary>
-    public static JsonSerializerOptions Json { get; } = new() { PropertyNameCaseInsensitive = true };
-
-    public string InterfacesFile => Scope.PathOf(SnapshotLayout.NetworkInterfaces);
+    public string InterfacesFile => Scope.PathOf(AwsCalls.DescribeNetworkInterfaces.File);
 
     /// <summary>
     /// The host's interfaces and every security group on them (plus <paramref name="declaredGroupIds"/>, groups the host's
@@ -32,7 +29,7 @@ internal sealed record HostResolution(
         if (missing.Count > 0)
             return [Verdict.Inconclusive(resource,
                 $"cannot verify {resource.Name}: security group(s) {string.Join(", ", missing)} on its interfaces are not in describe-security-groups",
-                new EvidenceFact("security groups", $"{groups.Count} listed", Scope.PathOf(SnapshotLayout.SecurityGroups)))];
+                new EvidenceFact("security groups", $"{groups.Count} listed", Scope.PathOf(AwsCalls.DescribeSecurityGroups.File)))];
 
         var facts = hostFacts.Concat(attached.Select(n => new EvidenceFact(n.NetworkInterfaceId,
             $"{interfaceRole(n)}, subnet {n.SubnetId ?? "?"}, private IP {n.PrivateIpAddress ?? "?"}, public IP {n.Association?.PublicIp ?? "none"}, " +

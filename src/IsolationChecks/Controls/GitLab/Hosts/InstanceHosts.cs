@@ -2,6 +2,7 @@ using IsolationChecks.Controls.Catalog;
 using IsolationChecks.Posture;
 using IsolationChecks.Snapshots;
 using IsolationChecks.Aws.Shapes;
+using IsolationChecks.Aws.Calls;
 
 namespace IsolationChecks.Controls.GitLab.Hosts;
 
@@ -13,7 +14,7 @@ internal static class InstanceHosts
         var (placeholder, scope, verdict, _) = resolution;
         var ec2 = scope.Ec2;
         if (!ec2.Reservations.TryGet(out var reservations, out var gap)) return [verdict.Unavailable(placeholder, gap)];
-        var reservationsFile = scope.PathOf(SnapshotLayout.Reservations);
+        var reservationsFile = scope.PathOf(AwsCalls.DescribeInstances.File);
         var instances = reservations.SelectMany(r => r.Instances ?? [])
             .Where(i => i.State?.Name is not ("terminated" or "shutting-down")).ToList();
         var selected = host.InstanceId is { } id

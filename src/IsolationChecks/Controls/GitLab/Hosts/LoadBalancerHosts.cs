@@ -1,6 +1,7 @@
 using IsolationChecks.Controls.Catalog;
 using IsolationChecks.Snapshots;
 using IsolationChecks.Aws.Shapes;
+using IsolationChecks.Aws.Calls;
 
 namespace IsolationChecks.Controls.GitLab.Hosts;
 
@@ -20,17 +21,16 @@ internal static class LoadBalancerHosts
             return [verdict.Error(placeholder, $"gitLab.hosts names load balancer '{arn}', which is not an Elastic Load Balancing ARN (arn:...:loadbalancer/app/NAME/ID)")];
         var resource = placeholder with { Account = scope.AccountId, Region = scope.Region };
 
-        var listingFile = scope.PathOf(SnapshotLayout.Elbv2DescribeLoadBalancers);
-        if (!SnapshotDocuments.Read<LoadBalancerListing>(context.Snapshot, listingFile, "elasticloadbalancing", "DescribeLoadBalancers", HostResolution.Json)
-                .TryGet(out var listing, out var gap))
+        var listingFile = scope.PathOf(AwsCalls.DescribeLoadBalancers.File);
+        if (!scope.Read<LoadBalancerListing>(AwsCalls.DescribeLoadBalancers).TryGet(out var listing, out var gap))
             return [verdict.Unavailable(resource, gap)];
-        var loadBalancer = (listing.LoadBalancers ?? []).FirstOrDefault(l => l.LoadBalancerArn == arn);
+        var loadBalancer = listing.LoadBalancers.FirstOrDefault(l => l.LoadBalancerArn == arn);
         if (loadBalancer is null)
             return [verdict.Inconclusive(resource,
                 $"cannot verify {resource.Name}: describe-load-balancers in account {scope.AccountId} ({scope.Region}) lists no load balancer with ARN {arn} (is it in this account and region?)",
-                new EvidenceFact("load balancers", $"{listing.LoadBalancers?.Count ?? 0} listed: {string.Join(", ", (listing.LoadBalancers ?? []).Select(l => l.LoadBalancerName))}", listingFile))];
-        var loadBalancerFact = new EvidenceFact(loadBalancer.LoadBalancerName ?? arn,
-            $"{loadBalancer.Type ?? "?"} load balancer, scheme {loadBalancer.Scheme ?? "?"}, state {loadBalancer.State?.Code ?? "?"}, " +
+                new EvidenceFact("load balancers", $"{listing.LoadBalancers.Count} listed: {string.Join(", ", listing.LoadBalancers.Select(l => l.LoadBalancerName))}", listingFile))];
+        var loadBalancerFact = new EvidenceFact(loadBalancer.LoadBalancerName,
+            $"{loadBalancer.Type} load balancer, scheme {loadBalancer.Scheme}, state {loadBalancer.State.Code}, " +
             $"security groups {ListText.Joined(loadBalancer.SecurityGroups ?? [], "none")}", listingFile);
         if ((loadBalancer.SecurityGroups ?? []).Count == 0)
             return [verdict.Inconclusive(resource,

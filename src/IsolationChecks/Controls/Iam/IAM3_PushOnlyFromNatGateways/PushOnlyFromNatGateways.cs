@@ -2,6 +2,7 @@ using IsolationChecks.Controls.Catalog;
 using IsolationChecks.Evaluation.Addressing;
 using IsolationChecks.Evaluation.Policies;
 using IsolationChecks.Snapshots;
+using IsolationChecks.Aws.Calls;
 
 namespace IsolationChecks.Controls.Iam.IAM3_PushOnlyFromNatGateways;
 
@@ -47,7 +48,7 @@ public sealed class PushOnlyFromNatGateways : CrossCheckedIamControl
         {
             if (!context.ScopeOf(nat.Account).TryGet(out var scope, out var gap)) return verdict.Unavailable(audit.Resource, gap);
             if (!scope.Ec2.NatGateways.TryGet(out var gateways, out gap)) return verdict.Unavailable(audit.Resource, gap);
-            var file = scope.PathOf(SnapshotLayout.NatGateways);
+            var file = scope.PathOf(AwsCalls.DescribeNatGateways.File);
             var gateway = gateways.FirstOrDefault(g => g.NatGatewayId == nat.Id);
             var ips = (gateway?.NatGatewayAddresses ?? []).Select(a => a.PublicIp)
                 .Where(ip => Cidr.TryParse(ip, out var cidr) && cidr.PrefixLength == cidr.Width).OfType<string>().ToList();

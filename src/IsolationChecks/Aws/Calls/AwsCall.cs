@@ -1,0 +1,162 @@
+using System.Text.Json.Nodes;
+using IsolationChecks.Aws.Clients;
+
+namespace IsolationChecks.Aws.Calls;
+
+/// <summary>
+/// One read call of the catalog, declared once: which service and operation, when and for what it is made,
+/// how its pages are merged, where its output lives in a snapshot, the AWS CLI command that writes the same file,
+/// the shape the reader checks it against, and the IAM action the audit role needs. The collection plan, the
+/// snapshot layout, the reader, the read-only allowlist, docs/audit-role-policy.json and the snapshot-format table
+/// are all derived from these declarations (<see cref="AwsCalls"/>).
+/// </summary>
+public sealed record AwsCall
+{
+    /// <summary>Stands for the item in <see cref="File"/> and <see cref="Cli"/>: a repository, a prefix list, "cluster/service".</summary>
+    public const string ItemPlaceholder = "{item}";
+
+    public required AwsService Service { get; init; }
+
+    /// <summary>The API operation, e.g. "DescribeVpcs".</summary>
+    public required string Operation { get; init; }
+
+    /// <summary>The file, relative to its scope folder, that holds the output; <c>{item}</c> for calls made per item.</summary>
+    public required string File { get; init; }
+
+    /// <summary>The AWS CLI command that prints the same document (append <c>--output json</c>).</summary>
+    public required string Cli { get; init; }
+
+    /// <summary>The record the file is read as: its required members must be there, with their types (Aws/Shapes).</summary>
+    public required Type Shape { get; init; }
+
+    /// <summary>Which controls read it, for the catalog's docs.</summary>
+    public required string ReadBy { get; init; }
+
+    public Paging Paging { get; init; } = Paging.None;
+
+    public Fanout Fanout { get; init; } = Fanout.EveryScope;
+
+    /// <summary>
+    /// The collection plan key that asks for this call ("ecr-public", "connections", "gitlab-load-balancers"); null
+    /// when every scope makes it. A call that is not asked for is not made and its file is not expected.
+    /// </summary>
+    public string? Requires { get; init; }
+
+    /// <summary>Error codes by which the service says "there is none" (a repository without a policy): evidence, not a gap.</summary>
+    public IReadOnlySet<string> AbsentCodes { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>The request's members (JSON and Query protocols); paging members are added by the client.</summary>
+    public Func<CallArgs, JsonObject> Request { get; init; } = _ => [];
+
+    /// <summary>Official-SDK services (EC2, STS): the typed request, response and list.</summary>
+    internal SdkBinding? Sdk { get; init; }
+
+    /// <summary>The IAM action, as the read-only allowlist and the audit role's policy name it.</summary>
+    public string IamAction => $"{Service.IamPrefix}:{Operation}";
+
+    /// <summary>"ec2:DescribeVpcs": how progress lines and gaps name the call.</summary>
+    public override string ToString() => IamAction;
+
+    public bool IsPerItem => File.Contains(ItemPlaceholder, StringComparison.Ordinal);
+
+    /// <summary>The file for one item (or the only file).</summary>
+    public string FileFor(string? item) => IsPerItem
+        ? File.Replace(ItemPlaceholder, item ?? throw new ArgumentNullException(nameof(item), $"{this} is made per item"), StringComparison.Ordinal)
+        : File;
+
+    public string CliFor(string? item) => item is null ? Cli : Cli.Replace(ItemPlaceholder, item, StringComparison.Ordinal);
+
+    /// <summary>The item a per-item file is for, or null when the path is not one of this call's files.</summary>
+    public string? ItemOf(string scopeRelativePath)
+    {
+        if (!IsPerItem)
+            return scopeRelativePath == File ? "" : null;
+        var at = File.IndexOf(ItemPlaceholder, StringComparison.Ordinal);
+        var prefix = File[..at];
+        var suffix = File[(at + ItemPlaceholder.Length)..];
+        if (!scopeRelativePath.StartsWith(prefix, StringComparison.Ordinal) || !scopeRelativePath.EndsWith(suffix, StringComparison.Ordinal)
+            || scopeRelativePath.Length <= prefix.Length + suffix.Length)
+            return null;
+        var item = scopeRelativePath[prefix.Length..^suffix.Length];
+        return Fanout.NestedItems || !item.Contains('/') ? item : null;
+    }
+}
+
+/// <summary>What one request of a call is made for.</summary>
+/// <param name="Item">The item (repository name, prefix list id, "cluster/service", simulation key), or null.</param>
+/// <param name="Batch">The names a batched request carries.</param>
+/// <param name="Input">Parameters the collection plan supplies (a policy simulation's question).</param>
+public sealed record CallArgs(string? Item = null, IReadOnlyList<string>? Batch = null, JsonObject? Input = null)
+{
+    public static CallArgs None { get; } = new();
+
+    /// <summary>The two halves of an item "cluster/service".</summary>
+    public (string First, string Second) Pair()
+    {
+        var slash = Item?.IndexOf('/') ?? -1;
+        return slash > 0 ? (Item![..slash], Item[(slash + 1)..]) : throw new ArgumentException($"'{Item}' is not a pair NAME/NAME");
+    }
+
+    internal static JsonArray Strings(IEnumerable<string> values) => new(values.Select(v => (JsonNode?)v).ToArray());
+}
+
+/// <summary>How the pages of a call are merged into the one document the CLI would print.</summary>
+public abstract record Paging
+{
+    public static Paging None { get; } = new NoPaging();
+
+    /// <summary>One request, one document, printed as it arrived.</summary>
+    public sealed record NoPaging : Paging;
+
+    /// <summary>JSON protocols: a token member in request and response; the lists are concatenated, the token dropped.</summary>
+    /// <param name="MaxMember">The page-size member, set when a page size is configured.</param>
+    public sealed record Tokens(IReadOnlyList<string> Lists, string Token = "nextToken", string? MaxMember = "maxResults", int MaxPage = int.MaxValue) : Paging;
+
+    /// <summary>Query protocols: Marker in, <paramref name="NextMarker"/> out (with <paramref name="Truncated"/> when the service says so).</summary>
+    public sealed record Markers(IReadOnlyList<string> Lists, string NextMarker = "Marker", string? Truncated = "IsTruncated", string? MaxMember = "MaxItems", int MaxPage = int.MaxValue) : Paging;
+
+    /// <summary>EC2: NextToken/MaxResults through the typed SDK request.</summary>
+    public sealed record Sdk : Paging;
+
+    public static Paging SdkTokens { get; } = new Sdk();
+}
+
+/// <summary>When and for what the call is made in a scope.</summary>
+public abstract record Fanout
+{
+    public static Fanout EveryScope { get; } = new Once();
+
+    /// <summary>Whether items may hold '/' (repository names nest folders; "cluster/service").</summary>
+    public virtual bool NestedItems => false;
+
+    /// <summary>The call this one waits for, if any.</summary>
+    public virtual AwsCall? Parent => null;
+
+    /// <summary>Once per scope.</summary>
+    public sealed record Once : Fanout;
+
+    /// <summary>Once per item the parent's output lists (one file each).</summary>
+    public sealed record PerItem(AwsCall Of, Func<JsonObject, IEnumerable<string>> Items, bool Nested = false) : Fanout
+    {
+        public override AwsCall? Parent => Of;
+
+        public override bool NestedItems => Nested;
+    }
+
+    /// <summary>
+    /// The parent's items in batches of at most <paramref name="Size"/>, merged into one file whose <paramref name="Members"/>
+    /// are always present. Not sent when the parent failed; when it listed nothing, the file holds empty lists.
+    /// </summary>
+    public sealed record Batched(AwsCall Of, Func<JsonObject, IEnumerable<string>> Items, int Size, IReadOnlyList<string> Members, bool SkipWhenEmpty = false) : Fanout
+    {
+        public override AwsCall? Parent => Of;
+
+        public override bool NestedItems => Of.Fanout.NestedItems;
+    }
+
+    /// <summary>Once per item the collection plan names for <see cref="AwsCall.Requires"/> (ECS services, policy simulations).</summary>
+    public sealed record Planned(bool Nested = false) : Fanout
+    {
+        public override bool NestedItems => Nested;
+    }
+}
