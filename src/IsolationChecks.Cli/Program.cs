@@ -8,5 +8,5 @@ Console.CancelKeyPress += (_, e) =>
     cancellation.Cancel();
 };
 
-var dispatcher = new CommandDispatcher([new PathCommand(), new SnapshotVerifyCommand(), new ProbeVpcCommand(TimeProvider.System)]);
+var dispatcher = new CommandDispatcher([new PathCommand(), new SnapshotVerifyCommand(), new SnapshotSignCommand(), new ProbeVpcCommand(TimeProvider.System)]);
 return await dispatcher.RunAsync(args, Console.Out, Console.Error, cancellation.Token);

@@ -79,6 +79,13 @@ public static class FindingsJson
 
     private static void WriteIntegrity(Utf8JsonWriter json, RunResult run)
     {
+        json.WriteStartObject("evidence");
+        json.WriteString("state", run.Trust.Wire);
+        json.WriteString("reason", run.Trust.Reason);
+        if (run.Trust.KeyId is { } keyId)
+            json.WriteString("keyId", keyId);
+        json.WriteBoolean("acceptedByGate", run.Trust.IsVerified || !run.Settings.RequireVerifiedEvidence);
+        json.WriteEndObject();
         json.WriteStartObject("integrity");
         json.WriteBoolean("intact", run.Integrity.IsIntact);
         json.WriteBoolean("manifestPresent", run.Integrity.ManifestPresent);

@@ -42,6 +42,7 @@ public static class HtmlReport
         Definition(html, "Target", $"{run.Target} (evidence read from {run.SnapshotOrigin})");
         if (run.Manifest is { } manifest)
             Definition(html, "Collected", $"{FindingsJson.Iso(manifest.CollectedAt)} by {manifest.Tool}");
+        Definition(html, "Evidence", run.Trust.Describe());
         Definition(html, "Evidence integrity", (run.Integrity.IsIntact ? "" : "NOT INTACT: ") + run.Integrity.Describe());
         Definition(html, "Posture file", run.Settings.PosturePath);
         Definition(html, "Run", $"{FindingsJson.Iso(run.StartedAt)} to {FindingsJson.Iso(run.FinishedAt)}, {ToolInfo.Name} {ToolInfo.Version}");

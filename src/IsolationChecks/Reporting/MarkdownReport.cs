@@ -19,6 +19,7 @@ public static partial class MarkdownReport
         md.Append("- **Target:** ").Append(Escape(run.Target)).Append(" (evidence read from ").Append(Escape(run.SnapshotOrigin)).Append(")\n");
         if (run.Manifest is { } manifest)
             md.Append("- **Collected:** ").Append(FindingsJson.Iso(manifest.CollectedAt)).Append(" by ").Append(Escape(manifest.Tool)).Append('\n');
+        md.Append("- **Evidence:** ").Append(Escape(run.Trust.Describe())).Append('\n');
         md.Append("- **Evidence integrity:** ").Append(run.Integrity.IsIntact ? "" : "**NOT INTACT** ").Append(Escape(run.Integrity.Describe())).Append('\n');
         md.Append("- **Posture file:** ").Append(Escape(run.Settings.PosturePath)).Append('\n');
         md.Append("- **Run:** ").Append(FindingsJson.Iso(run.StartedAt)).Append(" to ").Append(FindingsJson.Iso(run.FinishedAt))

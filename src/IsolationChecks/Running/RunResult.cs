@@ -8,6 +8,7 @@ namespace IsolationChecks.Running;
 /// <param name="SnapshotOrigin">"live" or the snapshot folder the evidence was read from.</param>
 /// <param name="Controls">Every control of the catalog that was evaluated, so a silent control can be noticed.</param>
 /// <param name="Findings">Verdicts after post-processing (thrown controls, integrity, waivers).</param>
+/// <param name="Evidence">Live, signed or unverified, with the reason; every report states it.</param>
 public sealed record RunResult(
     SuiteSettings Settings,
     string PostureName,
@@ -17,14 +18,18 @@ public sealed record RunResult(
     DateTimeOffset StartedAt,
     DateTimeOffset FinishedAt,
     IReadOnlyList<ControlMetadata> Controls,
-    IReadOnlyList<Finding> Findings)
+    IReadOnlyList<Finding> Findings,
+    EvidenceStatus? Evidence = null)
 {
+    /// <summary>The evidence's state; a run built without one (a test) is unverified.</summary>
+    public EvidenceStatus Trust => Evidence ?? new EvidenceStatus(EvidenceState.Unverified, Integrity.Describe());
+
     public FindingCounts Counts => FindingCounts.Of(Findings);
 
     /// <summary>"live", or the snapshot folder named by the Target setting.</summary>
     public string Target => Settings.Target is TargetSpec.SnapshotFolder folder ? folder.Path : "live";
 
-    public AuditGateVerdict Gate => AuditGate.Judge(Findings);
+    public AuditGateVerdict Gate => AuditGate.Judge(Findings, Trust, Settings.RequireVerifiedEvidence);
 }
 
 /// <summary>How many findings have each status, overall and per severity (every key present, zeros included).</summary>

@@ -23,20 +23,27 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
     public async Task<RunResult> RunAsync(SuiteSettings settings, IProgress<string>? progress, CancellationToken ct)
     {
         var startedAt = clock.GetUtcNow();
+        if (settings.SaveSnapshot is not null && settings.Target is not TargetSpec.Live)
+            throw new InputException(SettingsResolver.ParametersSource, "SaveSnapshot",
+                "a live run to save (a snapshot folder target is already evidence: copy the folder; saving it again would re-stamp it)",
+                $"SaveSnapshot with Target {((TargetSpec.SnapshotFolder)settings.Target).Path}");
+        using var signingKey = settings.SigningKey is null ? null : SnapshotSigning.LoadPrivateKey(settings.SigningKey, "SigningKey setting");
+        var trusted = settings.TrustedKeys is null ? [] : SnapshotSigning.LoadTrustedKeys(settings.TrustedKeys, "TrustedKeys setting");
         var (files, posture) = await ObtainEvidenceAsync(settings, progress, ct).ConfigureAwait(false);
         if (settings.SaveSnapshot is not null)
         {
-            await SnapshotFolder.WriteAsync(files, settings.SaveSnapshot, ct).ConfigureAwait(false);
-            progress?.Report($"Snapshot saved to {settings.SaveSnapshot}");
+            await SnapshotFolder.WriteAsync(files, settings.SaveSnapshot, signingKey, ct).ConfigureAwait(false);
+            progress?.Report($"Snapshot saved to {settings.SaveSnapshot}{(signingKey is null ? " (unsigned: set SigningKey to sign it)" : $", signed with key {SnapshotSigning.KeyIdOf(signingKey)}")}");
         }
 
         var snapshot = SnapshotReader.Read(files);
-        progress?.Report($"Evidence integrity: {snapshot.Integrity.Describe()}");
+        var evidence = settings.Target is TargetSpec.Live ? EvidenceStatus.Live : EvidenceStatus.Of(files, snapshot.Integrity, trusted);
+        progress?.Report($"Evidence: {evidence.Describe()}");
         progress?.Report($"Evaluating {controls.Count} controls");
         var findings = await EvaluateAsync(snapshot, posture, settings.PosturePath, ct).ConfigureAwait(false);
 
         var result = new RunResult(settings, posture.Name, snapshot.Origin, snapshot.Manifest, snapshot.Integrity,
-            startedAt, clock.GetUtcNow(), controls.Select(c => c.Metadata).ToList(), findings);
+            startedAt, clock.GetUtcNow(), controls.Select(c => c.Metadata).ToList(), findings, evidence);
         progress?.Report($"Findings: {string.Join(", ", result.Counts.ByStatus.Select(kv => $"{kv.Value} {kv.Key.ToWire()}"))}; audit gate {result.Gate.Describe()}");
         return result;
     }
@@ -51,8 +58,9 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
     }
 
     /// <summary>
-    /// A snapshot folder is read with its posture (a violation fixture's patched posture.json applies); a live
-    /// collection needs the posture first, to know which accounts to read.
+    /// A snapshot folder is read with its posture; a live collection needs the posture first, to know which accounts to
+    /// read, and keeps the posture it is judged with as evidence (posture.json, covered by the manifest), so the saved
+    /// folder alone reproduces the verdicts.
     /// </summary>
     private async Task<(SnapshotFiles Files, PostureDocument Posture)> ObtainEvidenceAsync(
         SuiteSettings settings, IProgress<string>? progress, CancellationToken ct)
@@ -70,9 +78,13 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
             case TargetSpec.Live:
             {
                 progress?.Report($"Posture: {settings.PosturePath}");
-                var posture = await PostureLoader.LoadAsync(settings.PosturePath, ct).ConfigureAwait(false);
+                var postureBytes = await File.ReadAllBytesAsync(settings.PosturePath, ct).ConfigureAwait(false);
+                var posture = PostureLoader.Parse(postureBytes, settings.PosturePath);
                 if (settings.Region is not null)
+                {
                     posture = WithRegion(posture, settings.Region);
+                    postureBytes = WithRegion(postureBytes, settings.Region);
+                }
                 var scopes = ScopesOf(posture);
                 progress?.Report($"Collecting live: {string.Join(", ", scopes.Select(s => $"{s.Name} {s.AccountId} {s.Region}"))}");
                 var factory = new AwsClientFactory(new AwsAccessSettings(settings.EndpointUrl, settings.Profile, settings.Region));
@@ -82,6 +94,8 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
                 files = await WithPolicySimulationsAsync(files, posture, scopes, new Collector(factory, options, TimeProvider.System), lines, ct).ConfigureAwait(false);
                 files = await WithGitProbeAsync(files, posture.GitProbe, progress, ct).ConfigureAwait(false);
                 files = await WithInVpcProbesAsync(files, posture.InVpcProbes, progress, ct).ConfigureAwait(false);
+                files = files.WithDocument(SnapshotFiles.PostureFile, postureBytes,
+                    new ManifestCall("", "posture", "JudgedWith", settings.PosturePath, SnapshotFiles.PostureFile, "ok", Pages: 1, Attempts: 1, DurationMs: 0));
                 return (files, posture);
             }
 
@@ -155,6 +169,15 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
     /// </summary>
     public static PostureDocument WithRegion(PostureDocument posture, string region) =>
         posture with { Accounts = posture.Accounts.ToDictionary(a => a.Key, a => a.Value with { Region = region }) };
+
+    /// <summary>The posture file as the run applied it (every account in the Region setting's region), for the snapshot.</summary>
+    private static byte[] WithRegion(byte[] postureJson, string region)
+    {
+        var document = System.Text.Json.Nodes.JsonNode.Parse(Snapshots.Json.SnapshotJson.StripBom(postureJson).Span)!.AsObject();
+        foreach (var (_, account) in document["accounts"]!.AsObject())
+            account!["region"] = region;
+        return System.Text.Encoding.UTF8.GetBytes(document.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+    }
 
     /// <summary>Forwards collection progress synchronously, in order (Progress&lt;T&gt; would post to the thread pool).</summary>
     private sealed class ProgressLines(IProgress<string> lines) : IProgress<CollectionProgress>

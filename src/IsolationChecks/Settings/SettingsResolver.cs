@@ -13,7 +13,12 @@ public static partial class SettingsResolver
     public const string PostureFileName = "posture.json";
 
     /// <summary>The setting names, case-sensitive as they appear in runsettings.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["Target", "Posture", "Region", "Profile", "EndpointUrl", "Output", "SaveSnapshot"];
+    public static IReadOnlyList<string> Names { get; } =
+        ["Target", "Posture", "Region", "Profile", "EndpointUrl", "Output", "SaveSnapshot", "TrustedKeys", "SigningKey", "Evidence"];
+
+    /// <summary>Values of the Evidence setting: what the gate accepts.</summary>
+    public const string AnyEvidence = "any";
+    public const string VerifiedEvidence = "verified";
 
     /// <param name="workingDirectory">Where relative paths are resolved (the user's shell directory).</param>
     /// <param name="suiteDirectory">The suite's output folder, which holds the embedded reference fixture.</param>
@@ -35,7 +40,33 @@ public static partial class SettingsResolver
             Region(values),
             values.TryGetValue("Profile", out var profile) ? profile.Value : null,
             EndpointUrl(values),
-            values.TryGetValue("SaveSnapshot", out var save) ? Path.GetFullPath(save.Value, workingDirectory) : null);
+            values.TryGetValue("SaveSnapshot", out var save) ? Path.GetFullPath(save.Value, workingDirectory) : null,
+            ExistingPath(values, "TrustedKeys", workingDirectory, "a PEM public key file or a folder of *.pem public keys"),
+            ExistingPath(values, "SigningKey", workingDirectory, "a PEM file holding an ECDSA P-256 private key"),
+            Evidence(values));
+    }
+
+    private static string? ExistingPath(Dictionary<string, Setting> values, string name, string workingDirectory, string expected)
+    {
+        if (!values.TryGetValue(name, out var setting))
+            return null;
+        var path = Path.GetFullPath(setting.Value, workingDirectory);
+        return File.Exists(path) || Directory.Exists(path)
+            ? path
+            : throw new InputException(setting.Source, name, $"{expected} (relative paths are resolved against {workingDirectory})", $"{path} does not exist");
+    }
+
+    private static bool Evidence(Dictionary<string, Setting> values)
+    {
+        if (!values.TryGetValue("Evidence", out var evidence))
+            return false;
+        return evidence.Value switch
+        {
+            AnyEvidence => false,
+            VerifiedEvidence => true,
+            _ => throw new InputException(evidence.Source, "Evidence",
+                $"\"{AnyEvidence}\" (explore any snapshot) or \"{VerifiedEvidence}\" (gate only on live or signed evidence)", evidence.Value),
+        };
     }
 
     /// <summary>A setting's value and where it came from, so an error can point at the right place.</summary>
@@ -108,45 +139,11 @@ public static partial class SettingsResolver
             $"a posture file: Posture, or {PostureFileName} in the Target folder {snapshot.Path}", "unset, and the folder has no " + PostureFileName);
     }
 
-    /// <summary>
-    /// The target folder's posture.json; for a violation fixture without one, the nearest base's. (A fixture that
-    /// patches posture.json carries it in its materialised files; the suite prefers that copy.)
-    /// </summary>
+    /// <summary>The target folder's posture.json: the posture a saved snapshot was judged with, or a hand-made folder's.</summary>
     internal static string? DefaultPosture(string folder)
     {
-        var visited = new HashSet<string>(StringComparer.Ordinal);
-        while (visited.Add(folder))
-        {
-            var candidate = Path.Combine(folder, PostureFileName);
-            if (File.Exists(candidate))
-                return candidate;
-            var baseFolder = FixtureBase(folder);
-            if (baseFolder is null)
-                return null;
-            folder = baseFolder;
-        }
-
-        return null;
-    }
-
-    private static string? FixtureBase(string folder)
-    {
-        var fixture = Path.Combine(folder, "fixture.json");
-        if (!File.Exists(fixture))
-            return null;
-        try
-        {
-            using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(fixture));
-            return document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
-                && document.RootElement.TryGetProperty("base", out var value)
-                && value.ValueKind == System.Text.Json.JsonValueKind.String
-                ? Path.GetFullPath(Path.Combine(folder, value.GetString()!))
-                : null;
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return null; // reading the snapshot reports the malformed fixture.json with its line
-        }
+        var candidate = Path.Combine(folder, PostureFileName);
+        return File.Exists(candidate) ? candidate : null;
     }
 
     private static string? Region(Dictionary<string, Setting> values)

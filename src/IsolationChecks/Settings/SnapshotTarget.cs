@@ -7,10 +7,7 @@ namespace IsolationChecks.Settings;
 /// <param name="PostureSource">Where the posture came from, for the report.</param>
 public sealed record SnapshotTargetInputs(SnapshotFiles Files, PostureDocument Posture, string PostureSource);
 
-/// <summary>
-/// Loads a snapshot-folder target. When the posture is the target's default (its posture.json, or for a
-/// violation fixture its base's), the materialised copy is used, so a fixture's patches to posture.json apply.
-/// </summary>
+/// <summary>Loads a snapshot-folder target and the posture to judge it against.</summary>
 public static class SnapshotTarget
 {
     public static async Task<SnapshotTargetInputs> LoadAsync(SuiteSettings settings, CancellationToken cancellationToken)
@@ -20,16 +17,7 @@ public static class SnapshotTarget
             throw new InvalidOperationException("Target is live: collect the snapshot instead of loading a folder");
 
         var files = await SnapshotFolder.ReadAsync(target.Path, cancellationToken).ConfigureAwait(false);
-        var isDefault = string.Equals(SettingsResolver.DefaultPosture(target.Path), settings.PosturePath, StringComparison.Ordinal);
-        if (isDefault && files.Files.TryGetValue(SettingsResolver.PostureFileName, out var materialised))
-        {
-            var own = Path.Combine(target.Path, SettingsResolver.PostureFileName);
-            var source = string.Equals(own, settings.PosturePath, StringComparison.Ordinal) && !files.Files.ContainsKey(SnapshotFolder.FixtureFile)
-                ? settings.PosturePath
-                : $"{settings.PosturePath} (with the patches of {Path.Combine(target.Path, SnapshotFolder.FixtureFile)})";
-            return new SnapshotTargetInputs(files, PostureLoader.Parse(materialised, source), source);
-        }
-
-        return new SnapshotTargetInputs(files, await PostureLoader.LoadAsync(settings.PosturePath, cancellationToken).ConfigureAwait(false), settings.PosturePath);
+        var postureBytes = await File.ReadAllBytesAsync(settings.PosturePath, cancellationToken).ConfigureAwait(false);
+        return new SnapshotTargetInputs(files, PostureLoader.Parse(postureBytes, settings.PosturePath), settings.PosturePath);
     }
 }

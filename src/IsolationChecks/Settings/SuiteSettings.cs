@@ -12,6 +12,9 @@ public abstract record TargetSpec
 /// Run settings (contracts.md): from runsettings TestRunParameters, the command line, or
 /// ISOLATION_&lt;NAME&gt; environment variables, which win.
 /// </summary>
+/// <param name="TrustedKeys">PEM public keys (a file or a folder of *.pem) whose signature makes a snapshot folder's evidence "signed".</param>
+/// <param name="SigningKey">PEM private key (ECDSA P-256) that signs the manifest of a saved snapshot.</param>
+/// <param name="RequireVerifiedEvidence">The gate accepts only live or signed evidence (Evidence=verified).</param>
 public sealed record SuiteSettings(
     TargetSpec Target,
     string PosturePath,
@@ -19,4 +22,7 @@ public sealed record SuiteSettings(
     string? Region = null,
     string? Profile = null,
     string? EndpointUrl = null,
-    string? SaveSnapshot = null);
+    string? SaveSnapshot = null,
+    string? TrustedKeys = null,
+    string? SigningKey = null,
+    bool RequireVerifiedEvidence = false);

@@ -100,3 +100,41 @@ public sealed record IntegrityReport(
             : string.Join("; ", Mismatches.Select(f => $"{f}: SHA-256 does not match manifest.json")
                 .Concat(MissingFiles.Select(f => $"{f}: listed in manifest.json but absent")));
 }
+
+/// <summary>How far the evidence of a run can be trusted, as every report states it.</summary>
+public enum EvidenceState
+{
+    /// <summary>Collected from AWS by this run.</summary>
+    Live,
+
+    /// <summary>A snapshot folder whose manifest matches every file and whose signature verifies with a trusted key.</summary>
+    Signed,
+
+    /// <summary>Anything else: made by hand, manifest missing or mismatched, unsigned, unknown signer. Fine to explore, not to gate on.</summary>
+    Unverified,
+}
+
+/// <summary>The evidence's state, why, and the key that vouches for it when signed.</summary>
+public sealed record EvidenceStatus(EvidenceState State, string Reason, string? KeyId = null)
+{
+    public bool IsVerified => State is EvidenceState.Live or EvidenceState.Signed;
+
+    public string Wire => State.ToString().ToLowerInvariant();
+
+    public string Describe() => KeyId is null ? $"{Wire}: {Reason}" : $"{Wire} (key {KeyId}): {Reason}";
+
+    public static EvidenceStatus Live { get; } = new(EvidenceState.Live, "collected from AWS by this run");
+
+    /// <summary>Judges a snapshot folder's evidence: its manifest, its integrity and its signature against the trusted keys.</summary>
+    public static EvidenceStatus Of(SnapshotFiles files, IntegrityReport integrity, IReadOnlyList<TrustedKey> trusted)
+    {
+        if (files.Manifest is null || files.ManifestBytes is null)
+            return new(EvidenceState.Unverified, "the folder has no manifest.json: made by hand (or its manifest removed), nothing vouches for its files");
+        if (!integrity.IsIntact)
+            return new(EvidenceState.Unverified, $"the files do not match manifest.json: {integrity.Describe()}");
+        if (files.Signature is not { } signature)
+            return new(EvidenceState.Unverified, "manifest.json is not signed (no manifest.sig): anyone who edits a file can re-hash the manifest");
+        var (verified, reason) = SnapshotSigning.Verify(files.ManifestBytes, signature, trusted);
+        return new(verified ? EvidenceState.Signed : EvidenceState.Unverified, reason, signature.KeyId);
+    }
+}

@@ -1,16 +1,25 @@
 namespace IsolationChecks.Snapshots;
 
 /// <summary>
-/// A snapshot as files, before parsing: what the collector produces, what a folder on disk holds,
-/// and what a violation fixture materialises (base + patches). Paths are relative, '/'-separated.
+/// A snapshot as files, before parsing: what the collector produces and what a folder on disk holds.
+/// Paths are relative, '/'-separated.
 /// </summary>
 /// <param name="Origin">"live" or the folder it came from, for evidence.</param>
 /// <param name="Manifest">Null for a folder made by hand with the AWS CLI.</param>
 public sealed record SnapshotFiles(string Origin, IReadOnlyDictionary<string, byte[]> Files, SnapshotManifest? Manifest)
 {
-    /// <summary>Files that sit in a snapshot folder but are not collected evidence.</summary>
+    /// <summary>The posture a snapshot was judged with, saved beside its evidence (covered by the manifest).</summary>
+    public const string PostureFile = "posture.json";
+
+    /// <summary>Files that sit in a snapshot folder but are never read as collected evidence.</summary>
     public static IReadOnlySet<string> NonEvidenceFiles { get; } =
-        new HashSet<string>(StringComparer.Ordinal) { SnapshotLayout.ManifestFile, "posture.json", "fixture.json", "README.md" };
+        new HashSet<string>(StringComparer.Ordinal) { SnapshotLayout.ManifestFile, SnapshotSigning.SignatureFile, PostureFile, "README.md" };
+
+    /// <summary>manifest.json exactly as read from disk: the bytes its signature covers.</summary>
+    public byte[]? ManifestBytes { get; init; }
+
+    /// <summary>manifest.sig, when the folder has one.</summary>
+    public ManifestSignature? Signature { get; init; }
 
     /// <summary>
     /// Adds a document gathered outside the AWS collector (a live probe's record), with its manifest call and

@@ -1,36 +1,44 @@
+using System.Security.Cryptography;
 using System.Text.Json;
 using IsolationChecks.Snapshots.Json;
 
 namespace IsolationChecks.Snapshots;
 
-/// <summary>Snapshot folders on disk: read (including violation-fixture overlays) and write (with manifest hashes).</summary>
+/// <summary>
+/// Snapshot folders on disk: read (refusing anything that leaves the folder) and write (with manifest hashes and,
+/// when a key is given, a signature). A folder is read as it is: nothing is materialised or rewritten.
+/// </summary>
 public static class SnapshotFolder
 {
-    public const string FixtureFile = "fixture.json";
-
-    public static Task<SnapshotFiles> ReadAsync(string folder, CancellationToken cancellationToken) =>
-        ReadAsync(Path.GetFullPath(folder), [], cancellationToken);
-
-    internal static async Task<SnapshotFiles> ReadAsync(string folder, IReadOnlyList<string> overlayChain, CancellationToken cancellationToken)
+    public static async Task<SnapshotFiles> ReadAsync(string folder, CancellationToken cancellationToken)
     {
+        folder = Path.GetFullPath(folder);
         if (!Directory.Exists(folder))
             throw new InputException(folder, "folder", "an existing snapshot folder", "no such folder");
 
         var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        foreach (var entry in Directory.EnumerateFileSystemEntries(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var relative = Path.GetRelativePath(folder, file).Replace(Path.DirectorySeparatorChar, '/');
-            files[relative] = await File.ReadAllBytesAsync(file, cancellationToken).ConfigureAwait(false);
+            var relative = Path.GetRelativePath(folder, entry).Replace(Path.DirectorySeparatorChar, '/');
+            var info = new FileInfo(entry);
+            // A link could put evidence from anywhere on the machine into the snapshot: its files must be its own.
+            if (info.LinkTarget is not null)
+                throw new InputException(Path.Combine(folder, relative), "path",
+                    "a regular file or folder inside the snapshot folder (links are refused: evidence must be the snapshot's own files)",
+                    $"a link to {info.LinkTarget}");
+            if (Directory.Exists(entry))
+                continue;
+            files[relative] = await File.ReadAllBytesAsync(entry, cancellationToken).ConfigureAwait(false);
         }
-
-        if (files.ContainsKey(FixtureFile))
-            return await FixtureOverlay.MaterialiseAsync(folder, files, overlayChain, cancellationToken).ConfigureAwait(false);
 
         SnapshotManifest? manifest = null;
         if (files.Remove(SnapshotLayout.ManifestFile, out var manifestBytes))
             manifest = ParseManifest(manifestBytes, Path.Combine(folder, SnapshotLayout.ManifestFile));
-        return new SnapshotFiles(folder, files, manifest);
+        ManifestSignature? signature = null;
+        if (files.Remove(SnapshotSigning.SignatureFile, out var signatureBytes))
+            signature = SnapshotSigning.Parse(signatureBytes, Path.Combine(folder, SnapshotSigning.SignatureFile));
+        return new SnapshotFiles(folder, files, manifest) { ManifestBytes = manifestBytes, Signature = signature };
     }
 
     internal static SnapshotManifest ParseManifest(byte[] bytes, string displayName)
@@ -79,27 +87,35 @@ public static class SnapshotFolder
         JsonSerializer.SerializeToUtf8Bytes(manifest, SnapshotJson.Manifest);
 
     /// <summary>
-    /// Writes every file and a manifest.json holding each file's SHA-256, into a temporary sibling folder first so a
-    /// crash never leaves half a snapshot. Replaces an existing snapshot; refuses any other non-empty folder.
+    /// Writes what a live run collected: every file, its manifest.json exactly as the collection made it (the SHA-256
+    /// of every file, the posture and probe records included) and, with <paramref name="signingKey"/>, manifest.sig.
+    /// Written into a temporary sibling first so a crash never leaves half a snapshot. Refuses a non-empty folder and
+    /// anything that is not a collection: evidence is never re-stamped.
     /// </summary>
-    public static async Task WriteAsync(SnapshotFiles files, string folder, CancellationToken cancellationToken)
+    public static async Task WriteAsync(SnapshotFiles files, string folder, ECDsa? signingKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(files);
         var target = Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar);
-        var existing = Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any();
-        if (existing && !File.Exists(Path.Combine(target, SnapshotLayout.ManifestFile)))
-            throw new InputException(target, "SaveSnapshot", "an empty folder, a new folder, or an existing snapshot folder (one holding manifest.json) to replace",
-                "a non-empty folder that is not a snapshot");
         if (File.Exists(target))
-            throw new InputException(target, "SaveSnapshot", "a folder path", "a file");
+            throw new InputException(target, "SaveSnapshot", "a new or empty folder", "a file");
+        if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
+            throw new InputException(target, "SaveSnapshot", "a new or empty folder (a saved snapshot is never overwritten or added to)", "a non-empty folder");
+        if (files.Manifest is not { } manifest)
+            throw new InputException(files.Origin, "SaveSnapshot", "a snapshot collected live by this run (a folder target is already a snapshot: copy it instead)",
+                "a snapshot without a collection manifest");
 
-        var written = files.Files
-            .Where(f => f.Key != SnapshotLayout.ManifestFile && f.Key != FixtureFile)
-            .OrderBy(f => f.Key, StringComparer.Ordinal)
-            .ToList();
-        foreach (var (path, _) in written)
-            if (!IsSafeRelativePath(path))
+        var written = files.Files.OrderBy(f => f.Key, StringComparer.Ordinal).ToList();
+        foreach (var (path, bytes) in written)
+        {
+            if (!IsSafeRelativePath(path) || path is SnapshotLayout.ManifestFile or SnapshotSigning.SignatureFile)
                 throw new InputException(files.Origin, path, "a relative '/'-separated path inside the snapshot", path);
+            if (!manifest.Files.TryGetValue(path, out var hash) || !string.Equals(hash, FileDigest.Sha256Hex(bytes), StringComparison.OrdinalIgnoreCase))
+                throw new InvalidOperationException($"{path} is not what the collection's manifest records: nothing was written");
+        }
+
+        var missing = manifest.Files.Keys.Where(k => !files.Files.ContainsKey(k)).ToList();
+        if (missing.Count > 0)
+            throw new InvalidOperationException($"the collection's manifest lists {string.Join(", ", missing)}, which it does not hold: nothing was written");
 
         var parent = Path.GetDirectoryName(target) ?? throw new InputException(target, "SaveSnapshot", "a folder with a parent folder");
         Directory.CreateDirectory(parent);
@@ -113,34 +129,41 @@ public static class SnapshotFolder
                 await File.WriteAllBytesAsync(file, bytes, cancellationToken).ConfigureAwait(false);
             }
 
-            var manifest = new SnapshotManifest(
-                SnapshotManifest.CurrentFormat,
-                files.Manifest?.Tool ?? $"IsolationChecks {typeof(SnapshotFolder).Assembly.GetName().Version}",
-                files.Manifest?.CollectedAt ?? DateTimeOffset.UtcNow,
-                files.Manifest?.Scopes ?? [],
-                files.Manifest?.Calls ?? [],
-                written.ToDictionary(f => f.Key, f => FileDigest.Sha256Hex(f.Value), StringComparer.Ordinal));
             Directory.CreateDirectory(temporary);
-            await File.WriteAllBytesAsync(Path.Combine(temporary, SnapshotLayout.ManifestFile), SerializeManifest(manifest), cancellationToken)
-                .ConfigureAwait(false);
+            var manifestBytes = SerializeManifest(manifest);
+            await File.WriteAllBytesAsync(Path.Combine(temporary, SnapshotLayout.ManifestFile), manifestBytes, cancellationToken).ConfigureAwait(false);
+            if (signingKey is not null)
+                await File.WriteAllBytesAsync(Path.Combine(temporary, SnapshotSigning.SignatureFile),
+                    SnapshotSigning.Serialize(SnapshotSigning.Sign(manifestBytes, signingKey)), cancellationToken).ConfigureAwait(false);
 
             if (Directory.Exists(target))
-            {
-                var retired = Path.Combine(parent, $".{Path.GetFileName(target)}.replaced-{Guid.NewGuid():N}");
-                Directory.Move(target, retired);
-                Directory.Move(temporary, target);
-                Directory.Delete(retired, recursive: true);
-            }
-            else
-            {
-                Directory.Move(temporary, target);
-            }
+                Directory.Delete(target);
+            Directory.Move(temporary, target);
         }
         finally
         {
             if (Directory.Exists(temporary))
                 Directory.Delete(temporary, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// Signs a snapshot folder's manifest.json as it is (snapshot sign): only when every file matches it, so a signature
+    /// never vouches for files the manifest does not describe. Refuses to replace an existing signature.
+    /// </summary>
+    public static async Task<ManifestSignature> SignAsync(string folder, ECDsa signingKey, CancellationToken cancellationToken)
+    {
+        var files = await ReadAsync(folder, cancellationToken).ConfigureAwait(false);
+        if (files.Manifest is null || files.ManifestBytes is null)
+            throw new InputException(files.Origin, SnapshotLayout.ManifestFile, "a snapshot folder with a manifest.json to sign", "no manifest.json");
+        if (files.Signature is not null)
+            throw new InputException(files.Origin, SnapshotSigning.SignatureFile, "a snapshot not yet signed (a signature is never replaced)", "an existing manifest.sig");
+        var integrity = SnapshotReader.Read(files).Integrity;
+        if (!integrity.IsIntact)
+            throw new InputException(files.Origin, SnapshotLayout.ManifestFile, "files that match manifest.json (a signature vouches for every file)", integrity.Describe());
+        var signature = SnapshotSigning.Sign(files.ManifestBytes, signingKey);
+        await File.WriteAllBytesAsync(Path.Combine(files.Origin, SnapshotSigning.SignatureFile), SnapshotSigning.Serialize(signature), cancellationToken).ConfigureAwait(false);
+        return signature;
     }
 
     internal static bool IsSafeRelativePath(string path) =>

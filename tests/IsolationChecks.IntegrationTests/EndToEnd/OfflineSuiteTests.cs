@@ -21,8 +21,9 @@ public class OfflineSuiteTests
     [Test]
     public async Task A_violation_fixture_fails_the_run_and_names_the_route()
     {
+        using var fixture = await IsolationChecks.TestSupport.FixtureOverlay.MaterialiseAsync(Path.Combine(SuiteProcess.RepoRoot, "Fixtures", "violations", "CB-2-nat-route"));
         var outcome = await SuiteProcess.RunAsync(
-            new Dictionary<string, string> { ["Target"] = "Fixtures/violations/CB-2-nat-route" }, "TestCategory=CodeBuild", CancellationToken.None);
+            new Dictionary<string, string> { ["Target"] = fixture.Folder }, "TestCategory=CodeBuild", CancellationToken.None);
 
         Assert.That(outcome.ExitCode, Is.Not.Zero, outcome.Output);
         Assert.That(outcome.StatusOf("CB-2", "app-build"), Is.EqualTo("fail"));
@@ -59,8 +60,8 @@ public class OfflineSuiteTests
         await IsolationChecks.Snapshots.SnapshotFolder.WriteAsync(reference with
         {
             Manifest = new IsolationChecks.Snapshots.SnapshotManifest(IsolationChecks.Snapshots.SnapshotManifest.CurrentFormat, "test",
-                DateTimeOffset.UtcNow, [], [], new Dictionary<string, string>()),
-        }, folder, CancellationToken.None);
+                DateTimeOffset.UtcNow, [], [], reference.Files.ToDictionary(f => f.Key, f => IsolationChecks.Snapshots.FileDigest.Sha256Hex(f.Value))),
+        }, folder, signingKey: null, CancellationToken.None);
         var subnets = Path.Combine(folder, "accounts", "222222222222", "ap-northeast-1", "Subnets.json");
         await File.WriteAllTextAsync(subnets, (await File.ReadAllTextAsync(subnets)).Replace("10.20.", "10.21.", StringComparison.Ordinal));
 

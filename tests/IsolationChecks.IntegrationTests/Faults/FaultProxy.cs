@@ -1,3 +1,4 @@
+using System.Text;
 using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
@@ -38,6 +39,7 @@ public sealed class FaultProxy : IAsyncDisposable
     private readonly List<FaultRule> _rules = [];
     private readonly Lock _rulesLock = new();
     private readonly ConcurrentQueue<ProxiedRequest> _requests = new();
+    private readonly ConcurrentDictionary<(string Service, string Operation), Func<byte[], LocalAnswer>> _standIns = new();
     private long _sequence;
 
     private FaultProxy(Uri upstream)
@@ -99,6 +101,13 @@ public sealed class FaultProxy : IAsyncDisposable
     }
 
     public void ClearRequests() => _requests.Clear();
+
+    /// <summary>
+    /// Answers one operation here instead of upstream: a stand-in for an API the upstream lacks (moto has no
+    /// SimulatePrincipalPolicy), written to the AWS API reference's response shape.
+    /// </summary>
+    public void Answer(string service, string operation, Func<byte[], LocalAnswer> standIn) =>
+        _standIns[(service.ToLowerInvariant(), operation)] = standIn;
 
     /// <summary>Requests seen for one operation of one service.</summary>
     public IReadOnlyList<ProxiedRequest> RequestsFor(string service, string operation) =>
@@ -167,6 +176,18 @@ public sealed class FaultProxy : IAsyncDisposable
         if (fault is { Kind: FaultKind.Delay })
             await Task.Delay(fault.DelayBy, cancellationToken);
 
+        if (_standIns.TryGetValue((call.Service.ToLowerInvariant(), call.Operation), out var standIn))
+        {
+            var local = standIn(body);
+            Record(call, local.Status, fault?.Kind);
+            context.Response.StatusCode = local.Status;
+            context.Response.ContentType = local.ContentType;
+            var bytes = Encoding.UTF8.GetBytes(local.Body);
+            context.Response.ContentLength = bytes.Length;
+            await context.Response.Body.WriteAsync(bytes, cancellationToken);
+            return;
+        }
+
         UpstreamAnswer answer;
         try
         {
@@ -210,6 +231,9 @@ public sealed class FaultProxy : IAsyncDisposable
                 return;
         }
     }
+
+    /// <summary>What a stand-in answers: status, content type and body.</summary>
+    public sealed record LocalAnswer(int Status, string ContentType, string Body);
 
     private sealed record UpstreamAnswer(int Status, IReadOnlyList<KeyValuePair<string, string[]>> Headers, byte[] Body);
 

@@ -312,7 +312,7 @@ print(json.dumps([{'arn': l['LoadBalancerArn'], 'groups': l.get('SecurityGroups'
     {
         var root = typeof(GitLabMotoTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepoRoot").Value!;
         var folder = Path.Combine(root, "Fixtures", fixture);
-        var files = await SnapshotFolder.ReadAsync(folder, CancellationToken.None);
+        var files = await IsolationChecks.TestSupport.FixtureOverlay.FilesAsync(folder, CancellationToken.None);
         var posture = PostureLoader.Parse(files.Files["posture.json"], Path.Combine(folder, "posture.json"));
         return new EvaluationContext(SnapshotReader.Read(files), posture, TimeProvider.System);
     }

@@ -109,7 +109,7 @@ public sealed class NetworkMotoTests
 
     private static async Task<IReadOnlyList<Finding>> EvaluateFixtureAsync(string folder)
     {
-        var files = await SnapshotFolder.ReadAsync(folder, CancellationToken.None);
+        var files = await IsolationChecks.TestSupport.FixtureOverlay.FilesAsync(folder, CancellationToken.None);
         var posture = PostureLoader.Parse(files.Files["posture.json"], Path.Combine(folder, "posture.json"));
         return await EvaluateAsync(new EvaluationContext(SnapshotReader.Read(files), posture, TimeProvider.System));
     }

@@ -17,7 +17,7 @@ public sealed class OneWayFlowMotoTests
 {
     private const string Region = "eu-west-1";
 
-    private const string BuildScript = """
+    internal const string BuildScript = """
 import boto3, json
 kw = dict(region_name='eu-west-1')
 ec2 = boto3.client('ec2', **kw)

@@ -164,9 +164,10 @@ public class PathCommandTests
     public async Task End_to_end_on_the_nat_path_overlay_the_json_names_every_hop_to_the_internet_gateway()
     {
         var output = new StringWriter();
+        using var fixture = await IsolationChecks.TestSupport.FixtureOverlay.MaterialiseAsync(Path.Combine(Fixtures, "violations", "CB-3-nat-path"));
 
         var code = await new CommandDispatcher([new PathCommand()]).RunAsync(
-            ["path", "--snapshot", Path.Combine(Fixtures, "violations", "CB-3-nat-path"), "--from", "subnet-0116e35e8be4204c4+sg-019f88fefafe6f55d",
+            ["path", "--snapshot", fixture.Folder, "--from", "subnet-0116e35e8be4204c4+sg-019f88fefafe6f55d",
              "--to", "93.184.216.34:443/tcp", "--json"],
             output, new StringWriter(), CancellationToken.None);
 

@@ -98,15 +98,24 @@ public sealed class SettingsResolverTests
     }
 
     [Test]
-    public void A_fixture_without_its_own_posture_uses_its_base_posture()
+    public void A_violation_fixture_is_test_data_the_product_does_not_resolve()
     {
         var fixture = Path.Combine(_suite, "Fixtures", "cb-no-vpc");
         Directory.CreateDirectory(fixture);
         File.WriteAllText(Path.Combine(fixture, "fixture.json"), """{ "base": "../reference", "patches": [] }""");
 
-        var settings = Resolve(new() { ["Target"] = fixture });
+        var error = Assert.Throws<InputException>(() => Resolve(new() { ["Target"] = fixture }));
 
-        Assert.That(settings.PosturePath, Is.EqualTo(Path.Combine(_reference, "posture.json")));
+        Assert.That(error.Actual, Is.EqualTo("unset, and the folder has no posture.json"));
+    }
+
+    [Test]
+    public void The_gate_evidence_setting_accepts_any_or_verified_only()
+    {
+        Assert.That(Resolve(new() { ["Evidence"] = "verified" }).RequireVerifiedEvidence, Is.True);
+        Assert.That(Resolve(new() { ["Evidence"] = "any" }).RequireVerifiedEvidence, Is.False);
+        Assert.That(Resolve([]).RequireVerifiedEvidence, Is.False);
+        Assert.That(Assert.Throws<InputException>(() => Resolve(new() { ["Evidence"] = "signed" }))!.Expected, Does.Contain("\"verified\""));
     }
 
     public sealed record BadSettings(
@@ -129,12 +138,12 @@ public sealed class SettingsResolverTests
         yield return new("EndpointUrl that is a path", new() { ["EndpointUrl"] = "/moto" }, [], Parameters, "EndpointUrl",
             "an absolute http or https URL such as http://127.0.0.1:5000");
         yield return new("unknown parameter (typo)", new() { ["Traget"] = "live" }, [], Parameters, "Traget",
-            "one of the settings Target, Posture, Region, Profile, EndpointUrl, Output, SaveSnapshot (names are case-sensitive)");
+            "one of the settings Target, Posture, Region, Profile, EndpointUrl, Output, SaveSnapshot, TrustedKeys, SigningKey, Evidence (names are case-sensitive)");
         yield return new("parameter in the wrong case", new() { ["region"] = "us-east-1" }, [], Parameters, "region",
-            "one of the settings Target, Posture, Region, Profile, EndpointUrl, Output, SaveSnapshot (names are case-sensitive)");
+            "one of the settings Target, Posture, Region, Profile, EndpointUrl, Output, SaveSnapshot, TrustedKeys, SigningKey, Evidence (names are case-sensitive)");
         yield return new("unknown ISOLATION_ variable", [], new() { ["ISOLATION_POSTURE_FILE"] = "x" }, "environment variable ISOLATION_POSTURE_FILE",
             "ISOLATION_POSTURE_FILE",
-            "one of ISOLATION_TARGET, ISOLATION_POSTURE, ISOLATION_REGION, ISOLATION_PROFILE, ISOLATION_ENDPOINTURL, ISOLATION_OUTPUT, ISOLATION_SAVESNAPSHOT");
+            "one of ISOLATION_TARGET, ISOLATION_POSTURE, ISOLATION_REGION, ISOLATION_PROFILE, ISOLATION_ENDPOINTURL, ISOLATION_OUTPUT, ISOLATION_SAVESNAPSHOT, ISOLATION_TRUSTEDKEYS, ISOLATION_SIGNINGKEY, ISOLATION_EVIDENCE");
         yield return new("live without Posture", new() { ["Target"] = "live" }, [], Parameters, "Posture",
             "the posture file to verify the live environment against (Posture, or ISOLATION_POSTURE), required when Target is \"live\"");
         yield return new("Posture file that does not exist", [], new() { ["ISOLATION_POSTURE"] = "nope.json" }, "environment variable ISOLATION_POSTURE",

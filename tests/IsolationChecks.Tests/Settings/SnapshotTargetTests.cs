@@ -29,18 +29,6 @@ public sealed class SnapshotTargetTests
     private SuiteSettings Resolve(Dictionary<string, string> parameters) => SettingsResolver.Resolve(parameters, new Dictionary<string, string>(), _root, _root);
 
     [Test]
-    public async Task A_fixture_that_patches_its_base_posture_is_judged_by_the_patched_posture()
-    {
-        var inputs = await SnapshotTarget.LoadAsync(Resolve(new() { ["Target"] = "renamed" }), CancellationToken.None);
-
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(inputs.Posture.Name, Is.EqualTo("patched"));
-            Assert.That(inputs.PostureSource, Is.EqualTo($"{Path.Combine(_root, "reference", "posture.json")} (with the patches of {Path.Combine(_root, "renamed", "fixture.json")})"));
-        }
-    }
-
-    [Test]
     public async Task An_explicit_posture_file_is_used_as_it_is()
     {
         var explicitPosture = Path.Combine(_root, "other.json");

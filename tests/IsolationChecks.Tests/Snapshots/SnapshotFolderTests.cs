@@ -1,6 +1,7 @@
 using NUnit.Framework;
 using System.Text;
 using System.Text.Json;
+using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using IsolationChecks.Snapshots;
 
@@ -33,19 +34,9 @@ public sealed class SnapshotFolderTests
             .File("ecr/get-repository-policy/team/app.json", """{ "Error": { "Code": "RepositoryPolicyNotFoundException" } }""")
             .WithManifest();
         var folder = Path.Combine(_root, "reference");
-        await SnapshotFolder.WriteAsync(files, folder, None);
+        await SnapshotFolder.WriteAsync(files, folder, signingKey: null, None);
         return folder;
     }
-
-    private string WriteFixture(string name, string fixtureJson)
-    {
-        var folder = Path.Combine(_root, "violations", name);
-        Directory.CreateDirectory(folder);
-        File.WriteAllText(Path.Combine(folder, "fixture.json"), fixtureJson);
-        return folder;
-    }
-
-    private static JsonNode Json(SnapshotFiles files, string path) => JsonNode.Parse(files.Files[path])!;
 
     [Test]
     public async Task Write_then_read_round_trips_every_file_with_matching_hashes()
@@ -72,31 +63,76 @@ public sealed class SnapshotFolderTests
     }
 
     [Test]
-    public async Task Write_refuses_a_non_empty_folder_that_is_not_a_snapshot_and_replaces_a_snapshot()
+    public async Task Write_refuses_any_non_empty_folder_and_never_replaces_a_snapshot()
     {
         var precious = Path.Combine(_root, "precious");
         Directory.CreateDirectory(precious);
         File.WriteAllText(Path.Combine(precious, "thesis.txt"), "do not lose");
         var files = new SnapshotBuilder().Scope("111111111111", "ap-northeast-1").File("Vpcs.json", SnapshotBuilder.Vpcs).WithManifest();
-
-        var error = Assert.ThrowsAsync<InputException>(() => SnapshotFolder.WriteAsync(files, precious, None));
         var reference = await WriteReferenceAsync();
-        await SnapshotFolder.WriteAsync(files, reference, None);
+        var before = File.ReadAllBytes(Path.Combine(reference, "manifest.json"));
+
+        var intoFolder = await Assert.ThrowsAsync<InputException>(() => SnapshotFolder.WriteAsync(files, precious, null, None));
+        var intoSnapshot = await Assert.ThrowsAsync<InputException>(() => SnapshotFolder.WriteAsync(files, reference, null, None));
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That((await error)?.Field, Is.EqualTo("SaveSnapshot"));
+            Assert.That(intoFolder?.Field, Is.EqualTo("SaveSnapshot"));
+            Assert.That(intoSnapshot?.Actual, Is.EqualTo("a non-empty folder"));
             Assert.That(File.ReadAllText(Path.Combine(precious, "thesis.txt")), Is.EqualTo("do not lose"));
-            Assert.That((await SnapshotFolder.ReadAsync(reference, None)).Files.Keys, Is.EqualTo(new[] { "Vpcs.json" }));
+            Assert.That(File.ReadAllBytes(Path.Combine(reference, "manifest.json")), Is.EqualTo(before), "an existing snapshot is never re-stamped");
+        }
+    }
+
+    [Test]
+    public async Task Write_refuses_files_that_are_not_a_collection_so_a_hand_made_folder_is_never_stamped_as_collected()
+    {
+        var handMade = new SnapshotBuilder().File("Vpcs.json", SnapshotBuilder.Vpcs).WithoutManifest();
+
+        var error = await Assert.ThrowsAsync<InputException>(() => SnapshotFolder.WriteAsync(handMade, Path.Combine(_root, "out"), null, None));
+
+        Assert.That(error?.Expected, Does.StartWith("a snapshot collected live by this run"));
+        Assert.That(Directory.Exists(Path.Combine(_root, "out")), Is.False);
+    }
+
+    [Test]
+    public void Write_refuses_a_file_the_manifest_does_not_describe()
+    {
+        var files = new SnapshotBuilder().Scope("111111111111", "ap-northeast-1").File("Vpcs.json", SnapshotBuilder.Vpcs).WithManifest();
+        var edited = files with { Files = new Dictionary<string, byte[]>(files.Files) { ["Vpcs.json"] = "{ \"Vpcs\": [] }"u8.ToArray() } };
+
+        Assert.That(() => SnapshotFolder.WriteAsync(edited, Path.Combine(_root, "out"), null, None), Throws.InvalidOperationException.With.Message.Contains("Vpcs.json"));
+        Assert.That(Directory.Exists(Path.Combine(_root, "out")), Is.False);
+    }
+
+    [Test]
+    public async Task Write_with_a_key_signs_the_manifest_and_the_signature_verifies_with_its_public_key()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var files = new SnapshotBuilder().Scope("111111111111", "ap-northeast-1").File("Vpcs.json", SnapshotBuilder.Vpcs).WithManifest();
+        var folder = Path.Combine(_root, "signed");
+
+        await SnapshotFolder.WriteAsync(files, folder, key, None);
+        var read = await SnapshotFolder.ReadAsync(folder, None);
+
+        var trusted = new TrustedKey(SnapshotSigning.KeyIdOf(key), "test key", key);
+        var status = EvidenceStatus.Of(read, SnapshotReader.Read(read).Integrity, [trusted]);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(read.Signature!.KeyId, Is.EqualTo(SnapshotSigning.KeyIdOf(key)));
+            Assert.That(read.Files.ContainsKey(SnapshotSigning.SignatureFile), Is.False, "the signature is not evidence");
+            Assert.That(status.State, Is.EqualTo(EvidenceState.Signed), status.Reason);
+            Assert.That(status.Describe(), Does.Contain(SnapshotSigning.KeyIdOf(key)));
         }
     }
 
     [Test]
     public async Task Write_refuses_paths_that_leave_the_snapshot_folder()
     {
-        var files = new SnapshotFiles("collected", new Dictionary<string, byte[]> { ["../outside.json"] = [] }, null);
+        var files = new SnapshotFiles("collected", new Dictionary<string, byte[]> { ["../outside.json"] = [] },
+            new SnapshotManifest(SnapshotManifest.CurrentFormat, "t", DateTimeOffset.UnixEpoch, [], [], new Dictionary<string, string> { ["../outside.json"] = FileDigest.Sha256Hex([]) }));
 
-        var error = await Assert.ThrowsAsync<InputException>(() => SnapshotFolder.WriteAsync(files, Path.Combine(_root, "out"), None));
+        var error = await Assert.ThrowsAsync<InputException>(() => SnapshotFolder.WriteAsync(files, Path.Combine(_root, "out"), null, None));
 
         using (Assert.EnterMultipleScope())
         {
@@ -104,6 +140,33 @@ public sealed class SnapshotFolderTests
             Assert.That(File.Exists(Path.Combine(_root, "outside.json")), Is.False);
             Assert.That(Directory.Exists(Path.Combine(_root, "out")), Is.False);
         }
+    }
+
+    [Test]
+    public async Task A_link_inside_the_snapshot_folder_is_refused_naming_it()
+    {
+        var folder = await WriteReferenceAsync();
+        var outside = Path.Combine(_root, "elsewhere.json");
+        File.WriteAllText(outside, SnapshotBuilder.Vpcs);
+        File.Delete(Path.Combine(folder, "Vpcs.json"));
+        File.CreateSymbolicLink(Path.Combine(folder, "Vpcs.json"), outside);
+
+        var error = await Assert.ThrowsAsync<InputException>(() => SnapshotFolder.ReadAsync(folder, None));
+
+        Assert.That(error?.File, Is.EqualTo(Path.Combine(folder, "Vpcs.json")));
+        Assert.That(error?.Actual, Is.EqualTo($"a link to {outside}"));
+    }
+
+    [Test]
+    public async Task A_linked_folder_inside_the_snapshot_folder_is_refused()
+    {
+        var folder = await WriteReferenceAsync();
+        var outside = Directory.CreateDirectory(Path.Combine(_root, "other-account")).FullName;
+        Directory.CreateSymbolicLink(Path.Combine(folder, "accounts"), outside);
+
+        var error = await Assert.ThrowsAsync<InputException>(() => SnapshotFolder.ReadAsync(folder, None));
+
+        Assert.That(error?.File, Is.EqualTo(Path.Combine(folder, "accounts")));
     }
 
     [Test]
@@ -144,165 +207,5 @@ public sealed class SnapshotFolderTests
             Assert.That(error?.File, Is.EqualTo(Path.Combine(folder, "manifest.json")));
             Assert.That(error?.Field, Is.EqualTo("$.collectedAt"));
         }
-    }
-
-    [Test]
-    public async Task An_overlay_applies_add_remove_replace_put_and_delete_in_order_and_rehashes_what_it_changed()
-    {
-        await WriteReferenceAsync();
-        var fixture = WriteFixture("cb2-nat-route", """
-            {
-              "base": "../../reference",
-              "description": "A NAT route appears in the build subnet's route table",
-              "expect": { "CB-2": "fail" },
-              "patches": [
-                { "file": "RouteTables.json", "op": "add", "path": "/RouteTables/0/Routes/-",
-                  "value": { "DestinationCidrBlock": "0.0.0.0/0", "NatGatewayId": "nat-0123456789abcdef0", "State": "active" } },
-                { "file": "RouteTables.json", "op": "replace", "path": "/RouteTables/0/Routes/0/State", "value": "blackhole" },
-                { "file": "Vpcs.json", "op": "remove", "path": "/Vpcs/0/DhcpOptionsId" },
-                { "file": "Vpcs.json", "op": "add", "path": "/Vpcs/0", "value": { "VpcId": "vpc-0ffffffffffffffff" } },
-                { "file": "SecurityGroups.json", "op": "put", "value": { "SecurityGroups": [] } },
-                { "file": "Subnets.json", "op": "delete" },
-                { "file": "posture.json", "op": "add", "path": "/name", "value": "patched" }
-              ]
-            }
-            """);
-
-        var files = await SnapshotFolder.ReadAsync(fixture, None);
-
-        var routes = Json(files, "RouteTables.json")["RouteTables"]![0]!["Routes"]!.AsArray();
-        var vpcs = Json(files, "Vpcs.json")["Vpcs"]!.AsArray();
-        var snapshot = SnapshotReader.Read(files);
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(files.Origin, Is.EqualTo($"{fixture} (overlay of {Path.Combine(_root, "reference")})"));
-            Assert.That(routes, Has.Count.EqualTo(2));
-            Assert.That(routes[1]!["NatGatewayId"]!.GetValue<string>(), Is.EqualTo("nat-0123456789abcdef0"));
-            Assert.That(routes[0]!["State"]!.GetValue<string>(), Is.EqualTo("blackhole"));
-            Assert.That(vpcs.Select(v => v!["VpcId"]!.GetValue<string>()), Is.EqualTo(new[] { "vpc-0ffffffffffffffff", "vpc-0a1b2c3d4e5f60718" }));
-            Assert.That(vpcs[1]!.AsObject().ContainsKey("DhcpOptionsId"), Is.False);
-            Assert.That(files.Files.ContainsKey("Subnets.json"), Is.False);
-            Assert.That(Json(files, "posture.json")["name"]!.GetValue<string>(), Is.EqualTo("patched"));
-            Assert.That(files.Files.ContainsKey("fixture.json"), Is.True);
-            Assert.That(files.Manifest!.Files["RouteTables.json"], Is.EqualTo(SnapshotBuilder.Sha256(files.Files["RouteTables.json"])));
-            Assert.That(files.Manifest.Files.ContainsKey("Subnets.json"), Is.False);
-            Assert.That(files.Manifest.Files.ContainsKey("SecurityGroups.json"), Is.True);
-            Assert.That(snapshot.Integrity.IsIntact, Is.True, snapshot.Integrity.Describe());
-            Assert.That(snapshot.Integrity.UnlistedFiles, Does.Contain("fixture.json"));
-        }
-    }
-
-    [Test]
-    public async Task An_overlay_may_stand_on_another_overlay_and_patch_the_manifest()
-    {
-        await WriteReferenceAsync();
-        WriteFixture("first", """
-            { "base": "../../reference",
-              "patches": [ { "file": "Vpcs.json", "op": "replace", "path": "/Vpcs/0/CidrBlock", "value": "10.9.0.0/16" } ] }
-            """);
-        var second = WriteFixture("second", """
-            { "base": "../first",
-              "patches": [
-                { "file": "RouteTables.json", "op": "delete" },
-                { "file": "manifest.json", "op": "add", "path": "/calls/-",
-                  "value": { "folder": "", "service": "ec2", "operation": "DescribeRouteTables", "outcome": "failed", "pages": 0, "attempts": 3,
-                             "durationMs": 40, "errorCode": "UnauthorizedOperation", "errorMessage": "not authorized" } } ] }
-            """);
-
-        var files = await SnapshotFolder.ReadAsync(second, None);
-
-        var scope = SnapshotReader.Read(files).Scopes.Single();
-        scope.Ec2.RouteTables.TryGet(out _, out var gap);
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(files.Origin, Does.EndWith($"(overlay of {Path.Combine(_root, "violations", "first")} (overlay of {Path.Combine(_root, "reference")}))"));
-            Assert.That(scope.Ec2.Vpcs.TryGet(out var vpcs, out _) ? vpcs[0].CidrBlock : null, Is.EqualTo("10.9.0.0/16"));
-            Assert.That(gap?.ErrorCode, Is.EqualTo("UnauthorizedOperation"));
-        }
-    }
-
-    public sealed record BadOverlay(string Name, string Patch, string Field, string Expected, string? Actual = null)
-    {
-        public override string ToString() => Name;
-    }
-
-    private static IEnumerable<BadOverlay> BadOverlays()
-    {
-        yield return new("pointer to a missing member", """{ "file": "Vpcs.json", "op": "replace", "path": "/Vpcs/0/Nope", "value": 1 }""",
-            "$.patches[0].path", "an existing member \"Nope\" at /Vpcs/0/Nope in Vpcs.json");
-        yield return new("pointer through a missing parent", """{ "file": "Vpcs.json", "op": "add", "path": "/Vpcs/3/Tags", "value": [] }""",
-            "$.patches[0].path", "an array index from 0 to 0 (the array has 1 item(s)) in Vpcs.json", "3");
-        yield return new("array index beyond the end", """{ "file": "Vpcs.json", "op": "add", "path": "/Vpcs/2", "value": {} }""",
-            "$.patches[0].path", "an array index from 0 to 1 or \"-\" (the array has 1 item(s)) in Vpcs.json", "2");
-        yield return new("remove of a missing member", """{ "file": "RouteTables.json", "op": "remove", "path": "/RouteTables/0/Missing" }""",
-            "$.patches[0].path", "an existing member \"Missing\" at /RouteTables/0/Missing in RouteTables.json", "/RouteTables/0/Missing does not exist");
-        yield return new("patch of a file the base does not have", """{ "file": "NatGateways.json", "op": "add", "path": "/NatGateways/-", "value": {} }""",
-            "$.patches[0].file", "a file that exists in the base snapshot (to add /NatGateways/-)", "NatGateways.json is absent");
-        yield return new("delete of a file the base does not have", """{ "file": "NatGateways.json", "op": "delete" }""",
-            "$.patches[0].file", "a file that exists in the base snapshot (to delete)", "NatGateways.json is absent");
-        yield return new("unknown op", """{ "file": "Vpcs.json", "op": "move", "path": "/Vpcs/0" }""",
-            "$.patches[0].op", "\"add\", \"remove\", \"replace\", \"put\" or \"delete\"", "move");
-        yield return new("pointer without a leading slash", """{ "file": "Vpcs.json", "op": "remove", "path": "Vpcs/0" }""",
-            "$.patches[0].path", "an RFC 6901 JSON Pointer: empty, or starting with '/'", "Vpcs/0");
-        yield return new("file outside the snapshot", """{ "file": "../secrets.json", "op": "delete" }""",
-            "$.patches[0].file", "a relative '/'-separated path inside the snapshot", "../secrets.json");
-        yield return new("unknown member in a patch", """{ "file": "Vpcs.json", "op": "delete", "from": "/x" }""",
-            "$.patches[0].from", "only the members file, op, path, value", "unknown member \"from\"");
-    }
-
-    [TestCaseSource(nameof(BadOverlays))]
-    public async Task A_bad_patch_names_fixture_json_the_patch_and_what_was_expected(BadOverlay bad)
-    {
-        await WriteReferenceAsync();
-        var fixture = WriteFixture("bad", $$"""{ "base": "../../reference", "patches": [ {{bad.Patch}} ] }""");
-
-        var error = await Assert.ThrowsAsync<InputException>(() => SnapshotFolder.ReadAsync(fixture, None));
-
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(error?.File, Is.EqualTo(Path.Combine(fixture, "fixture.json")));
-            Assert.That(error?.Field, Is.EqualTo(bad.Field));
-            Assert.That(error?.Expected, Is.EqualTo(bad.Expected));
-            if (bad.Actual is not null)
-                Assert.That(error?.Actual, Is.EqualTo(bad.Actual));
-        }
-    }
-
-    [Test]
-    public async Task Overlays_that_lead_back_to_themselves_are_rejected()
-    {
-        WriteFixture("a", """{ "base": "../b", "patches": [] }""");
-        var b = WriteFixture("b", """{ "base": "../a", "patches": [] }""");
-
-        var error = await Assert.ThrowsAsync<InputException>(() => SnapshotFolder.ReadAsync(b, None));
-
-        Assert.That(error?.Field, Is.EqualTo("$.base"));
-    }
-
-    [Test]
-    public async Task A_missing_base_folder_is_named()
-    {
-        var fixture = WriteFixture("orphan", """{ "base": "../../nowhere", "patches": [] }""");
-
-        var error = await Assert.ThrowsAsync<InputException>(() => SnapshotFolder.ReadAsync(fixture, None));
-
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(error?.Field, Is.EqualTo("$.base"));
-            Assert.That(error?.Actual, Does.StartWith("../../nowhere"));
-        }
-    }
-
-    [Test]
-    public async Task Escaped_pointer_tokens_address_members_with_slashes_and_tildes()
-    {
-        var files = new SnapshotBuilder().Scope("111111111111", "ap-northeast-1")
-            .File("doc.json", """{ "a/b": { "c~d": 1 } }""").WithManifest();
-        await SnapshotFolder.WriteAsync(files, Path.Combine(_root, "reference"), None);
-        var fixture = WriteFixture("escaped", """{ "base": "../../reference", "patches": [ { "file": "doc.json", "op": "replace", "path": "/a~1b/c~0d", "value": 2 } ] }""");
-
-        var read = await SnapshotFolder.ReadAsync(fixture, None);
-
-        Assert.That(Json(read, "doc.json")["a/b"]!["c~d"]!.GetValue<int>(), Is.EqualTo(2));
     }
 }

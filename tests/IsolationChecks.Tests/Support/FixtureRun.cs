@@ -9,7 +9,7 @@ public static class FixtureRun
 {
     public static async Task<IReadOnlyList<Finding>> EvaluateAsync(string folder, CancellationToken cancellationToken = default)
     {
-        var files = await SnapshotFolder.ReadAsync(folder, cancellationToken);
+        var files = await IsolationChecks.TestSupport.FixtureOverlay.FilesAsync(folder, cancellationToken);
         var posture = PostureLoader.Parse(files.Files["posture.json"], System.IO.Path.Combine(folder, "posture.json"));
         var context = new EvaluationContext(SnapshotReader.Read(files), posture, TimeProvider.System);
         var findings = new List<Finding>();

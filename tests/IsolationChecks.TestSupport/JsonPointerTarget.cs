@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 
-namespace IsolationChecks.Snapshots;
+namespace IsolationChecks.TestSupport;
 
 /// <summary>RFC 6901 JSON Pointer with the RFC 6902 add/remove/replace semantics, reporting errors against fixture.json.</summary>
 internal sealed class JsonPointerTarget(string file, string pointer, string fixtureFile, string field)

@@ -4,15 +4,51 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using IsolationChecks.Snapshots.Json;
 
-namespace IsolationChecks.Snapshots;
+using IsolationChecks.Snapshots;
+
+namespace IsolationChecks.TestSupport;
 
 /// <summary>
-/// A violation fixture: a folder holding fixture.json, which names a base snapshot folder and a list of patches
-/// (RFC 6902 add/remove/replace with RFC 6901 pointers, plus whole-file put/delete). Materialised in memory, so
-/// each fixture states only the drift it demonstrates. Other files in the fixture folder replace the base's.
+/// A violation fixture (test data, never read by the product): a folder holding fixture.json, which names a base
+/// snapshot folder and a list of patches (RFC 6902 add/remove/replace with RFC 6901 pointers, plus whole-file
+/// put/delete), so each fixture states only the drift it demonstrates. Other files in the fixture folder replace the
+/// base's. Materialised in memory, or into a temporary snapshot folder that the product reads like any other.
 /// </summary>
-internal static class FixtureOverlay
+public static class FixtureOverlay
 {
+    public const string FixtureFile = "fixture.json";
+
+    /// <summary>The fixture's snapshot, patches applied, as files (posture.json included).</summary>
+    public static Task<SnapshotFiles> FilesAsync(string folder, CancellationToken cancellationToken = default) =>
+        ReadAsync(Path.GetFullPath(folder), [], cancellationToken);
+
+    /// <summary>Writes the materialised fixture into a new temporary folder: a plain snapshot folder the suite can target.</summary>
+    public static async Task<MaterialisedFixture> MaterialiseAsync(string folder, CancellationToken cancellationToken = default)
+    {
+        var files = await FilesAsync(folder, cancellationToken).ConfigureAwait(false);
+        var target = Directory.CreateTempSubdirectory($"fixture-{Path.GetFileName(Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar))}-").FullName;
+        foreach (var (path, bytes) in files.Files)
+        {
+            var file = Path.Combine(target, path.Replace('/', Path.DirectorySeparatorChar));
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            await File.WriteAllBytesAsync(file, bytes, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (files.Manifest is not null)
+            await File.WriteAllBytesAsync(Path.Combine(target, SnapshotLayout.ManifestFile), SnapshotFolder.SerializeManifest(files.Manifest), cancellationToken).ConfigureAwait(false);
+        return new MaterialisedFixture(target);
+    }
+
+    private static async Task<SnapshotFiles> ReadAsync(string folder, IReadOnlyList<string> overlayChain, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(Path.Combine(folder, FixtureFile)))
+            return await SnapshotFolder.ReadAsync(folder, cancellationToken).ConfigureAwait(false);
+        var own = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
+            own[Path.GetRelativePath(folder, file).Replace(Path.DirectorySeparatorChar, '/')] = await File.ReadAllBytesAsync(file, cancellationToken).ConfigureAwait(false);
+        return await MaterialiseAsync(folder, own, overlayChain, cancellationToken).ConfigureAwait(false);
+    }
+
     private static readonly JsonSerializerOptions WriteOptions = CreateWriteOptions();
 
     private static readonly HashSet<string> FixtureMembers = new(StringComparer.Ordinal) { "$schema", "base", "description", "expect", "patches" };
@@ -27,11 +63,11 @@ internal static class FixtureOverlay
 
     private sealed record Patch(int Index, string File, string Op, string? Pointer, JsonElement? Value);
 
-    public static async Task<SnapshotFiles> MaterialiseAsync(
+    private static async Task<SnapshotFiles> MaterialiseAsync(
         string folder, Dictionary<string, byte[]> ownFiles, IReadOnlyList<string> overlayChain, CancellationToken cancellationToken)
     {
-        var fixtureFile = Path.Combine(folder, SnapshotFolder.FixtureFile);
-        var fixtureBytes = ownFiles[SnapshotFolder.FixtureFile];
+        var fixtureFile = Path.Combine(folder, FixtureFile);
+        var fixtureBytes = ownFiles[FixtureFile];
         using var fixture = SnapshotJson.ParseDocument(fixtureBytes, fixtureFile);
         var (baseRelative, patches) = ParseFixture(fixture.RootElement, fixtureFile);
 
@@ -41,13 +77,13 @@ internal static class FixtureOverlay
             throw new InputException(fixtureFile, "$.base", "a base folder that does not lead back to this fixture", string.Join(" -> ", chain.Append(baseFolder)));
         if (!Directory.Exists(baseFolder))
             throw new InputException(fixtureFile, "$.base", "a relative path to an existing snapshot folder", $"{baseRelative} ({baseFolder} does not exist)");
-        var baseFiles = await SnapshotFolder.ReadAsync(baseFolder, chain, cancellationToken).ConfigureAwait(false);
+        var baseFiles = await ReadAsync(baseFolder, chain, cancellationToken).ConfigureAwait(false);
 
         var working = new Dictionary<string, byte[]>(baseFiles.Files, StringComparer.Ordinal);
         if (baseFiles.Manifest is not null)
             working[SnapshotLayout.ManifestFile] = SnapshotFolder.SerializeManifest(baseFiles.Manifest);
         var changed = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (path, bytes) in ownFiles.Where(f => f.Key != SnapshotFolder.FixtureFile))
+        foreach (var (path, bytes) in ownFiles.Where(f => f.Key != FixtureFile))
         {
             working[path] = bytes;
             changed.Add(path);
@@ -75,7 +111,6 @@ internal static class FixtureOverlay
             manifest = manifest with { Files = hashes };
         }
 
-        working[SnapshotFolder.FixtureFile] = fixtureBytes;
         return new SnapshotFiles($"{folder} (overlay of {baseFiles.Origin})", working, manifest);
     }
 
@@ -190,4 +225,16 @@ internal static class FixtureOverlay
 
     private static byte[] Serialize(JsonNode? node) =>
         Encoding.UTF8.GetBytes((node?.ToJsonString(WriteOptions) ?? "null") + "\n");
+}
+
+/// <summary>A fixture written out as a plain snapshot folder; deleted when disposed.</summary>
+public sealed class MaterialisedFixture(string folder) : IDisposable
+{
+    public string Folder => folder;
+
+    public void Dispose()
+    {
+        if (Directory.Exists(folder))
+            Directory.Delete(folder, recursive: true);
+    }
 }
