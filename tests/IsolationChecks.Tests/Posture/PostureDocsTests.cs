@@ -21,13 +21,4 @@ public sealed class PostureDocsTests
 
         Assert.That(posture.Name, Is.EqualTo("private-cicd"));
     }
-
-    [Test]
-    public void The_embedded_schema_is_the_one_in_the_repository()
-    {
-        using var stream = typeof(PostureLoader).Assembly.GetManifestResourceStream("posture.schema.json")!;
-        using var reader = new StreamReader(stream);
-
-        Assert.That(reader.ReadToEnd(), Is.EqualTo(File.ReadAllText(Path.Combine(RepoRoot, "schemas", "posture.schema.json"))));
-    }
 }
