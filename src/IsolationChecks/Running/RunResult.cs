@@ -19,6 +19,9 @@ public sealed record RunResult(
     IReadOnlyList<ControlMetadata> Controls,
     IReadOnlyList<Finding> Findings)
 {
+    /// <summary>What the posture leaves out of judgement on purpose, with the reasons (no finding, never a pass).</summary>
+    public IReadOnlyList<JudgementExclusion> Exclusions { get; init; } = [];
+
     public FindingCounts Counts => FindingCounts.Of(Findings);
 
     /// <summary>"live", or the snapshot folder named by the Target setting.</summary>

@@ -35,7 +35,10 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
         var findings = await EvaluateAsync(snapshot, posture, settings.PosturePath, ct, simulators).ConfigureAwait(false);
 
         var result = new RunResult(settings, posture.Name, snapshot.Origin, snapshot.Manifest, snapshot.Integrity,
-            startedAt, clock.GetUtcNow(), controls.Select(c => c.Metadata).ToList(), findings);
+            startedAt, clock.GetUtcNow(), controls.Select(c => c.Metadata).ToList(), findings)
+        {
+            Exclusions = ExcludedFromJudgement.Of(new EvaluationContext(snapshot, posture, clock), controls.Select(c => c.Metadata).ToList()),
+        };
         progress?.Report($"Findings: {string.Join(", ", result.Counts.ByStatus.Select(kv => $"{kv.Value} {kv.Key.ToWire()}"))}; audit gate {result.Gate.Describe()}");
         return result;
     }

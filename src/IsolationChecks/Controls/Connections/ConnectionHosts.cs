@@ -32,3 +32,34 @@ public static class ConnectionHostArns
 
     private static string Normalise(string arn) => arn.Replace(":codestar-connections:", ":codeconnections:", StringComparison.Ordinal);
 }
+
+/// <summary>
+/// The posture's connections scope: every GitLabSelfManaged host of the connections account, less the excluded, plus
+/// any host the posture names whatever its provider (see <see cref="Catalog.DeclaredResources"/>).
+/// </summary>
+public static class ConnectionHostsInScope
+{
+    public const string GitLabSelfManaged = "GitLabSelfManaged";
+
+    public static IEnumerable<Catalog.Finding> Evaluate(
+        Catalog.EvaluationContext context, Catalog.FindingFactory verdict, Func<Catalog.ResourceRef, ConnectionHost, Snapshots.ScopeSnapshot, IEnumerable<Catalog.Finding>> check) =>
+        Catalog.DeclaredResources.Evaluate(context, verdict, Scope(context), check);
+
+    public static IEnumerable<Catalog.JudgementExclusion> Excluded(Catalog.EvaluationContext context) => Catalog.DeclaredResources.Excluded(context, Scope(context));
+
+    private static Catalog.DeclaredScope<ConnectionHost> Scope(Catalog.EvaluationContext context)
+    {
+        var connections = context.Posture.Connections;
+        return new Catalog.DeclaredScope<ConnectionHost>("connections", "hosts", "CodeConnections host", connections?.Account, connections?.Hosts ?? [],
+            connections?.Exclude ?? [],
+            scope => Snapshots.SnapshotDocuments.Read<HostListing>(context.Snapshot, scope.PathOf(Snapshots.SnapshotLayout.CodeConnectionsListHosts),
+                "codeconnections", "ListHosts", ConnectionHostArns.Json).Select(listing => (IReadOnlyList<ConnectionHost>)(listing.Hosts ?? [])),
+            Snapshots.SnapshotLayout.CodeConnectionsListHosts,
+            host => host.Name ?? host.HostArn.Split('/').Last(),
+            (host, name, _, _) => host?.HostArn ?? name)
+        {
+            Matches = (host, name) => ConnectionHostArns.Same(host.HostArn, name) || host.Name == name,
+            OfKind = host => host.ProviderType == GitLabSelfManaged,
+        };
+    }
+}
