@@ -21,4 +21,17 @@ public sealed class PostureDocsTests
 
         Assert.That(posture.Name, Is.EqualTo("private-cicd"));
     }
+
+    [Test]
+    public void Docs_posture_md_lists_exactly_the_known_endpoint_services()
+    {
+        var doc = File.ReadAllText(Path.Combine(RepoRoot, "docs", "posture.md"));
+        var start = doc.IndexOf("<!-- endpoint-services:start -->", StringComparison.Ordinal);
+        var end = doc.IndexOf("<!-- endpoint-services:end -->", StringComparison.Ordinal);
+        Assert.That(start, Is.GreaterThan(0).And.LessThan(end));
+
+        var listed = System.Text.RegularExpressions.Regex.Matches(doc[start..end], "`([^`]+)`").Select(m => m.Groups[1].Value);
+
+        Assert.That(listed, Is.EqualTo(EndpointServices.Known));
+    }
 }
