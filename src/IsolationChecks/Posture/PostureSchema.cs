@@ -43,13 +43,13 @@ internal sealed partial class PostureSchema
         var failures = new List<Failure>();
         Collect(results, _root, _root, document, failures);
         // A missing member next to an unknown one is usually the same member misspelt: report the unknown one.
-        var withUnknown = failures.Where(f => f.Rank == 0).Select(f => Parent(f.Pointer)).ToHashSet(StringComparer.Ordinal);
+        var withUnknown = failures.Where(f => f.Kind == FailureKind.UnknownMember).Select(f => Parent(f.Pointer)).ToHashSet(StringComparer.Ordinal);
         var first = failures
-            .Where(f => f.Rank != 8 || !withUnknown.Contains(Parent(f.Pointer)))
+            .Where(f => f.Kind != FailureKind.MissingMember || !withUnknown.Contains(Parent(f.Pointer)))
             .OrderBy(f => source.PositionOf(f.Pointer, f.AtMemberName) is { } p ? (p.Line, p.Column) : (int.MaxValue, int.MaxValue))
-            .ThenBy(f => f.Rank)
+            .ThenBy(f => f.Kind)
             .FirstOrDefault()
-            ?? new Failure("", "a posture as schemas/posture.schema.json describes it", "a document it does not accept", false, 9);
+            ?? new Failure("", "a posture as schemas/posture.schema.json describes it", "a document it does not accept", false, FailureKind.Value);
         throw source.Error(first.Pointer, first.Expected, first.Actual, first.AtMemberName);
     }
 
@@ -82,7 +82,7 @@ internal sealed partial class PostureSchema
                 Collect(chosen, branchSchema, Described(branchSchema, described), document, failures);
             }
             else
-                failures.Add(new Failure(pointer, Expectation(schema, described), Found(value), false, 4));
+                failures.Add(new Failure(pointer, Expectation(schema, described), Found(value), false, FailureKind.Alternative));
         }
 
         foreach (var child in failed.Except(branches))
@@ -96,10 +96,10 @@ internal sealed partial class PostureSchema
                 var like = members.FirstOrDefault(m => string.Equals(m, unknown, StringComparison.OrdinalIgnoreCase))
                            ?? members.FirstOrDefault(m => EndpointServices.Distance(m, unknown) <= 2);
                 failures.Add(new Failure(childPointer, $"only the members {ListOf(members)}",
-                    $"unknown member \"{unknown}\"{(like is null ? "" : $" (did you mean \"{like}\"?)")}", true, 0));
+                    $"unknown member \"{unknown}\"{(like is null ? "" : $" (did you mean \"{like}\"?)")}", true, FailureKind.UnknownMember));
             }
             else if (step == "/propertyNames" && schema.TryGetProperty("propertyNames", out var names))
-                failures.Add(new Failure(childPointer, Text(names, "description") ?? "a valid member name", $"the name \"{LastSegment(childPointer)}\"", true, 1));
+                failures.Add(new Failure(childPointer, Text(names, "description") ?? "a valid member name", $"the name \"{LastSegment(childPointer)}\"", true, FailureKind.WrongType));
             else if (Walk(schema, step) is { } childSchema)
                 Collect(child, childSchema, Described(childSchema, described), document, failures);
         }
@@ -161,15 +161,15 @@ internal sealed partial class PostureSchema
                     return null;
                 var member = schema.TryGetProperty("properties", out var properties) && properties.TryGetProperty(missing, out var m) ? Deref(m) : (JsonElement?)null;
                 return new Failure(JsonSourceMap.Child(pointer, missing),
-                    $"the member \"{missing}\"{(member is { } s ? $": {Expectation(s, s)}" : "")}", $"no \"{missing}\" member", false, 8);
+                    $"the member \"{missing}\"{(member is { } s ? $": {Expectation(s, s)}" : "")}", $"no \"{missing}\" member", false, FailureKind.MissingMember);
             case "minItems":
                 var least = schema.GetProperty("minItems").GetInt32();
                 return new Failure(pointer, $"an array with at least {(least == 1 ? "one item" : $"{least} items")}: {Text(described, "description")}",
-                    Found(value), false, 3);
+                    Found(value), false, FailureKind.Value);
             case "minProperties" when !schema.TryGetProperty("maxProperties", out _):
-                return new Failure(pointer, $"at least one member: {Text(described, "description")}", "an empty object", false, 3);
+                return new Failure(pointer, $"at least one member: {Text(described, "description")}", "an empty object", false, FailureKind.Value);
             default:
-                return new Failure(pointer, Expectation(schema, described), Found(value), false, keyword == "type" ? 1 : 2);
+                return new Failure(pointer, Expectation(schema, described), Found(value), false, keyword == "type" ? FailureKind.WrongType : FailureKind.Value);
         }
     }
 
@@ -265,6 +265,15 @@ internal sealed partial class PostureSchema
     [GeneratedRegex(@"^/(anyOf|oneOf)/\d+$")]
     private static partial Regex BranchStep();
 
-    /// <param name="Rank">Among failures at the same token: unknown member, wrong type, other keywords, alternatives, missing member.</param>
-    private sealed record Failure(string Pointer, string Expected, string? Actual, bool AtMemberName, int Rank);
+    /// <summary>Which failure to report first among several at the same token, most telling first.</summary>
+    private enum FailureKind
+    {
+        UnknownMember,
+        WrongType,
+        Value,
+        Alternative,
+        MissingMember,
+    }
+
+    private sealed record Failure(string Pointer, string Expected, string? Actual, bool AtMemberName, FailureKind Kind);
 }

@@ -78,6 +78,20 @@ public class InVpcProbeControlTests
         Assert.That(findings[0].Message, Does.Contain("172.31.5.9"));
     }
 
+    [Test]
+    public void A_build_of_a_judged_project_that_runs_outside_any_vpc_proves_nothing_about_the_build_network()
+    {
+        const string projects = "accounts/222222222222/ap-northeast-1/codebuild/batch-get-projects.json";
+        var findings = Probe(r => r["source"] = JsonNode.Parse("""
+                {"hostName":"codebuild","addresses":["172.31.5.9"],"codeBuildBuildArn":"arn:aws:codebuild:ap-northeast-1:222222222222:build/app-build:0f1e2d3c"}
+                """))
+            .Edit(projects, p => p["projects"]![0]!.AsObject().Remove("vpcConfig"))
+            .Evaluate<InternetUnreachable>();
+
+        Assert.That(findings.Select(f => f.Status), Is.All.EqualTo(Status.Inconclusive));
+        Assert.That(findings[0].Message, Does.Contain("not a build of a judged CodeBuild project that runs in a build VPC"));
+    }
+
     [TestCase("refused", Status.Inconclusive, "a TCP reset came back")]
     [TestCase("unreachable", Status.Pass, "no connection to registry.npmjs.org:443 (unreachable")]
     [TestCase("name-not-resolved", Status.Pass, "the name does not resolve from inside")]
