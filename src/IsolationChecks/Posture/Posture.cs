@@ -1,5 +1,4 @@
-// The expected posture: what is in scope and what is expected of it (schemas/posture.schema.json).
-// Designed for the whole catalog; controls not yet implemented read their sections later.
+// The expected posture: what is judged and what is expected of it (schemas/posture.schema.json, docs/posture.md).
 namespace IsolationChecks.Posture;
 
 public sealed record PostureDocument(
@@ -14,9 +13,18 @@ public sealed record PostureDocument(
     GitProbePosture? GitProbe = null,
     ConnectionsPosture? Connections = null,
     InVpcProbePosture? InVpcProbes = null,
-    IReadOnlyList<Waiver>? Waivers = null)
+    IReadOnlyList<Waiver>? Waivers = null,
+    IReadOnlyList<ControlExclusion>? ExcludedControls = null)
 {
     public const int CurrentVersion = 1;
+
+    /// <summary>Where each value was in the file, for errors found after loading; null for a posture built in code.</summary>
+    internal JsonSourceMap? Source { get; init; }
+
+    /// <summary>An error about a value of this posture: the file, the JSON path and, when loaded from a file, its line and column.</summary>
+    /// <param name="pointer">The value's JSON pointer, e.g. "/excludedControls/0/control".</param>
+    public InputException Invalid(string pointer, string expected, string? actual) =>
+        Source?.Error(pointer, expected, actual) ?? new InputException("posture", "$" + pointer.Replace('/', '.'), expected, actual);
 
     /// <summary>The default required endpoint services of EP-1 (controls.md).</summary>
     public static IReadOnlyList<string> DefaultRequiredEndpoints { get; } = ["ecr.api", "ecr.dkr", "s3", "logs", "sts"];
@@ -31,7 +39,24 @@ public sealed record PostureDocument(
 /// <param name="RoleArn">Role to assume for this account (read-only audit role).</param>
 public sealed record AccountTarget(string AccountId, string Region, string? Profile = null, string? RoleArn = null);
 
-/// <param name="Projects">Project names in scope, or ["*"] for every project in the account.</param>
+/// <summary>A resource left out of judgement on purpose, with the reason the reports show.</summary>
+/// <param name="Name">The resource's name (a project, a repository) or, for a CodeConnections host, its ARN or name.</param>
+public sealed record ResourceExclusion(string Name, string Reason);
+
+/// <summary>A whole control left out of judgement on purpose (e.g. NET-* where the suite runs outside the build network).</summary>
+public sealed record ControlExclusion(string Control, string Reason);
+
+/// <summary>
+/// An allowed source CIDR. One wider than <see cref="SourceAllowlist"/>'s limit needs a <paramref name="Reason"/>,
+/// which the reports show wherever the CIDR is used.
+/// </summary>
+public sealed record SourceCidr(string Cidr, string? Reason = null)
+{
+    public override string ToString() => Reason is null ? Cidr : $"{Cidr} (wide on purpose: {Reason})";
+}
+
+/// <param name="Projects">Project names that must exist in the account; "*" names none. Every project of the account is judged unless excluded.</param>
+/// <param name="Exclude">Projects left out of judgement, each with its reason.</param>
 /// <param name="PrivilegedModeAllowed">Projects allowed to run privileged (CB-5), e.g. image builds with docker.</param>
 /// <param name="ApprovedEgress">Route targets approved as egress (CB-2/CB-3), e.g. a TGW to an inspected egress VPC.</param>
 /// <param name="RequiredEndpoints">Services that must have endpoints in each build VPC (EP-1..EP-5).</param>
@@ -41,24 +66,28 @@ public sealed record BuildPosture(
     IReadOnlyList<string>? Vpcs = null,
     IReadOnlyList<string>? PrivilegedModeAllowed = null,
     IReadOnlyList<string>? ApprovedEgress = null,
-    IReadOnlyList<string>? RequiredEndpoints = null)
+    IReadOnlyList<string>? RequiredEndpoints = null,
+    IReadOnlyList<ResourceExclusion>? Exclude = null)
 {
-    public bool CoversAllProjects => Projects.Contains("*");
-
+    /// <summary>The services as endpoint short names (the loader normalises com.amazonaws.&lt;region&gt;.&lt;name&gt; once).</summary>
     public IReadOnlyList<string> EffectiveRequiredEndpoints => RequiredEndpoints ?? PostureDocument.DefaultRequiredEndpoints;
+
+    /// <summary>Whether a project is judged: every project of the build account is, unless the posture excludes it.</summary>
+    public bool Judges(string project) => !(Exclude ?? []).Any(e => e.Name == project);
 }
 
 /// <summary>A NAT gateway whose public IPs are the dev side's only egress addresses (GL-1, IAM-3, CONN-1).</summary>
 public sealed record NatGatewayRef(string Id, string Account);
 
-/// <param name="Repositories">Repository names in scope, or ["*"].</param>
+/// <param name="Repositories">Repository names that must exist; "*" names none. Every repository of the account is judged unless excluded.</param>
 /// <param name="AllowedPrincipalAccounts">Accounts a repository policy may grant to (ECR-1).</param>
 /// <param name="PublicRepositoriesAllowed">ECR Public repositories allowed by name (ECR-5).</param>
 public sealed record EcrPosture(
     string Account,
     IReadOnlyList<string> Repositories,
     IReadOnlyList<string>? AllowedPrincipalAccounts = null,
-    IReadOnlyList<string>? PublicRepositoriesAllowed = null);
+    IReadOnlyList<string>? PublicRepositoriesAllowed = null,
+    IReadOnlyList<ResourceExclusion>? Exclude = null);
 
 /// <summary>How to find a GitLab host: exactly one of the members is set.</summary>
 public sealed record GitLabHostRef(
@@ -76,7 +105,7 @@ public sealed record EcsServiceRef(string Cluster, string Service);
 public sealed record GitLabPosture(
     string Account,
     IReadOnlyList<GitLabHostRef> Hosts,
-    IReadOnlyList<string>? AllowedCidrs = null,
+    IReadOnlyList<SourceCidr>? AllowedCidrs = null,
     IReadOnlyList<string>? AllowedSecurityGroups = null);
 
 /// <param name="IsolatedSourceCidrs">The isolated terminals' addresses, the only place pull principals may pull from (IAM-2).</param>
@@ -85,14 +114,15 @@ public sealed record CodeCommitPosture(
     IReadOnlyList<string> MirroredRepositories,
     IReadOnlyList<string> PushPrincipals,
     IReadOnlyList<string> PullPrincipals,
-    IReadOnlyList<string> IsolatedSourceCidrs);
+    IReadOnlyList<SourceCidr> IsolatedSourceCidrs);
 
 /// <summary>Credentials by reference only: environment variable names, or an AWS profile to derive a SigV4 Git password from.</summary>
 public sealed record GitCredentialsRef(string? UsernameEnv = null, string? PasswordEnv = null, string? AwsProfile = null);
 
 public sealed record GitProbePosture(string RepositoryUrl, string ExpectedBranch, GitCredentialsRef Credentials, int? TimeoutSeconds = null);
 
-public sealed record ConnectionsPosture(string Account, IReadOnlyList<string> Hosts);
+/// <param name="Hosts">Host ARNs that must exist; "*" names none. Every GitLabSelfManaged host of the account is judged unless excluded.</param>
+public sealed record ConnectionsPosture(string Account, IReadOnlyList<string> Hosts, IReadOnlyList<ResourceExclusion>? Exclude = null);
 
 public sealed record InVpcProbePosture(
     bool Enabled,

@@ -1,255 +1,229 @@
-using System.Text.Json;
-using IsolationChecks.Snapshots.Json;
-using F = IsolationChecks.Posture.PostureFormats;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using IsolationChecks.Evaluation.Addressing;
 
 namespace IsolationChecks.Posture;
 
-/// <summary>Loads and strictly validates a posture file; bad input throws <see cref="InputException"/>.</summary>
+/// <summary>Loads a posture file; bad input throws one <see cref="InputException"/> naming the file, the path, the line and column.</summary>
 /// <remarks>
-/// The loader is the validator: every member, type, format and reference is checked here, with the JSON path of the
-/// offending value. schemas/posture.schema.json describes the same document for editors; a test keeps them in step.
+/// Three passes, each stopping at its first problem: the text (well-formed UTF-8 JSON, no member twice), the structure
+/// (schemas/posture.schema.json through JsonSchema.Net: the one place structure lives), then the rules between values
+/// that a schema cannot say: references to declared accounts, CIDR host bits and breadth, endpoint service names,
+/// exclusions that contradict the named lists, calendar dates.
 /// </remarks>
-public static class PostureLoader
+public static partial class PostureLoader
 {
-    public static PostureDocument Parse(byte[] json, string fileName) => Parse(json, fileName, accepted: null);
+    public static PostureDocument Parse(byte[] json, string fileName) => Parse(json, fileName, PostureSchema.Embedded);
 
     public static async Task<PostureDocument> LoadAsync(string path, CancellationToken cancellationToken) =>
-        Parse(await File.ReadAllBytesAsync(path, cancellationToken), path);
+        Parse(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false), path);
 
-    internal static PostureDocument Parse(byte[] json, string fileName, AcceptedMembers? accepted)
+    internal static PostureDocument Parse(byte[] json, string fileName, PostureSchema schema)
     {
-        ArgumentNullException.ThrowIfNull(json);
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(SnapshotJson.StripBom(json), new JsonDocumentOptions
-            {
-                AllowTrailingCommas = false,
-                CommentHandling = JsonCommentHandling.Disallow,
-                AllowDuplicateProperties = false,
-            });
-        }
-        catch (JsonException e)
-        {
-            throw SnapshotJson.Malformed(fileName, e);
-        }
-
-        using (document)
-        {
-            var context = new PostureParseContext(fileName, accepted);
-            return ReadDocument(new PostureJsonNode(document.RootElement, "$", "$", context));
-        }
+        var source = JsonSourceMap.Scan(json, fileName);
+        using var document = source.Parse();
+        schema.Validate(document.RootElement, source);
+        return ReadDocument(new PostureValue(document.RootElement, "", source)) with { Source = source };
     }
 
-    private static PostureDocument ReadDocument(PostureJsonNode node)
+    private static PostureDocument ReadDocument(PostureValue root)
     {
-        var root = node.Object("$schema", "version", "name", "accounts", "build", "natGateways", "ecr", "gitLab", "codeCommit",
-            "gitProbe", "connections", "inVpcProbes", "waivers");
-        root.Optional("$schema", n => n.String());
-        var version = root.Required("version", $"the posture format version: {PostureDocument.CurrentVersion}");
-        if (version.Element.ValueKind != JsonValueKind.Number || !version.Element.TryGetInt32(out var v) || v != PostureDocument.CurrentVersion)
-            throw version.Error($"{PostureDocument.CurrentVersion} (the only posture format version this tool reads)");
-
-        var name = root.Required("name", "a non-empty string naming the environment", n => n.String());
-        var accounts = root.Required("accounts", "an object mapping account names to {accountId, region}", ReadAccounts);
-        return new PostureDocument(
+        var accounts = root["accounts"]!.Members.ToDictionary(a => a.Name, a => ReadAccount(a.Value), StringComparer.Ordinal);
+        var posture = new PostureDocument(
             PostureDocument.CurrentVersion,
-            name,
+            root.Required("name"),
             accounts,
-            root.Optional("build", ReadBuild),
-            root.Optional("natGateways", n => n.List(ReadNatGateway, atLeastOne: false)),
-            root.Optional("ecr", ReadEcr),
-            root.Optional("gitLab", ReadGitLab),
-            root.Optional("codeCommit", ReadCodeCommit),
-            root.Optional("gitProbe", ReadGitProbe),
-            root.Optional("connections", ReadConnections),
-            root.Optional("inVpcProbes", ReadInVpcProbes),
-            root.Optional("waivers", n => n.List(ReadWaiver, atLeastOne: false)));
+            root["build"] is { } build ? ReadBuild(build, accounts) : null,
+            root.List("natGateways", n => new NatGatewayRef(n.Required("id"), AccountReference(n, accounts))),
+            root["ecr"] is { } ecr ? ReadEcr(ecr, accounts) : null,
+            root["gitLab"] is { } gitLab ? ReadGitLab(gitLab, accounts) : null,
+            root["codeCommit"] is { } codeCommit ? ReadCodeCommit(codeCommit, accounts) : null,
+            root["gitProbe"] is { } gitProbe ? ReadGitProbe(gitProbe) : null,
+            root["connections"] is { } connections ? ReadConnections(connections, accounts) : null,
+            root["inVpcProbes"] is { } probes ? ReadInVpcProbes(probes) : null,
+            root.List("waivers", ReadWaiver),
+            root.List("excludedControls", e => new ControlExclusion(e.Required("control"), e.Required("reason"))));
+        Unique(root["excludedControls"], e => e.Required("control"), "each control at most once in excludedControls");
+        return posture;
     }
 
-    private static Dictionary<string, AccountTarget> ReadAccounts(PostureJsonNode node)
+    private static AccountTarget ReadAccount(PostureValue account) =>
+        new(account.Required("accountId"), account.Required("region"), account.Optional("profile"), account.Optional("roleArn"));
+
+    private static string AccountReference(PostureValue section, IReadOnlyDictionary<string, AccountTarget> accounts)
     {
-        if (node.Element.ValueKind != JsonValueKind.Object)
-            throw node.Error("an object mapping account names to {accountId, region}");
-        var accounts = new Dictionary<string, AccountTarget>(StringComparer.Ordinal);
-        foreach (var property in node.Element.EnumerateObject())
+        var reference = section["account"]!;
+        if (!accounts.ContainsKey(reference.Text))
+            throw reference.Error($"the name of an account declared under $.accounts ({string.Join(", ", accounts.Keys.Order(StringComparer.Ordinal))})");
+        return reference.Text;
+    }
+
+    private static BuildPosture ReadBuild(PostureValue build, IReadOnlyDictionary<string, AccountTarget> accounts)
+    {
+        var account = AccountReference(build, accounts);
+        var projects = build.Strings("projects")!;
+        return new BuildPosture(
+            account,
+            projects,
+            build.Strings("vpcs"),
+            build.Strings("privilegedModeAllowed"),
+            build.Strings("approvedEgress"),
+            build["requiredEndpoints"] is { } endpoints ? ReadEndpoints(endpoints, accounts[account].Region) : null,
+            ReadExclusions(build, "projects", "CodeBuild project"));
+    }
+
+    private static EcrPosture ReadEcr(PostureValue ecr, IReadOnlyDictionary<string, AccountTarget> accounts) => new(
+        AccountReference(ecr, accounts),
+        ecr.Strings("repositories")!,
+        ecr.Strings("allowedPrincipalAccounts"),
+        ecr.Strings("publicRepositoriesAllowed"),
+        ReadExclusions(ecr, "repositories", "ECR repository"));
+
+    private static ConnectionsPosture ReadConnections(PostureValue connections, IReadOnlyDictionary<string, AccountTarget> accounts) => new(
+        AccountReference(connections, accounts),
+        connections.Strings("hosts")!,
+        ReadExclusions(connections, "hosts", "CodeConnections host"));
+
+    /// <summary>
+    /// A section's exclude list: each name once, and never one the section's named list says must exist
+    /// (a resource cannot be both required and left out of judgement).
+    /// </summary>
+    private static List<ResourceExclusion>? ReadExclusions(PostureValue section, string namedList, string kind)
+    {
+        if (section["exclude"] is not { } exclude)
+            return null;
+        var named = section.Strings(namedList)!;
+        Unique(exclude, e => e.Required("name"), $"each {kind} at most once in exclude");
+        foreach (var entry in exclude.Items)
+            if (named.Contains(entry.Required("name"), StringComparer.Ordinal))
+                throw entry["name"]!.Error(
+                    $"a {kind} that {section.Source.PathOf(section.Pointer)}.{namedList} does not name (a named {kind} must exist and is judged; remove it from one of the two lists)");
+        return exclude.Items.Select(e => new ResourceExclusion(e.Required("name"), e.Required("reason"))).ToList();
+    }
+
+    private static void Unique(PostureValue? list, Func<PostureValue, string> key, string expected)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var item in list?.Items ?? [])
+            if (!seen.Add(key(item)))
+                throw item.Error(expected, $"{key(item)} a second time");
+    }
+
+    /// <summary>
+    /// Endpoint services as short names: com.amazonaws.&lt;region&gt;.&lt;name&gt; is normalised here, once, and its
+    /// region must be the build account's; the name must be a known AWS endpoint service.
+    /// </summary>
+    private static List<string> ReadEndpoints(PostureValue endpoints, string region)
+    {
+        var names = new List<string>();
+        foreach (var item in endpoints.Items)
         {
-            var entry = new PostureJsonNode(property.Value, $"{node.Path}.{property.Name}", $"{node.Shape}.*", node.Context);
-            if (!F.AccountName.Pattern.IsMatch(property.Name))
-                throw entry.Error(F.AccountName.Expected, $"the name \"{property.Name}\"");
-            accounts[property.Name] = ReadAccount(entry);
-            node.Context.AccountNames.Add(property.Name);
+            var name = item.Text;
+            if (name.StartsWith(EndpointServices.Prefix, StringComparison.Ordinal))
+            {
+                var prefixed = PrefixedService().Match(name);
+                if (!prefixed.Success)
+                    throw item.Error($"a service short name such as logs, or {EndpointServices.FullName(region, "logs")}");
+                if (prefixed.Groups["region"].Value != region)
+                    throw item.Error($"an endpoint service of the build account's region {region}: " +
+                                     $"{EndpointServices.FullName(region, prefixed.Groups["name"].Value)}, or just {prefixed.Groups["name"].Value}");
+                name = prefixed.Groups["name"].Value;
+                if (name.StartsWith(EndpointServices.Prefix, StringComparison.Ordinal))
+                    throw item.Error($"the prefix {EndpointServices.Prefix}<region>. at most once: {name}, or just its short name");
+            }
+
+            if (!EndpointServices.IsKnown(name))
+            {
+                var suggestions = EndpointServices.Suggestions(name);
+                throw item.Error("a known AWS VPC endpoint service name such as ecr.api, s3 or logs (the list is in docs/posture.md)" +
+                                 (suggestions.Count > 0 ? $"; did you mean {string.Join(" or ", suggestions)}?" : ""));
+            }
+
+            if (names.Contains(name, StringComparer.Ordinal))
+                throw item.Error("each endpoint service at most once", $"{item.Describe()}, which names {name} a second time");
+            names.Add(name);
         }
 
-        if (accounts.Count == 0)
-            throw node.Error("at least one account, e.g. {\"prd\": {\"accountId\": \"111111111111\", \"region\": \"ap-northeast-1\"}}", "an empty object");
-        return accounts;
+        return names;
     }
 
-    private static AccountTarget ReadAccount(PostureJsonNode node)
+    private static GitLabPosture ReadGitLab(PostureValue gitLab, IReadOnlyDictionary<string, AccountTarget> accounts) => new(
+        AccountReference(gitLab, accounts),
+        gitLab.List("hosts", ReadHost)!,
+        gitLab["allowedCidrs"] is { } allowed ? ReadSourceCidrs(allowed) : null,
+        gitLab.Strings("allowedSecurityGroups"));
+
+    private static GitLabHostRef ReadHost(PostureValue host) => new(
+        host.Optional("instanceId"),
+        host["tag"] is { } tag ? new TagFilter(tag.Required("key"), tag.Required("value")) : null,
+        host.Optional("loadBalancerArn"),
+        host["ecsService"] is { } ecs ? new EcsServiceRef(ecs.Required("cluster"), ecs.Required("service")) : null);
+
+    private static CodeCommitPosture ReadCodeCommit(PostureValue codeCommit, IReadOnlyDictionary<string, AccountTarget> accounts) => new(
+        AccountReference(codeCommit, accounts),
+        codeCommit.Strings("mirroredRepositories")!,
+        codeCommit.Strings("pushPrincipals")!,
+        codeCommit.Strings("pullPrincipals")!,
+        ReadSourceCidrs(codeCommit["isolatedSourceCidrs"]!));
+
+    /// <summary>A list of allowed source CIDRs: each a network address (no host bits), and the list no wider than <see cref="SourceAllowlist"/> allows.</summary>
+    private static List<SourceCidr> ReadSourceCidrs(PostureValue list)
     {
-        var o = node.Object("accountId", "region", "profile", "roleArn");
-        return new AccountTarget(
-            o.Required("accountId", F.AccountId.Expected, n => n.String(F.AccountId)),
-            o.Required("region", F.Region.Expected, n => n.String(F.Region)),
-            o.Optional("profile", n => n.String()),
-            o.Optional("roleArn", n => n.String(F.RoleArn)));
+        var entries = new List<(SourceCidr Entry, Cidr Cidr, PostureValue At)>();
+        foreach (var item in list.Items)
+        {
+            var withReason = item.Element.ValueKind == System.Text.Json.JsonValueKind.Object;
+            var text = withReason ? item["cidr"]! : item;
+            entries.Add((new SourceCidr(text.Text, withReason ? item.Required("reason") : null), NetworkCidr(text), text));
+        }
+
+        if (SourceAllowlist.Check(entries.Select(e => (e.Entry, e.Cidr)).ToList()) is { } problem)
+            throw (problem.Index is { } index ? entries[index].At : list).Error(problem.Expected, problem.Found);
+        return entries.Select(e => e.Entry).ToList();
     }
 
-    private static BuildPosture ReadBuild(PostureJsonNode node)
+    /// <summary>A CIDR as the project's <see cref="Cidr"/> reads it, whose address is the network address (host bits zero).</summary>
+    private static Cidr NetworkCidr(PostureValue value)
     {
-        var o = node.Object("account", "projects", "vpcs", "privilegedModeAllowed", "approvedEgress", "requiredEndpoints");
-        return new BuildPosture(
-            o.Required("account", "the name of an account declared under $.accounts", n => n.AccountReference()),
-            o.Required("projects", "an array of CodeBuild project names, or [\"*\"]", n => n.List(i => i.String(F.ProjectName), atLeastOne: true)),
-            o.Optional("vpcs", n => n.List(i => i.String(F.VpcId), atLeastOne: false)),
-            o.Optional("privilegedModeAllowed", n => n.List(i => i.String(F.ProjectName), atLeastOne: false)),
-            o.Optional("approvedEgress", n => n.List(i => i.String(F.RouteTargetId), atLeastOne: false)),
-            o.Optional("requiredEndpoints", n => n.List(i => i.String(F.EndpointService), atLeastOne: true)));
+        const string expected = "an IPv4 or IPv6 CIDR block such as 10.0.0.0/16 or 2001:db8::/32";
+        var text = value.Text;
+        var slash = text.IndexOf('/', StringComparison.Ordinal);
+        if (slash <= 0 || !Cidr.TryParse(text, out var cidr) || !Cidr.TryParse(text[..slash], out var address) || address.Family != cidr.Family)
+            throw value.Error(expected);
+        if (address.First != cidr.First)
+            throw value.Error($"the network address {cidr} (host bits must be zero)");
+        return cidr;
     }
 
-    private static NatGatewayRef ReadNatGateway(PostureJsonNode node)
+    private static GitProbePosture ReadGitProbe(PostureValue probe)
     {
-        var o = node.Object("id", "account");
-        return new NatGatewayRef(
-            o.Required("id", F.NatGatewayId.Expected, n => n.String(F.NatGatewayId)),
-            o.Required("account", "the name of an account declared under $.accounts", n => n.AccountReference()));
-    }
-
-    private static EcrPosture ReadEcr(PostureJsonNode node)
-    {
-        var o = node.Object("account", "repositories", "allowedPrincipalAccounts", "publicRepositoriesAllowed");
-        return new EcrPosture(
-            o.Required("account", "the name of an account declared under $.accounts", n => n.AccountReference()),
-            o.Required("repositories", "an array of ECR repository names, or [\"*\"]", n => n.List(i => i.String(F.EcrRepositoryName), atLeastOne: true)),
-            o.Optional("allowedPrincipalAccounts", n => n.List(i => i.String(F.AccountId), atLeastOne: false)),
-            o.Optional("publicRepositoriesAllowed", n => n.List(i => i.String(), atLeastOne: false)));
-    }
-
-    private static GitLabPosture ReadGitLab(PostureJsonNode node)
-    {
-        var o = node.Object("account", "hosts", "allowedCidrs", "allowedSecurityGroups");
-        return new GitLabPosture(
-            o.Required("account", "the name of an account declared under $.accounts", n => n.AccountReference()),
-            o.Required("hosts", "an array of GitLab host selectors", n => n.List(ReadHost, atLeastOne: true)),
-            o.Optional("allowedCidrs", n => n.List(i => i.Cidr(), atLeastOne: false)),
-            o.Optional("allowedSecurityGroups", n => n.List(i => i.String(F.SecurityGroupId), atLeastOne: false)));
-    }
-
-    private static readonly string[] HostSelectors = ["instanceId", "tag", "loadBalancerArn", "ecsService"];
-
-    private static GitLabHostRef ReadHost(PostureJsonNode node)
-    {
-        var o = node.Object(HostSelectors);
-        var present = HostSelectors.Where(o.Has).ToList();
-        if (present.Count != 1)
-            throw node.Error($"exactly one of {string.Join(", ", HostSelectors)}",
-                present.Count == 0 ? "none" : string.Join(", ", present));
-        return new GitLabHostRef(
-            o.Optional("instanceId", n => n.String(F.InstanceId)),
-            o.Optional("tag", ReadTag),
-            o.Optional("loadBalancerArn", n => n.String(F.LoadBalancerArn)),
-            o.Optional("ecsService", ReadEcsService));
-    }
-
-    private static TagFilter ReadTag(PostureJsonNode node)
-    {
-        var o = node.Object("key", "value");
-        return new TagFilter(
-            o.Required("key", "the tag key", n => n.String()),
-            o.Required("value", "the tag value", n => n.String()));
-    }
-
-    private static EcsServiceRef ReadEcsService(PostureJsonNode node)
-    {
-        var o = node.Object("cluster", "service");
-        return new EcsServiceRef(
-            o.Required("cluster", "the ECS cluster name", n => n.String(F.EcsName)),
-            o.Required("service", "the ECS service name", n => n.String(F.EcsName)));
-    }
-
-    private static CodeCommitPosture ReadCodeCommit(PostureJsonNode node)
-    {
-        var o = node.Object("account", "mirroredRepositories", "pushPrincipals", "pullPrincipals", "isolatedSourceCidrs");
-        return new CodeCommitPosture(
-            o.Required("account", "the name of an account declared under $.accounts", n => n.AccountReference()),
-            o.Required("mirroredRepositories", "an array of CodeCommit repository names", n => n.List(i => i.String(F.CodeCommitRepositoryName), atLeastOne: true)),
-            o.Required("pushPrincipals", "an array of IAM principal ARNs", n => n.List(i => i.String(F.PrincipalArn), atLeastOne: true)),
-            o.Required("pullPrincipals", "an array of IAM principal ARNs", n => n.List(i => i.String(F.PrincipalArn), atLeastOne: true)),
-            o.Required("isolatedSourceCidrs", "an array of CIDR blocks", n => n.List(i => i.Cidr(), atLeastOne: true)));
-    }
-
-    private static GitProbePosture ReadGitProbe(PostureJsonNode node)
-    {
-        var o = node.Object("repositoryUrl", "expectedBranch", "credentials", "timeoutSeconds");
-        return new GitProbePosture(
-            o.Required("repositoryUrl", "an absolute http or https URL of the repository", ReadUrl),
-            o.Required("expectedBranch", "a branch name", n => n.String()),
-            o.Required("credentials", "{usernameEnv, passwordEnv} or {awsProfile}", ReadCredentials),
-            o.OptionalValue("timeoutSeconds", n => n.Int(1, 3600)));
-    }
-
-    private static string ReadUrl(PostureJsonNode node)
-    {
-        const string expected = "an absolute http or https URL of the repository";
-        if (node.Element.ValueKind != JsonValueKind.String
-            || !Uri.TryCreate(node.Element.GetString(), UriKind.Absolute, out var uri)
-            || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)
+        var url = probe["repositoryUrl"]!;
+        if (!Uri.TryCreate(url.Text, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)
             || !string.IsNullOrEmpty(uri.UserInfo))
-            throw node.Error(expected + " without credentials in it");
-        return node.Element.GetString()!;
+            throw url.Error("an absolute http or https URL of the repository without credentials in it");
+        var credentials = probe["credentials"]!;
+        return new GitProbePosture(url.Text, probe.Required("expectedBranch"),
+            new GitCredentialsRef(credentials.Optional("usernameEnv"), credentials.Optional("passwordEnv"), credentials.Optional("awsProfile")),
+            probe.OptionalInt("timeoutSeconds"));
     }
 
-    private static GitCredentialsRef ReadCredentials(PostureJsonNode node)
+    private static InVpcProbePosture ReadInVpcProbes(PostureValue probes)
     {
-        var o = node.Object("usernameEnv", "passwordEnv", "awsProfile");
-        var credentials = new GitCredentialsRef(
-            o.Optional("usernameEnv", n => n.String(F.EnvironmentVariable)),
-            o.Optional("passwordEnv", n => n.String(F.EnvironmentVariable)),
-            o.Optional("awsProfile", n => n.String()));
-        var byEnvironment = credentials.UsernameEnv is not null && credentials.PasswordEnv is not null;
-        var partialEnvironment = (credentials.UsernameEnv is null) != (credentials.PasswordEnv is null);
-        if (partialEnvironment || byEnvironment == (credentials.AwsProfile is not null))
-            throw node.Error("either usernameEnv and passwordEnv (names of environment variables), or awsProfile",
-                string.Join(", ", new[] { "usernameEnv", "passwordEnv", "awsProfile" }.Where(o.Has)) is { Length: > 0 } set ? set : "none");
-        return credentials;
+        foreach (var canary in probes["internetCanaries"]?.Items ?? [])
+            if (int.Parse(canary.Text[(canary.Text.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture) > 65535)
+                throw canary.Error("host:port with a port from 1 to 65535, such as example.com:443");
+        return new InVpcProbePosture(probes["enabled"]!.Element.GetBoolean(), probes.Strings("internetCanaries"), probes.Strings("serviceHosts"),
+            probes.OptionalInt("timeoutSeconds"));
     }
 
-    private static ConnectionsPosture ReadConnections(PostureJsonNode node)
+    private static Waiver ReadWaiver(PostureValue waiver)
     {
-        var o = node.Object("account", "hosts");
-        return new ConnectionsPosture(
-            o.Required("account", "the name of an account declared under $.accounts", n => n.AccountReference()),
-            o.Required("hosts", "an array of CodeConnections host ARNs", n => n.List(i => i.String(F.ConnectionHostArn), atLeastOne: true)));
+        var expires = waiver["expires"]!;
+        if (!DateOnly.TryParseExact(expires.Text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            throw expires.Error("a date as YYYY-MM-DD that exists in the calendar");
+        return new Waiver(waiver.Required("control"), waiver.Required("resource"), waiver.Required("reason"), waiver.Required("approvedBy"), date);
     }
 
-    private static InVpcProbePosture ReadInVpcProbes(PostureJsonNode node)
-    {
-        var o = node.Object("enabled", "internetCanaries", "serviceHosts", "timeoutSeconds");
-        return new InVpcProbePosture(
-            o.Required("enabled", "true or false", n => n.Bool()),
-            o.Optional("internetCanaries", n => n.List(ReadHostPort, atLeastOne: false)),
-            o.Optional("serviceHosts", n => n.List(i => i.String(F.HostName), atLeastOne: false)),
-            o.OptionalValue("timeoutSeconds", n => n.Int(1, 3600)));
-    }
-
-    private static string ReadHostPort(PostureJsonNode node)
-    {
-        var text = node.String(F.HostPort);
-        var port = int.Parse(text[(text.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-        if (port > 65535)
-            throw node.Error(F.HostPort.Expected);
-        return text;
-    }
-
-    private static Waiver ReadWaiver(PostureJsonNode node)
-    {
-        var o = node.Object("control", "resource", "reason", "approvedBy", "expires");
-        return new Waiver(
-            o.Required("control", F.ControlId.Expected, n => n.String(F.ControlId)),
-            o.Required("resource", "the resource id or ARN the waiver covers", n => n.String()),
-            o.Required("reason", "why the exception is accepted", n => n.String()),
-            o.Required("approvedBy", "who approved the exception", n => n.String()),
-            o.Required("expires", F.Date.Expected, n => n.Date()));
-    }
+    [GeneratedRegex(@"^com\.amazonaws\.(?<region>[a-z]{2}(-[a-z]+)+-\d+)\.(?<name>.+)$")]
+    private static partial Regex PrefixedService();
 }

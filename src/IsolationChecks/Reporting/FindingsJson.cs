@@ -42,6 +42,7 @@ public static class FindingsJson
             foreach (var finding in run.Findings)
                 WriteFinding(json, finding);
             json.WriteEndArray();
+            WriteExclusions(json, run.Exclusions);
             json.WriteEndObject();
         }
 
@@ -166,6 +167,26 @@ public static class FindingsJson
 
         json.WriteEndArray();
         json.WriteEndObject();
+    }
+
+    /// <summary>What the posture leaves out of judgement, with reasons: listed beside the findings, never counted as a verdict.</summary>
+    private static void WriteExclusions(Utf8JsonWriter json, IReadOnlyList<JudgementExclusion> exclusions)
+    {
+        json.WriteStartArray("excluded");
+        foreach (var exclusion in exclusions)
+        {
+            json.WriteStartObject();
+            json.WriteString("kind", exclusion.Kind);
+            json.WriteString("subject", exclusion.Subject);
+            json.WriteString("name", exclusion.Name);
+            json.WriteString("account", exclusion.Account);
+            json.WriteString("region", exclusion.Region);
+            json.WriteString("reason", exclusion.Reason);
+            json.WriteString("posture", exclusion.PosturePath);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
     }
 
     private static void WriteStrings(Utf8JsonWriter json, string name, IEnumerable<string> values)

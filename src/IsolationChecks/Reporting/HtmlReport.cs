@@ -59,6 +59,17 @@ public static class HtmlReport
                 AppendFinding(html, finding);
         }
 
+        html.Append("<h2>").Append(E(ReportOrder.ExcludedTitle)).Append(" (").Append(run.Exclusions.Count).Append(")</h2>\n");
+        if (run.Exclusions.Count == 0)
+            html.Append("<p class=\"muted\">None.</p>\n");
+        else
+        {
+            html.Append("<p>Left out on purpose by the posture, with its reasons: no verdict, so no pass.</p>\n<ul>\n");
+            foreach (var exclusion in run.Exclusions)
+                html.Append("<li>").Append(E(ReportOrder.Describe(exclusion))).Append("</li>\n");
+            html.Append("</ul>\n");
+        }
+
         html.Append("</body>\n</html>\n");
         return html.ToString();
     }

@@ -47,6 +47,13 @@ public static partial class MarkdownReport
                 AppendFinding(md, finding);
         }
 
+        md.Append("## ").Append(ReportOrder.ExcludedTitle).Append(" (").Append(run.Exclusions.Count).Append(")\n\n");
+        md.Append(run.Exclusions.Count == 0 ? "None.\n" : "Left out on purpose by the posture, with its reasons: no verdict, so no pass.\n\n");
+        foreach (var exclusion in run.Exclusions)
+            md.Append("- ").Append(Escape(ReportOrder.Describe(exclusion))).Append('\n');
+        if (run.Exclusions.Count > 0)
+            md.Append('\n');
+
         return md.ToString();
     }
 

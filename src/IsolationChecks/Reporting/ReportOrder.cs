@@ -5,6 +5,14 @@ namespace IsolationChecks.Reporting;
 /// <summary>The order a person reads findings in: what needs attention first, the most severe first.</summary>
 public static class ReportOrder
 {
+    /// <summary>The last section of report.md and report.html: what the posture leaves out, with its reasons.</summary>
+    public const string ExcludedTitle = "Excluded from judgement";
+
+    /// <summary>One line per exclusion: what, where, why, and the posture entry that says so.</summary>
+    public static string Describe(JudgementExclusion exclusion) => exclusion.Kind == JudgementExclusion.ControlKind
+        ? $"{exclusion.Subject} {exclusion.Name}: excluded (posture {exclusion.PosturePath}): {exclusion.Reason}"
+        : $"{exclusion.Kind} {exclusion.Name} ({exclusion.Subject}) in account {exclusion.Account} {exclusion.Region}: excluded (posture {exclusion.PosturePath}): {exclusion.Reason}";
+
     public static bool NeedsAttention(Status status) => status is Status.Fail or Status.Error or Status.Inconclusive;
 
     /// <summary>fail, error, inconclusive (needing attention), then waived, then pass.</summary>

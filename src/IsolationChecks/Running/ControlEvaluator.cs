@@ -3,15 +3,17 @@ using IsolationChecks.Controls.Catalog;
 namespace IsolationChecks.Running;
 
 /// <summary>
-/// Runs every control, in order. A control that throws or says nothing yields one <c>error</c>
-/// finding, so no control can ever be silently absent from the results.
+/// Runs every control, in order, except those the posture excludes from judgement (excludedControls, each with a
+/// reason the reports show). A control that throws or says nothing yields one <c>error</c> finding, so no control
+/// can ever be silently absent from the results; an exclusion naming no control of the catalog stops the run.
 /// </summary>
 public sealed class ControlEvaluator(IReadOnlyList<IControl> controls)
 {
     public async Task<IReadOnlyList<Finding>> EvaluateAsync(EvaluationContext context, CancellationToken cancellationToken)
     {
+        var excluded = ExcludedControls(context.Posture, controls.Select(c => c.Metadata).ToList());
         var findings = new List<Finding>();
-        foreach (var control in controls)
+        foreach (var control in controls.Where(c => !excluded.Contains(c.Metadata.Id)))
         {
             cancellationToken.ThrowIfCancellationRequested();
             IReadOnlyList<Finding>? produced;
@@ -36,6 +38,22 @@ public sealed class ControlEvaluator(IReadOnlyList<IControl> controls)
         }
 
         return findings;
+    }
+
+    /// <summary>The ids of the controls the posture excludes; one that is not in the catalog is a posture error (a typo must not pass silently).</summary>
+    public static IReadOnlySet<string> ExcludedControls(Posture.PostureDocument posture, IReadOnlyList<ControlMetadata> catalog)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var exclusions = posture.ExcludedControls ?? [];
+        for (var i = 0; i < exclusions.Count; i++)
+        {
+            if (catalog.All(c => c.Id != exclusions[i].Control))
+                throw posture.Invalid($"/excludedControls/{i}/control",
+                    $"the id of a control of this suite ({string.Join(", ", catalog.Select(c => c.Id))})", $"\"{exclusions[i].Control}\"");
+            ids.Add(exclusions[i].Control);
+        }
+
+        return ids;
     }
 }
 

@@ -24,6 +24,9 @@ public sealed record RunResult(
     /// <summary>The evidence's state; a run built without one (a test) is unverified.</summary>
     public EvidenceStatus Trust => Evidence ?? new EvidenceStatus(EvidenceState.Unverified, Integrity.Describe());
 
+    /// <summary>What the posture leaves out of judgement on purpose, with the reasons (no finding, never a pass).</summary>
+    public IReadOnlyList<JudgementExclusion> Exclusions { get; init; } = [];
+
     public FindingCounts Counts => FindingCounts.Of(Findings);
 
     /// <summary>"live", or the snapshot folder named by the Target setting.</summary>

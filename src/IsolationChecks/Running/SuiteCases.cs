@@ -45,7 +45,10 @@ public static class SuiteCases
                 PropertiesOf(finding.Control, finding.Resource.Id), finding, null));
         }
 
-        var reported = run.Findings.Select(f => f.Control.Id).ToHashSet(StringComparer.Ordinal);
+        // A control the posture excludes has no finding on purpose: the reports list it with its reason.
+        var reported = run.Findings.Select(f => f.Control.Id)
+            .Concat(run.Exclusions.Where(e => e.Kind == JudgementExclusion.ControlKind).Select(e => e.Subject))
+            .ToHashSet(StringComparer.Ordinal);
         foreach (var control in run.Controls.Where(c => !reported.Contains(c.Id)))
             cases.Add(new SuiteCase($"{control.Id} {control.Title}: no finding", control.Family,
                 PropertiesOf(control, ControlFailures.EvaluationResource(control).Id), null,

@@ -43,7 +43,10 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
         var findings = await EvaluateAsync(snapshot, posture, settings.PosturePath, ct).ConfigureAwait(false);
 
         var result = new RunResult(settings, posture.Name, snapshot.Origin, snapshot.Manifest, snapshot.Integrity,
-            startedAt, clock.GetUtcNow(), controls.Select(c => c.Metadata).ToList(), findings, evidence);
+            startedAt, clock.GetUtcNow(), controls.Select(c => c.Metadata).ToList(), findings, evidence)
+        {
+            Exclusions = ExcludedFromJudgement.Of(new EvaluationContext(snapshot, posture, clock), controls.Select(c => c.Metadata).ToList()),
+        };
         progress?.Report($"Findings: {string.Join(", ", result.Counts.ByStatus.Select(kv => $"{kv.Value} {kv.Key.ToWire()}"))}; audit gate {result.Gate.Describe()}");
         return result;
     }

@@ -222,7 +222,7 @@ print(json.dumps({'instance': instance if host != 'ecs' else None, 'nat': declar
     private static PostureDocument Posture(GitLabHostRef host, string natGateway) =>
         new(1, "moto gitlab", new Dictionary<string, AccountTarget> { ["dev"] = new(MotoServer.AccountId, Region) },
             NatGateways: [new NatGatewayRef(natGateway, "dev")],
-            GitLab: new GitLabPosture("dev", [host], ["192.0.2.0/28"], []));
+            GitLab: new GitLabPosture("dev", [host], [new SourceCidr("192.0.2.0/28")], []));
 
     /// <summary>Collects what the suite's live run would collect for this posture (the same collection plan).</summary>
     private async Task<SnapshotFiles> CollectAsync(PostureDocument posture)

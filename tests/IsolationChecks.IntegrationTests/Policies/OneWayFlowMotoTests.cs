@@ -77,7 +77,7 @@ print(json.dumps({'nat': nat, 'natIp': nat_ip, 'account': account}))
         var posture = new PostureDocument(1, "moto", new Dictionary<string, AccountTarget> { ["prd"] = new(account, Region) },
             NatGateways: [new NatGatewayRef((string)_built["nat"]!, "prd")],
             Ecr: new EcrPosture("prd", ["*"], [account]),
-            CodeCommit: new CodeCommitPosture("prd", ["app"], ["gitlab-mirror-push"], ["isolated-pull", "drifted-pull"], ["203.0.113.10/32"]));
+            CodeCommit: new CodeCommitPosture("prd", ["app"], ["gitlab-mirror-push"], ["isolated-pull", "drifted-pull"], [new SourceCidr("203.0.113.10/32")]));
         var context = new EvaluationContext(CollectedEvidence.Read(files, account, Region), posture, TimeProvider.System);
         var controls = ControlCatalog.Discover().Controls.Where(c => c.Metadata.Id is "ECR-1" or "ECR-2" or "ECR-4" or "IAM-1" or "IAM-2" or "IAM-3");
         var findings = new List<Finding>();

@@ -281,7 +281,7 @@ public class PolicyEvaluationTests
     public void A_url_encoded_document_is_read()
     {
         var encoded = Uri.EscapeDataString(Policy("Allow", "codecommit:GitPull", Repo));
-        var iam = new IamBuilder().WithUser("u", [new IsolationChecks.Aws.Shapes.PolicyDetail("p", Json($"\"{encoded}\""))]);
+        var iam = new IamBuilder().WithUser("u", [new IsolationChecks.Aws.Shapes.PolicyDetail("p", IamBuilder.Json($"\"{encoded}\""))]);
 
         AssertExact(Decide(iam, "u"), CidrSet.Everything);
     }

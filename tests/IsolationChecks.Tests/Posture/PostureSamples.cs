@@ -15,20 +15,23 @@ internal static class PostureSamples
             "dev": { "accountId": "111111111111", "region": "ap-northeast-1", "profile": "dev-audit" },
             "prd": { "accountId": "222222222222", "region": "ap-northeast-1", "roleArn": "arn:aws:iam::222222222222:role/isolation-audit" }
           },
+          "excludedControls": [ { "control": "NET-1", "reason": "runs on a CI runner outside the build network" } ],
           "build": {
             "account": "prd",
             "projects": ["app-build", "image-build"],
+            "exclude": [ { "name": "legacy-build", "reason": "retired in Q3" } ],
             "vpcs": ["vpc-0a1b2c3d4e5f60718"],
             "privilegedModeAllowed": ["image-build"],
             "approvedEgress": ["tgw-0123456789abcdef0"],
-            "requiredEndpoints": ["ecr.api", "ecr.dkr", "s3", "logs", "sts", "codeartifact.api"]
+            "requiredEndpoints": ["ecr.api", "ecr.dkr", "s3", "com.amazonaws.ap-northeast-1.logs", "sts", "codeartifact.api"]
           },
           "natGateways": [ { "id": "nat-0123456789abcdef0", "account": "dev" } ],
           "ecr": {
             "account": "prd",
             "repositories": ["*"],
             "allowedPrincipalAccounts": ["222222222222"],
-            "publicRepositoriesAllowed": ["docs-site"]
+            "publicRepositoriesAllowed": ["docs-site"],
+            "exclude": [ { "name": "sandbox/scratch", "reason": "personal experiments, deleted nightly" } ]
           },
           "gitLab": {
             "account": "dev",
@@ -38,7 +41,7 @@ internal static class PostureSamples
               { "loadBalancerArn": "arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:loadbalancer/app/gitlab/0123456789abcdef" },
               { "ecsService": { "cluster": "gitlab", "service": "gitlab-web" } }
             ],
-            "allowedCidrs": ["203.0.113.0/28", "2001:db8:1234::/48"],
+            "allowedCidrs": ["203.0.113.0/28", "2001:db8:1234::/48", { "cidr": "198.18.0.0/15", "reason": "partner test network until 2027" }],
             "allowedSecurityGroups": ["sg-0123456789abcdef0"]
           },
           "codeCommit": {
@@ -56,7 +59,8 @@ internal static class PostureSamples
           },
           "connections": {
             "account": "prd",
-            "hosts": ["arn:aws:codeconnections:ap-northeast-1:222222222222:host/gitlab-0123abcd"]
+            "hosts": ["arn:aws:codeconnections:ap-northeast-1:222222222222:host/gitlab-0123abcd"],
+            "exclude": [ { "name": "github-old", "reason": "GitHub Enterprise host, retired" } ]
           },
           "inVpcProbes": {
             "enabled": false,

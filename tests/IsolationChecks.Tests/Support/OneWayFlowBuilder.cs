@@ -35,7 +35,7 @@ public sealed record OneWayFlowBuilder
     public List<NatGateway> NatGateways { get; init; } =
         [new(NatId, "vpc-0d0000000000000001", "subnet-0d0000000000000001", "available", [new NatGatewayAddress("eipalloc-0d01", "eni-0d01", "10.10.0.10", NatIp, true, "succeeded")], "public")];
 
-    public CodeCommitPosture CodeCommit { get; init; } = new("prd", ["app"], ["gitlab-mirror-push"], ["isolated-pull"], [Isolated]);
+    public CodeCommitPosture CodeCommit { get; init; } = new("prd", ["app"], ["gitlab-mirror-push"], ["isolated-pull"], [new SourceCidr(Isolated)]);
 
     public List<NatGatewayRef> DeclaredNats { get; init; } = [new(NatId, "dev")];
 

@@ -1,13 +1,15 @@
+using IsolationChecks.Posture;
 using IsolationChecks.Snapshots;
 
 namespace IsolationChecks.Controls.Catalog;
 
 /// <summary>How one posture section selects resources from its account's listing.</summary>
 /// <param name="Section">The posture section, e.g. "build".</param>
-/// <param name="Member">The section's member listing names, e.g. "projects".</param>
+/// <param name="Member">The section's member naming resources that must exist, e.g. "projects".</param>
 /// <param name="Kind">What a resource is, for messages, e.g. "CodeBuild project".</param>
 /// <param name="Account">The posture account name; null when the section is absent.</param>
-/// <param name="Declared">Declared names, or ["*"] for every resource of the account.</param>
+/// <param name="Declared">Names that must exist; "*" names none.</param>
+/// <param name="Exclude">Resources left out of judgement, each with its reason.</param>
 /// <param name="ListingFile">The layout file of the listing, for evidence.</param>
 /// <param name="IdOf">The resource id (ARN) of an item, or of a declared name in (account, region) when the item is unknown.</param>
 public sealed record DeclaredScope<TItem>(
@@ -16,17 +18,30 @@ public sealed record DeclaredScope<TItem>(
     string Kind,
     string? Account,
     IReadOnlyList<string> Declared,
+    IReadOnlyList<ResourceExclusion> Exclude,
     Func<ScopeSnapshot, Collected<IReadOnlyList<TItem>>> Listing,
     string ListingFile,
     Func<TItem, string> NameOf,
     Func<TItem?, string, string, string, string> IdOf)
-    where TItem : class;
+    where TItem : class
+{
+    /// <summary>Whether a listed item answers to a name the posture uses; by default its <see cref="NameOf"/>.</summary>
+    public Func<TItem, string, bool>? Matches { get; init; }
+
+    /// <summary>Whether an unnamed listed item is of the kind the controls judge (every item, by default).</summary>
+    public Func<TItem, bool>? OfKind { get; init; }
+
+    public bool Answers(TItem item, string name) => Matches?.Invoke(item, name) ?? NameOf(item) == name;
+
+    public ResourceRef Resource(TItem? item, string name, ScopeSnapshot scope) =>
+        new(IdOf(item, name, scope.AccountId, scope.Region), item is null ? name : NameOf(item), scope.AccountId, scope.Region);
+}
 
 /// <summary>
-/// Resolves a posture section to the resources it declares, turning every reason a resource cannot be
-/// judged (no section, account or listing not collected, declared resource absent) into an inconclusive
-/// finding, so a control always says something about every declared resource; an account with none under
-/// "*" gets an explicit pass resting on the empty complete listing.
+/// Resolves a posture section to the resources its controls judge. Scope fails closed: every resource of the kind in
+/// the section's account and region is judged unless the posture excludes it by name with a reason; a name the
+/// section says must exist and that does not is a fail; an exclusion that matches nothing, a listing that cannot be
+/// read and a scope with nothing to judge are inconclusive. "Nothing to judge" is never a pass.
 /// </summary>
 public static class DeclaredResources
 {
@@ -36,47 +51,96 @@ public static class DeclaredResources
     {
         if (spec.Account is null)
         {
-            yield return verdict.NoScope(spec.Section, spec.Kind, $"{spec.Section}.{spec.Member} (\"*\" for all)");
+            yield return verdict.NoScope(spec.Section, spec.Kind, $"{spec.Section}.{spec.Member} (\"*\" for no specific names)");
             yield break;
         }
 
-        var target = context.Posture.Account(spec.Account);
-        var placeholder = (string name, string account, string region) => new ResourceRef(spec.IdOf(null, name, account, region), name, account, region);
-        if (!context.ScopeOf(spec.Account).TryGet(out var scope, out var gap) || !spec.Listing(scope).TryGet(out var items, out gap))
+        if (!TryResolve(context, spec, out var resolved, out var gap))
         {
-            foreach (var name in spec.Declared)
-                yield return verdict.Unavailable(placeholder(name, scope?.AccountId ?? target.AccountId, scope?.Region ?? target.Region), gap);
+            var target = context.Posture.Account(spec.Account);
+            foreach (var name in spec.Declared.Where(n => n != "*").Prepend("*"))
+                yield return verdict.Unavailable(new ResourceRef(spec.IdOf(null, name, target.AccountId, target.Region),
+                    name == "*" ? $"(every {spec.Kind})" : name, target.AccountId, target.Region), gap);
             yield break;
         }
 
-        var listingFile = scope.PathOf(spec.ListingFile);
-        var listed = $"{items.Count} listed: {string.Join(", ", items.Select(spec.NameOf))}";
-        if (spec.Declared.Contains("*"))
-        {
-            if (items.Count == 0)
-                yield return verdict.Pass(new ResourceRef(spec.IdOf(null, "*", scope.AccountId, scope.Region), $"(no {spec.Member})", scope.AccountId, scope.Region),
-                    $"account {scope.AccountId} has no {spec.Kind} in {scope.Region}: nothing to judge",
-                    new EvidenceFact(spec.Kind, "the complete listing is empty", listingFile));
-            foreach (var item in items)
-                foreach (var finding in check(new ResourceRef(spec.IdOf(item, spec.NameOf(item), scope.AccountId, scope.Region), spec.NameOf(item), scope.AccountId, scope.Region), item, scope))
-                    yield return finding;
-            yield break;
-        }
+        var scope = resolved.Scope;
+        var where = $"account {scope.AccountId} ({spec.Account}) in {scope.Region}";
+        foreach (var (exclusion, index) in resolved.Unmatched)
+            yield return verdict.Inconclusive(
+                new ResourceRef($"posture:{spec.Section}.exclude[{index}]", $"{exclusion.Name} (excluded)", scope.AccountId, scope.Region),
+                $"the posture excludes {spec.Kind} {exclusion.Name} from judgement ({exclusion.Reason}), but the complete listing of {where} " +
+                $"does not contain it, so the exclusion matches nothing: remove it from {spec.Section}.exclude or correct the name",
+                resolved.ListingFact);
 
-        foreach (var name in spec.Declared)
-        {
-            var item = items.FirstOrDefault(i => spec.NameOf(i) == name);
-            var resource = new ResourceRef(spec.IdOf(item, name, scope.AccountId, scope.Region), name, scope.AccountId, scope.Region);
-            if (item is null)
-            {
-                yield return verdict.Inconclusive(resource,
-                    $"cannot verify {name}: the posture declares it, but the account's complete {spec.Kind} listing does not contain it",
-                    new EvidenceFact(spec.Kind, listed, listingFile));
-                continue;
-            }
+        foreach (var name in resolved.MissingNamed)
+            yield return verdict.Fail(spec.Resource(null, name, scope),
+                $"{spec.Kind} {name} does not exist: the posture says it must ({spec.Section}.{spec.Member}), but the complete listing of {where} does not contain it",
+                [resolved.ListingFact],
+                $"Create {spec.Kind} {name} in {where}, or remove it from {spec.Section}.{spec.Member} if it is gone on purpose " +
+                $"(if it lives in another region or account, correct accounts.{spec.Account}).");
 
+        foreach (var (resource, item) in resolved.Judged)
             foreach (var finding in check(resource, item, scope))
                 yield return finding;
-        }
+
+        if (resolved.Judged.Count == 0)
+            yield return verdict.Inconclusive(
+                new ResourceRef(spec.IdOf(null, "*", scope.AccountId, scope.Region), $"(no {spec.Kind} judged)", scope.AccountId, scope.Region),
+                $"nothing to judge in {where}: {resolved.ListingFact.Fact}{(resolved.Excluded.Count > 0 ? $", {resolved.Excluded.Count} excluded by the posture" : "")}. " +
+                $"Nothing to judge is not a pass: if the {spec.Kind}s live in another region or account, correct accounts.{spec.Account}; " +
+                "if there are none on purpose, exclude this control under excludedControls with the reason",
+                resolved.ListingFact);
     }
+
+    /// <summary>The resources a section leaves out of judgement, as the reports list them (only exclusions that matched something).</summary>
+    public static IEnumerable<JudgementExclusion> Excluded<TItem>(EvaluationContext context, DeclaredScope<TItem> spec) where TItem : class
+    {
+        if (spec.Account is null || !TryResolve(context, spec, out var resolved, out _))
+            return [];
+        return resolved.Excluded.Select(e => new JudgementExclusion(spec.Kind, e.Resource.Id, e.Resource.Name, e.Resource.Account, e.Resource.Region,
+            e.Exclusion.Reason, $"$.{spec.Section}.exclude[{e.Index}]"));
+    }
+
+    private static bool TryResolve<TItem>(
+        EvaluationContext context, DeclaredScope<TItem> spec,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Resolution<TItem>? resolution,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out DataGap? gap)
+        where TItem : class
+    {
+        resolution = null;
+        if (!context.ScopeOf(spec.Account!).TryGet(out var scope, out gap) || !spec.Listing(scope).TryGet(out var items, out gap))
+            return false;
+
+        var listing = new EvidenceFact(spec.Kind, $"{items.Count} listed: {ListText.Joined(items.Select(spec.NameOf), "none")}", scope.PathOf(spec.ListingFile));
+        var exclusions = spec.Exclude.Select((exclusion, index) => (Exclusion: exclusion, Index: index)).ToList();
+        var excluded = new List<(ResourceRef, ResourceExclusion, int)>();
+        var judged = new List<(ResourceRef, TItem)>();
+        foreach (var item in items)
+        {
+            var resource = spec.Resource(item, spec.NameOf(item), scope);
+            var exclusion = exclusions.FirstOrDefault(e => spec.Answers(item, e.Exclusion.Name));
+            if (exclusion.Exclusion is not null)
+                excluded.Add((resource, exclusion.Exclusion, exclusion.Index));
+            else if ((spec.OfKind?.Invoke(item) ?? true) || spec.Declared.Any(name => spec.Answers(item, name)))
+                judged.Add((resource, item));
+        }
+
+        resolution = new Resolution<TItem>(
+            scope,
+            judged,
+            excluded,
+            exclusions.Where(e => !items.Any(i => spec.Answers(i, e.Exclusion.Name))).ToList(),
+            spec.Declared.Where(name => name != "*" && !items.Any(i => spec.Answers(i, name))).Distinct(StringComparer.Ordinal).ToList(),
+            listing);
+        return true;
+    }
+
+    private sealed record Resolution<TItem>(
+        ScopeSnapshot Scope,
+        IReadOnlyList<(ResourceRef Resource, TItem Item)> Judged,
+        IReadOnlyList<(ResourceRef Resource, ResourceExclusion Exclusion, int Index)> Excluded,
+        IReadOnlyList<(ResourceExclusion Exclusion, int Index)> Unmatched,
+        IReadOnlyList<string> MissingNamed,
+        EvidenceFact ListingFact);
 }

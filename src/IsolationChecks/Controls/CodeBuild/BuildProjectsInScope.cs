@@ -12,16 +12,20 @@ public sealed record ProjectUnderAudit(ResourceRef Resource, Project Project, Sc
     public string ProjectsFile => Scope.PathOf(AwsCalls.BatchGetProjects.File);
 }
 
-/// <summary>The posture's build scope: the CodeBuild projects it declares (see <see cref="DeclaredResources"/>).</summary>
+/// <summary>The posture's build scope: every CodeBuild project of the build account, less the excluded (see <see cref="DeclaredResources"/>).</summary>
 public static class BuildProjectsInScope
 {
     public static IEnumerable<Finding> Evaluate(
         EvaluationContext context, FindingFactory verdict, Func<ProjectUnderAudit, IEnumerable<Finding>> check)
     {
         var build = context.Posture.Build;
-        var scope = new DeclaredScope<Project>("build", "projects", "CodeBuild project", build?.Account, build?.Projects ?? [],
+        return DeclaredResources.Evaluate(context, verdict, Scope(build), (resource, project, snapshot) => check(new ProjectUnderAudit(resource, project, snapshot, build!)));
+    }
+
+    public static IEnumerable<JudgementExclusion> Excluded(EvaluationContext context) => DeclaredResources.Excluded(context, Scope(context.Posture.Build));
+
+    private static DeclaredScope<Project> Scope(BuildPosture? build) =>
+        new("build", "projects", "CodeBuild project", build?.Account, build?.Projects ?? [], build?.Exclude ?? [],
             s => s.CodeBuild.Projects, AwsCalls.BatchGetProjects.File, p => p.Name,
             (project, name, account, region) => project?.Arn ?? $"arn:aws:codebuild:{region}:{account}:project/{name}");
-        return DeclaredResources.Evaluate(context, verdict, scope, (resource, project, snapshot) => check(new ProjectUnderAudit(resource, project, snapshot, build!)));
-    }
 }

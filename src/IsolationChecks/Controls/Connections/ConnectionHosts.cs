@@ -1,3 +1,5 @@
+using IsolationChecks.Aws.Shapes;
+
 namespace IsolationChecks.Controls.Connections;
 
 public static class ConnectionHostArns
@@ -9,4 +11,34 @@ public static class ConnectionHostArns
     public static bool Same(string a, string b) => string.Equals(Normalise(a), Normalise(b), StringComparison.Ordinal);
 
     private static string Normalise(string arn) => arn.Replace(":codestar-connections:", ":codeconnections:", StringComparison.Ordinal);
+}
+
+/// <summary>
+/// The posture's connections scope: every GitLabSelfManaged host of the connections account, less the excluded, plus
+/// any host the posture names whatever its provider (see <see cref="Catalog.DeclaredResources"/>).
+/// </summary>
+public static class ConnectionHostsInScope
+{
+    public const string GitLabSelfManaged = "GitLabSelfManaged";
+
+    public static IEnumerable<Catalog.Finding> Evaluate(
+        Catalog.EvaluationContext context, Catalog.FindingFactory verdict, Func<Catalog.ResourceRef, ConnectionHost, Snapshots.ScopeSnapshot, IEnumerable<Catalog.Finding>> check) =>
+        Catalog.DeclaredResources.Evaluate(context, verdict, Scope(context), check);
+
+    public static IEnumerable<Catalog.JudgementExclusion> Excluded(Catalog.EvaluationContext context) => Catalog.DeclaredResources.Excluded(context, Scope(context));
+
+    private static Catalog.DeclaredScope<ConnectionHost> Scope(Catalog.EvaluationContext context)
+    {
+        var connections = context.Posture.Connections;
+        return new Catalog.DeclaredScope<ConnectionHost>("connections", "hosts", "CodeConnections host", connections?.Account, connections?.Hosts ?? [],
+            connections?.Exclude ?? [],
+            scope => scope.Read<HostListing>(Aws.Calls.AwsCalls.ListHosts).Select(listing => listing.Hosts),
+            Aws.Calls.AwsCalls.ListHosts.File,
+            host => host.Name ?? host.HostArn.Split('/').Last(),
+            (host, name, _, _) => host?.HostArn ?? name)
+        {
+            Matches = (host, name) => ConnectionHostArns.Same(host.HostArn, name) || host.Name == name,
+            OfKind = host => host.ProviderType == GitLabSelfManaged,
+        };
+    }
 }

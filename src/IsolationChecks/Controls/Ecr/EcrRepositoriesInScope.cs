@@ -14,18 +14,22 @@ public sealed record RepositoryUnderAudit(ResourceRef Resource, Repository Repos
     public string RepositoriesFile => Scope.PathOf(AwsCalls.DescribeRepositories.File);
 }
 
-/// <summary>The posture's ECR scope: the private repositories it declares (see <see cref="DeclaredResources"/>).</summary>
+/// <summary>The posture's ECR scope: every private repository of the ECR account, less the excluded (see <see cref="DeclaredResources"/>).</summary>
 public static class EcrRepositoriesInScope
 {
     public static IEnumerable<Finding> Evaluate(
         EvaluationContext context, FindingFactory verdict, Func<RepositoryUnderAudit, IEnumerable<Finding>> check)
     {
         var ecr = context.Posture.Ecr;
-        var scope = new DeclaredScope<Repository>("ecr", "repositories", "private ECR repository", ecr?.Account, ecr?.Repositories ?? [],
+        return DeclaredResources.Evaluate(context, verdict, Scope(ecr), (resource, repository, snapshot) => check(new RepositoryUnderAudit(resource, repository, snapshot, ecr!)));
+    }
+
+    public static IEnumerable<JudgementExclusion> Excluded(EvaluationContext context) => DeclaredResources.Excluded(context, Scope(context.Posture.Ecr));
+
+    private static DeclaredScope<Repository> Scope(EcrPosture? ecr) =>
+        new("ecr", "repositories", "private ECR repository", ecr?.Account, ecr?.Repositories ?? [], ecr?.Exclude ?? [],
             s => s.Ecr.Repositories, AwsCalls.DescribeRepositories.File, r => r.RepositoryName,
             (repository, name, account, region) => repository?.RepositoryArn ?? $"arn:aws:ecr:{region}:{account}:repository/{name}");
-        return DeclaredResources.Evaluate(context, verdict, scope, (resource, repository, snapshot) => check(new RepositoryUnderAudit(resource, repository, snapshot, ecr!)));
-    }
 
     /// <summary>A per-repository document (policy, lifecycle policy) or the gap where it should be.</summary>
     public static Collected<Optional<T>> Document<T>(

@@ -19,14 +19,14 @@ public sealed record BuildVpc(string VpcId, ScopeSnapshot Scope, BuildPosture Po
     public string Region => Scope.Region;
 
     /// <summary>The service name as AWS writes it for this region: com.amazonaws.&lt;region&gt;.&lt;service&gt;.</summary>
-    public string ServiceName(string service) => $"com.amazonaws.{Region}.{service}";
+    public string ServiceName(string service) => EndpointServices.FullName(Region, service);
 
     /// <summary>EP-1's resource, and any endpoint control's when there is no endpoint: the VPC's place for the service.</summary>
     public ResourceRef Resource(string service) => ServiceSlot(VpcId, service, Scope.AccountId, Region);
 
     /// <summary>One (VPC, service) pair is one resource: its id names both, so every finding stays unique.</summary>
     public static ResourceRef ServiceSlot(string vpcId, string service, string account, string region) =>
-        new($"{vpcId}/com.amazonaws.{region}.{service}", $"{vpcId} {service}", account, region);
+        new($"{vpcId}/{EndpointServices.FullName(region, service)}", $"{vpcId} {service}", account, region);
 
     /// <summary>EP-2..EP-5 judge an endpoint: it is the resource.</summary>
     public ResourceRef Resource(string service, VpcEndpoint endpoint) =>
@@ -36,8 +36,9 @@ public sealed record BuildVpc(string VpcId, ScopeSnapshot Scope, BuildPosture Po
 }
 
 /// <summary>
-/// Resolves the build VPCs (posture build.vpcs, else the VPCs of the projects in scope) and the required
-/// services (build.requiredEndpoints, else the default set), turning every data gap into an inconclusive
+/// Resolves the build VPCs (posture build.vpcs, else the VPCs of the projects judged: every project of the build
+/// account less the excluded) and the required services (build.requiredEndpoints as short names, else the default
+/// set), turning every data gap into an inconclusive
 /// finding, so an endpoint control always says something about every (VPC, service).
 /// </summary>
 public static class BuildVpcsInScope
@@ -66,7 +67,7 @@ public static class BuildVpcsInScope
         DataGap? projectsGap = null;
         if (scope.CodeBuild.Projects.TryGet(out var projects, out var gap))
         {
-            var selected = build.CoversAllProjects ? projects : projects.Where(p => build.Projects.Contains(p.Name)).ToList();
+            var selected = projects.Where(p => build.Judges(p.Name)).ToList();
             var bySubnet = new Dictionary<string, List<BuildInterface>>(StringComparer.Ordinal);
             var order = new List<string>();
             foreach (var project in selected)

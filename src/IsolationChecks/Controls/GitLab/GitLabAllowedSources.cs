@@ -16,12 +16,12 @@ namespace IsolationChecks.Controls.GitLab;
 public sealed record GitLabAllowedSources(
     CidrSet Addresses,
     IReadOnlyDictionary<string, string> NatAddresses,
-    IReadOnlyList<string> DeclaredCidrs,
+    IReadOnlyList<Posture.SourceCidr> DeclaredCidrs,
     IReadOnlyList<string> AllowedSecurityGroups,
     IReadOnlyList<string> Problems,
     IReadOnlyList<EvidenceFact> Facts)
 {
-    public string Label => $"the allowed sources [{string.Join(", ", NatAddresses.Select(n => $"{n.Key} ({n.Value})").Concat(DeclaredCidrs.Select(c => $"{c} (declared)")))}]";
+    public string Label => $"the allowed sources [{string.Join(", ", NatAddresses.Select(n => $"{n.Key} ({n.Value})").Concat(DeclaredCidrs.Select(c => $"{c.Cidr} (declared{(c.Reason is null ? "" : $", wide on purpose: {c.Reason}")})")))}]";
 
     /// <summary>The allowed sources, or the data gap (or posture error) that keeps them from being known.</summary>
     public static (GitLabAllowedSources? Sources, DataGap? Gap, string? Invalid) Resolve(EvaluationContext context)
@@ -30,7 +30,7 @@ public sealed record GitLabAllowedSources(
         var declaredCidrs = posture.GitLab?.AllowedCidrs ?? [];
         var addresses = CidrSet.Empty;
         var facts = new List<EvidenceFact>();
-        foreach (var text in declaredCidrs)
+        foreach (var (text, _) in declaredCidrs)
         {
             if (!Cidr.TryParse(text, out var cidr)) return (null, null, $"gitLab.allowedCidrs contains '{text}', which is not a CIDR");
             addresses = addresses.Union(CidrSet.Of(cidr));

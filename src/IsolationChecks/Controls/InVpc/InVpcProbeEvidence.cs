@@ -10,7 +10,7 @@ internal sealed record ProbedTarget<T>(ResourceRef Resource, T Probe, IReadOnlyL
 
 /// <summary>
 /// Reads the in-VPC probe record and decides whether it can be trusted at all: probes enabled in the posture, a record
-/// present, and run from inside the build network (an address in a build VPC, or a declared CodeBuild project). Anything
+/// present, and run from inside the build network (an address in a build VPC, or a build of a judged project in a build VPC). Anything
 /// else makes every target inconclusive: a canary that failed to connect from the wrong place proves nothing.
 /// </summary>
 internal static class InVpcProbeEvidence
@@ -83,15 +83,17 @@ internal static class InVpcProbeEvidence
         var build = context.Posture.Build;
         if (build is null)
             return (false, "the posture declares no build section, so the build network is unknown");
-        if (source.CodeBuildBuildArn is { } arn && ProjectOf(arn) is { } project && (build.CoversAllProjects || build.Projects.Contains(project, StringComparer.Ordinal)))
-            return (true, $"in a build of the declared CodeBuild project {project}");
-
         if (!context.ScopeOf(build.Account).TryGet(out var scope, out var gap) || !scope.Ec2.Vpcs.TryGet(out var vpcs, out gap))
             return (false, $"the build VPCs' address ranges are unknown ({gap!.Describe()})");
-        // The posture's build VPCs, else those of the projects in scope (as the endpoint controls read them).
-        var buildVpcs = build.Vpcs ?? (scope.CodeBuild.Projects.TryGet(out var projects, out _)
-            ? projects.Where(p => build.CoversAllProjects || build.Projects.Contains(p.Name)).Select(p => p.VpcConfig?.VpcId).OfType<string>().ToList()
-            : []);
+        // The posture's build VPCs, else those of the projects judged (as the endpoint controls read them).
+        var projects = scope.CodeBuild.Projects.TryGet(out var listed, out _) ? listed.Where(p => build.Judges(p.Name)).ToList() : [];
+        var buildVpcs = build.Vpcs ?? projects.Select(p => p.VpcConfig?.VpcId).OfType<string>().ToList();
+
+        // A build counts when its project is judged and runs in a build VPC: a build without a VPC proves nothing about the network.
+        if (source.CodeBuildBuildArn is { } arn && ProjectOf(arn, scope.AccountId) is { } name
+            && projects.FirstOrDefault(p => p.Name == name) is { VpcConfig.VpcId: { } projectVpc } && buildVpcs.Contains(projectVpc, StringComparer.Ordinal))
+            return (true, $"in a build of the CodeBuild project {name}, which runs in build VPC {projectVpc}");
+
         var ranges = vpcs.Where(v => buildVpcs.Contains(v.VpcId, StringComparer.Ordinal))
             .SelectMany(v => (v.CidrBlockAssociationSet ?? []).Select(a => a.CidrBlock).Append(v.CidrBlock).OfType<string>().Distinct()
                 .Select(c => (Vpc: v.VpcId, Cidr: Cidr.Parse(c))))
@@ -100,14 +102,14 @@ internal static class InVpcProbeEvidence
             if (Cidr.TryParse(address.Contains(':', StringComparison.Ordinal) ? $"{address}/128" : $"{address}/32", out var host)
                 && ranges.FirstOrDefault(r => r.Cidr.Contains(host)) is { Vpc: not null } hit)
                 return (true, $"{address} is in build VPC {hit.Vpc} ({hit.Cidr})");
-        return (false, $"none of its addresses ({ListText.Joined(source.Addresses, "none")}) is in a build VPC ({ListText.Joined(ranges.Select(r => $"{r.Vpc} {r.Cidr}"), "no build VPC listed")}) and it is not a build of a declared CodeBuild project");
+        return (false, $"none of its addresses ({ListText.Joined(source.Addresses, "none")}) is in a build VPC ({ListText.Joined(ranges.Select(r => $"{r.Vpc} {r.Cidr}"), "no build VPC listed")}) and it is not a build of a judged CodeBuild project that runs in a build VPC");
     }
 
-    /// <summary>arn:aws:codebuild:REGION:ACCOUNT:build/PROJECT:BUILD-ID.</summary>
-    private static string? ProjectOf(string buildArn)
+    /// <summary>The project of arn:aws:codebuild:REGION:ACCOUNT:build/PROJECT:BUILD-ID, when the build ran in the build account.</summary>
+    private static string? ProjectOf(string buildArn, string buildAccountId)
     {
         var at = buildArn.IndexOf(":build/", StringComparison.Ordinal);
-        if (at < 0)
+        if (at < 0 || !buildArn[..at].EndsWith($":{buildAccountId}", StringComparison.Ordinal))
             return null;
         var rest = buildArn[(at + ":build/".Length)..];
         var colon = rest.IndexOf(':', StringComparison.Ordinal);

@@ -56,6 +56,19 @@ public sealed class CidrSet : IEquatable<CidrSet>
 
     public bool Contains(Cidr cidr) => Of(cidr).IsSubsetOf(this);
 
+    /// <summary>How many addresses of one family the set holds; every IPv6 address (2^128) reads as <see cref="UInt128.MaxValue"/>.</summary>
+    public UInt128 Count(AddressFamily family)
+    {
+        var total = UInt128.Zero;
+        foreach (var range in family == AddressFamily.InterNetwork ? _v4 : _v6)
+        {
+            var size = range.Last - range.First;
+            total = UInt128.MaxValue - total <= size ? UInt128.MaxValue : total + size + 1;
+        }
+
+        return total;
+    }
+
     /// <summary>The minimal CIDR list: IPv4 first, each family in address order.</summary>
     public IReadOnlyList<Cidr> ToCidrs() =>
         _v4.SelectMany(r => Split(r, AddressFamily.InterNetwork, 32))

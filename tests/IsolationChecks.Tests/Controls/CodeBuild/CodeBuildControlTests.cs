@@ -198,23 +198,24 @@ public class CodeBuildControlTests
 
         foreach (var control in ControlCatalog.Discover().Controls.Where(c => c.Metadata.Family == "CodeBuild"))
         {
+            // Every project of the account is in scope, and app-build must exist: neither can be judged.
             var findings = control.EvaluateAsync(environment.Context(build), CancellationToken.None).GetAwaiter().GetResult();
-            Assert.That(findings, Has.Count.EqualTo(1).And.All.Property(nameof(Finding.Status)).EqualTo(Status.Inconclusive), control.Metadata.Id);
-            Assert.That(findings[0].Message, Does.Contain("BatchGetProjects").And.Contain("AccessDeniedException"), control.Metadata.Id);
+            Assert.That(findings, Has.Count.EqualTo(2).And.All.Property(nameof(Finding.Status)).EqualTo(Status.Inconclusive), control.Metadata.Id);
+            Assert.That(findings.Select(f => f.Message), Is.All.Contain("BatchGetProjects").And.All.Contain("AccessDeniedException"), control.Metadata.Id);
         }
     }
 
     [Test]
-    public void A_declared_project_missing_from_the_account_is_inconclusive_never_pass()
+    public void A_named_project_missing_from_the_account_fails_and_the_others_are_still_judged()
     {
-        var finding = Single<ProjectRunsInVpc>(Environment(Compliant), new BuildPosture("prd", ["ghost-build"]));
+        var findings = Evaluate.With<ProjectRunsInVpc>(Environment(Compliant).Context(new BuildPosture("prd", ["ghost-build"])));
 
-        Assert.That(finding.Status, Is.EqualTo(Status.Inconclusive));
-        Assert.That(finding.Message, Does.Contain("ghost-build"));
+        Assert.That(findings.Select(f => (f.Resource.Name, f.Status)), Is.EquivalentTo(new[] { ("ghost-build", Status.Fail), ("app-build", Status.Pass) }));
+        Assert.That(findings.Single(f => f.Status == Status.Fail).Evidence.Single().Fact, Does.Contain("1 listed: app-build"));
     }
 
     [Test]
-    public void An_account_without_projects_gets_an_explicit_verdict_resting_on_the_empty_listing()
+    public void An_account_without_projects_is_nothing_to_judge_which_is_never_a_pass()
     {
         var empty = new ScopeBuilder();
 
@@ -222,8 +223,9 @@ public class CodeBuildControlTests
         {
             var findings = control.EvaluateAsync(empty.Context(ScopeBuilder.AllProjects()), CancellationToken.None).GetAwaiter().GetResult();
             Assert.That(findings, Has.Count.EqualTo(1), control.Metadata.Id);
-            Assert.That(findings[0].Status, Is.EqualTo(Status.Pass), control.Metadata.Id);
-            Assert.That(findings[0].Evidence.Single().Fact, Does.Contain("empty"), control.Metadata.Id);
+            Assert.That(findings[0].Status, Is.EqualTo(Status.Inconclusive), control.Metadata.Id);
+            Assert.That(findings[0].Message, Does.Contain("nothing to judge").And.Contain("excludedControls"), control.Metadata.Id);
+            Assert.That(findings[0].Evidence.Single().Fact, Does.Contain("0 listed"), control.Metadata.Id);
         }
     }
 }

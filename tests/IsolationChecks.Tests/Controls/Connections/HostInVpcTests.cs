@@ -83,19 +83,20 @@ public class HostInVpcTests
     [Test]
     public void Missing_list_hosts_output_is_inconclusive_and_names_the_call()
     {
-        var finding = Single(ReferenceVariant.Load().Delete(Hosts));
+        var findings = ReferenceVariant.Load().Delete(Hosts).Evaluate<HostInVpc>();
 
-        Assert.That(finding.Status, Is.EqualTo(Status.Inconclusive));
-        Assert.That(finding.Message, Does.Contain("codeconnections:ListHosts"));
+        Assert.That(findings.Select(f => f.Resource.Id), Is.EquivalentTo(new[] { "*", HostArn }), "every host of the account, and the named one");
+        Assert.That(findings.Select(f => f.Status), Is.All.EqualTo(Status.Inconclusive));
+        Assert.That(findings.Select(f => f.Message), Is.All.Contain("codeconnections:ListHosts"));
     }
 
     [Test]
-    public void A_declared_host_that_is_not_listed_is_inconclusive()
+    public void A_named_host_that_is_not_listed_fails_and_nothing_else_is_judged()
     {
-        var finding = Single(ReferenceVariant.Load().Edit(Hosts, h => h["Hosts"] = new JsonArray()));
+        var findings = ReferenceVariant.Load().Edit(Hosts, h => h["Hosts"] = new JsonArray()).Evaluate<HostInVpc>();
 
-        Assert.That(finding.Status, Is.EqualTo(Status.Inconclusive));
-        Assert.That(finding.Message, Does.Contain("does not list it"));
+        Assert.That(findings.Select(f => (f.Resource.Id, f.Status)), Is.EquivalentTo(new[] { (HostArn, Status.Fail), ("*", Status.Inconclusive) }));
+        Assert.That(findings.Single(f => f.Status == Status.Fail).Message, Does.Contain("does not exist").And.Contain("connections.hosts"));
     }
 
     [Test]

@@ -223,7 +223,7 @@ public class EcrControlTests
     }
 
     [Test]
-    public void A_declared_repository_that_is_absent_is_inconclusive_and_no_ecr_scope_says_so()
+    public void A_named_repository_that_is_absent_fails_and_no_ecr_scope_says_so()
     {
         var findings = Evaluate.With<ImmutableTags>(OneRepository.Context(new EcrPosture("prd", ["app", "base-images"])));
         var unscoped = Evaluate.With<LifecyclePolicySet>(new EvaluationContext(OneRepository.Context().Snapshot,
@@ -231,7 +231,7 @@ public class EcrControlTests
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(findings.Select(f => (f.Resource.Name, f.Status)), Is.EqualTo(new[] { ("app", Status.Pass), ("base-images", Status.Inconclusive) }));
+            Assert.That(findings.Select(f => (f.Resource.Name, f.Status)), Is.EquivalentTo(new[] { ("app", Status.Pass), ("base-images", Status.Fail) }));
             Assert.That(unscoped.Single().Status, Is.EqualTo(Status.Inconclusive));
         }
     }

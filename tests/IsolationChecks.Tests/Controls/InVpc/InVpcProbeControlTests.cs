@@ -29,7 +29,7 @@ public class InVpcProbeControlTests
         {
             Assert.That(findings, Has.Count.EqualTo(3 + 6 + 6));
             Assert.That(findings.Where(f => f.Status != Status.Pass).Select(f => f.Message), Is.Empty);
-            Assert.That(findings[0].Evidence.Select(e => e.Fact), Has.Some.Contains("in a build of the declared CodeBuild project app-build"));
+            Assert.That(findings[0].Evidence.Select(e => e.Fact), Has.Some.Contains("in a build of the CodeBuild project app-build, which runs in build VPC vpc-0a4155ce1ac383e36"));
         }
     }
 
@@ -68,7 +68,7 @@ public class InVpcProbeControlTests
     }
 
     [Test]
-    public void A_build_of_an_undeclared_project_outside_the_build_vpcs_is_not_inside()
+    public void A_build_of_a_project_that_the_account_does_not_list_outside_the_build_vpcs_is_not_inside()
     {
         var findings = Probe(r => r["source"] = JsonNode.Parse("""
             {"hostName":"runner","addresses":["172.31.5.9"],"codeBuildBuildArn":"arn:aws:codebuild:ap-northeast-1:222222222222:build/web-build:0f1e2d3c"}
@@ -76,6 +76,20 @@ public class InVpcProbeControlTests
 
         Assert.That(findings.Select(f => f.Status), Is.All.EqualTo(Status.Inconclusive));
         Assert.That(findings[0].Message, Does.Contain("172.31.5.9"));
+    }
+
+    [Test]
+    public void A_build_of_a_judged_project_that_runs_outside_any_vpc_proves_nothing_about_the_build_network()
+    {
+        const string projects = "accounts/222222222222/ap-northeast-1/codebuild/batch-get-projects.json";
+        var findings = Probe(r => r["source"] = JsonNode.Parse("""
+                {"hostName":"codebuild","addresses":["172.31.5.9"],"codeBuildBuildArn":"arn:aws:codebuild:ap-northeast-1:222222222222:build/app-build:0f1e2d3c"}
+                """))
+            .Edit(projects, p => p["projects"]![0]!.AsObject().Remove("vpcConfig"))
+            .Evaluate<InternetUnreachable>();
+
+        Assert.That(findings.Select(f => f.Status), Is.All.EqualTo(Status.Inconclusive));
+        Assert.That(findings[0].Message, Does.Contain("not a build of a judged CodeBuild project that runs in a build VPC"));
     }
 
     [TestCase("refused", Status.Inconclusive, "a TCP reset came back")]

@@ -12,7 +12,7 @@ namespace IsolationChecks.Controls.Connections.CONN1_HostInVpc;
 /// </summary>
 public sealed class HostInVpc : SnapshotControl
 {
-    public const string GitLabSelfManaged = "GitLabSelfManaged";
+    public const string GitLabSelfManaged = ConnectionHostsInScope.GitLabSelfManaged;
 
     public override ControlMetadata Metadata { get; } = new(
         Id: "CONN-1",
@@ -32,63 +32,19 @@ public sealed class HostInVpc : SnapshotControl
             "https://docs.aws.amazon.com/codeconnections/latest/APIReference/API_ListHosts.html",
         ]);
 
-    protected override IEnumerable<Finding> Evaluate(FindingFactory verdict, EvaluationContext context)
-    {
-        var connections = context.Posture.Connections;
-        if (connections is null)
-        {
-            yield return verdict.NoScope("connections", "CodeConnections host", "connections.hosts");
-            yield break;
-        }
-
-        var target = context.Posture.Account(connections.Account);
-        if (connections.Hosts.Count == 0)
-        {
-            yield return verdict.Inconclusive(new ResourceRef("posture:connections", "(no hosts)", target.AccountId, target.Region),
-                "the posture's connections section declares no host: nothing to verify");
-            yield break;
-        }
-
-        var placeholders = connections.Hosts.Select(arn => new ResourceRef(arn, arn.Split('/').Last(), target.AccountId, target.Region)).ToList();
-        if (!context.ScopeOf(connections.Account).TryGet(out var scope, out var gap))
-        {
-            foreach (var placeholder in placeholders) yield return verdict.Unavailable(placeholder, gap);
-            yield break;
-        }
-
-        var path = scope.PathOf(AwsCalls.ListHosts.File);
-        if (!scope.Read<HostListing>(AwsCalls.ListHosts).TryGet(out var listing, out gap))
-        {
-            foreach (var placeholder in placeholders) yield return verdict.Unavailable(placeholder, gap);
-            yield break;
-        }
-
-        var hosts = listing.Hosts;
-        var selected = connections.Hosts.Select(arn => (Host: hosts.FirstOrDefault(h => ConnectionHostArns.Same(h.HostArn, arn)), Arn: arn)).ToList();
-        foreach (var (host, arn) in selected)
-        {
-            var resource = new ResourceRef(host?.HostArn ?? arn, host?.Name ?? arn.Split('/').Last(), scope.AccountId, scope.Region);
-            if (host is null)
-            {
-                yield return verdict.Inconclusive(resource,
-                    $"cannot verify {arn}: the posture declares it, but list-hosts in account {scope.AccountId} ({scope.Region}) does not list it",
-                    new EvidenceFact("codeconnections hosts", $"{hosts.Count} host(s) listed: {string.Join(", ", hosts.Select(h => h.HostArn))}", path));
-                continue;
-            }
-
-            yield return Judge(verdict, context, scope, resource, host, path);
-        }
-    }
+    protected override IEnumerable<Finding> Evaluate(FindingFactory verdict, EvaluationContext context) =>
+        ConnectionHostsInScope.Evaluate(context, verdict, (resource, host, scope) =>
+            [Judge(verdict, context, scope, resource, host, scope.PathOf(AwsCalls.ListHosts.File))]);
 
     private static Finding Judge(FindingFactory verdict, EvaluationContext context, ScopeSnapshot scope, ResourceRef resource, ConnectionHost host, string path)
     {
         var facts = new List<EvidenceFact>
         {
-            new(host.HostArn, $"provider {host.ProviderType ?? "(not reported)"}, endpoint {host.ProviderEndpoint ?? "(not reported)"}, status {host.Status ?? "(not reported)"}", path),
+            new(host.HostArn, $"provider {host.ProviderType}, endpoint {host.ProviderEndpoint ?? "(not reported)"}, status {host.Status}", path),
         };
         if (host.ProviderType != GitLabSelfManaged)
             return verdict.Inconclusive(resource,
-                $"{host.HostArn} is a {host.ProviderType ?? "(unknown)"} host, not {GitLabSelfManaged}: CONN-1 judges hosts of self-managed GitLab only; remove it from connections.hosts", facts);
+                $"{host.HostArn} is a {host.ProviderType} host, not {GitLabSelfManaged}: CONN-1 judges hosts of self-managed GitLab only; remove it from connections.hosts (hosts of other providers are not judged unless named)", facts);
 
         var vpc = host.VpcConfiguration;
         if (vpc is null)

@@ -35,7 +35,7 @@ public sealed class PullPrincipalCannotWrite : CrossCheckedIamControl
         {
             var decisions = CodeCommitActions.WriteActions
                 .Select(action => EffectivePermissions.Evaluate(audit.Policies, action, audit.RepositoryArn)).ToList();
-            var isolated = audit.Posture.IsolatedSourceCidrs.Select(c => Cidr.TryParse(c, out var cidr) ? cidr : null).OfType<Cidr>();
+            var isolated = audit.Posture.IsolatedSourceCidrs.Select(c => Cidr.TryParse(c.Cidr, out var cidr) ? cidr : null).OfType<Cidr>();
             return new JudgedFinding(Judge(verdict, audit, decisions), audit.Policies, decisions, CidrSet.Of(isolated));
         });
 

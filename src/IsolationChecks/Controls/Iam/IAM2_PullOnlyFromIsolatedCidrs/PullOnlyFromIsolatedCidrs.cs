@@ -31,7 +31,7 @@ public sealed class PullOnlyFromIsolatedCidrs : CrossCheckedIamControl
             CidrSet expected;
             try
             {
-                expected = CidrSet.Parse(audit.Posture.IsolatedSourceCidrs);
+                expected = CidrSet.Parse(audit.Posture.IsolatedSourceCidrs.Select(c => c.Cidr));
             }
             catch (FormatException e)
             {
