@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using IsolationChecks.Snapshots.Json;
 
 using IsolationChecks.Snapshots;
+using IsolationChecks.Collection;
 
 namespace IsolationChecks.TestSupport;
 

@@ -4,7 +4,6 @@ using IsolationChecks.Aws;
 using IsolationChecks.Aws.Calls;
 using IsolationChecks.Aws.Clients;
 using IsolationChecks.Aws.Pipeline;
-using IsolationChecks.Snapshots;
 using Polly;
 
 namespace IsolationChecks.Collection;
@@ -54,7 +53,7 @@ internal sealed class CollectionRun(TimeProvider clock, ResiliencePipeline limit
         }
         catch (AwsCallException e) when (call.AbsentCodes.Contains(e.ErrorCode))
         {
-            WriteFile(scope, file, SnapshotJson.AbsentDocument(e.ErrorCode, e.ErrorMessage));
+            WriteFile(scope, file, CollectedJson.AbsentDocument(e.ErrorCode, e.ErrorMessage));
             Record(scope, call, item, "absent", file, 1, e.Attempts, started, e.ErrorCode, e.ErrorMessage);
         }
         catch (AwsCallException e)
@@ -174,7 +173,7 @@ internal sealed class CollectionRun(TimeProvider clock, ResiliencePipeline limit
         _calls.LastOrDefault(c => c.Folder == scope.Folder && c.Service == call.Service.IamPrefix && c.Operation == call.Operation && c.Target == item);
 
     private void WriteFile(ScopeContext scope, string file, JsonObject document) =>
-        _files[scope.PathOf(file)] = SnapshotJson.Bytes(document);
+        _files[scope.PathOf(file)] = CollectedJson.Bytes(document);
 
     private void Record(ScopeContext scope, AwsCall call, string? item, string outcome, string? file, int pages, int attempts, long started, string? code = null, string? message = null)
     {

@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using IsolationChecks.Aws;
 using IsolationChecks.Aws.Calls;
 using IsolationChecks.Aws.Clients;
-using IsolationChecks.Snapshots;
 using Polly;
 
 namespace IsolationChecks.Collection;

@@ -1,5 +1,6 @@
 using IsolationChecks.Controls.Catalog;
 using IsolationChecks.Snapshots;
+using IsolationChecks.Collection;
 
 namespace IsolationChecks.Running;
 

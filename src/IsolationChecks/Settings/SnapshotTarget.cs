@@ -1,5 +1,6 @@
 using IsolationChecks.Posture;
 using IsolationChecks.Snapshots;
+using IsolationChecks.Collection;
 
 namespace IsolationChecks.Settings;
 

@@ -29,18 +29,43 @@ public sealed record DataGap(string Service, string Operation, string Reason, st
 }
 
 /// <summary>
+/// Which evidence a run consulted: every file a control asked for (seen or a gap), and every gap it met. The reports
+/// list the gaps; the corruption tests use the files to know which verdicts rest on which evidence. One per read of a
+/// snapshot, never shared between runs.
+/// </summary>
+public sealed class EvidenceLog
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _files = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<DataGap, byte> _gaps = new();
+
+    public IReadOnlyCollection<string> Files => [.. _files.Keys.Order(StringComparer.Ordinal)];
+
+    public IReadOnlyList<DataGap> Gaps => [.. _gaps.Keys.OrderBy(g => g.File, StringComparer.Ordinal).ThenBy(g => g.Operation, StringComparer.Ordinal)];
+
+    internal void Consulted(string? file, DataGap? gap)
+    {
+        if (file is not null)
+            _files.TryAdd(file, 0);
+        if (gap is not null)
+            _gaps.TryAdd(gap, 0);
+    }
+}
+
+/// <summary>
 /// Data read from the snapshot, or the gap where it should be. Controls must go through
 /// <see cref="TryGet"/>, so a missing file can never be mistaken for an empty list.
 /// </summary>
 public sealed class Collected<T>
 {
     private readonly T? _value;
+    private readonly EvidenceLog? _log;
 
-    private Collected(T? value, string? source, DataGap? gap)
+    private Collected(T? value, string? source, DataGap? gap, EvidenceLog? log)
     {
         _value = value;
         Source = source;
         Gap = gap;
+        _log = log;
     }
 
     /// <summary>The snapshot file the value was read from.</summary>
@@ -50,17 +75,32 @@ public sealed class Collected<T>
 
     public bool IsSeen => Gap is null;
 
-    public static Collected<T> Seen(T value, string source) => new(value, source, null);
+    public static Collected<T> Seen(T value, string source, EvidenceLog? log = null) => new(value, source, null, log);
 
-    public static Collected<T> Missing(DataGap gap) => new(default, null, gap);
+    public static Collected<T> Missing(DataGap gap, EvidenceLog? log = null) => new(default, null, gap, log);
 
     public bool TryGet([NotNullWhen(true)] out T? value, [NotNullWhen(false)] out DataGap? gap)
+    {
+        value = _value;
+        gap = Gap;
+        _log?.Consulted(Source ?? Gap?.File, Gap);
+        return Gap is null && value is not null;
+    }
+
+    /// <summary>
+    /// The value or the gap without counting as consulted: for an index built ahead of the questions that need it (the
+    /// network model), which marks what a question actually used with <see cref="Consult"/>.
+    /// </summary>
+    public bool Peek([NotNullWhen(true)] out T? value, [NotNullWhen(false)] out DataGap? gap)
     {
         value = _value;
         gap = Gap;
         return Gap is null && value is not null;
     }
 
+    /// <summary>Records that a verdict rests on this evidence (or on its gap).</summary>
+    public void Consult() => _log?.Consulted(Source ?? Gap?.File, Gap);
+
     public Collected<TOut> Select<TOut>(Func<T, TOut> map) =>
-        TryGet(out var value, out var gap) ? Collected<TOut>.Seen(map(value), Source!) : Collected<TOut>.Missing(gap);
+        Gap is null && _value is not null ? Collected<TOut>.Seen(map(_value), Source!, _log) : Collected<TOut>.Missing(Gap!, _log);
 }

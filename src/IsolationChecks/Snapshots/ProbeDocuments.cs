@@ -2,6 +2,7 @@ using System.Text.Json;
 using IsolationChecks.Git;
 using IsolationChecks.Probes;
 using IsolationChecks.Snapshots.Json;
+using IsolationChecks.Collection;
 
 namespace IsolationChecks.Snapshots;
 
@@ -31,7 +32,7 @@ public static class ProbeDocuments
     }
 
     /// <summary>Reads a probe record; a manifest that does not list it makes it untrusted (a slipped-in file decides nothing).</summary>
-    internal static Collected<T> Read<T>(SnapshotFiles? files, SnapshotManifest? manifest, ProbeDocument document) where T : class
+    internal static Collected<T> Read<T>(SnapshotFiles? files, SnapshotManifest? manifest, ProbeDocument document, EvidenceLog? log = null) where T : class
     {
         if (document.Shape != typeof(T))
             throw new ArgumentException($"{document.Path} is read as {document.Shape.Name}, not {typeof(T).Name}", nameof(document));
@@ -40,22 +41,22 @@ public static class ProbeDocuments
             var failed = manifest?.Calls.LastOrDefault(c => c.File == document.Path || (c.Service == document.Service && c.Operation == document.Operation && c.Outcome == "failed"));
             return Collected<T>.Missing(failed is { Outcome: "failed" }
                 ? new DataGap(document.Service, document.Operation, failed.ErrorMessage ?? "failed", failed.ErrorCode, document.Path, document.Remedy)
-                : DataGap.NotCollected(document.Service, document.Operation, document.Path, document.Remedy));
+                : DataGap.NotCollected(document.Service, document.Operation, document.Path, document.Remedy), log);
         }
 
         if (manifest is not null && !manifest.Files.ContainsKey(document.Path))
             return Collected<T>.Missing(new DataGap(document.Service, document.Operation,
-                $"{document.Path} is in the snapshot but not listed in manifest.json, so it is not trusted as evidence", "UnlistedEvidence", document.Path, document.Remedy));
+                $"{document.Path} is in the snapshot but not listed in manifest.json, so it is not trusted as evidence", "UnlistedEvidence", document.Path, document.Remedy), log);
 
         try
         {
             using var parsed = SnapshotJson.ParseDocument(bytes, $"{files.Origin}/{document.Path}");
-            return Collected<T>.Seen(SnapshotJson.Deserialize<T>(parsed.RootElement, document.Options, $"{files.Origin}/{document.Path}", "$", $"a {document.Shape.Name} record"), document.Path);
+            return Collected<T>.Seen(SnapshotJson.Deserialize<T>(parsed.RootElement, document.Options, $"{files.Origin}/{document.Path}", "$", $"a {document.Shape.Name} record"), document.Path, log);
         }
         catch (InputException e)
         {
             return Collected<T>.Missing(new DataGap(document.Service, document.Operation,
-                $"{e.Field}: expected {e.Expected}{(e.Actual is null ? "" : $", found {e.Actual}")}", DataGap.MalformedEvidence, document.Path, document.Remedy));
+                $"{e.Field}: expected {e.Expected}{(e.Actual is null ? "" : $", found {e.Actual}")}", DataGap.MalformedEvidence, document.Path, document.Remedy), log);
         }
     }
 }

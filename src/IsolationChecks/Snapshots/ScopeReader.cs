@@ -5,6 +5,7 @@ using System.Text.Json;
 using IsolationChecks.Aws.Calls;
 using IsolationChecks.Aws.Shapes;
 using IsolationChecks.Snapshots.Json;
+using IsolationChecks.Collection;
 
 namespace IsolationChecks.Snapshots;
 
@@ -15,7 +16,7 @@ namespace IsolationChecks.Snapshots;
 /// and the expectation, never an empty value. An absent file is a gap too, quoting the manifest's failed call when it
 /// recorded one. Reads are cached: every control sees the same answer.
 /// </summary>
-internal sealed class ScopeReader(SnapshotFiles files, string folder)
+internal sealed class ScopeReader(SnapshotFiles files, string folder, EvidenceLog? log = null)
 {
     private readonly ConcurrentDictionary<(AwsCall Call, string? Item), object> _cache = new();
 
@@ -74,9 +75,9 @@ internal sealed class ScopeReader(SnapshotFiles files, string folder)
         {
             var recorded = FindCall(call, path, item);
             if (optional && recorded is { Outcome: "absent" })
-                return Collected<Optional<T>>.Seen(new Optional<T>(null, recorded.ErrorCode ?? absentCodes!.First()), SnapshotLayout.ManifestFile);
+                return Collected<Optional<T>>.Seen(new Optional<T>(null, recorded.ErrorCode ?? absentCodes!.First()), SnapshotLayout.ManifestFile, log);
             var gap = Gap(call, path, item, recorded);
-            return optional ? Collected<Optional<T>>.Missing(gap) : Collected<T>.Missing(gap);
+            return optional ? Collected<Optional<T>>.Missing(gap, log) : Collected<T>.Missing(gap, log);
         }
 
         try
@@ -92,14 +93,14 @@ internal sealed class ScopeReader(SnapshotFiles files, string folder)
                 throw new InputException(Display(path), problem.Path, $"a consistent document ({Shape(call)})", problem.Text);
             if (value is AccountAuthorizationDetails details)
                 value = (T)(object)new PolicyDocumentNormaliser(Display(path)).Normalise(details);
-            return optional ? Collected<Optional<T>>.Seen(new Optional<T>(value, null), path) : Collected<T>.Seen(value, path);
+            return optional ? Collected<Optional<T>>.Seen(new Optional<T>(value, null), path, log) : Collected<T>.Seen(value, path, log);
         }
         catch (InputException e)
         {
             var gap = new DataGap(call.Service.IamPrefix, call.Operation, $"{e.Field}: expected {e.Expected}{(e.Actual is null ? "" : $", found {e.Actual}")}",
                 DataGap.MalformedEvidence, path,
                 $"Collect the file again (`{call.CliFor(item)} --output json > {path}`, or a live run with SaveSnapshot): it is not what the call prints.");
-            return optional ? Collected<Optional<T>>.Missing(gap) : Collected<T>.Missing(gap);
+            return optional ? Collected<Optional<T>>.Missing(gap, log) : Collected<T>.Missing(gap, log);
         }
     }
 
@@ -110,9 +111,9 @@ internal sealed class ScopeReader(SnapshotFiles files, string folder)
             throw new InputException(Display(path), "$.Error.Code", $"a string error code ({shape})", error.ValueKind.ToString());
         var errorCode = code.GetString()!;
         if (absentCodes.Contains(errorCode))
-            return Collected<Optional<T>>.Seen(new Optional<T>(null, errorCode), path);
+            return Collected<Optional<T>>.Seen(new Optional<T>(null, errorCode), path, log);
         var message = error.TryGetProperty("Message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
-        return Collected<Optional<T>>.Missing(new DataGap(call.Service.IamPrefix, call.Operation, message ?? "failed", errorCode, path, RemedyFor(call, errorCode)));
+        return Collected<Optional<T>>.Missing(new DataGap(call.Service.IamPrefix, call.Operation, message ?? "failed", errorCode, path, RemedyFor(call, errorCode)), log);
     }
 
     private static string Shape(AwsCall call) => $"the output of `{call.Cli} --output json`";
@@ -238,7 +239,7 @@ internal sealed class ScopeReader(SnapshotFiles files, string folder)
         if (!listed.TryGet(out var list, out var listGap))
         {
             // Without the list, completeness rests on batch-get-projects alone, unless the listing failed or is unreadable.
-            return listGap.ErrorCode is null ? batch.Select(o => o.Projects) : Collected<IReadOnlyList<Project>>.Missing(listGap);
+            return listGap.ErrorCode is null ? batch.Select(o => o.Projects) : Collected<IReadOnlyList<Project>>.Missing(listGap, log);
         }
 
         var fetched = output.Projects.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
@@ -246,7 +247,7 @@ internal sealed class ScopeReader(SnapshotFiles files, string folder)
         if (notFetched.Count > 0)
             return Collected<IReadOnlyList<Project>>.Missing(new DataGap(AwsCalls.BatchGetProjects.Service.IamPrefix, AwsCalls.BatchGetProjects.Operation,
                 $"did not return {notFetched.Count} project(s) that {listed.Source} lists: {string.Join(", ", notFetched)} (the evidence must cover every project)",
-                null, batch.Source, $"Collect batch-get-projects again for every name list-projects returns (`{AwsCalls.BatchGetProjects.Cli}`)."));
+                null, batch.Source, $"Collect batch-get-projects again for every name list-projects returns (`{AwsCalls.BatchGetProjects.Cli}`)."), log);
         return batch.Select(o => o.Projects);
     }
 

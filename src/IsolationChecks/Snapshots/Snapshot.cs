@@ -1,5 +1,6 @@
 using IsolationChecks.Aws.Calls;
 using IsolationChecks.Aws.Shapes;
+using IsolationChecks.Collection;
 
 namespace IsolationChecks.Snapshots;
 
@@ -8,8 +9,11 @@ namespace IsolationChecks.Snapshots;
 /// <param name="Files">The files as read, for integrity reports and the documents outside any scope (probe records).</param>
 public sealed record Snapshot(string Origin, SnapshotManifest? Manifest, IReadOnlyList<ScopeSnapshot> Scopes, IntegrityReport Integrity, SnapshotFiles? Files = null)
 {
+    /// <summary>What the controls consulted of this snapshot (files and gaps); null for a snapshot built in memory.</summary>
+    public EvidenceLog? Log { get; init; }
+
     /// <summary>A probe's record, read by the same rules as every other document.</summary>
-    public Collected<T> ReadProbe<T>(ProbeDocument document) where T : class => ProbeDocuments.Read<T>(Files, Manifest, document);
+    public Collected<T> ReadProbe<T>(ProbeDocument document) where T : class => ProbeDocuments.Read<T>(Files, Manifest, document, Log);
 
     public ScopeSnapshot? Find(string accountId, string region) =>
         Scopes.FirstOrDefault(s => s.AccountId == accountId && string.Equals(s.Region, region, StringComparison.OrdinalIgnoreCase));
@@ -132,8 +136,18 @@ public sealed record EvidenceStatus(EvidenceState State, string Reason, string? 
             return new(EvidenceState.Unverified, "the folder has no manifest.json: made by hand (or its manifest removed), nothing vouches for its files");
         if (!integrity.IsIntact)
             return new(EvidenceState.Unverified, $"the files do not match manifest.json: {integrity.Describe()}");
-        if (files.Signature is not { } signature)
+        if (files.SignatureBytes is not { } bytes)
             return new(EvidenceState.Unverified, "manifest.json is not signed (no manifest.sig): anyone who edits a file can re-hash the manifest");
+        ManifestSignature signature;
+        try
+        {
+            signature = SnapshotSigning.Parse(bytes, SnapshotSigning.SignatureFile);
+        }
+        catch (InputException e)
+        {
+            return new(EvidenceState.Unverified, $"manifest.sig is not a signature this tool reads: {e.Message}");
+        }
+
         var (verified, reason) = SnapshotSigning.Verify(files.ManifestBytes, signature, trusted);
         return new(verified ? EvidenceState.Signed : EvidenceState.Unverified, reason, signature.KeyId);
     }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using IsolationChecks.Snapshots.Json;
+using IsolationChecks.Collection;
 
 namespace IsolationChecks.Snapshots;
 
@@ -35,10 +36,8 @@ public static class SnapshotFolder
         SnapshotManifest? manifest = null;
         if (files.Remove(SnapshotLayout.ManifestFile, out var manifestBytes))
             manifest = ParseManifest(manifestBytes, Path.Combine(folder, SnapshotLayout.ManifestFile));
-        ManifestSignature? signature = null;
-        if (files.Remove(SnapshotSigning.SignatureFile, out var signatureBytes))
-            signature = SnapshotSigning.Parse(signatureBytes, Path.Combine(folder, SnapshotSigning.SignatureFile));
-        return new SnapshotFiles(folder, files, manifest) { ManifestBytes = manifestBytes, Signature = signature };
+        files.Remove(SnapshotLayout.SignatureFile, out var signatureBytes);
+        return new SnapshotFiles(folder, files, manifest) { ManifestBytes = manifestBytes, SignatureBytes = signatureBytes };
     }
 
     internal static SnapshotManifest ParseManifest(byte[] bytes, string displayName)
@@ -156,7 +155,7 @@ public static class SnapshotFolder
         var files = await ReadAsync(folder, cancellationToken).ConfigureAwait(false);
         if (files.Manifest is null || files.ManifestBytes is null)
             throw new InputException(files.Origin, SnapshotLayout.ManifestFile, "a snapshot folder with a manifest.json to sign", "no manifest.json");
-        if (files.Signature is not null)
+        if (files.SignatureBytes is not null)
             throw new InputException(files.Origin, SnapshotSigning.SignatureFile, "a snapshot not yet signed (a signature is never replaced)", "an existing manifest.sig");
         var integrity = SnapshotReader.Read(files).Integrity;
         if (!integrity.IsIntact)

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using IsolationChecks.Snapshots.Json;
 using IsolationChecks.Aws.Calls;
 using IsolationChecks.Aws.Shapes;
+using IsolationChecks.Collection;
 
 namespace IsolationChecks.Snapshots;
 
@@ -12,8 +13,9 @@ public static partial class SnapshotReader
     {
         ArgumentNullException.ThrowIfNull(files);
         var scopes = FindScopes(files);
-        var read = scopes.Select(s => new ScopeReader(files, s.Folder).Read(s.Account, s.Region)).ToList();
-        return new Snapshot(files.Origin, files.Manifest, read, VerifyIntegrity(files, scopes.Select(s => s.Folder).ToList()), files);
+        var log = new EvidenceLog();
+        var read = scopes.Select(s => new ScopeReader(files, s.Folder, log).Read(s.Account, s.Region)).ToList();
+        return new Snapshot(files.Origin, files.Manifest, read, VerifyIntegrity(files, scopes.Select(s => s.Folder).ToList()), files) { Log = log };
     }
 
     private sealed record ScopeIdentity(string Account, string Region, string Folder);

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using IsolationChecks.Collection;
 
 namespace IsolationChecks.Snapshots;
 
@@ -21,7 +22,7 @@ public sealed record TrustedKey(string KeyId, string Source, ECDsa Key);
 /// <summary>Signs and verifies snapshot manifests with .NET's own cryptography; keys are PEM files.</summary>
 public static class SnapshotSigning
 {
-    public const string SignatureFile = "manifest.sig";
+    public const string SignatureFile = SnapshotLayout.SignatureFile;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 

@@ -9,6 +9,7 @@ using IsolationChecks.IntegrationTests.Policies;
 using IsolationChecks.Running;
 using IsolationChecks.Settings;
 using IsolationChecks.Snapshots;
+using IsolationChecks.Collection;
 
 namespace IsolationChecks.IntegrationTests.EndToEnd;
 

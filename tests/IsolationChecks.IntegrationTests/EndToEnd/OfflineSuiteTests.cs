@@ -1,3 +1,4 @@
+using IsolationChecks.Collection;
 namespace IsolationChecks.IntegrationTests.EndToEnd;
 
 /// <summary>`dotnet test IsolationTests` as users run it, on fixtures: exit codes, reports, clear errors.</summary>
@@ -59,8 +60,8 @@ public class OfflineSuiteTests
         var reference = await IsolationChecks.Snapshots.SnapshotFolder.ReadAsync(Path.Combine(SuiteProcess.RepoRoot, "Fixtures", "reference"), CancellationToken.None);
         await IsolationChecks.Snapshots.SnapshotFolder.WriteAsync(reference with
         {
-            Manifest = new IsolationChecks.Snapshots.SnapshotManifest(IsolationChecks.Snapshots.SnapshotManifest.CurrentFormat, "test",
-                DateTimeOffset.UtcNow, [], [], reference.Files.ToDictionary(f => f.Key, f => IsolationChecks.Snapshots.FileDigest.Sha256Hex(f.Value))),
+            Manifest = new IsolationChecks.Collection.SnapshotManifest(IsolationChecks.Collection.SnapshotManifest.CurrentFormat, "test",
+                DateTimeOffset.UtcNow, [], [], reference.Files.ToDictionary(f => f.Key, f => IsolationChecks.Collection.FileDigest.Sha256Hex(f.Value))),
         }, folder, signingKey: null, CancellationToken.None);
         var subnets = Path.Combine(folder, "accounts", "222222222222", "ap-northeast-1", "Subnets.json");
         await File.WriteAllTextAsync(subnets, (await File.ReadAllTextAsync(subnets)).Replace("10.20.", "10.21.", StringComparison.Ordinal));

@@ -13,6 +13,7 @@ using IsolationChecks.Controls.InVpc.NET3_ServiceTlsSucceeds;
 using IsolationChecks.Posture;
 using IsolationChecks.Snapshots;
 using NUnit.Framework;
+using IsolationChecks.Collection;
 
 namespace IsolationChecks.IntegrationTests.InVpc;
 

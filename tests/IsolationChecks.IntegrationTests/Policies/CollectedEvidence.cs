@@ -1,4 +1,5 @@
 using IsolationChecks.Snapshots;
+using IsolationChecks.Collection;
 
 namespace IsolationChecks.IntegrationTests.Policies;
 

@@ -30,6 +30,10 @@ public class GeneratedDocsTests
     public void The_call_catalog_reference_is_generated() => Matches(EvidenceCatalog.CatalogFile, EvidenceCatalog.CatalogMarkdown());
 
     [Test]
+    public void The_control_catalog_reference_is_generated() =>
+        Matches(IsolationChecks.Controls.Catalog.ControlCatalogDocs.File, IsolationChecks.Controls.Catalog.ControlCatalogDocs.Markdown(IsolationChecks.Controls.Catalog.ControlCatalog.Discover()));
+
+    [Test]
     public void The_snapshot_layout_table_is_generated()
     {
         var path = Path.Combine(RepositoryPaths.Root, EvidenceCatalog.SnapshotFormatFile);

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using IsolationChecks.Snapshots;
 using IsolationChecks.TestSupport;
 using IsolationChecks.Tests.Snapshots;
+using IsolationChecks.Collection;
 
 namespace IsolationChecks.Tests.Fixtures;
 

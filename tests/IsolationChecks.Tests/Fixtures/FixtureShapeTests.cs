@@ -8,6 +8,7 @@ using IsolationChecks.Snapshots;
 using IsolationChecks.Aws.Shapes;
 using NUnit.Framework;
 using IsolationChecks.Aws.Calls;
+using IsolationChecks.Collection;
 
 namespace IsolationChecks.Tests.Fixtures;
 

@@ -5,6 +5,7 @@ using IsolationChecks.Controls.Git.GIT1_PushRefused;
 using IsolationChecks.Git;
 using IsolationChecks.Posture;
 using IsolationChecks.Snapshots;
+using IsolationChecks.Collection;
 
 namespace IsolationChecks.Tests.Git;
 

@@ -10,6 +10,7 @@ using IsolationChecks.Evaluation.Addressing;
 using IsolationChecks.Evaluation.Policies;
 using IsolationChecks.Tests.Aws;
 using IsolationChecks.Tests.Support;
+using IsolationChecks.Collection;
 
 namespace IsolationChecks.Tests.Policies;
 

@@ -4,6 +4,7 @@ using IsolationChecks.Reporting;
 using IsolationChecks.Running;
 using IsolationChecks.Snapshots;
 using static IsolationChecks.Tests.Running.RunBuilders;
+using IsolationChecks.Collection;
 
 namespace IsolationChecks.Tests.Reporting;
 

@@ -8,7 +8,7 @@ namespace IsolationChecks.Tests.Running;
 public class RunSettingsFilesTests
 {
     /// <summary>The setting names of contracts.md ("Running"): an unknown name would stop the suite.</summary>
-    private static readonly string[] KnownSettings = ["Target", "Posture", "Region", "Profile", "EndpointUrl", "Output", "SaveSnapshot"];
+    private static readonly string[] KnownSettings = [.. IsolationChecks.Settings.SettingsResolver.Names];
 
     private static readonly string[] Expected = ["audit-gate.runsettings", "default.runsettings", "live.runsettings", "nightly.runsettings"];
 

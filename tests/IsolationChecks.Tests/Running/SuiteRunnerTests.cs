@@ -3,6 +3,7 @@ using IsolationChecks.Posture;
 using IsolationChecks.Running;
 using IsolationChecks.Snapshots;
 using static IsolationChecks.Tests.Running.RunBuilders;
+using IsolationChecks.Collection;
 
 namespace IsolationChecks.Tests.Running;
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using IsolationChecks.Snapshots;
+using IsolationChecks.Collection;
 
 namespace IsolationChecks.Tests.Snapshots;
 

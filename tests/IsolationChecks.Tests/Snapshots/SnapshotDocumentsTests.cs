@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using IsolationChecks.Snapshots;
+using IsolationChecks.Collection;
 
 namespace IsolationChecks.Tests.Snapshots;
 

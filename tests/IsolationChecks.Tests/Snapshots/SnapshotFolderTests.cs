@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using IsolationChecks.Snapshots;
+using IsolationChecks.Collection;
 
 namespace IsolationChecks.Tests.Snapshots;
 
@@ -119,7 +120,7 @@ public sealed class SnapshotFolderTests
         var status = EvidenceStatus.Of(read, SnapshotReader.Read(read).Integrity, [trusted]);
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(read.Signature!.KeyId, Is.EqualTo(SnapshotSigning.KeyIdOf(key)));
+            Assert.That(SnapshotSigning.Parse(read.SignatureBytes!, "manifest.sig").KeyId, Is.EqualTo(SnapshotSigning.KeyIdOf(key)));
             Assert.That(read.Files.ContainsKey(SnapshotSigning.SignatureFile), Is.False, "the signature is not evidence");
             Assert.That(status.State, Is.EqualTo(EvidenceState.Signed), status.Reason);
             Assert.That(status.Describe(), Does.Contain(SnapshotSigning.KeyIdOf(key)));

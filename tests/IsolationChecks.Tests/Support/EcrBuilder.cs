@@ -4,6 +4,7 @@ using IsolationChecks.Posture;
 using IsolationChecks.Snapshots;
 using IsolationChecks.Aws.Shapes;
 using IsolationChecks.Aws.Calls;
+using IsolationChecks.Collection;
 
 namespace IsolationChecks.Tests.Support;
 

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using IsolationChecks.Controls.Catalog;
 using IsolationChecks.Posture;
 using IsolationChecks.Snapshots;
+using IsolationChecks.Collection;
 
 namespace IsolationChecks.Tests.Support;
 

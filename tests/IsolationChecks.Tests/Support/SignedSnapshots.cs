@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using IsolationChecks.Snapshots;
+using IsolationChecks.Collection;
 
 namespace IsolationChecks.Tests.Support;
 

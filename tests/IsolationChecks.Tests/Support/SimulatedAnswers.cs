@@ -8,6 +8,7 @@ using IsolationChecks.Controls.Iam.IAM2_PullOnlyFromIsolatedCidrs;
 using IsolationChecks.Controls.Iam.IAM3_PushOnlyFromNatGateways;
 using IsolationChecks.Evaluation.Policies;
 using IsolationChecks.Snapshots;
+using IsolationChecks.Collection;
 
 namespace IsolationChecks.Tests.Support;
 

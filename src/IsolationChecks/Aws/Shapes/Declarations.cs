@@ -67,6 +67,9 @@ public sealed record ShapeMember(string JsonName, Type Type, Type? Element, stri
         }).ToList();
     }
 
-    /// <summary>Whether a type is one of the declared shapes (a record of this namespace).</summary>
-    public static bool IsShape(Type type) => type.Namespace == typeof(ShapeMember).Namespace && type.IsClass && !type.IsAbstract && type != typeof(ShapeMember);
+    /// <summary>Whether a type is a declared shape: a record of the tool's own (AWS shapes, probe records) read member by member.</summary>
+    public static bool IsShape(Type type) =>
+        type.IsClass && !type.IsAbstract && type != typeof(ShapeMember) && type != typeof(string)
+        && type.Namespace?.StartsWith("IsolationChecks", StringComparison.Ordinal) == true
+        && type.GetConstructors().Any(c => c.GetParameters().Length > 0);
 }

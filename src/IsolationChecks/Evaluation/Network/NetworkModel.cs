@@ -265,9 +265,10 @@ public sealed class NetworkModel
         return index;
     }
 
+    // Peek, not TryGet: the model indexes every inventory up front; which of them a verdict rests on is what its question uses.
     private IReadOnlyList<T> Read<T>(Collected<IReadOnlyList<T>> collected, string name, string file)
     {
-        if (collected.TryGet(out var items, out var gap)) return items;
+        if (collected.Peek(out var items, out var gap)) return items;
         Gaps[name] = gap with { File = gap.File ?? PathOf(file) };
         return [];
     }

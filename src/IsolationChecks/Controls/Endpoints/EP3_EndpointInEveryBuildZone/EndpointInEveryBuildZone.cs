@@ -43,7 +43,7 @@ public sealed class EndpointInEveryBuildZone : SnapshotControl
         var subnetsById = subnets.ToDictionary(s => s.SubnetId);
         var subnetsFile = vpc.Scope.PathOf(AwsCalls.DescribeSubnets.File);
         var evidence = new List<EvidenceFact>();
-        var unknown = buildSubnets.Where(s => !subnetsById.ContainsKey(s.SubnetId) || subnetsById[s.SubnetId].AvailabilityZone is null).ToList();
+        var unknown = buildSubnets.Where(s => !subnetsById.ContainsKey(s.SubnetId)).ToList();
         if (buildSubnets.Count == 0 || unknown.Count > 0)
         {
             yield return verdict.Inconclusive(resource, buildSubnets.Count == 0
@@ -53,19 +53,27 @@ public sealed class EndpointInEveryBuildZone : SnapshotControl
             yield break;
         }
 
-        var buildZones = buildSubnets.Select(s => subnetsById[s.SubnetId].AvailabilityZone!).Distinct().Order().ToList();
+        var buildZones = buildSubnets.Select(s => subnetsById[s.SubnetId].AvailabilityZone).Distinct().Order().ToList();
         foreach (var s in buildSubnets)
             evidence.Add(new EvidenceFact(s.SubnetId, $"build subnet in {subnetsById[s.SubnetId].AvailabilityZone}", subnetsFile));
 
-        // The endpoint's interfaces sit in its subnets (one per zone); read the zones from the subnets, else from the interfaces.
-        var endpointZones = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var subnetId in endpoint.SubnetIds ?? [])
-            if (subnetsById.TryGetValue(subnetId, out var s) && s.AvailabilityZone is { } zone) endpointZones.Add(zone);
-        if (ec2.NetworkInterfaces.TryGet(out var interfaces, out _))
-            foreach (var eni in interfaces.Where(n => (endpoint.NetworkInterfaceIds ?? []).Contains(n.NetworkInterfaceId)))
-                if (eni.AvailabilityZone is { } zone) endpointZones.Add(zone);
+        // The endpoint's interfaces sit in its subnets (one per zone): the zones come from its subnets; only when they leave a build
+        // zone uncovered are its interfaces consulted, and then the verdict rests on them too.
+        var endpointZones = new SortedSet<string>(endpoint.SubnetIds.Where(subnetsById.ContainsKey).Select(id => subnetsById[id].AvailabilityZone), StringComparer.Ordinal);
+        if (buildZones.Any(z => !endpointZones.Contains(z)))
+        {
+            if (!ec2.NetworkInterfaces.TryGet(out var interfaces, out gap))
+            {
+                yield return verdict.Unavailable(resource, gap);
+                yield break;
+            }
+
+            foreach (var eni in interfaces.Where(n => endpoint.NetworkInterfaceIds.Contains(n.NetworkInterfaceId)))
+                endpointZones.Add(eni.AvailabilityZone);
+        }
+
         evidence.Add(new EvidenceFact(endpoint.VpcEndpointId,
-            $"subnets {string.Join(", ", endpoint.SubnetIds ?? [])}, interfaces {string.Join(", ", endpoint.NetworkInterfaceIds ?? [])}: zones {string.Join(", ", endpointZones)}",
+            $"subnets {string.Join(", ", endpoint.SubnetIds)}, interfaces {string.Join(", ", endpoint.NetworkInterfaceIds)}: zones {string.Join(", ", endpointZones)}",
             vpc.EndpointsFile));
         var missing = buildZones.Where(z => !endpointZones.Contains(z)).ToList();
         yield return missing.Count == 0

@@ -1,4 +1,4 @@
-namespace IsolationChecks.Snapshots;
+namespace IsolationChecks.Collection;
 
 /// <summary>
 /// The folder structure of a snapshot. Each call's own file is declared by the call catalog (<see cref="Aws.Calls.AwsCall.File"/>):
@@ -8,6 +8,9 @@ namespace IsolationChecks.Snapshots;
 public static class SnapshotLayout
 {
     public const string ManifestFile = "manifest.json";
+
+    /// <summary>The manifest's signature (Snapshots/SnapshotSigning.cs writes and checks it).</summary>
+    public const string SignatureFile = "manifest.sig";
     public const string AccountsFolder = "accounts";
 
     /// <summary>Scope folder for multi-account/multi-region snapshots.</summary>

@@ -1,4 +1,4 @@
-namespace IsolationChecks.Snapshots;
+namespace IsolationChecks.Collection;
 
 /// <summary>
 /// manifest.json: who collected what, when, with which outcome, and the SHA-256 of every file,

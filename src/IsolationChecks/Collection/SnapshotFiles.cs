@@ -1,4 +1,4 @@
-namespace IsolationChecks.Snapshots;
+namespace IsolationChecks.Collection;
 
 /// <summary>
 /// A snapshot as files, before parsing: what the collector produces and what a folder on disk holds.
@@ -13,13 +13,13 @@ public sealed record SnapshotFiles(string Origin, IReadOnlyDictionary<string, by
 
     /// <summary>Files that sit in a snapshot folder but are never read as collected evidence.</summary>
     public static IReadOnlySet<string> NonEvidenceFiles { get; } =
-        new HashSet<string>(StringComparer.Ordinal) { SnapshotLayout.ManifestFile, SnapshotSigning.SignatureFile, PostureFile, "README.md" };
+        new HashSet<string>(StringComparer.Ordinal) { SnapshotLayout.ManifestFile, SnapshotLayout.SignatureFile, PostureFile, "README.md" };
 
     /// <summary>manifest.json exactly as read from disk: the bytes its signature covers.</summary>
     public byte[]? ManifestBytes { get; init; }
 
-    /// <summary>manifest.sig, when the folder has one.</summary>
-    public ManifestSignature? Signature { get; init; }
+    /// <summary>manifest.sig as read, when the folder has one (Snapshots/SnapshotSigning.cs parses and verifies it).</summary>
+    public byte[]? SignatureBytes { get; init; }
 
     /// <summary>
     /// Adds a document gathered outside the AWS collector (a live probe's record), with its manifest call and

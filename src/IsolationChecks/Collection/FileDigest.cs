@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace IsolationChecks.Snapshots;
+namespace IsolationChecks.Collection;
 
 /// <summary>The digest manifest.json records for every file: lowercase hex SHA-256 of its bytes.</summary>
 public static class FileDigest

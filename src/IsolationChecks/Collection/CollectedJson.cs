@@ -5,7 +5,7 @@ using IsolationChecks.Aws.Pipeline;
 namespace IsolationChecks.Collection;
 
 /// <summary>How collected documents become file bytes: pretty-printed, 2-space indent, one trailing newline.</summary>
-internal static class SnapshotJson
+internal static class CollectedJson
 {
     public static byte[] Bytes(JsonNode document) =>
         Encoding.UTF8.GetBytes(document.ToJsonString(CliJson.Indented) + "\n");

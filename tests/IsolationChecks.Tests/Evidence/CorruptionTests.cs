@@ -1,0 +1,126 @@
+using IsolationChecks.Controls.Catalog;
+using IsolationChecks.Posture;
+using IsolationChecks.Running;
+using IsolationChecks.Snapshots;
+using IsolationChecks.Tests.Support;
+using IsolationChecks.Collection;
+
+namespace IsolationChecks.Tests.Evidence;
+
+/// <summary>
+/// No pass without evidence, proven member by member: every evidence file of the reference snapshot is corrupted in every
+/// way its declared shape allows (truncated; each member removed when required; each member given the wrong type). For
+/// each corruption: the file is a data gap naming its path; no verdict moves towards pass; every verdict whose evidence
+/// cites the file is no longer a pass; and when any control consulted the file, some verdict is no longer compliant, so
+/// the suite's exit code is non-zero.
+/// </summary>
+public sealed class CorruptionTests
+{
+    private sealed record Baseline(
+        SnapshotFiles Files, PostureDocument Posture, IReadOnlyList<Finding> Findings, IReadOnlyDictionary<string, IReadOnlySet<string>> ControlsByFile);
+
+    private static readonly Lazy<Baseline> Reference = new(LoadBaseline);
+
+    public static IEnumerable<Corruption> Cases() => CorruptionCases.For(Reference.Value.Files);
+
+    private static Baseline LoadBaseline()
+    {
+        var files = SnapshotFolder.ReadAsync(RepositoryPaths.Reference, CancellationToken.None).GetAwaiter().GetResult();
+        var posture = PostureLoader.Parse(files.Files[SnapshotFiles.PostureFile], "Fixtures/reference/posture.json");
+        var findings = Evaluate(files, posture);
+        // Which control consulted which file: each control evaluated on its own read, less what the reader itself consulted.
+        var controlsByFile = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var control in ControlCatalog.Discover().Controls)
+        {
+            var snapshot = SnapshotReader.Read(files);
+            var before = snapshot.Log!.Files.ToHashSet(StringComparer.Ordinal);
+            _ = control.EvaluateAsync(new EvaluationContext(snapshot, posture, TimeProvider.System), CancellationToken.None).GetAwaiter().GetResult();
+            foreach (var file in snapshot.Log.Files.Where(f => !before.Contains(f)))
+            {
+                if (!controlsByFile.TryGetValue(file, out var controls))
+                    controlsByFile[file] = controls = new HashSet<string>(StringComparer.Ordinal);
+                controls.Add(control.Metadata.Id);
+            }
+        }
+
+        return new Baseline(files, posture, findings, controlsByFile.ToDictionary(kv => kv.Key, kv => (IReadOnlySet<string>)kv.Value));
+    }
+
+    private static IReadOnlyList<Finding> Evaluate(SnapshotFiles files, PostureDocument posture) =>
+        new SuiteRunner(ControlCatalog.Discover(), TimeProvider.System)
+            .EvaluateAsync(SnapshotReader.Read(files), posture, "posture.json", CancellationToken.None).GetAwaiter().GetResult();
+
+    private static string Key(Finding f) => $"{f.Control.Id} {f.Resource.Id}";
+
+    [Test]
+    public void The_reference_is_compliant_and_its_evidence_is_read_by_the_controls()
+    {
+        var baseline = Reference.Value;
+
+        Assert.That(baseline.Findings.Select(f => f.Status), Is.All.EqualTo(Status.Pass));
+        Assert.That(baseline.ControlsByFile.Count, Is.GreaterThan(20));
+    }
+
+    [TestCaseSource(nameof(Cases))]
+    public void A_corrupted_evidence_file_never_leaves_a_pass_resting_on_it(Corruption corruption)
+    {
+        var baseline = Reference.Value;
+        var corrupted = baseline.Files with
+        {
+            Files = new Dictionary<string, byte[]>(baseline.Files.Files, StringComparer.Ordinal) { [corruption.File] = corruption.Apply(baseline.Files.Files[corruption.File]) },
+        };
+
+        var gap = GapOf(corrupted, corruption.File);
+        var findings = Evaluate(corrupted, baseline.Posture).ToDictionary(Key);
+        var before = baseline.Findings.ToDictionary(Key);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(gap, Is.Not.Null, "the corrupted file must read as a data gap, not as evidence");
+            Assert.That(gap?.ErrorCode, Is.EqualTo(DataGap.MalformedEvidence));
+            Assert.That(gap?.Reason, corruption.What == "truncated" ? Does.Contain("well-formed JSON") : Does.StartWith(corruption.JsonPath), gap?.Describe());
+            Assert.That(findings.Where(f => f.Value.Status == Status.Pass && before.TryGetValue(f.Key, out var was) && was.Status != Status.Pass).Select(f => f.Key),
+                Is.Empty, "no verdict may move towards pass");
+            // A verdict citing the file must not stay a pass; when it is gone (the resource could no longer be listed), its control
+            // must now say something other than pass.
+            Assert.That(before.Values.Where(f => f.Evidence.Any(e => e.Source == corruption.File))
+                    .Where(f => findings.TryGetValue(Key(f), out var now)
+                        ? now.Status == Status.Pass
+                        : findings.Values.Where(n => n.Control.Id == f.Control.Id).All(n => n.Status == Status.Pass)).Select(Key),
+                Is.Empty, "a pass citing the corrupted file must not stay a pass");
+            if (baseline.ControlsByFile.TryGetValue(corruption.File, out var readers))
+            {
+                Assert.That(findings.Values.Where(f => readers.Contains(f.Control.Id)).Count(f => f.Status != Status.Pass), Is.GreaterThan(0),
+                    $"{string.Join(", ", readers)} consulted {corruption.File}: one of their verdicts must rest on it");
+                Assert.That(findings.Values.Any(f => f.Status is not (Status.Pass or Status.Waived)), Is.True, "the suite's exit code must be non-zero");
+            }
+        }
+    }
+
+    /// <summary>The gap the reader reports for the file, whichever control or document reads it.</summary>
+    private static DataGap? GapOf(SnapshotFiles files, string path)
+    {
+        var snapshot = SnapshotReader.Read(files);
+        if (ProbeDocuments.All.FirstOrDefault(p => p.Path == path) is { } probe)
+            return Gap(typeof(Snapshot).GetMethod(nameof(Snapshot.ReadProbe))!.MakeGenericMethod(probe.Shape).Invoke(snapshot, [probe])!);
+        var scope = snapshot.Scopes.Single(s => s.Folder.Length == 0 || path.StartsWith(s.Folder + "/", StringComparison.Ordinal));
+        var relative = scope.Folder.Length == 0 ? path : path[(scope.Folder.Length + 1)..];
+        var call = IsolationChecks.Aws.Calls.AwsCalls.All.Single(c => c.ItemOf(relative) is not null);
+        var item = call.IsPerItem ? call.ItemOf(relative) : null;
+        var read = call.AbsentCodes.Count > 0
+            ? typeof(ScopeSnapshot).GetMethod(nameof(ScopeSnapshot.ReadOptional))!.MakeGenericMethod(call.Shape).Invoke(scope, [call, item])!
+            : typeof(ScopeSnapshot).GetMethod(nameof(ScopeSnapshot.Read))!.MakeGenericMethod(call.Shape).Invoke(scope, [call, item])!;
+        return Gap(read);
+    }
+
+    private static DataGap? Gap(object collected) => (DataGap?)collected.GetType().GetProperty("Gap")!.GetValue(collected);
+
+    [Test]
+    public void The_corruption_count_in_the_readme_is_the_generated_count()
+    {
+        var count = Cases().Count();
+        var readme = File.ReadAllText(RepositoryPaths.Path("README.md"));
+
+        Assert.That(readme, Does.Contain($"{count} corruptions"), $"README.md states the number of generated corruption cases: {count}");
+    }
+}
