@@ -36,6 +36,7 @@ public static class FindingsJson
             json.WriteString("postureFile", run.Settings.PosturePath);
             WriteSnapshot(json, run);
             WriteIntegrity(json, run);
+            WriteGaps(json, run);
             WriteGate(json, run.Gate);
             WriteCounts(json, run.Counts);
             json.WriteStartArray("findings");
@@ -76,6 +77,23 @@ public static class FindingsJson
         json.WriteNumber("calls", manifest.Calls.Count);
         json.WriteNumber("failedCalls", manifest.Calls.Count(c => c.Outcome == "failed"));
         json.WriteEndObject();
+    }
+
+    private static void WriteGaps(Utf8JsonWriter json, RunResult run)
+    {
+        json.WriteStartArray("gaps");
+        foreach (var gap in run.Gaps)
+        {
+            json.WriteStartObject();
+            json.WriteString("file", gap.File);
+            json.WriteString("call", $"{gap.Service}:{gap.Operation}");
+            json.WriteString("errorCode", gap.ErrorCode);
+            json.WriteString("reason", gap.Reason);
+            json.WriteString("remedy", gap.Remedy);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
     }
 
     private static void WriteIntegrity(Utf8JsonWriter json, RunResult run)

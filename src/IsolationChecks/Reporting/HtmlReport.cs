@@ -70,6 +70,17 @@ public static class HtmlReport
             html.Append("</ul>\n");
         }
 
+        html.Append("<h2>").Append(E(ReportOrder.GapsTitle)).Append(" (").Append(run.Gaps.Count).Append(")</h2>\n");
+        if (run.Gaps.Count == 0)
+            html.Append("<p class=\"muted\">None.</p>\n");
+        else
+        {
+            html.Append("<p>").Append(E(ReportOrder.GapsIntroduction)).Append("</p>\n<ul>\n");
+            foreach (var gap in run.Gaps)
+                html.Append("<li>").Append(E(ReportOrder.Describe(gap))).Append("</li>\n");
+            html.Append("</ul>\n");
+        }
+
         html.Append("</body>\n</html>\n");
         return html.ToString();
     }

@@ -54,6 +54,11 @@ public static partial class MarkdownReport
         if (run.Exclusions.Count > 0)
             md.Append('\n');
 
+        md.Append("## ").Append(ReportOrder.GapsTitle).Append(" (").Append(run.Gaps.Count).Append(")\n\n");
+        md.Append(run.Gaps.Count == 0 ? "None.\n" : ReportOrder.GapsIntroduction + "\n\n");
+        foreach (var gap in run.Gaps)
+            md.Append("- ").Append(Escape(ReportOrder.Describe(gap))).Append('\n');
+
         return md.ToString();
     }
 

@@ -8,6 +8,14 @@ public static class ReportOrder
     /// <summary>The last section of report.md and report.html: what the posture leaves out, with its reasons.</summary>
     public const string ExcludedTitle = "Excluded from judgement";
 
+    public const string GapsTitle = "Evidence gaps";
+
+    public const string GapsIntroduction = "Evidence the controls needed and did not have: every verdict resting on it is inconclusive.";
+
+    public static string Describe(Snapshots.DataGap gap) =>
+        (gap.ErrorCode == Snapshots.DataGap.MalformedEvidence || gap.File is null ? gap.Describe() : $"{gap.File}: {gap.Describe()}")
+        + (gap.Remedy is null ? "" : $" — {gap.Remedy}");
+
     /// <summary>One line per exclusion: what, where, why, and the posture entry that says so.</summary>
     public static string Describe(JudgementExclusion exclusion) => exclusion.Kind == JudgementExclusion.ControlKind
         ? $"{exclusion.Subject} {exclusion.Name}: excluded (posture {exclusion.PosturePath}): {exclusion.Reason}"

@@ -28,6 +28,9 @@ public sealed record RunResult(
     /// <summary>What the posture leaves out of judgement on purpose, with the reasons (no finding, never a pass).</summary>
     public IReadOnlyList<JudgementExclusion> Exclusions { get; init; } = [];
 
+    /// <summary>The evidence the controls needed and did not have (absent, failed, malformed), each with how to get it.</summary>
+    public IReadOnlyList<DataGap> Gaps { get; init; } = [];
+
     public FindingCounts Counts => FindingCounts.Of(Findings);
 
     /// <summary>"live", or the snapshot folder named by the Target setting.</summary>

@@ -46,6 +46,7 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
             startedAt, clock.GetUtcNow(), controls.Select(c => c.Metadata).ToList(), findings, evidence)
         {
             Exclusions = ExcludedFromJudgement.Of(new EvaluationContext(snapshot, posture, clock), controls.Select(c => c.Metadata).ToList()),
+            Gaps = snapshot.Log?.Gaps ?? [],
         };
         progress?.Report($"Findings: {string.Join(", ", result.Counts.ByStatus.Select(kv => $"{kv.Value} {kv.Key.ToWire()}"))}; audit gate {result.Gate.Describe()}");
         return result;

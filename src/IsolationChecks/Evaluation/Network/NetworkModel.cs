@@ -44,6 +44,7 @@ public sealed class NetworkModel
     private readonly Dictionary<string, CompiledGroup> _compiledGroups = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Collected<IReadOnlyList<Cidr>>> _prefixLists = new(StringComparer.Ordinal);
     private readonly Lock _cacheLock = new();
+    private readonly Dictionary<string, Action> _consult = new(StringComparer.Ordinal);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, bool, AddressFamily), IReadOnlyList<AclRule>> _aclRules = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, AddressFamily), RouteCandidates> _routeCandidates = new();
 
@@ -135,7 +136,13 @@ public sealed class NetworkModel
 
     public string PathOf(string layoutFile) => Scope.PathOf(layoutFile);
 
-    public DataGap? GapOf(string inventory) => Gaps.GetValueOrDefault(inventory);
+    /// <summary>The gap of an inventory a question needs; asking is consulting it (the run's evidence log and its reports list it).</summary>
+    public DataGap? GapOf(string inventory)
+    {
+        if (_consult.TryGetValue(inventory, out var consult))
+            consult();
+        return Gaps.GetValueOrDefault(inventory);
+    }
 
     public Subnet? Subnet(string id) => _subnets.GetValueOrDefault(id);
 
@@ -268,6 +275,7 @@ public sealed class NetworkModel
     // Peek, not TryGet: the model indexes every inventory up front; which of them a verdict rests on is what its question uses.
     private IReadOnlyList<T> Read<T>(Collected<IReadOnlyList<T>> collected, string name, string file)
     {
+        _consult[name] = collected.Consult;
         if (collected.Peek(out var items, out var gap)) return items;
         Gaps[name] = gap with { File = gap.File ?? PathOf(file) };
         return [];
