@@ -12,6 +12,9 @@ public abstract record TargetSpec
 /// Run settings (contracts.md): from runsettings TestRunParameters, the command line, or
 /// ISOLATION_&lt;NAME&gt; environment variables, which win.
 /// </summary>
+/// <param name="Gate">A gate run (Gate=true in audit-gate and nightly settings): the target must be named explicitly.</param>
+/// <param name="Timeout">The run's time limit; what is not collected by then is inconclusive. Null: <see cref="DefaultTimeout"/>.</param>
+/// <param name="DemoData">The target is the embedded reference environment: demo data, not an audit.</param>
 public sealed record SuiteSettings(
     TargetSpec Target,
     string PosturePath,
@@ -19,4 +22,12 @@ public sealed record SuiteSettings(
     string? Region = null,
     string? Profile = null,
     string? EndpointUrl = null,
-    string? SaveSnapshot = null);
+    string? SaveSnapshot = null,
+    bool Gate = false,
+    TimeSpan? Timeout = null,
+    bool DemoData = false)
+{
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(30);
+
+    public TimeSpan EffectiveTimeout => Timeout ?? DefaultTimeout;
+}
