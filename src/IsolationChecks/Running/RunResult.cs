@@ -8,6 +8,7 @@ namespace IsolationChecks.Running;
 /// <param name="SnapshotOrigin">"live" or the snapshot folder the evidence was read from.</param>
 /// <param name="Controls">Every control of the catalog that was evaluated, so a silent control can be noticed.</param>
 /// <param name="Findings">Verdicts after post-processing (thrown controls, integrity, waivers).</param>
+/// <param name="TimedOut">Set when the run's Timeout ran out before everything was collected.</param>
 public sealed record RunResult(
     SuiteSettings Settings,
     string PostureName,
@@ -17,7 +18,8 @@ public sealed record RunResult(
     DateTimeOffset StartedAt,
     DateTimeOffset FinishedAt,
     IReadOnlyList<ControlMetadata> Controls,
-    IReadOnlyList<Finding> Findings)
+    IReadOnlyList<Finding> Findings,
+    RunTimedOut? TimedOut = null)
 {
     public FindingCounts Counts => FindingCounts.Of(Findings);
 
@@ -25,6 +27,29 @@ public sealed record RunResult(
     public string Target => Settings.Target is TargetSpec.SnapshotFolder folder ? folder.Path : "live";
 
     public AuditGateVerdict Gate => AuditGate.Judge(Findings);
+
+    /// <summary>True when the target is the embedded reference environment: demo data, not an audit of anyone's accounts.</summary>
+    public bool DemoData => Settings.DemoData;
+
+    /// <summary>What every report and the console say when <see cref="DemoData"/> is true.</summary>
+    public const string DemoNotice =
+        "DEMO DATA, NOT AN AUDIT: the target is the embedded reference environment shipped with the suite, not your accounts; "
+        + "set Target to \"live\" or to a snapshot folder of your environment to audit it";
+
+    /// <summary>What a report says the target was, demo data named as such.</summary>
+    public string TargetDescription => DemoData ? $"{Target} (the embedded demo data, not an audit)" : Target;
+}
+
+/// <summary>The run's Timeout ran out: what was not collected by then, which the findings that needed it report as inconclusive.</summary>
+/// <param name="NotCollected">The calls and probes that were cut off ("ec2:DescribeRouteTables", "probe:git-push-refusal").</param>
+public sealed record RunTimedOut(TimeSpan Timeout, IReadOnlyList<string> NotCollected)
+{
+    public const string ErrorCode = "TimeBudgetExceeded";
+
+    public string Describe() =>
+        $"the run's Timeout of {Settings.Duration.Format(Timeout)} ran out before collection finished: {NotCollected.Count} call(s) were not collected "
+        + $"({string.Join(", ", NotCollected.Take(5))}{(NotCollected.Count > 5 ? ", ..." : "")}); the findings that needed them are inconclusive. "
+        + "Raise Timeout (ISOLATION_TIMEOUT) or find what is slow in the progress lines";
 }
 
 /// <summary>How many findings have each status, overall and per severity (every key present, zeros included).</summary>
