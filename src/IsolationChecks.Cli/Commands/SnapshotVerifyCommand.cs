@@ -1,10 +1,11 @@
+using IsolationChecks.Running;
 using IsolationChecks.Snapshots;
 
 namespace IsolationChecks.Cli.Commands;
 
 /// <summary>
 /// `isolationchecks snapshot-verify DIR`: checks a snapshot's files against its manifest's SHA-256s, so evidence
-/// can be verified without running the suite. Exit code 0 intact, 1 tampered or incomplete, 2 no manifest.
+/// can be verified without running the suite. Exit code 0 intact, 1 tampered or incomplete, 3 no manifest (unverifiable).
 /// </summary>
 public sealed class SnapshotVerifyCommand : ICommand
 {
@@ -25,6 +26,6 @@ public sealed class SnapshotVerifyCommand : ICommand
                                         $"{manifest.Calls.Count(c => c.Outcome == "failed")} of {manifest.Calls.Count} calls failed");
         foreach (var unlisted in integrity.UnlistedFiles)
             await output.WriteLineAsync($"  not evidence (not in manifest.json): {unlisted}");
-        return !integrity.ManifestPresent ? ExitCodes.Inconclusive : integrity.IsIntact ? ExitCodes.Ok : ExitCodes.Negative;
+        return !integrity.ManifestPresent ? ExitCodes.EvidenceUnverified : integrity.IsIntact ? ExitCodes.Affirmative : ExitCodes.Negative;
     }
 }

@@ -29,6 +29,12 @@ public static class ExitCodes
     /// <summary>A query command ran but its answer is undecided (the path command's inconclusive).</summary>
     public const int Undecided = 6;
 
+    /// <summary>A query command's answer is yes (the path is reachable, the evidence is intact): the code of a passed gate.</summary>
+    public const int Affirmative = GatePassed;
+
+    /// <summary>A query command's answer is no (no path, tampered evidence): the code of a failed gate.</summary>
+    public const int Negative = GateFailed;
+
     /// <summary>One line per code, for usage texts and docs.</summary>
     public static IReadOnlyList<(int Code, string Meaning)> Documented { get; } =
     [

@@ -1,5 +1,6 @@
 using IsolationChecks.Cli;
 using IsolationChecks.Cli.Commands;
+using IsolationChecks.Running;
 using IsolationChecks.Snapshots;
 using IsolationChecks.Tests.Support;
 
@@ -36,7 +37,7 @@ public class SnapshotVerifyCommandTests
     {
         var (code, output) = await VerifyAsync(_folder);
 
-        Assert.That(code, Is.EqualTo(ExitCodes.Ok), output);
+        Assert.That(code, Is.EqualTo(ExitCodes.Affirmative), output);
         Assert.That(output, Does.Contain("every file matches"));
     }
 
@@ -57,7 +58,7 @@ public class SnapshotVerifyCommandTests
     {
         var (code, output) = await VerifyAsync(RepositoryPaths.Reference);
 
-        Assert.That(code, Is.EqualTo(ExitCodes.Inconclusive));
+        Assert.That(code, Is.EqualTo(ExitCodes.EvidenceUnverified));
         Assert.That(output, Does.Contain("no manifest.json"));
     }
 }
