@@ -71,6 +71,7 @@ public static class DeclaredResources
             {
                 yield return verdict.Inconclusive(resource,
                     $"cannot verify {name}: the posture declares it, but the account's complete {spec.Kind} listing does not contain it",
+                    EvidenceRemedies.NotListed($"{spec.Section}.{spec.Member}", spec.Kind, scope.AccountId, scope.Region),
                     new EvidenceFact(spec.Kind, listed, listingFile));
                 continue;
             }

@@ -49,6 +49,7 @@ public abstract class CrossCheckedIamControl : IControl
         {
             return verdict.Inconclusive(finding.Resource,
                 $"the live cross-check could not run ({e.Message}); the snapshot evaluation says: {finding.Status.ToWire()}: {finding.Message}",
+                EvidenceRemedies.For(new Snapshots.DataGap("iam", "SimulatePrincipalPolicy", e.ErrorMessage, e.ErrorCode, null)),
                 [.. finding.Evidence, new EvidenceFact("iam:SimulatePrincipalPolicy", e.Message)]);
         }
 
@@ -58,7 +59,9 @@ public abstract class CrossCheckedIamControl : IControl
         {
             CrossCheckOutcome.MissingContext => verdict.Inconclusive(finding.Resource,
                 $"SimulatePrincipalPolicy reported missing context values [{string.Join(", ", result.MissingContextValues)}], so AWS ignored the conditions on them " +
-                $"and its answer cannot confirm the evaluation ({finding.Status.ToWire()}: {finding.Message})", facts),
+                $"and its answer cannot confirm the evaluation ({finding.Status.ToWire()}: {finding.Message})",
+                "The policies use condition keys the simulator needs values for (named above): review those statements by hand, or express the "
+                + "restriction with aws:SourceIp or aws:SourceVpce, which the cross-check supplies; then run again.", facts),
             CrossCheckOutcome.Disagrees => verdict.Error(finding.Resource,
                 $"the policy evaluator and IAM's policy simulator disagree: {string.Join("; ", result.Disagreements.Take(3))} " +
                 $"(evaluation: {finding.Status.ToWire()}: {finding.Message})", facts),

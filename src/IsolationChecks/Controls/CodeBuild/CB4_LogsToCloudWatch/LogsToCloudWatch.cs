@@ -27,6 +27,7 @@ public sealed class LogsToCloudWatch : SnapshotControl
         if (cloudWatch?.Status is not { } status)
             return verdict.Inconclusive(audit.Resource,
                 $"cannot verify {name}: the project document has no logsConfig.cloudWatchLogs.status (AWS returns it for every project; the snapshot is incomplete)",
+                EvidenceRemedies.Recollect("codebuild", "BatchGetProjects", audit.ProjectsFile),
                 new EvidenceFact(name, "logsConfig.cloudWatchLogs.status absent", audit.ProjectsFile));
 
         var fact = new EvidenceFact(name, $"logsConfig.cloudWatchLogs.status = {status}, groupName = {cloudWatch.GroupName ?? "(default)"}", audit.ProjectsFile);

@@ -44,7 +44,8 @@ public sealed class HostInVpc : SnapshotControl
         if (connections.Hosts.Count == 0)
         {
             yield return verdict.Inconclusive(new ResourceRef("posture:connections", "(no hosts)", target.AccountId, target.Region),
-                "the posture's connections section declares no host: nothing to verify");
+                "the posture's connections section declares no host: nothing to verify",
+                EvidenceRemedies.DeclareInPosture("the CodeConnections host ARNs under connections.hosts"));
             yield break;
         }
 
@@ -71,6 +72,7 @@ public sealed class HostInVpc : SnapshotControl
             {
                 yield return verdict.Inconclusive(resource,
                     $"cannot verify {arn}: the posture declares it, but list-hosts in account {scope.AccountId} ({scope.Region}) does not list it",
+                    EvidenceRemedies.NotListed("connections.hosts", "CodeConnections host", scope.AccountId, scope.Region),
                     new EvidenceFact("codeconnections hosts", $"{hosts.Count} host(s) listed: {string.Join(", ", hosts.Select(h => h.HostArn))}", path));
                 continue;
             }
@@ -87,7 +89,8 @@ public sealed class HostInVpc : SnapshotControl
         };
         if (host.ProviderType != GitLabSelfManaged)
             return verdict.Inconclusive(resource,
-                $"{host.HostArn} is a {host.ProviderType ?? "(unknown)"} host, not {GitLabSelfManaged}: CONN-1 judges hosts of self-managed GitLab only; remove it from connections.hosts", facts);
+                $"{host.HostArn} is a {host.ProviderType ?? "(unknown)"} host, not {GitLabSelfManaged}: CONN-1 judges hosts of self-managed GitLab only; remove it from connections.hosts",
+                "Remove this host from connections.hosts in the posture (CONN-1 judges GitLab self-managed hosts only), then run again.", facts);
 
         var vpc = host.VpcConfiguration;
         if (vpc is null)
@@ -154,7 +157,9 @@ public sealed class HostInVpc : SnapshotControl
         if (problems.Count > 0)
             return verdict.Fail(resource, $"{host.HostArn}: {string.Join("; ", problems.Concat(unknown))}", facts);
         if (unknown.Count > 0)
-            return verdict.Inconclusive(resource, $"cannot verify {host.HostArn}: {string.Join("; ", unknown)}", facts);
+            return verdict.Inconclusive(resource, $"cannot verify {host.HostArn}: {string.Join("; ", unknown)}",
+                "Each unknown above names the subnet, route table or NAT gateway the snapshot lacks: collect the account's subnets, route tables and "
+                + "NAT gateways completely (Target=live), and declare the NAT gateways the host should use under gitLab.natGateways; then run again.", facts);
         return verdict.Pass(resource,
             $"{host.HostArn} runs in {vpc.VpcId} and its subnets reach GitLab through declared NAT gateways ({string.Join(", ", serving)})", facts);
     }
