@@ -189,7 +189,7 @@ public static partial class SettingsResolver
             var file = Path.GetFullPath(posture.Value, workingDirectory);
             if (!File.Exists(file))
                 throw new InputException(posture.Source, "Posture", "an existing posture file (relative paths are resolved against " + workingDirectory + ")",
-                    $"{file} does not exist");
+                    Directory.Exists(file) ? $"{file} is a folder" : $"{file} does not exist");
             return file;
         }
 
