@@ -1,0 +1,192 @@
+using System.Diagnostics;
+using IsolationChecks.IntegrationTests.Faults;
+using IsolationChecks.IntegrationTests.Moto;
+
+namespace IsolationChecks.IntegrationTests.EndToEnd;
+
+/// <summary>
+/// A live run against a slow AWS (moto behind the fault proxy, every EC2 call held for a minute): signals stop it within
+/// seconds with no process left calling AWS and nothing in Output that looks like a finished audit; its Timeout turns
+/// what was cut off into inconclusive findings; a second run on the same Output is refused while it runs.
+/// </summary>
+[Category("EndToEnd")]
+[NonParallelizable]
+public class InterruptionSuiteTests
+{
+    private const string Account = MotoServer.AccountId;
+    private const string Region = "us-east-1";
+    private static readonly TimeSpan Stopped = TimeSpan.FromSeconds(5);
+
+    private MotoServer _moto = null!;
+    private FaultProxy _proxy = null!;
+    private string _posture = "";
+
+    [OneTimeSetUp]
+    public async Task StartSlowAws()
+    {
+        _moto = await MotoServer.StartAsync();
+        _proxy = await FaultProxy.StartAsync(new Uri(_moto.Endpoint), CancellationToken.None);
+        _proxy.Inject(Fault.Delay(TimeSpan.FromMinutes(1))).OnEveryOperationOf("ec2");
+        _posture = Path.Combine(Path.GetTempPath(), $"slow-posture-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(_posture, CodeBuildEnvironment.Posture(Account, Region));
+    }
+
+    [OneTimeTearDown]
+    public async Task StopSlowAws()
+    {
+        await _proxy.DisposeAsync();
+        await _moto.DisposeAsync();
+        File.Delete(_posture);
+    }
+
+    private SuiteStart Live(string? output = null, string? timeout = null)
+    {
+        var settings = new Dictionary<string, string> { ["Target"] = "live", ["Posture"] = _posture, ["EndpointUrl"] = _proxy.Url };
+        if (timeout is not null)
+            settings["Timeout"] = timeout;
+        return new SuiteStart(settings, Environment: new Dictionary<string, string>
+        {
+            ["AWS_ACCESS_KEY_ID"] = MotoServer.AccessKey,
+            ["AWS_SECRET_ACCESS_KEY"] = MotoServer.SecretKey,
+            ["AWS_REGION"] = Region,
+            ["AWS_EC2_METADATA_DISABLED"] = "true",
+        }, OutputFolder: output);
+    }
+
+    /// <summary>A folder holding a previous run's passing reports, which must not survive.</summary>
+    private static string OutputWithStaleReports()
+    {
+        var output = Path.Combine(Path.GetTempPath(), $"stale-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(output);
+        File.WriteAllText(Path.Combine(output, "findings.json"), """{"auditGate": {"passed": true}}""");
+        File.WriteAllText(Path.Combine(output, "report.md"), "# Isolation checks: PASSED yesterday\n");
+        return output;
+    }
+
+    private static async Task<IReadOnlyList<string>> SurvivorsAfterAsync(SuiteProcess run, TimeSpan within)
+    {
+        var waited = Stopwatch.StartNew();
+        while (run.Survivors() is { Count: > 0 } left)
+        {
+            if (waited.Elapsed > within)
+                return left;
+            await Task.Delay(100);
+        }
+
+        return [];
+    }
+
+    private static void AssertNothingStale(SuiteOutcome outcome)
+    {
+        Assert.That(File.Exists(Path.Combine(outcome.OutputFolder, "findings.json")), Is.False, "no findings.json: nothing that looks like a finished audit");
+        Assert.That(File.Exists(Path.Combine(outcome.OutputFolder, "report.md")), Is.False, "the previous run's report is gone");
+        Assert.That(outcome.Error?.GetProperty("kind").GetString(), Is.EqualTo("interrupted"), $"error.json says interrupted\n{outcome.Output}");
+        Assert.That(outcome.Error?.GetProperty("exitCode").GetInt32(), Is.EqualTo(4));
+    }
+
+    [Test]
+    public async Task Ctrl_c_stops_the_run_with_a_non_zero_exit_no_process_left_and_nothing_stale()
+    {
+        await using var run = SuiteProcess.Start(Live(OutputWithStaleReports()));
+        await run.WaitForLineAsync("ec2:DescribeVpcs started", TimeSpan.FromSeconds(60));
+
+        var signalled = Stopwatch.StartNew();
+        run.Signal(PosixSignalNumber.Interrupt, wholeGroup: true);
+        var outcome = await run.WaitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        var exited = signalled.Elapsed;
+        var survivors = await SurvivorsAfterAsync(run, Stopped);
+        TestContext.Out.WriteLine($"SIGINT to the process group: dotnet test exited {outcome.ExitCode} after {exited.TotalSeconds:0.0} s");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(outcome.ExitCode, Is.Not.Zero, outcome.Output);
+            Assert.That(exited, Is.LessThan(Stopped));
+            Assert.That(survivors, Is.Empty, "no process of the run is left calling AWS");
+            AssertNothingStale(outcome);
+        }
+    }
+
+    /// <summary>
+    /// A SIGTERM to the process group reaches the test host, which cancels collection and says it was interrupted. The
+    /// dotnet CLI itself exits 0 on SIGTERM before any of the suite's code can object (see README, Signals).
+    /// </summary>
+    [Test]
+    public async Task Sigterm_to_the_process_group_stops_the_run_leaving_no_process_and_nothing_stale()
+    {
+        await using var run = SuiteProcess.Start(Live(OutputWithStaleReports()));
+        await run.WaitForLineAsync("ec2:DescribeVpcs started", TimeSpan.FromSeconds(60));
+
+        var signalled = Stopwatch.StartNew();
+        run.Signal(PosixSignalNumber.Terminate, wholeGroup: true);
+        var survivors = await SurvivorsAfterAsync(run, Stopped);
+        var gone = signalled.Elapsed;
+        var outcome = await run.WaitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        TestContext.Out.WriteLine($"SIGTERM to the process group: every process gone after {gone.TotalSeconds:0.0} s; dotnet test exited {outcome.ExitCode}");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(survivors, Is.Empty, "no process of the run is left calling AWS");
+            AssertNothingStale(outcome);
+        }
+    }
+
+    /// <summary>
+    /// A SIGTERM to `dotnet test` alone ends it at once and used to leave vstest.console and the test host collecting and
+    /// writing reports; the test host now notices its starter is gone and stops within a poll interval.
+    /// </summary>
+    [Test]
+    public async Task Sigterm_to_dotnet_test_alone_leaves_no_orphan_calling_aws_and_nothing_stale()
+    {
+        await using var run = SuiteProcess.Start(Live(OutputWithStaleReports()));
+        await run.WaitForLineAsync("ec2:DescribeVpcs started", TimeSpan.FromSeconds(60));
+        var before = _proxy.Requests.Count;
+
+        var signalled = Stopwatch.StartNew();
+        run.Signal(PosixSignalNumber.Terminate, wholeGroup: false);
+        var survivors = await SurvivorsAfterAsync(run, Stopped);
+        var gone = signalled.Elapsed;
+        var outcome = await run.WaitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        TestContext.Out.WriteLine($"SIGTERM to dotnet test alone: every process gone after {gone.TotalSeconds:0.0} s");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(survivors, Is.Empty, "no orphaned vstest.console or test host");
+            AssertNothingStale(outcome);
+            Assert.That(_proxy.Requests.Count - before, Is.LessThanOrEqualTo(20), "no collection goes on after the signal");
+        }
+    }
+
+    /// <summary>
+    /// The run's Timeout cuts the held EC2 calls off: the run finishes on what it has, every finding that needed EC2 says
+    /// so, and it exits non-zero saying it timed out. Meanwhile a second run on the same Output is refused, and leaves the
+    /// first run's files alone.
+    /// </summary>
+    [Test]
+    public async Task A_run_that_times_out_reports_it_and_a_second_run_on_its_output_is_refused_meanwhile()
+    {
+        var output = Path.Combine(Path.GetTempPath(), $"shared-{Guid.NewGuid():N}");
+        await using var first = SuiteProcess.Start(Live(output, timeout: "6s"));
+        await first.WaitForLineAsync("ec2:DescribeVpcs started", TimeSpan.FromSeconds(60));
+
+        var second = await SuiteProcess.RunAsync(new SuiteStart(OutputFolder: output), CancellationToken.None);
+        var timedOut = await first.WaitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(second.ExitCode, Is.Not.Zero, second.Output);
+            Assert.That(second.Occurrences($"{output} in use by the run with pid"), Is.EqualTo(1), second.Output);
+
+            Assert.That(timedOut.ExitCode, Is.Not.Zero, timedOut.Output);
+            Assert.That(timedOut.Output, Does.Contain("TIMED OUT: the run's Timeout of 6s ran out"));
+            var findings = timedOut.Findings!.RootElement;
+            Assert.That(findings.GetProperty("exitCode").GetInt32(), Is.EqualTo(5));
+            Assert.That(findings.GetProperty("timedOut").GetProperty("notCollected").EnumerateArray().Select(c => c.GetString()),
+                Does.Contain("ec2:DescribeVpcs"));
+            var cb2 = timedOut.FindingsOf("CB-2").First();
+            Assert.That(cb2.GetProperty("status").GetString(), Is.EqualTo("inconclusive"));
+            Assert.That(timedOut.FindingsOf("CB-1").Concat(timedOut.FindingsOf("CB-2")).Where(f => f.GetProperty("status").GetString() == "inconclusive")
+                .Select(f => f.GetProperty("remediation").GetString()), Has.Some.Contains("raise Timeout"));
+        }
+    }
+}
