@@ -88,3 +88,16 @@ public class BadInputCorpusTests
         return new AuditRun(ControlCatalog.Discover().Controls, TimeProvider.System).RunAsync(request, null, new Interruption());
     }
 }
+
+/// <summary>The README states the corpus's size; it must stay true.</summary>
+public class BadInputCorpusDocsTests
+{
+    [Test]
+    public void The_readme_states_how_many_settings_environment_and_snapshot_cases_the_corpus_holds()
+    {
+        var count = BadInputCase.All().Count(c => c.Kind is "settings" or "environment" or "snapshot");
+
+        Assert.That(File.ReadAllText(RepositoryPaths.Path("README.md")),
+            Does.Contain($"{count} settings, environment-variable and snapshot-folder cases"));
+    }
+}
