@@ -17,6 +17,8 @@ public sealed class Interruption : IDisposable
     private readonly List<PosixSignalRegistration> _signals = [];
     private readonly Lock _gate = new();
     private readonly List<Action<string>> _listeners = [];
+    private readonly Action? _onUnresponsive;
+    private readonly TimeSpan _grace;
     private string? _reason;
 
     public CancellationToken Token => _cancellation.Token;
@@ -25,25 +27,28 @@ public sealed class Interruption : IDisposable
     public string? Reason => Volatile.Read(ref _reason);
 
     /// <summary>An interruption that only <see cref="Interrupt"/> triggers (tests, embedding).</summary>
-    public Interruption()
+    /// <param name="onUnresponsive">Called when a run is still going <paramref name="grace"/> after it was interrupted.</param>
+    /// <param name="grace">Default: <see cref="GracePeriod"/>.</param>
+    public Interruption(Action? onUnresponsive = null, TimeSpan? grace = null)
     {
+        _onUnresponsive = onUnresponsive;
+        _grace = grace ?? GracePeriod;
     }
 
     /// <summary>
     /// Interrupts on SIGINT, SIGTERM and SIGHUP. The signal's default action (ending the process at once, exit code 0 for
-    /// SIGTERM in .NET) is cancelled: the run is cancelled instead, and <paramref name="onUnresponsive"/> ends the
-    /// process if the run has not unwound within <see cref="GracePeriod"/>.
+    /// SIGTERM in .NET) is cancelled: the run is cancelled instead. Whatever interrupts it, <paramref name="onUnresponsive"/>
+    /// ends the process if the run has not unwound within <see cref="GracePeriod"/>.
     /// </summary>
     public static Interruption OnSignals(Action onUnresponsive)
     {
-        var interruption = new Interruption();
+        var interruption = new Interruption(onUnresponsive);
         foreach (var signal in new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGHUP })
         {
             interruption._signals.Add(PosixSignalRegistration.Create(signal, context =>
             {
                 context.Cancel = true;
                 interruption.Interrupt($"{context.Signal} received");
-                _ = ForceAfterGraceAsync(interruption, onUnresponsive);
             }));
         }
 
@@ -65,6 +70,8 @@ public sealed class Interruption : IDisposable
         foreach (var listener in listeners)
             listener(reason);
         _cancellation.Cancel();
+        if (_onUnresponsive is { } force)
+            _ = ForceAfterGraceAsync(this, force);
     }
 
     /// <summary>Calls <paramref name="listener"/> when the run is interrupted (at once if it already was), until the result is disposed.</summary>
@@ -92,7 +99,7 @@ public sealed class Interruption : IDisposable
 
     private static async Task ForceAfterGraceAsync(Interruption interruption, Action onUnresponsive)
     {
-        await Task.Delay(GracePeriod).ConfigureAwait(false);
+        await Task.Delay(interruption._grace).ConfigureAwait(false);
         bool running;
         lock (interruption._gate)
             running = interruption._listeners.Count > 0;

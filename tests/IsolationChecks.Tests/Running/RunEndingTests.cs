@@ -96,3 +96,33 @@ public class RunEndingTests
         Assert.That(ended, Is.False);
     }
 }
+
+/// <summary>A run that does not unwind after an interruption is ended; one that did is left alone.</summary>
+public class InterruptionGraceTests
+{
+    [Test]
+    public async Task A_run_still_going_after_the_grace_period_is_ended()
+    {
+        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var interruption = new Interruption(() => ended.TrySetResult(), TimeSpan.FromMilliseconds(100));
+        using var stillRunning = interruption.OnInterrupted(_ => { });
+
+        interruption.Interrupt("the process that started this run ended");
+
+        Assert.That(await Task.WhenAny(ended.Task, Task.Delay(TimeSpan.FromSeconds(5))), Is.SameAs(ended.Task));
+    }
+
+    [Test]
+    public async Task A_run_that_unwound_in_time_is_not_ended()
+    {
+        var ended = false;
+        using var interruption = new Interruption(() => ended = true, TimeSpan.FromMilliseconds(100));
+        var running = interruption.OnInterrupted(_ => { });
+
+        interruption.Interrupt("SIGTERM received");
+        running.Dispose();
+        await Task.Delay(TimeSpan.FromMilliseconds(400));
+
+        Assert.That(ended, Is.False);
+    }
+}
