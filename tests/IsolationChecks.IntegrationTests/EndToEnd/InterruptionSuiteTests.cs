@@ -15,7 +15,7 @@ public class InterruptionSuiteTests
 {
     private const string Account = MotoServer.AccountId;
     private const string Region = "us-east-1";
-    private static readonly TimeSpan Stopped = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan StopWithin = TimeSpan.FromSeconds(5);
 
     private MotoServer _moto = null!;
     private FaultProxy _proxy = null!;
@@ -84,50 +84,56 @@ public class InterruptionSuiteTests
         Assert.That(outcome.Error?.GetProperty("exitCode").GetInt32(), Is.EqualTo(4));
     }
 
-    [Test]
-    public async Task Ctrl_c_stops_the_run_with_a_non_zero_exit_no_process_left_and_nothing_stale()
+    /// <summary>What a signal sent while EC2 calls are held left behind, and how long the run's processes took to go.</summary>
+    private sealed record Stopped(SuiteOutcome Outcome, IReadOnlyList<string> Survivors, TimeSpan Gone, int RequestsAfter);
+
+    private async Task<Stopped> SignalDuringCollectionAsync(PosixSignalNumber signal, bool wholeGroup)
     {
         await using var run = SuiteProcess.Start(Live(OutputWithStaleReports()));
         await run.WaitForLineAsync("ec2:DescribeVpcs started", TimeSpan.FromSeconds(60));
+        var before = _proxy.Requests.Count;
 
         var signalled = Stopwatch.StartNew();
-        run.Signal(PosixSignalNumber.Interrupt, wholeGroup: true);
+        run.Signal(signal, wholeGroup);
+        var survivors = await SurvivorsAfterAsync(run, StopWithin);
+        var gone = signalled.Elapsed;
         var outcome = await run.WaitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
-        var exited = signalled.Elapsed;
-        var survivors = await SurvivorsAfterAsync(run, Stopped);
-        TestContext.Out.WriteLine($"SIGINT to the process group: dotnet test exited {outcome.ExitCode} after {exited.TotalSeconds:0.0} s");
+        TestContext.Out.WriteLine($"{signal} to {(wholeGroup ? "the process group" : "dotnet test alone")}: every process gone after "
+            + $"{gone.TotalSeconds:0.0} s; dotnet test exited {outcome.ExitCode}");
+        return new Stopped(outcome, survivors, gone, _proxy.Requests.Count - before);
+    }
+
+    private static void AssertStoppedCleanly(Stopped stopped)
+    {
+        Assert.That(stopped.Survivors, Is.Empty, "no process of the run is left calling AWS");
+        Assert.That(stopped.Gone, Is.LessThan(StopWithin));
+        Assert.That(stopped.RequestsAfter, Is.LessThanOrEqualTo(20), "no collection goes on after the signal");
+        AssertNothingStale(stopped.Outcome);
+    }
+
+    [Test]
+    public async Task Ctrl_c_stops_the_run_with_a_non_zero_exit_no_process_left_and_nothing_stale()
+    {
+        var stopped = await SignalDuringCollectionAsync(PosixSignalNumber.Interrupt, wholeGroup: true);
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(outcome.ExitCode, Is.Not.Zero, outcome.Output);
-            Assert.That(exited, Is.LessThan(Stopped));
-            Assert.That(survivors, Is.Empty, "no process of the run is left calling AWS");
-            AssertNothingStale(outcome);
+            Assert.That(stopped.Outcome.ExitCode, Is.Not.Zero, stopped.Outcome.Output);
+            AssertStoppedCleanly(stopped);
         }
     }
 
     /// <summary>
     /// A SIGTERM to the process group reaches the test host, which cancels collection and says it was interrupted. The
-    /// dotnet CLI itself exits 0 on SIGTERM before any of the suite's code can object (see README, Signals).
+    /// dotnet CLI itself exits 0 on SIGTERM before any of the suite's code can object (see README, Interruption).
     /// </summary>
     [Test]
     public async Task Sigterm_to_the_process_group_stops_the_run_leaving_no_process_and_nothing_stale()
     {
-        await using var run = SuiteProcess.Start(Live(OutputWithStaleReports()));
-        await run.WaitForLineAsync("ec2:DescribeVpcs started", TimeSpan.FromSeconds(60));
-
-        var signalled = Stopwatch.StartNew();
-        run.Signal(PosixSignalNumber.Terminate, wholeGroup: true);
-        var survivors = await SurvivorsAfterAsync(run, Stopped);
-        var gone = signalled.Elapsed;
-        var outcome = await run.WaitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
-        TestContext.Out.WriteLine($"SIGTERM to the process group: every process gone after {gone.TotalSeconds:0.0} s; dotnet test exited {outcome.ExitCode}");
+        var stopped = await SignalDuringCollectionAsync(PosixSignalNumber.Terminate, wholeGroup: true);
 
         using (Assert.EnterMultipleScope())
-        {
-            Assert.That(survivors, Is.Empty, "no process of the run is left calling AWS");
-            AssertNothingStale(outcome);
-        }
+            AssertStoppedCleanly(stopped);
     }
 
     /// <summary>
@@ -137,24 +143,10 @@ public class InterruptionSuiteTests
     [Test]
     public async Task Sigterm_to_dotnet_test_alone_leaves_no_orphan_calling_aws_and_nothing_stale()
     {
-        await using var run = SuiteProcess.Start(Live(OutputWithStaleReports()));
-        await run.WaitForLineAsync("ec2:DescribeVpcs started", TimeSpan.FromSeconds(60));
-        var before = _proxy.Requests.Count;
-
-        var signalled = Stopwatch.StartNew();
-        run.Signal(PosixSignalNumber.Terminate, wholeGroup: false);
-        var survivors = await SurvivorsAfterAsync(run, Stopped);
-        var gone = signalled.Elapsed;
-        var outcome = await run.WaitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
-        await Task.Delay(TimeSpan.FromSeconds(1));
-        TestContext.Out.WriteLine($"SIGTERM to dotnet test alone: every process gone after {gone.TotalSeconds:0.0} s");
+        var stopped = await SignalDuringCollectionAsync(PosixSignalNumber.Terminate, wholeGroup: false);
 
         using (Assert.EnterMultipleScope())
-        {
-            Assert.That(survivors, Is.Empty, "no orphaned vstest.console or test host");
-            AssertNothingStale(outcome);
-            Assert.That(_proxy.Requests.Count - before, Is.LessThanOrEqualTo(20), "no collection goes on after the signal");
-        }
+            AssertStoppedCleanly(stopped);
     }
 
     /// <summary>

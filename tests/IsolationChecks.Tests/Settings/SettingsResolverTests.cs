@@ -163,31 +163,10 @@ public sealed class SettingsResolverTests
 
         Assert.That(settings.Region, Is.Null);
     }
-}
 
-/// <summary>Gate runs, the Timeout format and endpoint URLs: the settings a release pipeline depends on.</summary>
-public sealed class GateAndLimitSettingsTests
-{
-    private string _work = "";
-    private string _suite = "";
+    // Gate runs, the Timeout format and endpoint URLs: the settings a release pipeline depends on.
 
-    [SetUp]
-    public void CreateFolders()
-    {
-        var root = Path.Combine(Path.GetTempPath(), $"settings-{Guid.NewGuid():N}");
-        _work = Path.Combine(root, "work");
-        _suite = Path.Combine(root, "suite");
-        Directory.CreateDirectory(_work);
-        Directory.CreateDirectory(SettingsResolver.EmbeddedReference(_suite));
-        File.WriteAllText(Path.Combine(SettingsResolver.EmbeddedReference(_suite), "posture.json"), "{}");
-        File.WriteAllText(Path.Combine(_work, "posture.json"), "{}");
-    }
-
-    [TearDown]
-    public void DeleteFolders() => Directory.Delete(Path.GetDirectoryName(_work)!, recursive: true);
-
-    private SuiteSettings Resolve(Dictionary<string, string> parameters, Dictionary<string, string>? environment = null) =>
-        SettingsResolver.Resolve(parameters, environment ?? [], _work, _suite);
+    private void WritePosture() => File.WriteAllText(Path.Combine(_work, "posture.json"), "{}");
 
     [Test]
     public void A_gate_file_with_an_empty_target_variable_refuses_to_run_naming_the_variable()
@@ -212,7 +191,7 @@ public sealed class GateAndLimitSettingsTests
     [Test]
     public void A_gate_refuses_the_embedded_reference_even_when_named()
     {
-        var error = Assert.Throws<InputException>(() => Resolve(new() { ["Gate"] = "true", ["Target"] = SettingsResolver.EmbeddedReference(_suite) + "/" }));
+        var error = Assert.Throws<InputException>(() => Resolve(new() { ["Gate"] = "true", ["Target"] = _reference + "/" }));
 
         Assert.That(error.Message, Does.Contain("never judges the embedded demo data"));
     }
@@ -229,6 +208,7 @@ public sealed class GateAndLimitSettingsTests
     [Test]
     public void No_source_can_turn_off_a_gate_another_turned_on()
     {
+        WritePosture();
         var error = Assert.Throws<InputException>(() => Resolve(
             new() { ["Gate"] = "true", ["Target"] = "live", ["Posture"] = "posture.json" }, new() { ["ISOLATION_GATE"] = "false" }));
 
@@ -291,6 +271,7 @@ public sealed class GateAndLimitSettingsTests
     [TestCase("AWS_ENDPOINT_URL_EC2")]
     public void A_live_run_holds_the_sdk_endpoint_variables_to_the_same_rule(string variable)
     {
+        WritePosture();
         var error = Assert.Throws<InputException>(() => Resolve(
             new() { ["Target"] = "live", ["Posture"] = "posture.json" }, new() { [variable] = "127.0.0.1:4566" }));
 
