@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using IsolationChecks.Aws;
 
 namespace IsolationChecks.Settings;
 
@@ -263,12 +264,7 @@ public static partial class SettingsResolver
     {
         if (EndpointUrl(values) is { } endpoint)
             return endpoint;
-        foreach (var (variable, value) in environment.OrderBy(e => e.Key, StringComparer.Ordinal))
-        {
-            if (EndpointUrls.IsSdkVariable(variable) && !string.IsNullOrWhiteSpace(value))
-                EndpointUrls.Checked(value.Trim(), $"environment variable {variable}", variable);
-        }
-
+        EndpointUrls.CheckSdkVariables(environment);
         return null;
     }
 

@@ -66,6 +66,29 @@ public class RunSettingsFilesTests
         }
     }
 
+    private static string? Parameter(string name, string parameter) => (string?)Load(name).Root!.Element("TestRunParameters")!.Elements("Parameter")
+        .SingleOrDefault(p => (string?)p.Attribute("name") == parameter)?.Attribute("value");
+
+    [Test]
+    public void The_gate_files_declare_a_gate_and_the_others_do_not()
+    {
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(Parameter("audit-gate.runsettings", "Gate"), Is.EqualTo("true"));
+            Assert.That(Parameter("nightly.runsettings", "Gate"), Is.EqualTo("true"));
+            Assert.That(Parameter("default.runsettings", "Gate"), Is.Null.Or.Empty, "the default keeps the demo run green");
+            Assert.That(Parameter("live.runsettings", "Gate"), Is.Null.Or.Empty);
+        }
+    }
+
+    [TestCaseSource(nameof(Files))]
+    public void Shows_the_runs_progress_live(string name)
+    {
+        var loggers = Load(name).Root!.Element("LoggerRunSettings")?.Element("Loggers")?.Elements("Logger").Select(l => (string?)l.Attribute("friendlyName"));
+
+        Assert.That(loggers, Does.Contain(IsolationChecks.TestLogger.ProgressLogger.FriendlyName));
+    }
+
     [TestCase("nightly.runsettings")]
     [TestCase("audit-gate.runsettings")]
     public void Scheduled_runs_keep_their_evidence_and_a_trx_file(string name)

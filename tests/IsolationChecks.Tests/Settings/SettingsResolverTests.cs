@@ -1,4 +1,5 @@
 using NUnit.Framework;
+using IsolationChecks.Aws;
 using IsolationChecks.Settings;
 
 namespace IsolationChecks.Tests.Settings;

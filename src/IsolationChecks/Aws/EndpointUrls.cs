@@ -1,4 +1,4 @@
-namespace IsolationChecks.Settings;
+namespace IsolationChecks.Aws;
 
 /// <summary>
 /// The one rule every AWS endpoint URL is held to, whether it comes from the EndpointUrl setting or from the
@@ -14,6 +14,19 @@ public static class EndpointUrls
     /// <summary>AWS_ENDPOINT_URL or AWS_ENDPOINT_URL_&lt;SERVICE&gt;, the variables the AWS SDK reads its endpoints from.</summary>
     public static bool IsSdkVariable(string name) =>
         name == SdkVariable || name.StartsWith(SdkVariable + "_", StringComparison.Ordinal);
+
+    /// <summary>
+    /// Holds every AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_&lt;SERVICE&gt; variable with a value to <see cref="Rule"/>, before the
+    /// SDK reads them: it would otherwise fail later, or send requests somewhere unexpected, without naming the variable.
+    /// </summary>
+    public static void CheckSdkVariables(IEnumerable<KeyValuePair<string, string>> environment)
+    {
+        foreach (var (variable, value) in environment.OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            if (IsSdkVariable(variable) && !string.IsNullOrWhiteSpace(value))
+                Checked(value.Trim(), $"environment variable {variable}", variable);
+        }
+    }
 
     /// <summary>The URL when it follows <see cref="Rule"/>; otherwise an <see cref="InputException"/> naming it.</summary>
     public static string Checked(string url, string source, string field)
