@@ -81,7 +81,10 @@ public class RunSettingsFilesTests
         }
     }
 
-    [TestCaseSource(nameof(Files))]
+    [TestCase("audit-gate.runsettings")]
+    [TestCase("default.runsettings")]
+    [TestCase("live.runsettings")]
+    [TestCase("nightly.runsettings")]
     public void Shows_the_runs_progress_live(string name)
     {
         var loggers = Load(name).Root!.Element("LoggerRunSettings")?.Element("Loggers")?.Elements("Logger").Select(l => (string?)l.Attribute("friendlyName"));
