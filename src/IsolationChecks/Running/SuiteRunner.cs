@@ -27,7 +27,8 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
     public async Task<RunResult> RunAsync(SuiteSettings settings, IProgress<string>? progress, CancellationToken ct)
     {
         var startedAt = clock.GetUtcNow();
-        var deadline = new RunDeadline(clock, settings.EffectiveTimeout);
+        // Wall-clock time, as the collector's own budget: the injected clock dates the run and judges waivers.
+        var deadline = new RunDeadline(TimeProvider.System, settings.EffectiveTimeout);
         var (files, posture, simulators) = await ObtainEvidenceAsync(settings, deadline, progress, ct).ConfigureAwait(false);
         if (settings.SaveSnapshot is not null)
         {
@@ -89,7 +90,7 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
                     + $"(Timeout {Duration.Format(settings.EffectiveTimeout)})");
                 var factory = new AwsClientFactory(new AwsAccessSettings(settings.EndpointUrl, settings.Profile, settings.Region));
                 var plan = CollectionPlan.For(posture, settings.EndpointUrl) with { TimeBudgetPerScope = deadline.Remaining };
-                var collector = new Collector(factory, plan, clock);
+                var collector = new Collector(factory, plan, TimeProvider.System);
                 var files = await collector.CollectAsync(scopes, progress is null ? null : new ProgressLines(progress), ct)
                     .ConfigureAwait(false);
                 files = await WithGitProbeAsync(files, posture.GitProbe, deadline, progress, ct).ConfigureAwait(false);
