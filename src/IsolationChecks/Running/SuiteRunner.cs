@@ -66,7 +66,7 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
     /// A snapshot folder is read with its posture (a violation fixture's patched posture.json applies); a live
     /// collection needs the posture first, to know which accounts to read.
     /// </summary>
-    private async Task<(SnapshotFiles Files, PostureDocument Posture, Func<string, Evaluation.Policies.IPolicySimulator?>? Simulators)> ObtainEvidenceAsync(
+    private static async Task<(SnapshotFiles Files, PostureDocument Posture, Func<string, Evaluation.Policies.IPolicySimulator?>? Simulators)> ObtainEvidenceAsync(
         SuiteSettings settings, RunDeadline deadline, IProgress<string>? progress, CancellationToken ct)
     {
         switch (settings.Target)
