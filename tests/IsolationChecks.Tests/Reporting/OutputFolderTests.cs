@@ -13,11 +13,7 @@ public class OutputFolderTests
     private string _root = "";
 
     [SetUp]
-    public void CreateFolder()
-    {
-        _root = Path.Combine(Path.GetTempPath(), $"output-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(_root);
-    }
+    public void CreateFolder() => _root = Directory.CreateTempSubdirectory("output-").FullName;
 
     [TearDown]
     public void DeleteFolder() => Directory.Delete(_root, recursive: true);
