@@ -16,6 +16,28 @@ public class ConsoleToolSignalTests
     private static extern int Kill(int pid, int signal);
 
     /// <summary>
+    /// Waits until <paramref name="process"/> is in the middle of a TCP handshake to 127.0.0.1:<paramref name="port"/>: a
+    /// SYN_SENT row of /proc/net/tcp whose socket is one of the process's file descriptors.
+    /// </summary>
+    private static async Task WaitForHandshakeAsync(Process process, int port, TimeSpan timeout)
+    {
+        var remote = $"0100007F:{port:X4}";
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            var sockets = Directory.EnumerateFileSystemEntries($"/proc/{process.Id}/fd")
+                .Select(fd => new FileInfo(fd).LinkTarget).OfType<string>()
+                .Where(t => t.StartsWith("socket:[", StringComparison.Ordinal)).Select(t => t[8..^1]).ToHashSet(StringComparer.Ordinal);
+            if (File.ReadLines("/proc/net/tcp").Skip(1).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                .Any(f => f[2] == remote && f[3] == "02" && sockets.Contains(f[9])))
+                return;
+            if (waited.Elapsed > timeout || process.HasExited)
+                Assert.Fail($"probe-vpc made no connection attempt to port {port} within {timeout}");
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>
     /// A canary whose TCP handshake never completes: a listener that accepts nothing, its queue already full, so the
     /// kernel drops further connection attempts and the probe waits out its (long) timeout unless it is cancelled.
     /// </summary>
@@ -57,7 +79,7 @@ public class ConsoleToolSignalTests
         };
         using var tool = Process.Start(info)!;
         var stderr = tool.StandardError.ReadToEndAsync();
-        await Task.Delay(TimeSpan.FromSeconds(2)); // started, and waiting on the canary
+        await WaitForHandshakeAsync(tool, port, TimeSpan.FromSeconds(60));
         Assert.That(tool.HasExited, Is.False, "the probe is still waiting on the canary");
 
         var signalled = Stopwatch.StartNew();
