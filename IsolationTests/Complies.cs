@@ -8,9 +8,9 @@ namespace IsolationTests;
 public static class Complies
 {
     /// <summary>
-    /// Asserts <see cref="Is.Compliant"/>. Failures go through <see cref="Assert.Fail(string)"/> rather than
+    /// Asserts <see cref="Is.Compliant"/>. Failures throw <see cref="SuiteFailure"/> rather than going through
     /// <c>Assert.That</c>, which would put its own "Assert.That(...)" line before the message, so an
-    /// inconclusive message really starts with "INCONCLUSIVE:". Compliant verdicts (passes, waivers) write the
+    /// inconclusive message really starts with "INCONCLUSIVE:" (and no stack trace follows it). Compliant verdicts (passes, waivers) write the
     /// finding, evidence included, to the test output, where TRX and JUnit reports keep it.
     /// </summary>
     public static void With(Finding finding)
@@ -24,6 +24,6 @@ public static class Complies
 
         var message = new TextMessageWriter();
         result.WriteMessageTo(message);
-        Assert.Fail(message.ToString());
+        throw new SuiteFailure(message.ToString());
     }
 }

@@ -4,43 +4,37 @@ using IsolationChecks.Running;
 namespace IsolationTests;
 
 /// <summary>
-/// Around the whole suite: make sure the run happened (normally it already has, at discovery) and show its
-/// progress; at the end write findings.json, report.md and report.html to Output and print their paths.
+/// Around the whole suite: at the end, say how the run ended and where its files are. A run that did not pass
+/// fails this fixture's teardown, which fails <c>dotnet test</c> whatever <c>--filter</c> selected: the exit code
+/// follows the audit gate over all findings, not over the selected tests.
 /// </summary>
 [SetUpFixture]
 public sealed class SuiteSetUp
 {
-    [OneTimeSetUp]
-    public void EnsureRun()
+    [OneTimeTearDown]
+    public void ReportTheRun()
     {
         var outcome = SuiteRun.Outcome;
-        // Lines reported during discovery reach no console (the adapter shows output only while tests run): replay them.
-        foreach (var line in outcome.ProgressLines)
-            TestContext.Progress.WriteLine($"IsolationChecks: {line}");
-        if (outcome.Failure is { } failure)
-            TestContext.Error.WriteLine($"IsolationChecks: the suite could not run: {SuiteCases.DescribeFailure(failure)}");
-    }
-
-    [OneTimeTearDown]
-    public async Task WriteResults()
-    {
-        if (SuiteRun.Outcome.Result is not { } result)
+        var finished = outcome.Finished;
+        var files = finished.Files.Select(file => $"IsolationChecks results: {file}").ToList();
+        if (finished.ExitCode == ExitCodes.GatePassed)
+        {
+            // TestContext.Error: the adapter shows it at dotnet test's default verbosity.
+            if (finished.Result is { DemoData: true })
+                TestContext.Error.WriteLine($"IsolationChecks {RunResult.DemoNotice}");
+            TestContext.Error.WriteLine($"IsolationChecks {finished.Outcome.Message}");
+            foreach (var line in files)
+                TestContext.Error.WriteLine(line);
             return;
-        ReportFiles files;
-        try
-        {
-            files = await ReportWriter.WriteAsync(result, result.Settings.OutputFolder, CancellationToken.None);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Fails the run (the adapter turns a teardown failure into a non-zero exit): no verdict without its report.
-            throw new IsolationChecks.InputException("Output setting", "Output", "a folder the results can be written to",
-                $"{result.Settings.OutputFolder} ({e.Message})", e);
         }
 
-        // TestContext.Error, not Progress: the adapter shows it at dotnet test's default verbosity.
-        TestContext.Error.WriteLine($"IsolationChecks audit gate {result.Gate.Describe()}");
-        foreach (var file in files.All)
-            TestContext.Error.WriteLine($"IsolationChecks results: {file}");
+        // The failure's own test case already printed a configuration error or interruption when the filter selected it.
+        var message = finished.Outcome is RunOutcome.Completed || !outcome.FailureReported
+            ? finished.Outcome.Message
+            : $"the run ended with a {finished.Outcome.Kind}: see \"{SuiteCases.CaseNameFor(finished.Outcome)}\" above";
+        var lines = new List<string> { $"IsolationChecks {message}" };
+        lines.AddRange(files);
+        lines.Add($"IsolationChecks exit code {finished.ExitCode} ({OutputFolder.Meaning(finished.ExitCode)}); dotnet test exits non-zero");
+        throw new SuiteFailure(string.Join('\n', lines));
     }
 }

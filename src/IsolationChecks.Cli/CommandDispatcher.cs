@@ -1,3 +1,5 @@
+using IsolationChecks.Running;
+
 namespace IsolationChecks.Cli;
 
 /// <summary>One verb of the console tool (`isolationchecks path ...`).</summary>
@@ -10,24 +12,7 @@ public interface ICommand
     Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancellationToken);
 }
 
-/// <summary>Exit codes shared by every command.</summary>
-public static class ExitCodes
-{
-    public const int Ok = 0;
-
-    /// <summary>The command ran; its answer is negative (e.g. no path).</summary>
-    public const int Negative = 1;
-
-    /// <summary>The command ran but could not decide.</summary>
-    public const int Inconclusive = 2;
-
-    public const int Usage = 64;
-
-    /// <summary>The input (snapshot, posture) is unreadable.</summary>
-    public const int BadInput = 65;
-}
-
-/// <summary>Thrown for command-line mistakes: printed with the command's usage, exit code 64.</summary>
+/// <summary>Thrown for command-line mistakes: printed with the command's usage, exit code 2 (<see cref="ExitCodes.ConfigurationError"/>).</summary>
 public sealed class UsageException(string message) : Exception(message);
 
 /// <summary>Routes the first argument to a command; new verbs are added by registering another <see cref="ICommand"/>.</summary>
@@ -38,7 +23,7 @@ public sealed class CommandDispatcher(IReadOnlyList<ICommand> commands)
         if (args.Count == 0 || args[0] is "-h" or "--help" or "help")
         {
             await WriteUsageAsync(args.Count == 0 ? error : output);
-            return args.Count == 0 ? ExitCodes.Usage : ExitCodes.Ok;
+            return args.Count == 0 ? ExitCodes.ConfigurationError : ExitCodes.GatePassed;
         }
 
         var command = commands.FirstOrDefault(c => c.Name == args[0]);
@@ -46,7 +31,7 @@ public sealed class CommandDispatcher(IReadOnlyList<ICommand> commands)
         {
             await error.WriteLineAsync($"unknown command '{args[0]}'");
             await WriteUsageAsync(error);
-            return ExitCodes.Usage;
+            return ExitCodes.ConfigurationError;
         }
 
         try
@@ -57,12 +42,17 @@ public sealed class CommandDispatcher(IReadOnlyList<ICommand> commands)
         {
             await error.WriteLineAsync(e.Message);
             await error.WriteLineAsync($"usage: {command.Usage}");
-            return ExitCodes.Usage;
+            return ExitCodes.ConfigurationError;
         }
         catch (InputException e)
         {
             await error.WriteLineAsync(e.Message);
-            return ExitCodes.BadInput;
+            return ExitCodes.ConfigurationError;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await error.WriteLineAsync($"interrupted: {command.Name} stopped before it finished");
+            return ExitCodes.Interrupted;
         }
     }
 

@@ -1,11 +1,12 @@
 using IsolationChecks.Evaluation.Network;
+using IsolationChecks.Running;
 using IsolationChecks.Snapshots;
 
 namespace IsolationChecks.Cli.Commands;
 
 /// <summary>
 /// `isolationchecks path`: an ad-hoc question to the path engine over any snapshot the suite reads.
-/// Exit code 0 reachable, 1 unreachable, 2 inconclusive.
+/// Exit code 0 reachable, 1 unreachable, 6 inconclusive (<see cref="ExitCodes.Undecided"/>).
 /// </summary>
 public sealed class PathCommand : ICommand
 {
@@ -26,9 +27,9 @@ public sealed class PathCommand : ICommand
 
     public static int ExitCode(PathVerdict verdict) => verdict switch
     {
-        PathVerdict.Reachable => ExitCodes.Ok,
+        PathVerdict.Reachable => ExitCodes.Affirmative,
         PathVerdict.Unreachable => ExitCodes.Negative,
-        _ => ExitCodes.Inconclusive,
+        _ => ExitCodes.Undecided,
     };
 
     /// <summary>Asks the question in the scope that holds the source (or --account/--region when given).</summary>

@@ -1,5 +1,6 @@
 using IsolationChecks.Posture;
 using IsolationChecks.Probes;
+using IsolationChecks.Running;
 
 namespace IsolationChecks.Cli.Commands;
 
@@ -21,7 +22,7 @@ public sealed class ProbeVpcCommand(TimeProvider clock) : ICommand
         if (posture.InVpcProbes is not { } probes)
         {
             await error.WriteLineAsync($"{args[0]}: the posture declares no inVpcProbes section: nothing to probe");
-            return ExitCodes.BadInput;
+            return ExitCodes.ConfigurationError;
         }
 
         var record = await new InVpcProber(clock).RunAsync(probes, cancellationToken);
@@ -30,6 +31,6 @@ public sealed class ProbeVpcCommand(TimeProvider clock) : ICommand
             await File.WriteAllBytesAsync(args[1], json, cancellationToken);
         else
             await output.WriteLineAsync(System.Text.Encoding.UTF8.GetString(json));
-        return ExitCodes.Ok;
+        return ExitCodes.GatePassed;
     }
 }

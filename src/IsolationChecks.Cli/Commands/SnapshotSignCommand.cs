@@ -1,3 +1,4 @@
+using IsolationChecks.Running;
 using IsolationChecks.Snapshots;
 
 namespace IsolationChecks.Cli.Commands;
@@ -25,6 +26,6 @@ public sealed class SnapshotSignCommand : ICommand
         using var key = SnapshotSigning.LoadPrivateKey(keyPath, "--key");
         var signature = await SnapshotFolder.SignAsync(folder, key, cancellationToken);
         await output.WriteLineAsync($"{Path.GetFullPath(folder)}: manifest.json signed with key {signature.KeyId} ({SnapshotSigning.SignatureFile})");
-        return ExitCodes.Ok;
+        return ExitCodes.Affirmative;
     }
 }

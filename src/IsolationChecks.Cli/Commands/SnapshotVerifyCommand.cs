@@ -1,3 +1,4 @@
+using IsolationChecks.Running;
 using IsolationChecks.Snapshots;
 
 namespace IsolationChecks.Cli.Commands;
@@ -5,7 +6,7 @@ namespace IsolationChecks.Cli.Commands;
 /// <summary>
 /// `isolationchecks snapshot-verify DIR [--trusted-keys PEM|DIR]`: whether a snapshot is evidence a gate may accept,
 /// without running the suite. Exit code 0 only when every file matches manifest.json AND its signature verifies with
-/// a trusted key; 1 when files do not match the manifest (tampered or incomplete); 2 for anything else unverified
+/// a trusted key; 1 when files do not match the manifest (tampered or incomplete); 3 for anything else unverified
 /// (no manifest, unsigned, unknown signer, a signature that does not verify). The reason is printed.
 /// </summary>
 public sealed class SnapshotVerifyCommand : ICommand
@@ -37,8 +38,8 @@ public sealed class SnapshotVerifyCommand : ICommand
                                         $"{manifest.Calls.Count(c => c.Outcome == "failed")} of {manifest.Calls.Count} calls failed");
         foreach (var unlisted in integrity.UnlistedFiles)
             await output.WriteLineAsync($"  not evidence (not in manifest.json): {unlisted}");
-        return evidence.State == EvidenceState.Signed ? ExitCodes.Ok
+        return evidence.State == EvidenceState.Signed ? ExitCodes.Affirmative
             : integrity.ManifestPresent && !integrity.IsIntact ? ExitCodes.Negative
-            : ExitCodes.Inconclusive;
+            : ExitCodes.EvidenceUnverified;
     }
 }

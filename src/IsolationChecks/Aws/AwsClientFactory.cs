@@ -39,6 +39,9 @@ public sealed class AwsClientFactory(AwsAccessSettings settings) : IAwsClientFac
 {
     public AwsServiceSet Create(AuditScope scope)
     {
+        if (settings.EndpointUrl is null)
+            EndpointUrls.CheckSdkVariables(System.Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+                .Where(e => e.Value is string).Select(e => KeyValuePair.Create((string)e.Key, (string)e.Value!)));
         var region = RegionOf(scope);
         var credentials = CredentialsFor(scope, region);
         return new AwsServiceSet(service => Client(service, credentials, service.FixedRegion ?? region));

@@ -191,7 +191,7 @@ internal sealed class CollectionRun(TimeProvider clock, ResiliencePipeline limit
             message));
         var done = Interlocked.Increment(ref _done);
         var failed = outcome == "failed" ? Interlocked.Increment(ref _failed) : Volatile.Read(ref _failed);
-        progress?.Report(new CollectionProgress(scope.Name, Describe(call, item), outcome, done, failed, clock.GetElapsedTime(_started)));
+        progress?.Report(new CollectionProgress(scope.Name, Describe(call, item), outcome, done, failed, clock.GetElapsedTime(_started), attempts, code));
     }
 
     private void Report(ScopeContext scope, AwsCall call, string? item, string state) =>

@@ -47,10 +47,25 @@ public sealed class CollectionRequests(IReadOnlyList<CollectionRequest> requests
 }
 
 /// <summary>A line of progress for the console: what is being collected, counts, elapsed time.</summary>
-public sealed record CollectionProgress(string Scope, string Operation, string State, int CallsDone, int CallsFailed, TimeSpan Elapsed)
+/// <param name="Attempts">For a finished call: the HTTP attempts it took (more than one: the SDK retried it).</param>
+/// <param name="ErrorCode">For a failed or absent call: the error it ended with (Throttling, AccessDenied, ...).</param>
+public sealed record CollectionProgress(
+    string Scope, string Operation, string State, int CallsDone, int CallsFailed, TimeSpan Elapsed, int Attempts = 0, string? ErrorCode = null)
 {
     public override string ToString() =>
-        $"[{Elapsed.TotalSeconds,6:0.0}s] {Scope}: {Operation} {State} ({CallsDone} calls done, {CallsFailed} failed)";
+        $"[{Elapsed.TotalSeconds,6:0.0}s] {Scope}: {Operation} {State}{Outcome()} ({CallsDone} calls done, {CallsFailed} failed)";
+
+    /// <summary>" with Throttling after 4 attempts (3 retries, throttled)": what a retried or failed call went through.</summary>
+    private string Outcome()
+    {
+        var retries = Attempts > 1 ? $"after {Attempts} attempts ({Attempts - 1} retries{(IsThrottling(ErrorCode) ? ", throttled" : "")})" : "";
+        var error = ErrorCode is null ? "" : $" with {ErrorCode}";
+        return retries.Length == 0 ? error : $"{error} {retries}";
+    }
+
+    /// <summary>The throttling error codes of the AWS protocols the collector speaks (EC2, Query, JSON).</summary>
+    public static bool IsThrottling(string? errorCode) => errorCode is "Throttling" or "ThrottlingException" or "RequestLimitExceeded"
+        or "TooManyRequestsException" or "RequestThrottled" or "RequestThrottledException" or "SlowDown" or "ThrottledException";
 }
 
 /// <summary>

@@ -31,6 +31,11 @@ public static class FindingsJson
             json.WriteString("startedAt", run.StartedAt);
             json.WriteString("finishedAt", run.FinishedAt);
             json.WriteString("target", run.Target);
+            json.WriteBoolean("demoData", run.DemoData);
+            if (run.DemoData)
+                json.WriteString("notice", RunResult.DemoNotice);
+            else
+                json.WriteNull("notice");
             json.WriteString("origin", run.SnapshotOrigin);
             json.WriteString("posture", run.PostureName);
             json.WriteString("postureFile", run.Settings.PosturePath);
@@ -38,6 +43,8 @@ public static class FindingsJson
             WriteIntegrity(json, run);
             WriteGaps(json, run);
             WriteGate(json, run.Gate);
+            json.WriteNumber("exitCode", new RunOutcome.Completed(run).ExitCode);
+            WriteTimedOut(json, run.TimedOut);
             WriteCounts(json, run.Counts);
             json.WriteStartArray("findings");
             foreach (var finding in run.Findings)
@@ -112,6 +119,21 @@ public static class FindingsJson
         WriteStrings(json, "mismatches", run.Integrity.Mismatches);
         WriteStrings(json, "missingFiles", run.Integrity.MissingFiles);
         WriteStrings(json, "unlistedFiles", run.Integrity.UnlistedFiles);
+        json.WriteEndObject();
+    }
+
+    private static void WriteTimedOut(Utf8JsonWriter json, RunTimedOut? timedOut)
+    {
+        if (timedOut is null)
+        {
+            json.WriteNull("timedOut");
+            return;
+        }
+
+        json.WriteStartObject("timedOut");
+        json.WriteString("timeout", Settings.Duration.Format(timedOut.Timeout));
+        json.WriteString("description", timedOut.Describe());
+        WriteStrings(json, "notCollected", timedOut.NotCollected);
         json.WriteEndObject();
     }
 

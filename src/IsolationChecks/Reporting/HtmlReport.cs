@@ -35,11 +35,15 @@ public static class HtmlReport
             .Append("<title>Isolation checks: ").Append(E(run.PostureName)).Append("</title>\n")
             .Append("<style>\n").Append(Style).Append("</style>\n</head>\n<body>\n");
         html.Append("<h1>Isolation checks: ").Append(E(run.PostureName)).Append("</h1>\n");
+        if (run.DemoData)
+            html.Append("<p class=\"gate failed\">").Append(E(RunResult.DemoNotice)).Append("</p>\n");
+        if (run.TimedOut is { } timedOut)
+            html.Append("<p class=\"gate failed\">Timed out: ").Append(E(timedOut.Describe())).Append("</p>\n");
         html.Append("<p class=\"gate ").Append(run.Gate.Passed ? "passed" : "failed").Append("\">Audit gate ")
             .Append(E(run.Gate.Describe())).Append("</p>\n");
 
         html.Append("<dl>\n");
-        Definition(html, "Target", $"{run.Target} (evidence read from {run.SnapshotOrigin})");
+        Definition(html, "Target", $"{run.TargetDescription} (evidence read from {run.SnapshotOrigin})");
         if (run.Manifest is { } manifest)
             Definition(html, "Collected", $"{FindingsJson.Iso(manifest.CollectedAt)} by {manifest.Tool}");
         Definition(html, "Evidence", run.Trust.Describe());

@@ -15,8 +15,12 @@ public static partial class MarkdownReport
         var md = new StringBuilder();
         var counts = run.Counts;
         md.Append("# Isolation checks: ").Append(Escape(run.PostureName)).Append("\n\n");
+        if (run.DemoData)
+            md.Append("> **").Append(Escape(RunResult.DemoNotice)).Append("**\n\n");
         md.Append("- **Audit gate:** ").Append(Escape(run.Gate.Describe())).Append('\n');
-        md.Append("- **Target:** ").Append(Escape(run.Target)).Append(" (evidence read from ").Append(Escape(run.SnapshotOrigin)).Append(")\n");
+        if (run.TimedOut is { } timedOut)
+            md.Append("- **Timed out:** ").Append(Escape(timedOut.Describe())).Append('\n');
+        md.Append("- **Target:** ").Append(Escape(run.TargetDescription)).Append(" (evidence read from ").Append(Escape(run.SnapshotOrigin)).Append(")\n");
         if (run.Manifest is { } manifest)
             md.Append("- **Collected:** ").Append(FindingsJson.Iso(manifest.CollectedAt)).Append(" by ").Append(Escape(manifest.Tool)).Append('\n');
         md.Append("- **Evidence:** ").Append(Escape(run.Trust.Describe())).Append('\n');

@@ -10,6 +10,7 @@ namespace IsolationChecks.Running;
 /// <param name="Controls">Every control of the catalog that was evaluated, so a silent control can be noticed.</param>
 /// <param name="Findings">Verdicts after post-processing (thrown controls, integrity, waivers).</param>
 /// <param name="Evidence">Live, signed or unverified, with the reason; every report states it.</param>
+/// <param name="TimedOut">Set when the run's Timeout ran out before everything was collected.</param>
 public sealed record RunResult(
     SuiteSettings Settings,
     string PostureName,
@@ -20,7 +21,8 @@ public sealed record RunResult(
     DateTimeOffset FinishedAt,
     IReadOnlyList<ControlMetadata> Controls,
     IReadOnlyList<Finding> Findings,
-    EvidenceStatus? Evidence = null)
+    EvidenceStatus? Evidence = null,
+    RunTimedOut? TimedOut = null)
 {
     /// <summary>The evidence's state; a run built without one (a test) is unverified.</summary>
     public EvidenceStatus Trust => Evidence ?? new EvidenceStatus(EvidenceState.Unverified, Integrity.Describe());
@@ -37,6 +39,29 @@ public sealed record RunResult(
     public string Target => Settings.Target is TargetSpec.SnapshotFolder folder ? folder.Path : "live";
 
     public AuditGateVerdict Gate => AuditGate.Judge(Findings, Trust, Settings.RequireVerifiedEvidence);
+
+    /// <summary>True when the target is the embedded reference environment: demo data, not an audit of anyone's accounts.</summary>
+    public bool DemoData => Settings.DemoData;
+
+    /// <summary>What every report and the console say when <see cref="DemoData"/> is true.</summary>
+    public const string DemoNotice =
+        "DEMO DATA, NOT AN AUDIT: the target is the embedded reference environment shipped with the suite, not your accounts; "
+        + "set Target to \"live\" or to a snapshot folder of your environment to audit it";
+
+    /// <summary>What a report says the target was, demo data named as such.</summary>
+    public string TargetDescription => DemoData ? $"{Target} (the embedded demo data, not an audit)" : Target;
+}
+
+/// <summary>The run's Timeout ran out: what was not collected by then, which the findings that needed it report as inconclusive.</summary>
+/// <param name="NotCollected">The calls and probes that were cut off ("ec2:DescribeRouteTables", "probe:git-push-refusal").</param>
+public sealed record RunTimedOut(TimeSpan Timeout, IReadOnlyList<string> NotCollected)
+{
+    public const string ErrorCode = "TimeBudgetExceeded";
+
+    public string Describe() =>
+        $"the run's Timeout of {Settings.Duration.Format(Timeout)} ran out before collection finished: {NotCollected.Count} call(s) were not collected "
+        + $"({string.Join(", ", NotCollected.Take(5))}{(NotCollected.Count > 5 ? ", ..." : "")}); the findings that needed them are inconclusive. "
+        + "Raise Timeout (ISOLATION_TIMEOUT) or find what is slow in the progress lines";
 }
 
 /// <summary>How many findings have each status, overall and per severity (every key present, zeros included).</summary>

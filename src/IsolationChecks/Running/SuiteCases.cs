@@ -1,4 +1,3 @@
-using System.Reflection;
 using IsolationChecks.Controls.Catalog;
 
 namespace IsolationChecks.Running;
@@ -58,43 +57,29 @@ public static class SuiteCases
     }
 
     /// <summary>
-    /// The run could not start (settings, posture or snapshot): one "Suite configuration" case with the reason,
-    /// and one failing case per catalog control, so a filter such as <c>Control=CB-2</c> still selects a failure
-    /// instead of selecting nothing and exiting 0.
+    /// The run ended without verdicts (configuration error, interruption, defect): one case carrying the message, and one
+    /// short failing case per catalog control, so a filter such as <c>Control=CB-2</c> still selects a failure instead of
+    /// selecting nothing. The message is in the first case only: the others point at it.
     /// </summary>
-    public static IReadOnlyList<SuiteCase> ForFailure(Exception failure, IReadOnlyList<ControlMetadata> catalog)
+    public static IReadOnlyList<SuiteCase> ForFailure(RunOutcome outcome, IReadOnlyList<ControlMetadata> catalog)
     {
-        var reason = DescribeFailure(failure);
         var cases = new List<SuiteCase>
         {
-            new(ConfigurationCaseName, ConfigurationCategory, new Dictionary<string, string>(), null,
-                $"The suite could not run: {reason}"),
+            new(CaseNameFor(outcome), ConfigurationCategory, new Dictionary<string, string>(), null, outcome.Message),
         };
         foreach (var control in catalog)
             cases.Add(new SuiteCase($"{control.Id} {control.Title}: not evaluated", control.Family,
                 PropertiesOf(control, ControlFailures.EvaluationResource(control).Id), null,
-                $"ERROR: {control.Id} was not evaluated because the suite configuration failed: {reason}"));
+                $"NOT EVALUATED: the run stopped before judging anything ({outcome.Kind}; \"{CaseNameFor(outcome)}\" says why)"));
         return cases;
     }
 
-    /// <summary>The message a person acts on: for bad input the file, the field and what was expected.</summary>
-    public static string DescribeFailure(Exception failure)
+    /// <summary>"Suite configuration" for bad input; the interrupted and broken runs are named as such.</summary>
+    public static string CaseNameFor(RunOutcome outcome) => outcome switch
     {
-        var root = Unwrap(failure);
-        return root switch
-        {
-            InputException input => input.Message,
-            NotImplementedException => $"{root.Message} (this build of the suite is incomplete)",
-            _ => $"{root.GetType().Name}: {root.Message}",
-        };
-    }
-
-    private static Exception Unwrap(Exception failure) => failure switch
-    {
-        AggregateException { InnerExceptions.Count: 1 } aggregate => Unwrap(aggregate.InnerExceptions[0]),
-        TargetInvocationException { InnerException: { } inner } => Unwrap(inner),
-        TypeInitializationException { InnerException: { } inner } => Unwrap(inner),
-        _ => failure,
+        RunOutcome.Interrupted => "Suite interrupted",
+        RunOutcome.Broken => "Suite failure",
+        _ => ConfigurationCaseName,
     };
 
     private static Dictionary<string, string> PropertiesOf(ControlMetadata control, string resource) => new()

@@ -20,6 +20,11 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
     {
     }
 
+    /// <summary>
+    /// Runs once. Cancelling <paramref name="ct"/> (an interruption) throws <see cref="OperationCanceledException"/>: nothing
+    /// is judged. The settings' Timeout is different: collection stops at the deadline, what was cut off is recorded as
+    /// not collected, and the run is judged on what it has, with <see cref="RunResult.TimedOut"/> set.
+    /// </summary>
     public async Task<RunResult> RunAsync(SuiteSettings settings, IProgress<string>? progress, CancellationToken ct)
     {
         var startedAt = clock.GetUtcNow();
@@ -29,7 +34,9 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
                 $"SaveSnapshot with Target {((TargetSpec.SnapshotFolder)settings.Target).Path}");
         using var signingKey = settings.SigningKey is null ? null : SnapshotSigning.LoadPrivateKey(settings.SigningKey, "SigningKey setting");
         var trusted = settings.TrustedKeys is null ? [] : SnapshotSigning.LoadTrustedKeys(settings.TrustedKeys, "TrustedKeys setting");
-        var (files, posture) = await ObtainEvidenceAsync(settings, progress, ct).ConfigureAwait(false);
+        // Wall-clock time, as the collector's own budget: the injected clock dates the run and judges waivers.
+        var deadline = new RunDeadline(TimeProvider.System, settings.EffectiveTimeout);
+        var (files, posture) = await ObtainEvidenceAsync(settings, deadline, progress, ct).ConfigureAwait(false);
         if (settings.SaveSnapshot is not null)
         {
             await SnapshotFolder.WriteAsync(files, settings.SaveSnapshot, signingKey, ct).ConfigureAwait(false);
@@ -43,12 +50,15 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
         var findings = await EvaluateAsync(snapshot, posture, settings.PosturePath, ct).ConfigureAwait(false);
 
         var result = new RunResult(settings, posture.Name, snapshot.Origin, snapshot.Manifest, snapshot.Integrity,
-            startedAt, clock.GetUtcNow(), controls.Select(c => c.Metadata).ToList(), findings, evidence)
+            startedAt, clock.GetUtcNow(), controls.Select(c => c.Metadata).ToList(), findings, evidence,
+            settings.Target is TargetSpec.Live ? deadline.Outcome(files) : null)
         {
             Exclusions = ExcludedFromJudgement.Of(new EvaluationContext(snapshot, posture, clock), controls.Select(c => c.Metadata).ToList()),
             Gaps = snapshot.Log?.Gaps ?? [],
         };
         progress?.Report($"Findings: {string.Join(", ", result.Counts.ByStatus.Select(kv => $"{kv.Value} {kv.Key.ToWire()}"))}; audit gate {result.Gate.Describe()}");
+        if (result.TimedOut is { } timedOut)
+            progress?.Report($"TIMED OUT: {timedOut.Describe()}");
         return result;
     }
 
@@ -67,7 +77,7 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
     /// folder alone reproduces the verdicts.
     /// </summary>
     private async Task<(SnapshotFiles Files, PostureDocument Posture)> ObtainEvidenceAsync(
-        SuiteSettings settings, IProgress<string>? progress, CancellationToken ct)
+        SuiteSettings settings, RunDeadline deadline, IProgress<string>? progress, CancellationToken ct)
     {
         switch (settings.Target)
         {
@@ -90,14 +100,16 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
                     postureBytes = WithRegion(postureBytes, settings.Region);
                 }
                 var scopes = ScopesOf(posture);
-                progress?.Report($"Collecting live: {string.Join(", ", scopes.Select(s => $"{s.Name} {s.AccountId} {s.Region}"))}");
+                progress?.Report($"Collecting live: {string.Join(", ", scopes.Select(s => $"{s.Name} {s.AccountId} {s.Region}"))} "
+                    + $"(Timeout {Duration.Format(settings.EffectiveTimeout)})");
                 var factory = new AwsClientFactory(new AwsAccessSettings(settings.EndpointUrl, settings.Profile, settings.Region));
-                var options = CollectionPlan.For(posture, settings.EndpointUrl);
+                var options = CollectionPlan.For(posture, settings.EndpointUrl) with { TimeBudgetPerScope = deadline.Remaining };
                 var lines = progress is null ? null : new ProgressLines(progress);
                 var files = await new Collector(factory, options, TimeProvider.System).CollectAsync(scopes, lines, ct).ConfigureAwait(false);
-                files = await WithPolicySimulationsAsync(files, posture, scopes, new Collector(factory, options, TimeProvider.System), lines, ct).ConfigureAwait(false);
-                files = await WithGitProbeAsync(files, posture.GitProbe, progress, ct).ConfigureAwait(false);
-                files = await WithInVpcProbesAsync(files, posture.InVpcProbes, progress, ct).ConfigureAwait(false);
+                files = await WithPolicySimulationsAsync(files, posture, scopes,
+                    new Collector(factory, options with { TimeBudgetPerScope = deadline.Remaining }, TimeProvider.System), lines, ct).ConfigureAwait(false);
+                files = await WithGitProbeAsync(files, posture.GitProbe, deadline, progress, ct).ConfigureAwait(false);
+                files = await WithInVpcProbesAsync(files, posture.InVpcProbes, deadline, progress, ct).ConfigureAwait(false);
                 files = files.WithDocument(SnapshotFiles.PostureFile, postureBytes,
                     new ManifestCall("", "posture", "JudgedWith", settings.PosturePath, SnapshotFiles.PostureFile, "ok", Pages: 1, Attempts: 1, DurationMs: 0));
                 return (files, posture);
@@ -130,34 +142,64 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
     }
 
     /// <summary>The NET-* probes run from this machine with the collection; their record is evidence like any API output.</summary>
-    private static async Task<SnapshotFiles> WithInVpcProbesAsync(SnapshotFiles files, InVpcProbePosture? probes, IProgress<string>? progress, CancellationToken ct)
+    private static Task<SnapshotFiles> WithInVpcProbesAsync(
+        SnapshotFiles files, InVpcProbePosture? probes, RunDeadline deadline, IProgress<string>? progress, CancellationToken ct)
     {
         if (probes is not { Enabled: true })
-            return files;
+            return Task.FromResult(files);
         progress?.Report($"Probing from inside: {probes.InternetCanaries?.Count ?? 0} internet canaries, {probes.ServiceHosts?.Count ?? 0} service hosts");
-        var started = System.Diagnostics.Stopwatch.StartNew();
-        var record = await new Probes.InVpcProber(TimeProvider.System).RunAsync(probes, ct).ConfigureAwait(false);
-        var call = new ManifestCall("", Probes.InVpcProbeRecord.Service, Probes.InVpcProbeRecord.Operation, null, Probes.InVpcProbeRecord.SnapshotPath, "ok",
-            Pages: 1, Attempts: 1, DurationMs: started.ElapsedMilliseconds);
-        return files.WithDocument(Probes.InVpcProbeRecord.SnapshotPath, record.ToJson(), call);
+        var call = new ManifestCall("", Probes.InVpcProbeRecord.Service, Probes.InVpcProbeRecord.Operation, null, Probes.InVpcProbeRecord.SnapshotPath, "ok", 1, 1, 0);
+        return WithProbeAsync(files, call, deadline, async token =>
+            (Probes.InVpcProbeRecord.SnapshotPath, (await new Probes.InVpcProber(TimeProvider.System).RunAsync(probes, token).ConfigureAwait(false)).ToJson()), ct);
     }
 
     /// <summary>
     /// The GIT-1 probe runs with the collection, so its record is evidence in the snapshot like any API
     /// output (hashed in the manifest) and the control judges it the same way live and offline.
     /// </summary>
-    private static async Task<SnapshotFiles> WithGitProbeAsync(SnapshotFiles files, GitProbePosture? probe, IProgress<string>? progress, CancellationToken ct)
+    private static Task<SnapshotFiles> WithGitProbeAsync(
+        SnapshotFiles files, GitProbePosture? probe, RunDeadline deadline, IProgress<string>? progress, CancellationToken ct)
     {
         if (probe is null)
-            return files;
+            return Task.FromResult(files);
         progress?.Report($"Probing Git push refusal at {probe.RepositoryUrl}");
+        var call = new ManifestCall("", Git.GitProbeRecord.Service, Git.GitProbeRecord.Operation, probe.RepositoryUrl, Git.GitProbeRecord.SnapshotPath, "ok", 1, 1, 0);
+        return WithProbeAsync(files, call, deadline, token => Git.GitProbeCollection.CollectAsync(probe, token), ct);
+    }
+
+    /// <summary>
+    /// Runs one probe within what is left of the run's Timeout. A probe the deadline cut off (or never let start) is
+    /// recorded as a failed call, so the controls that judge it name the timeout instead of a missing file.
+    /// </summary>
+    private static async Task<SnapshotFiles> WithProbeAsync(
+        SnapshotFiles files, ManifestCall call, RunDeadline deadline, Func<CancellationToken, Task<(string Path, byte[] Json)?>> probe, CancellationToken ct)
+    {
         var started = System.Diagnostics.Stopwatch.StartNew();
-        var record = await Git.GitProbeCollection.CollectAsync(probe, ct).ConfigureAwait(false);
-        if (record is not { } document)
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        (string Path, byte[] Json)? record = null;
+        if (deadline.Remaining > TimeSpan.Zero)
+        {
+            limit.CancelAfter(deadline.Remaining);
+            try
+            {
+                record = await probe(limit.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                // The deadline, not an interruption: recorded below.
+            }
+        }
+
+        if (record is { } document)
+            return files.WithDocument(document.Path, document.Json, call with { DurationMs = started.ElapsedMilliseconds });
+        if (!deadline.Expired)
             return files;
-        var call = new ManifestCall("", Git.GitProbeRecord.Service, Git.GitProbeRecord.Operation, probe.RepositoryUrl, document.Path, "ok",
-            Pages: 1, Attempts: 1, DurationMs: started.ElapsedMilliseconds);
-        return files.WithDocument(document.Path, document.Json, call);
+        var failed = call with
+        {
+            File = null, Outcome = "failed", Pages = 0, Attempts = 0, DurationMs = started.ElapsedMilliseconds, ErrorCode = RunTimedOut.ErrorCode,
+            ErrorMessage = $"The run's Timeout of {Duration.Format(deadline.Timeout)} ran out before this probe finished.",
+        };
+        return files with { Manifest = files.Manifest is null ? null : files.Manifest with { Calls = [.. files.Manifest.Calls, failed] } };
     }
 
     /// <summary>One collection scope per distinct (account, region) of the posture; the account's own profile and role travel with it.</summary>

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using IsolationChecks.Aws;
 
 namespace IsolationChecks.Settings;
 
@@ -12,13 +13,18 @@ public static partial class SettingsResolver
     public const string Live = "live";
     public const string PostureFileName = "posture.json";
 
+    public const string DefaultOutput = "isolation-results";
+
     /// <summary>The setting names, case-sensitive as they appear in runsettings.</summary>
-    public static IReadOnlyList<string> Names { get; } =
-        ["Target", "Posture", "Region", "Profile", "EndpointUrl", "Output", "SaveSnapshot", "TrustedKeys", "SigningKey", "Evidence"];
+    public static IReadOnlyList<string> Names { get; } = 
+        ["Target", "Posture", "Region", "Profile", "EndpointUrl", "Output", "SaveSnapshot", "Gate", "Timeout", "TrustedKeys", "SigningKey", "Evidence"];
 
     /// <summary>Values of the Evidence setting: what the gate accepts.</summary>
     public const string AnyEvidence = "any";
     public const string VerifiedEvidence = "verified";
+
+    /// <summary>The embedded reference environment, the default target: demo data, not an audit.</summary>
+    public static string EmbeddedReference(string suiteDirectory) => Path.GetFullPath(Path.Combine(suiteDirectory, "Fixtures", "reference"));
 
     /// <param name="workingDirectory">Where relative paths are resolved (the user's shell directory).</param>
     /// <param name="suiteDirectory">The suite's output folder, which holds the embedded reference fixture.</param>
@@ -32,23 +38,28 @@ public static partial class SettingsResolver
         ArgumentNullException.ThrowIfNull(environment);
         var values = Merge(parameters, environment);
 
-        var target = ResolveTarget(values, workingDirectory, suiteDirectory);
+        var gate = ResolveGate(values);
+        var target = ResolveTarget(values, gate, workingDirectory, suiteDirectory);
+        var demo = target is TargetSpec.SnapshotFolder folder && SamePath(folder.Path, EmbeddedReference(suiteDirectory));
         return new SuiteSettings(
             target,
             ResolvePosture(values, target, workingDirectory),
-            values.TryGetValue("Output", out var output) ? Path.GetFullPath(output.Value, workingDirectory) : Path.Combine(workingDirectory, "isolation-results"),
+            OutputFolder(values, workingDirectory),
             Region(values),
-            values.TryGetValue("Profile", out var profile) ? profile.Value : null,
-            EndpointUrl(values),
-            values.TryGetValue("SaveSnapshot", out var save) ? Path.GetFullPath(save.Value, workingDirectory) : null,
+            values["Profile"]?.Value,
+            target is TargetSpec.Live ? LiveEndpointUrl(values, environment) : EndpointUrl(values),
+            values["SaveSnapshot"] is { } save ? Path.GetFullPath(save.Value, workingDirectory) : null,
+            gate,
+            Timeout(values),
+            demo,
             ExistingPath(values, "TrustedKeys", workingDirectory, "a PEM public key file or a folder of *.pem public keys"),
             ExistingPath(values, "SigningKey", workingDirectory, "a PEM file holding an ECDSA P-256 private key"),
-            Evidence(values));
+            Evidence(values, gate));
     }
 
-    private static string? ExistingPath(Dictionary<string, Setting> values, string name, string workingDirectory, string expected)
+    private static string? ExistingPath(SettingValues values, string name, string workingDirectory, string expected)
     {
-        if (!values.TryGetValue(name, out var setting))
+        if (values[name] is not { } setting)
             return null;
         var path = Path.GetFullPath(setting.Value, workingDirectory);
         return File.Exists(path) || Directory.Exists(path)
@@ -56,12 +67,15 @@ public static partial class SettingsResolver
             : throw new InputException(setting.Source, name, $"{expected} (relative paths are resolved against {workingDirectory})", $"{path} does not exist");
     }
 
-    private static bool Evidence(Dictionary<string, Setting> values)
+    /// <summary>A gate accepts only live or signed evidence: under Gate=true, Evidence is "verified" and cannot be relaxed.</summary>
+    private static bool Evidence(SettingValues values, bool gate)
     {
-        if (!values.TryGetValue("Evidence", out var evidence))
-            return false;
+        if (values["Evidence"] is not { } evidence)
+            return gate;
         return evidence.Value switch
         {
+            AnyEvidence when gate => throw new InputException(evidence.Source, "Evidence",
+                $"\"{VerifiedEvidence}\", or no value: a gate run (Gate=true) judges only live or signed evidence", evidence.Value),
             AnyEvidence => false,
             VerifiedEvidence => true,
             _ => throw new InputException(evidence.Source, "Evidence",
@@ -69,19 +83,49 @@ public static partial class SettingsResolver
         };
     }
 
-    /// <summary>A setting's value and where it came from, so an error can point at the right place.</summary>
-    private sealed record Setting(string Value, string Source);
-
-    private static Dictionary<string, Setting> Merge(IReadOnlyDictionary<string, string> parameters, IReadOnlyDictionary<string, string> environment)
+    /// <summary>
+    /// The Output folder alone, resolved even when other settings are wrong, so a configuration error can leave its
+    /// error file where the reports would have been (and remove the previous run's reports).
+    /// </summary>
+    public static string OutputFolder(IReadOnlyDictionary<string, string> parameters, IReadOnlyDictionary<string, string> environment, string workingDirectory)
     {
-        var values = new Dictionary<string, Setting>(StringComparer.Ordinal);
+        var output = environment.TryGetValue(EnvironmentPrefix + "OUTPUT", out var variable) && !string.IsNullOrWhiteSpace(variable)
+            ? variable
+            : parameters.TryGetValue("Output", out var parameter) && !string.IsNullOrWhiteSpace(parameter) ? parameter : DefaultOutput;
+        return Path.GetFullPath(output.Trim(), workingDirectory);
+    }
+
+    /// <summary>A setting's value and where it came from, so an error can point at the right place. An empty value is kept: a gate refuses it.</summary>
+    private sealed record Setting(string Value, string Source)
+    {
+        public bool IsEmpty => Value.Length == 0;
+    }
+
+    /// <summary>Every value each source gave, in precedence order (runsettings, then environment).</summary>
+    private sealed class SettingValues(Dictionary<string, List<Setting>> given)
+    {
+        /// <summary>The value that applies: the last non-empty one (an empty value counts as not set).</summary>
+        public Setting? this[string name] => given.TryGetValue(name, out var settings) ? settings.LastOrDefault(s => !s.IsEmpty) : null;
+
+        public IReadOnlyList<Setting> All(string name) => given.TryGetValue(name, out var settings) ? settings : [];
+    }
+
+    private static SettingValues Merge(IReadOnlyDictionary<string, string> parameters, IReadOnlyDictionary<string, string> environment)
+    {
+        var given = new Dictionary<string, List<Setting>>(StringComparer.Ordinal);
+        void Add(string name, string? value, string source)
+        {
+            if (!given.TryGetValue(name, out var settings))
+                given[name] = settings = [];
+            settings.Add(new Setting((value ?? "").Trim(), source));
+        }
+
         foreach (var (name, value) in parameters.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             if (!Names.Contains(name, StringComparer.Ordinal))
                 throw new InputException(ParametersSource, name, $"one of the settings {string.Join(", ", Names)} (names are case-sensitive)",
                     $"unknown parameter \"{name}\"");
-            if (!string.IsNullOrWhiteSpace(value))
-                values[name] = new Setting(value.Trim(), ParametersSource);
+            Add(name, value, ParametersSource);
         }
 
         foreach (var (variable, value) in environment.OrderBy(e => e.Key, StringComparer.Ordinal))
@@ -92,18 +136,39 @@ public static partial class SettingsResolver
             if (name is null)
                 throw new InputException($"environment variable {variable}", variable,
                     $"one of {string.Join(", ", Names.Select(n => EnvironmentPrefix + n.ToUpperInvariant()))}", $"unknown variable {variable}");
-            if (!string.IsNullOrWhiteSpace(value))
-                values[name] = new Setting(value.Trim(), $"environment variable {variable}");
+            Add(name, value, $"environment variable {variable}");
         }
 
-        return values;
+        return new SettingValues(given);
     }
 
-    private static TargetSpec ResolveTarget(Dictionary<string, Setting> values, string workingDirectory, string suiteDirectory)
+    /// <summary>
+    /// Gate=true makes this a gate run. Any source may turn it on; none may turn off what another turned on, so an
+    /// environment variable cannot quietly take the gate out of a gate settings file.
+    /// </summary>
+    private static bool ResolveGate(SettingValues values)
     {
-        if (!values.TryGetValue("Target", out var target))
+        var on = false;
+        foreach (var gate in values.All("Gate").Where(g => !g.IsEmpty))
         {
-            var reference = Path.Combine(suiteDirectory, "Fixtures", "reference");
+            if (!bool.TryParse(gate.Value, out var value))
+                throw new InputException(gate.Source, "Gate", "true or false", $"\"{gate.Value}\"");
+            if (on && !value)
+                throw new InputException(gate.Source, "Gate",
+                    "true, or no value: a gate run (Gate=true in the settings) cannot be turned off by a later source", "false");
+            on |= value;
+        }
+
+        return on;
+    }
+
+    private static TargetSpec ResolveTarget(SettingValues values, bool gate, string workingDirectory, string suiteDirectory)
+    {
+        var reference = EmbeddedReference(suiteDirectory);
+        if (gate)
+            RequireExplicitTarget(values);
+        if (values["Target"] is not { } target)
+        {
             if (!Directory.Exists(reference))
                 throw new InputException(ParametersSource, "Target",
                     $"\"{Live}\" or a snapshot folder (the default, the embedded reference fixture {reference}, is missing from the suite's output)", "unset");
@@ -116,17 +181,50 @@ public static partial class SettingsResolver
         if (!Directory.Exists(folder))
             throw new InputException(target.Source, "Target", $"\"{Live}\" or an existing snapshot folder (relative paths are resolved against {workingDirectory})",
                 File.Exists(folder) ? $"{folder} is a file" : $"{folder} does not exist");
+        if (gate && SamePath(folder, reference))
+            throw new InputException(target.Source, "Target",
+                $"\"{Live}\" or a snapshot folder of your environment: a gate run (Gate=true) never judges the embedded demo data", $"{folder}, the embedded reference environment");
         return new TargetSpec.SnapshotFolder(folder);
     }
 
-    private static string ResolvePosture(Dictionary<string, Setting> values, TargetSpec target, string workingDirectory)
+    /// <summary>A gate judges what it was told to judge: an empty or missing Target is an error there, never the embedded demo data.</summary>
+    private static void RequireExplicitTarget(SettingValues values)
     {
-        if (values.TryGetValue("Posture", out var posture))
+        const string expected = "\"live\" or a snapshot folder, named explicitly: a gate run (Gate=true) refuses an empty Target instead of falling back to the embedded demo data";
+        var targets = values.All("Target");
+        if (targets.Count == 0)
+            throw new InputException(ParametersSource, "Target", expected, "unset");
+        // The last empty source is the one to fix: an unset CI variable, or an empty value in the settings file.
+        if (targets.LastOrDefault(t => t.IsEmpty) is { } empty)
+            throw new InputException(empty.Source, "Target", expected, empty.Source.StartsWith("environment", StringComparison.Ordinal)
+                ? "an empty value (is the CI variable that should name the target unset?)"
+                : "an empty value");
+    }
+
+    private static bool SamePath(string a, string b) =>
+        string.Equals(Path.TrimEndingDirectorySeparator(Path.GetFullPath(a)), Path.TrimEndingDirectorySeparator(Path.GetFullPath(b)),
+            OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+
+    private static string OutputFolder(SettingValues values, string workingDirectory) =>
+        values["Output"] is { } output ? Path.GetFullPath(output.Value, workingDirectory) : Path.Combine(workingDirectory, DefaultOutput);
+
+    private static TimeSpan? Timeout(SettingValues values)
+    {
+        if (values["Timeout"] is not { } timeout)
+            return null;
+        return Duration.TryParse(timeout.Value, out var duration)
+            ? duration
+            : throw new InputException(timeout.Source, "Timeout", Duration.Expected, $"\"{timeout.Value}\"");
+    }
+
+    private static string ResolvePosture(SettingValues values, TargetSpec target, string workingDirectory)
+    {
+        if (values["Posture"] is { } posture)
         {
             var file = Path.GetFullPath(posture.Value, workingDirectory);
             if (!File.Exists(file))
                 throw new InputException(posture.Source, "Posture", "an existing posture file (relative paths are resolved against " + workingDirectory + ")",
-                    $"{file} does not exist");
+                    Directory.Exists(file) ? $"{file} is a folder" : $"{file} does not exist");
             return file;
         }
 
@@ -146,24 +244,28 @@ public static partial class SettingsResolver
         return File.Exists(candidate) ? candidate : null;
     }
 
-    private static string? Region(Dictionary<string, Setting> values)
+    private static string? Region(SettingValues values)
     {
-        if (!values.TryGetValue("Region", out var region))
+        if (values["Region"] is not { } region)
             return null;
         if (!RegionPattern().IsMatch(region.Value))
             throw new InputException(region.Source, "Region", "an AWS region such as ap-northeast-1", region.Value);
         return region.Value;
     }
 
-    private static string? EndpointUrl(Dictionary<string, Setting> values)
+    private static string? EndpointUrl(SettingValues values) =>
+        values["EndpointUrl"] is { } endpoint ? EndpointUrls.Checked(endpoint.Value, endpoint.Source, "EndpointUrl") : null;
+
+    /// <summary>
+    /// For a live run the endpoint is the EndpointUrl setting, which wins for every service; without it the SDK reads
+    /// AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_&lt;SERVICE&gt;, which are held to the same rule here, before any call.
+    /// </summary>
+    private static string? LiveEndpointUrl(SettingValues values, IReadOnlyDictionary<string, string> environment)
     {
-        if (!values.TryGetValue("EndpointUrl", out var endpoint))
-            return null;
-        if (!Uri.TryCreate(endpoint.Value, UriKind.Absolute, out var uri)
-            || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
-            || !string.IsNullOrEmpty(uri.UserInfo))
-            throw new InputException(endpoint.Source, "EndpointUrl", "an absolute http or https URL such as http://127.0.0.1:5000", endpoint.Value);
-        return endpoint.Value;
+        if (EndpointUrl(values) is { } endpoint)
+            return endpoint;
+        EndpointUrls.CheckSdkVariables(environment);
+        return null;
     }
 
     [GeneratedRegex(@"^[a-z]{2}(-[a-z]+)+-\d+$")]

@@ -12,6 +12,9 @@ public abstract record TargetSpec
 /// Run settings (contracts.md): from runsettings TestRunParameters, the command line, or
 /// ISOLATION_&lt;NAME&gt; environment variables, which win.
 /// </summary>
+/// <param name="Gate">A gate run (Gate=true in audit-gate and nightly settings): the target must be named explicitly.</param>
+/// <param name="Timeout">The run's time limit; what is not collected by then is inconclusive. Null: <see cref="DefaultTimeout"/>.</param>
+/// <param name="DemoData">The target is the embedded reference environment: demo data, not an audit.</param>
 /// <param name="TrustedKeys">PEM public keys (a file or a folder of *.pem) whose signature makes a snapshot folder's evidence "signed".</param>
 /// <param name="SigningKey">PEM private key (ECDSA P-256) that signs the manifest of a saved snapshot.</param>
 /// <param name="RequireVerifiedEvidence">The gate accepts only live or signed evidence (Evidence=verified).</param>
@@ -23,6 +26,14 @@ public sealed record SuiteSettings(
     string? Profile = null,
     string? EndpointUrl = null,
     string? SaveSnapshot = null,
+    bool Gate = false,
+    TimeSpan? Timeout = null,
+    bool DemoData = false,
     string? TrustedKeys = null,
     string? SigningKey = null,
-    bool RequireVerifiedEvidence = false);
+    bool RequireVerifiedEvidence = false)
+{
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(30);
+
+    public TimeSpan EffectiveTimeout => Timeout ?? DefaultTimeout;
+}

@@ -98,8 +98,7 @@ internal sealed class ScopeReader(SnapshotFiles files, string folder, EvidenceLo
         catch (InputException e)
         {
             var gap = new DataGap(call.Service.IamPrefix, call.Operation, $"{e.Field}: expected {e.Expected}{(e.Actual is null ? "" : $", found {e.Actual}")}",
-                DataGap.MalformedEvidence, path,
-                $"Collect the file again (`{call.CliFor(item)} --output json > {path}`, or a live run with SaveSnapshot): it is not what the call prints.");
+                DataGap.MalformedEvidence, path, GapRemedies.For(call, item, DataGap.MalformedEvidence, path));
             return optional ? Collected<Optional<T>>.Missing(gap, log) : Collected<T>.Missing(gap, log);
         }
     }
@@ -113,7 +112,7 @@ internal sealed class ScopeReader(SnapshotFiles files, string folder, EvidenceLo
         if (absentCodes.Contains(errorCode))
             return Collected<Optional<T>>.Seen(new Optional<T>(null, errorCode), path, log);
         var message = error.TryGetProperty("Message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
-        return Collected<Optional<T>>.Missing(new DataGap(call.Service.IamPrefix, call.Operation, message ?? "failed", errorCode, path, RemedyFor(call, errorCode)), log);
+        return Collected<Optional<T>>.Missing(new DataGap(call.Service.IamPrefix, call.Operation, message ?? "failed", errorCode, path, GapRemedies.For(call, null, errorCode, path)), log);
     }
 
     private static string Shape(AwsCall call) => $"the output of `{call.Cli} --output json`";
@@ -129,27 +128,13 @@ internal sealed class ScopeReader(SnapshotFiles files, string folder, EvidenceLo
     {
         if (recorded is { Outcome: "failed" })
             return new DataGap(call.Service.IamPrefix, call.Operation,
-                recorded.ErrorMessage ?? "failed without an error message", recorded.ErrorCode, path, RemedyFor(call, recorded.ErrorCode));
+                recorded.ErrorMessage ?? "failed without an error message", recorded.ErrorCode, path, GapRemedies.For(call, item, recorded.ErrorCode, path));
         if (recorded is { Outcome: "ok", File: not null })
             return new DataGap(call.Service.IamPrefix, call.Operation,
                 $"succeeded according to manifest.json, but {path} is absent from the snapshot", null, path,
                 "Restore the snapshot's original files, or collect it again.");
-        return DataGap.NotCollected(call.Service.IamPrefix, call.Operation, path,
-            $"Collect it: `{call.CliFor(item)} --output json > {path}` (IAM permission {call.IamAction}), or a live run with SaveSnapshot.");
+        return DataGap.NotCollected(call.Service.IamPrefix, call.Operation, path, GapRemedies.Recollect(call, path, item));
     }
-
-    /// <summary>What gets the evidence back after the call failed with this error.</summary>
-    internal static string RemedyFor(AwsCall call, string? errorCode) => errorCode switch
-    {
-        "AccessDenied" or "AccessDeniedException" or "UnauthorizedOperation" or "UnauthorizedException" =>
-            $"Grant the audit role {call.IamAction} (docs/audit-role-policy.json lists every action), then run again.",
-        "Throttling" or "ThrottlingException" or "RequestLimitExceeded" or "TooManyRequestsException" =>
-            $"{call.IamAction} was throttled until the SDK's retries ran out: run again later, or lower the collection's concurrency.",
-        "TimeBudgetExceeded" => "The run's time budget ran out before this call finished: run again with a larger Timeout.",
-        "WrongAccount" or "AccountUnverified" =>
-            "Use credentials (profile, role) that reach the posture's account: sts:GetCallerIdentity must return it.",
-        _ => $"Collect it again ({call.IamAction}); if it keeps failing, the error above names the cause.",
-    };
 
     private ManifestCall? FindCall(AwsCall call, string path, string? item)
     {

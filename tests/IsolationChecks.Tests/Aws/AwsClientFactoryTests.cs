@@ -134,6 +134,18 @@ public sealed class AwsClientFactoryTests
         Assert.That(_primary.Requests.Select(r => r.AccessKeyId), Is.EqualTo(new[] { "AKIDPROFILEB", "AKIDPROFILEA" }));
     }
 
+    [TestCase("AWS_ENDPOINT_URL", "localhost:4566", "\"localhost:4566\" (not an absolute URL")]
+    [TestCase("AWS_ENDPOINT_URL_EC2", "http://key:secret@127.0.0.1:4566", "\"http://***@127.0.0.1:4566\"")]
+    public void A_refused_sdk_endpoint_variable_is_an_input_error_naming_the_variable_and_the_url(string variable, string url, string shown)
+    {
+        using var environment = Environment(new() { [variable] = url });
+
+        var error = Assert.Throws<InputException>(() => new AwsClientFactory(new AwsAccessSettings()).Create(DevScope).Dispose());
+
+        Assert.That(error.Message, Does.StartWith($"environment variable {variable}: {variable}: expected {EndpointUrls.Rule}").And.Contain(shown));
+        Assert.That(error.Message, Does.Not.Contain("secret@"));
+    }
+
     [Test]
     public void AnUnknownProfileIsAnInputError()
     {

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using IsolationChecks.Posture;
 using IsolationChecks.Tests.Support;
 
@@ -17,28 +16,13 @@ public sealed class PostureCorpusTests
     /// <summary>The documented exit code for bad input (a configuration error), which every posture case expects.</summary>
     public const int ConfigurationErrorExitCode = 2;
 
-    public sealed record Expectation(string Fragment, int ExitCode);
-
-    public sealed record Case(string Description, string Kind, Expectation Expect)
-    {
-        public string Folder { get; init; } = "";
-
-        public override string ToString() => System.IO.Path.GetFileName(Folder);
-    }
-
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow };
-
-    public static string CasesFolder => RepositoryPaths.Path("tests", "IsolationChecks.Tests", "BadInput", "Cases");
-
-    public static IEnumerable<Case> AllCases() =>
-        Directory.EnumerateDirectories(CasesFolder).Order(StringComparer.Ordinal)
-            .Select(folder => JsonSerializer.Deserialize<Case>(File.ReadAllBytes(System.IO.Path.Combine(folder, "case.json")), Json)! with { Folder = folder });
+    private static IEnumerable<BadInputCase> AllCases() => BadInputCase.All();
 
     public static IEnumerable<TestCaseData> PostureCases() =>
         AllCases().Where(c => c.Kind == PostureKind).Select(c => new TestCaseData(c).SetName($"Posture case {c}"));
 
     [TestCaseSource(nameof(PostureCases))]
-    public async Task A_bad_posture_gives_one_clear_error(Case badInput)
+    public async Task A_bad_posture_gives_one_clear_error(BadInputCase badInput)
     {
         var path = System.IO.Path.Combine(badInput.Folder, "posture.json");
 

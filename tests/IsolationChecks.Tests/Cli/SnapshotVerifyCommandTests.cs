@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using IsolationChecks.Cli;
 using IsolationChecks.Cli.Commands;
+using IsolationChecks.Running;
 using IsolationChecks.Snapshots;
 using IsolationChecks.Tests.Support;
 
@@ -46,7 +47,7 @@ public class SnapshotVerifyCommandTests
     {
         var (code, output) = await VerifyAsync(_folder);
 
-        Assert.That(code, Is.EqualTo(ExitCodes.Ok), output);
+        Assert.That(code, Is.EqualTo(ExitCodes.Affirmative), output);
         Assert.That(output, Does.Contain($"signed (key {SnapshotSigning.KeyIdOf(_key)})").And.Contain("every file matches"));
     }
 
@@ -55,7 +56,7 @@ public class SnapshotVerifyCommandTests
     {
         var (code, output) = await VerifyAsync(_folder, trusted: null);
 
-        Assert.That(code, Is.EqualTo(ExitCodes.Inconclusive));
+        Assert.That(code, Is.EqualTo(ExitCodes.EvidenceUnverified));
         Assert.That(output, Does.Contain("no trusted public key was given"));
     }
 
@@ -78,7 +79,7 @@ public class SnapshotVerifyCommandTests
 
         var (code, output) = await VerifyAsync(_folder);
 
-        Assert.That(code, Is.EqualTo(ExitCodes.Inconclusive));
+        Assert.That(code, Is.EqualTo(ExitCodes.EvidenceUnverified));
         Assert.That(output, Does.Contain("does not verify: manifest.json was changed after signing"));
     }
 
@@ -90,7 +91,7 @@ public class SnapshotVerifyCommandTests
 
         var (code, output) = await VerifyAsync(_folder, otherTrusted);
 
-        Assert.That(code, Is.EqualTo(ExitCodes.Inconclusive));
+        Assert.That(code, Is.EqualTo(ExitCodes.EvidenceUnverified));
         Assert.That(output, Does.Contain($"signed by key {SnapshotSigning.KeyIdOf(_key)}, which is not among the trusted keys"));
     }
 
@@ -101,7 +102,7 @@ public class SnapshotVerifyCommandTests
 
         var (code, output) = await VerifyAsync(_folder);
 
-        Assert.That(code, Is.EqualTo(ExitCodes.Inconclusive));
+        Assert.That(code, Is.EqualTo(ExitCodes.EvidenceUnverified));
         Assert.That(output, Does.Contain("has no manifest.json"));
     }
 
@@ -117,7 +118,7 @@ public class SnapshotVerifyCommandTests
         var signed = await new CommandDispatcher([new SnapshotSignCommand()]).RunAsync(["snapshot-sign", _folder, "--key", privatePem], sign, sign, CancellationToken.None);
         var (after, _) = await VerifyAsync(_folder);
 
-        Assert.That((before, signed, after), Is.EqualTo((ExitCodes.Inconclusive, ExitCodes.Ok, ExitCodes.Ok)), beforeOutput + sign);
+        Assert.That((before, signed, after), Is.EqualTo((ExitCodes.EvidenceUnverified, ExitCodes.Affirmative, ExitCodes.Affirmative)), beforeOutput + sign);
         Assert.That(beforeOutput, Does.Contain("is not signed (no manifest.sig)"));
     }
 
@@ -133,7 +134,7 @@ public class SnapshotVerifyCommandTests
         using var tampered = new StringWriter();
         var tamper = await new CommandDispatcher([new SnapshotSignCommand()]).RunAsync(["snapshot-sign", _folder, "--key", privatePem], tampered, tampered, CancellationToken.None);
 
-        Assert.That((replace, tamper), Is.EqualTo((ExitCodes.BadInput, ExitCodes.BadInput)));
+        Assert.That((replace, tamper), Is.EqualTo((ExitCodes.ConfigurationError, ExitCodes.ConfigurationError)));
         Assert.That(again.ToString(), Does.Contain("a signature is never replaced"));
         Assert.That(tampered.ToString(), Does.Contain("does not match manifest.json"));
     }
@@ -148,7 +149,7 @@ public class SnapshotVerifyCommandTests
 
         var (code, output) = await VerifyAsync(_folder);
 
-        Assert.That(code, Is.EqualTo(ExitCodes.BadInput));
+        Assert.That(code, Is.EqualTo(ExitCodes.ConfigurationError));
         Assert.That(output, Does.Contain("links are refused"));
     }
 }

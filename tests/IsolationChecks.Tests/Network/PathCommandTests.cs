@@ -1,10 +1,11 @@
 using System.Reflection;
 using System.Text.Json;
+using IsolationChecks.Aws.Shapes;
 using IsolationChecks.Cli;
 using IsolationChecks.Cli.Commands;
 using IsolationChecks.Evaluation.Network;
+using IsolationChecks.Running;
 using IsolationChecks.Snapshots;
-using IsolationChecks.Aws.Shapes;
 using IsolationChecks.Tests.Support;
 using static IsolationChecks.Tests.Support.BuildNetwork;
 
@@ -73,7 +74,7 @@ public class PathCommandTests
 
         var code = await new CommandDispatcher([new PathCommand()]).RunAsync(["paths"], new StringWriter(), error, CancellationToken.None);
 
-        Assert.That(code, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(code, Is.EqualTo(ExitCodes.ConfigurationError));
         Assert.That(error.ToString(), Does.Contain("unknown command 'paths'").And.Contain("path --snapshot DIR"));
     }
 
@@ -84,7 +85,7 @@ public class PathCommandTests
 
         var code = await new CommandDispatcher([new PathCommand()]).RunAsync(["path", "--from", "eni-1"], new StringWriter(), error, CancellationToken.None);
 
-        Assert.That(code, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(code, Is.EqualTo(ExitCodes.ConfigurationError));
         Assert.That(error.ToString(), Does.Contain("--snapshot DIR is required").And.Contain("usage: path"));
     }
 
@@ -106,7 +107,7 @@ public class PathCommandTests
         var answer = PathCommand.Answer(SnapshotOf(WithNatRoute()), arguments, out var scope);
         var text = PathOutput.Text(answer, scope);
 
-        Assert.That(PathCommand.ExitCode(answer.Verdict), Is.EqualTo(ExitCodes.Ok));
+        Assert.That(PathCommand.ExitCode(answer.Verdict), Is.EqualTo(ExitCodes.Affirmative));
         Assert.That(text, Does.Contain("verdict: reachable").And.Contain("path to igw-build (internet)")
             .And.Contain(" 1. subnet-build-a (an interface with sg-build) security group egress")
             .And.Contain("nat-public: NAT gateway in subnet-public"));
@@ -173,7 +174,7 @@ public class PathCommandTests
 
         using var json = JsonDocument.Parse(output.ToString());
         var hops = json.RootElement.GetProperty("paths")[0].GetProperty("hops").EnumerateArray().Select(h => h.GetProperty("component").GetString()).ToList();
-        Assert.That(code, Is.EqualTo(ExitCodes.Ok));
+        Assert.That(code, Is.EqualTo(ExitCodes.Affirmative));
         Assert.That(string.Join(" > ", hops), Does.Match("rtb-040db9a243c261ebc.*acl-07102b1f09d29f0d4.*nat-0c3f5e7a9b1d2f405.*rtb-0a9b8c7d6e5f40312.*igw-07e1c2d3b4a5f6071"));
         Assert.That(hops.Count(h => h!.Contains("return traffic", StringComparison.Ordinal)), Is.EqualTo(3), "NAT subnet in, NAT subnet out, build subnet in");
     }

@@ -7,7 +7,7 @@ namespace IsolationChecks.Tests.Running;
 /// <summary>The ready-made runsettings files users pass to <c>dotnet test -s</c>.</summary>
 public class RunSettingsFilesTests
 {
-    /// <summary>The setting names of contracts.md ("Running"): an unknown name would stop the suite.</summary>
+    /// <summary>The setting names the suite accepts: an unknown name would stop the suite.</summary>
     private static readonly string[] KnownSettings = [.. IsolationChecks.Settings.SettingsResolver.Names];
 
     private static readonly string[] Expected = ["audit-gate.runsettings", "default.runsettings", "live.runsettings", "nightly.runsettings"];
@@ -64,6 +64,32 @@ public class RunSettingsFilesTests
             Assert.That(Target("live.runsettings"), Is.EqualTo("live"));
             Assert.That(Target("nightly.runsettings"), Is.EqualTo("live"));
         }
+    }
+
+    private static string? Parameter(string name, string parameter) => (string?)Load(name).Root!.Element("TestRunParameters")!.Elements("Parameter")
+        .SingleOrDefault(p => (string?)p.Attribute("name") == parameter)?.Attribute("value");
+
+    [Test]
+    public void The_gate_files_declare_a_gate_and_the_others_do_not()
+    {
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(Parameter("audit-gate.runsettings", "Gate"), Is.EqualTo("true"));
+            Assert.That(Parameter("nightly.runsettings", "Gate"), Is.EqualTo("true"));
+            Assert.That(Parameter("default.runsettings", "Gate"), Is.Null.Or.Empty, "the default keeps the demo run green");
+            Assert.That(Parameter("live.runsettings", "Gate"), Is.Null.Or.Empty);
+        }
+    }
+
+    [TestCase("audit-gate.runsettings")]
+    [TestCase("default.runsettings")]
+    [TestCase("live.runsettings")]
+    [TestCase("nightly.runsettings")]
+    public void Shows_the_runs_progress_live(string name)
+    {
+        var loggers = Load(name).Root!.Element("LoggerRunSettings")?.Element("Loggers")?.Elements("Logger").Select(l => (string?)l.Attribute("friendlyName"));
+
+        Assert.That(loggers, Does.Contain(IsolationChecks.TestLogger.ProgressLogger.FriendlyName));
     }
 
     [TestCase("nightly.runsettings")]

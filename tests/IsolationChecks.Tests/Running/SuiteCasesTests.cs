@@ -1,4 +1,5 @@
 using IsolationChecks.Controls.Catalog;
+using IsolationChecks.Reporting;
 using IsolationChecks.Running;
 using static IsolationChecks.Tests.Running.RunBuilders;
 
@@ -79,11 +80,11 @@ public class SuiteCasesTests
     }
 
     [Test]
-    public void A_configuration_failure_is_one_suite_configuration_case_plus_a_failing_case_per_control()
+    public void A_configuration_failure_is_one_case_with_the_message_plus_a_short_failing_case_per_control()
     {
         var failure = new InputException("/work/posture.json", "$.build.account", "an account name declared under accounts", "\"dev\"");
 
-        var cases = SuiteCases.ForFailure(failure, [Control("CB-1"), Control("CB-2")]);
+        var cases = SuiteCases.ForFailure(new RunOutcome.ConfigurationError(failure.Message), [Control("CB-1"), Control("CB-2")]);
 
         Assert.That(cases.Select(c => c.Name), Is.EqualTo(new[]
         {
@@ -92,13 +93,23 @@ public class SuiteCasesTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(cases[0].Failure, Is.EqualTo(
-                "The suite could not run: /work/posture.json: $.build.account: expected an account name declared under accounts, found \"dev\""));
+                "configuration error: /work/posture.json: $.build.account: expected an account name declared under accounts, found \"dev\""));
             Assert.That(cases[0].Category, Is.EqualTo("Configuration"));
             Assert.That(cases.Skip(1).Select(c => c.Properties["Control"]), Is.EqualTo(new[] { "CB-1", "CB-2" }),
                 "a filter such as Control=CB-2 still selects a failing case");
-            Assert.That(cases.Skip(1).Select(c => c.Failure), Has.All.Contains("$.build.account"));
+            Assert.That(cases.Skip(1).Select(c => c.Failure), Has.None.Contains("$.build.account"), "the message is printed once, not once per control");
+            Assert.That(cases.Skip(1).Select(c => c.Failure), Has.All.Contains("\"Suite configuration\" says why"));
             Assert.That(cases.Select(c => c.Finding), Has.All.Null);
         }
+    }
+
+    [Test]
+    public void An_interrupted_run_is_named_as_such_and_says_nothing_was_judged()
+    {
+        var cases = SuiteCases.ForFailure(new RunOutcome.Interrupted("SIGTERM received"), [Control("CB-1")]);
+
+        Assert.That(cases[0].Name, Is.EqualTo("Suite interrupted"));
+        Assert.That(cases[0].Failure, Does.StartWith("INTERRUPTED: SIGTERM received").And.Contain("Nothing was judged"));
     }
 
     [Test]
@@ -106,7 +117,7 @@ public class SuiteCasesTests
     {
         var wrapped = new AggregateException(new InputException("runsettings", "Target", "\"live\" or an existing snapshot folder", "/nope"));
 
-        Assert.That(SuiteCases.DescribeFailure(wrapped), Is.EqualTo("runsettings: Target: expected \"live\" or an existing snapshot folder, found /nope"));
-        Assert.That(SuiteCases.DescribeFailure(new IOException("disk full")), Is.EqualTo("IOException: disk full"));
+        Assert.That(AuditRun.Describe(wrapped), Is.EqualTo("runsettings: Target: expected \"live\" or an existing snapshot folder, found /nope"));
+        Assert.That(AuditRun.Describe(new IOException("disk full")), Is.EqualTo("IOException: disk full"));
     }
 }

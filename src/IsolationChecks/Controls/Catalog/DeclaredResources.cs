@@ -70,7 +70,8 @@ public static class DeclaredResources
             yield return verdict.Inconclusive(
                 new ResourceRef($"posture:{spec.Section}.exclude[{index}]", $"{exclusion.Name} (excluded)", scope.AccountId, scope.Region),
                 $"the posture excludes {spec.Kind} {exclusion.Name} from judgement ({exclusion.Reason}), but the complete listing of {where} " +
-                $"does not contain it, so the exclusion matches nothing: remove it from {spec.Section}.exclude or correct the name",
+                $"does not contain it, so the exclusion matches nothing",
+                $"Correct the name in {spec.Section}.exclude[{index}], or remove the exclusion if {exclusion.Name} is gone; then run again.",
                 resolved.ListingFact);
 
         foreach (var name in resolved.MissingNamed)
@@ -88,8 +89,9 @@ public static class DeclaredResources
             yield return verdict.Inconclusive(
                 new ResourceRef(spec.IdOf(null, "*", scope.AccountId, scope.Region), $"(no {spec.Kind} judged)", scope.AccountId, scope.Region),
                 $"nothing to judge in {where}: {resolved.ListingFact.Fact}{(resolved.Excluded.Count > 0 ? $", {resolved.Excluded.Count} excluded by the posture" : "")}. " +
-                $"Nothing to judge is not a pass: if the {spec.Kind}s live in another region or account, correct accounts.{spec.Account}; " +
-                "if there are none on purpose, exclude this control under excludedControls with the reason",
+                "Nothing to judge is not a pass",
+                $"If the {spec.Kind}s live in another region or account, correct accounts.{spec.Account}; " +
+                "if there are none on purpose, exclude this control under excludedControls with the reason. Then run again.",
                 resolved.ListingFact);
     }
 

@@ -17,5 +17,10 @@ public sealed record Finding(
     /// <summary>The NUnit test name: starts with the control id (contracts.md).</summary>
     public string TestName => $"{Control.Id} {Resource.Name} {Control.Claim}";
 
+    /// <summary>
+    /// The finding's own remediation, else the control's, which says how to fix a failed resource. An inconclusive finding
+    /// always carries its own (how to get the missing evidence): the control's fix would tell a person to change a
+    /// resource that has not been shown to be wrong.
+    /// </summary>
     public string EffectiveRemediation => Remediation ?? Control.Remediation;
 }

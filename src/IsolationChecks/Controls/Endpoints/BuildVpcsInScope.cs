@@ -98,6 +98,7 @@ public static class BuildVpcsInScope
                 ? verdict.Unavailable(resource, projectsGap)
                 : verdict.Inconclusive(resource,
                     "no build VPC to judge: the posture declares no build.vpcs and no project in scope has a VPC configuration (see CB-1)",
+                    EvidenceRemedies.DeclareInPosture("the build VPCs under build.vpcs (or give the projects in scope their VPC configuration, which CB-1 checks)"),
                     new EvidenceFact("codebuild projects", "none in scope with vpcConfig", scope.PathOf(AwsCalls.BatchGetProjects.File)));
             yield break;
         }
@@ -112,6 +113,7 @@ public static class BuildVpcsInScope
                 foreach (var service in services)
                     yield return verdict.Inconclusive(BuildVpc.ServiceSlot(vpcId, service, scope.AccountId, scope.Region),
                         $"{vpcId} is not among the account's VPCs in DescribeVpcs; check build.vpcs in the posture",
+                        EvidenceRemedies.NotListed("build.vpcs", "VPC", scope.AccountId, scope.Region),
                         new EvidenceFact("vpcs", $"{knownVpcs.Count} VPC(s): {string.Join(", ", knownVpcs.Order(StringComparer.Ordinal))}", scope.PathOf(AwsCalls.DescribeVpcs.File)));
                 continue;
             }
@@ -152,6 +154,7 @@ public static class RequiredEndpoints
     /// <summary>EP-2..EP-4 have nothing to judge when the interface endpoint is missing: EP-1 fails it, they say why they cannot.</summary>
     public static Finding NothingToJudge(FindingFactory verdict, BuildVpc vpc, string service) =>
         verdict.Inconclusive(vpc.Resource(service), $"{vpc.VpcId} has no interface endpoint for {vpc.ServiceName(service)} to judge (EP-1 reports it)",
+            $"Nothing to judge until the endpoint exists: EP-1's finding for {vpc.VpcId} and {service} says how to create it; then run again.",
             new EvidenceFact(vpc.VpcId, $"no interface endpoint for {vpc.ServiceName(service)}", vpc.EndpointsFile));
 
     public static bool IsGatewayService(string service) => service == "s3";

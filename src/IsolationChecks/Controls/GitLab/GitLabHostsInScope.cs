@@ -60,7 +60,8 @@ public static class GitLabHostsInScope
         if (gitLab.Hosts.Count == 0)
         {
             yield return verdict.Inconclusive(new ResourceRef("posture:gitLab", "(no hosts)", target.AccountId, target.Region),
-                "the posture's gitLab section declares no host: nothing to verify");
+                "the posture's gitLab section declares no host: nothing to verify",
+                EvidenceRemedies.DeclareInPosture("the GitLab host under gitLab.hosts (an instance id, a Name tag, a load balancer ARN or an ECS service)"));
             yield break;
         }
 

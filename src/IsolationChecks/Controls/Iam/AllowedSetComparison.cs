@@ -53,7 +53,7 @@ public static class AllowedSetComparison
                     : "";
             return verdict.Inconclusive(audit.Resource,
                 $"cannot decide from where {audit.Name} can {action} on {audit.Repository}: the answer depends on {string.Join(", ", decision.DependsOn)}{example}",
-                facts);
+                EvidenceRemedies.UndecidedPolicy, facts);
         }
 
         return verdict.Pass(audit.Resource, $"{audit.Name} can {action} on {audit.Repository} exactly from {expectedLabel} ({expected})", facts);

@@ -59,7 +59,8 @@ public static class CodeCommitPrincipalsInScope
         if (principals.Count == 0 || posture.MirroredRepositories.Count == 0)
         {
             yield return verdict.Inconclusive(new ResourceRef("posture:codeCommit", "(no principals)", target.AccountId, target.Region),
-                $"the posture's codeCommit section declares {principals.Count} principal(s) for this control and {posture.MirroredRepositories.Count} mirrored repositor(ies): nothing to verify");
+                $"the posture's codeCommit section declares {principals.Count} principal(s) for this control and {posture.MirroredRepositories.Count} mirrored repositor(ies): nothing to verify",
+                EvidenceRemedies.DeclareInPosture("the principals this control checks (codeCommit.pushPrincipals or pullPrincipals) and codeCommit.mirroredRepositories"));
             yield break;
         }
 
@@ -82,7 +83,9 @@ public static class CodeCommitPrincipalsInScope
                 var fact = new EvidenceFact(principal, problem.Message, file);
                 yield return problem.IsMalformed
                     ? verdict.Error(placeholder, $"cannot evaluate {principal}: {problem.Message}", fact)
-                    : verdict.Inconclusive(placeholder, $"cannot verify {principal}: {problem.Message}", fact);
+                    : verdict.Inconclusive(placeholder, $"cannot verify {principal}: {problem.Message}",
+                        EvidenceRemedies.NotListed("codeCommit principals", "IAM principal", scope.AccountId, scope.Region)
+                        + " The principal must appear in iam:GetAccountAuthorizationDetails, which the audit role must be allowed to call.", fact);
                 continue;
             }
 

@@ -52,10 +52,8 @@ public abstract class CrossCheckedIamControl : SnapshotControl
                 return verdict.Inconclusive(finding.Resource,
                     $"the cross-check with IAM's simulator has no answer for {string.Join(", ", query.Actions)} on {query.ResourceArn} from {query.SourceIp} ({gap.Describe()}); " +
                     $"the snapshot evaluation says: {finding.Status.ToWire()}: {finding.Message}",
-                    [.. finding.Evidence, new EvidenceFact(call.IamAction, gap.Describe(), gap.File)]) with
-                {
-                    Remediation = gap.Remedy ?? $"Collect the snapshot again live, with {call.IamAction} granted to the audit role.",
-                };
+                    EvidenceRemedies.For(gap),
+                    [.. finding.Evidence, new EvidenceFact(call.IamAction, gap.Describe(), gap.File)]);
             answered.Add((query, output.EvaluationResults.Select(Decision).ToList()));
         }
 
@@ -66,10 +64,9 @@ public abstract class CrossCheckedIamControl : SnapshotControl
         {
             CrossCheckOutcome.MissingContext => verdict.Inconclusive(finding.Resource,
                 $"SimulatePrincipalPolicy reported missing context values [{string.Join(", ", result.MissingContextValues)}], so AWS ignored the conditions on them " +
-                $"and its answer cannot confirm the evaluation ({finding.Status.ToWire()}: {finding.Message})", facts) with
-            {
-                Remediation = "Find the condition keys the principal's policies use that the simulation did not supply (listed above); until they are known the verdict cannot be confirmed.",
-            },
+                $"and its answer cannot confirm the evaluation ({finding.Status.ToWire()}: {finding.Message})",
+                "The policies use condition keys the simulator needs values for (named above): review those statements by hand, or express the "
+                + "restriction with aws:SourceIp or aws:SourceVpce, which the cross-check supplies; then run again.", facts),
             CrossCheckOutcome.Disagrees => verdict.Error(finding.Resource,
                 $"the policy evaluator and IAM's policy simulator disagree: {string.Join("; ", result.Disagreements.Take(3))} " +
                 $"(evaluation: {finding.Status.ToWire()}: {finding.Message})", facts),

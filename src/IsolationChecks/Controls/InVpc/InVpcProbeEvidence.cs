@@ -16,8 +16,16 @@ internal sealed record ProbedTarget<T>(ResourceRef Resource, T Probe, IReadOnlyL
 internal static class InVpcProbeEvidence
 {
     private const string HowToRun =
-        "run the suite inside the isolated build network (for example as a CodeBuild project in the build VPC, Target=live) with inVpcProbes.enabled=true; " +
-        "outside it, deselect these controls with --filter \"TestCategory!=InVpc\"";
+        "run the suite inside the isolated build network (for example as a CodeBuild project in the build VPC, Target=live) with inVpcProbes.enabled=true";
+
+    /// <summary>
+    /// How to get in-VPC evidence. Deselecting the InVpc tests with --filter does not change the audit gate, which is judged
+    /// over every finding: a run that cannot probe from inside needs the probes run there (or a waiver with its reason).
+    /// </summary>
+    private const string RunInside =
+        "Run the probes inside the isolated build network: the suite there with Target=live and inVpcProbes.enabled=true, or "
+        + "`isolationchecks probe-vpc POSTURE probes/in-vpc.json` in a build of the build VPC, copied into the snapshot. "
+        + "Deselecting these tests with --filter does not change the audit gate; where they truly cannot run, waive them in the posture with the reason.";
 
     public static IEnumerable<Finding> Evaluate<T>(
         EvaluationContext context, FindingFactory verdict, Func<Probes.InVpcProbeRecord, IEnumerable<(string Target, T? Probe)>> targets,
@@ -28,7 +36,8 @@ internal static class InVpcProbeEvidence
         if (posture is not { Enabled: true })
         {
             yield return verdict.Inconclusive(new ResourceRef("posture:inVpcProbes", "(in-VPC probes disabled)", "", ""),
-                $"cannot verify from here: the posture {(posture is null ? "declares no inVpcProbes section" : "disables the in-VPC probes (inVpcProbes.enabled=false)")}; {HowToRun}");
+                $"cannot verify from here: the posture {(posture is null ? "declares no inVpcProbes section" : "disables the in-VPC probes (inVpcProbes.enabled=false)")}; {HowToRun}",
+                EvidenceRemedies.DeclareInPosture("inVpcProbes (enabled: true, internetCanaries, serviceHosts)") + " " + RunInside);
             yield break;
         }
 
@@ -36,7 +45,8 @@ internal static class InVpcProbeEvidence
         if (names.Count == 0)
         {
             yield return verdict.Inconclusive(new ResourceRef("posture:inVpcProbes", "(nothing declared)", "", ""),
-                "the posture's inVpcProbes section declares nothing for this control to probe");
+                "the posture's inVpcProbes section declares nothing for this control to probe",
+                EvidenceRemedies.DeclareInPosture("what this control probes: inVpcProbes.internetCanaries (NET-1) or inVpcProbes.serviceHosts (NET-2, NET-3)"));
             yield break;
         }
 
@@ -45,6 +55,7 @@ internal static class InVpcProbeEvidence
         {
             foreach (var name in names)
                 yield return verdict.Inconclusive(Resource(name), $"cannot verify {name}: the in-VPC probes were not run ({gap.Describe()}); {HowToRun}",
+                    gap.ErrorCode is null ? RunInside : EvidenceRemedies.For(gap),
                     new EvidenceFact(gap.Operation, gap.Describe(), gap.File));
             yield break;
         }
@@ -60,13 +71,15 @@ internal static class InVpcProbeEvidence
             var resource = Resource(name);
             if (!inside)
             {
-                yield return verdict.Inconclusive(resource, $"cannot verify {name}: the probes ran outside the isolated build network ({where}); {HowToRun}", sourceFact);
+                yield return verdict.Inconclusive(resource, $"cannot verify {name}: the probes ran outside the isolated build network ({where}); {HowToRun}",
+                    RunInside, sourceFact);
                 continue;
             }
 
             var probe = probed.FirstOrDefault(p => string.Equals(p.Target, name, StringComparison.OrdinalIgnoreCase)).Probe;
             yield return probe is null
-                ? verdict.Inconclusive(resource, $"cannot verify {name}: the probe record has no probe of it (it was declared after the probes ran); run the probes again", sourceFact)
+                ? verdict.Inconclusive(resource, $"cannot verify {name}: the probe record has no probe of it (it was declared after the probes ran); run the probes again",
+                    RunInside, sourceFact)
                 : judge(new ProbedTarget<T>(resource, probe, [sourceFact]));
         }
     }

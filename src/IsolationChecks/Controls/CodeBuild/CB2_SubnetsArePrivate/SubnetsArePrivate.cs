@@ -86,7 +86,7 @@ public sealed class SubnetsArePrivate : SnapshotControl
         if (violations.Count > 0)
             return verdict.Fail(audit.Resource, $"{name} has a subnet with a route to the internet: {string.Join("; ", violations)}", evidence);
         if (undecided.Count > 0)
-            return verdict.Inconclusive(audit.Resource, $"cannot verify {name}: {string.Join("; ", undecided)}", evidence);
+            return verdict.Inconclusive(audit.Resource, $"cannot verify {name}: {string.Join("; ", undecided)}", EvidenceRemedies.UndecidedRoutes, evidence);
         return verdict.Pass(audit.Resource,
             $"{name}'s {config.Subnets!.Count} subnet(s) route nothing towards the internet outside the VPC", evidence);
     }

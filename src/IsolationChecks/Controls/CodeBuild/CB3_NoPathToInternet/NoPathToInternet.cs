@@ -81,7 +81,8 @@ public sealed class NoPathToInternet : SnapshotControl
         if (paths.Count > 0)
             return verdict.Fail(audit.Resource, $"{name} has a network path to the internet: {string.Join(" | ", paths)}", evidence);
         if (undecided.Count > 0)
-            return verdict.Inconclusive(audit.Resource, $"cannot prove {name} has no path to the internet: {string.Join("; ", undecided)}", evidence);
+            return verdict.Inconclusive(audit.Resource, $"cannot prove {name} has no path to the internet: {string.Join("; ", undecided)}",
+                EvidenceRemedies.UnmodelledPath, evidence);
         return verdict.Pass(audit.Resource,
             $"no connection from {name}'s {config.Subnets!.Count} subnet(s) with {string.Join(", ", groups)} completes to any internet address (IPv4 or IPv6, any protocol or port)",
             evidence);

@@ -1,3 +1,4 @@
+using IsolationChecks.Aws.Calls;
 using IsolationChecks.Controls.Catalog;
 
 namespace IsolationChecks.Controls.CodeBuild.CB4_LogsToCloudWatch;
@@ -27,6 +28,7 @@ public sealed class LogsToCloudWatch : SnapshotControl
         if (cloudWatch?.Status is not { } status)
             return verdict.Inconclusive(audit.Resource,
                 $"cannot verify {name}: the project document has no logsConfig.cloudWatchLogs.status (AWS returns it for every project; the snapshot is incomplete)",
+                EvidenceRemedies.Recollect(AwsCalls.BatchGetProjects, audit.ProjectsFile),
                 new EvidenceFact(name, "logsConfig.cloudWatchLogs.status absent", audit.ProjectsFile));
 
         var fact = new EvidenceFact(name, $"logsConfig.cloudWatchLogs.status = {status}, groupName = {cloudWatch.GroupName ?? "(default)"}", audit.ProjectsFile);

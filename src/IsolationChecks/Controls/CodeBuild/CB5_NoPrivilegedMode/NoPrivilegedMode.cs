@@ -1,3 +1,4 @@
+using IsolationChecks.Aws.Calls;
 using IsolationChecks.Controls.Catalog;
 
 namespace IsolationChecks.Controls.CodeBuild.CB5_NoPrivilegedMode;
@@ -30,6 +31,7 @@ public sealed class NoPrivilegedMode : SnapshotControl
         if (audit.Project.Environment?.PrivilegedMode is not { } privileged)
             return verdict.Inconclusive(audit.Resource,
                 $"cannot verify {name}: the project document has no environment.privilegedMode (AWS returns it for every project; the snapshot is incomplete)",
+                EvidenceRemedies.Recollect(AwsCalls.BatchGetProjects, audit.ProjectsFile),
                 new EvidenceFact(name, "environment.privilegedMode absent", audit.ProjectsFile));
 
         var allowed = (audit.Posture.PrivilegedModeAllowed ?? []).Contains(name);

@@ -44,7 +44,8 @@ public sealed class HostInVpc : SnapshotControl
         };
         if (host.ProviderType != GitLabSelfManaged)
             return verdict.Inconclusive(resource,
-                $"{host.HostArn} is a {host.ProviderType} host, not {GitLabSelfManaged}: CONN-1 judges hosts of self-managed GitLab only; remove it from connections.hosts (hosts of other providers are not judged unless named)", facts);
+                $"{host.HostArn} is a {host.ProviderType} host, not {GitLabSelfManaged}: CONN-1 judges hosts of self-managed GitLab only; remove it from connections.hosts (hosts of other providers are not judged unless named)",
+                "Remove this host from connections.hosts in the posture (CONN-1 judges GitLab self-managed hosts only), then run again.", facts);
 
         var vpc = host.VpcConfiguration;
         if (vpc is null)
@@ -111,7 +112,9 @@ public sealed class HostInVpc : SnapshotControl
         if (problems.Count > 0)
             return verdict.Fail(resource, $"{host.HostArn}: {string.Join("; ", problems.Concat(unknown))}", facts);
         if (unknown.Count > 0)
-            return verdict.Inconclusive(resource, $"cannot verify {host.HostArn}: {string.Join("; ", unknown)}", facts);
+            return verdict.Inconclusive(resource, $"cannot verify {host.HostArn}: {string.Join("; ", unknown)}",
+                "Each unknown above names the subnet, route table or NAT gateway the snapshot lacks: collect the account's subnets, route tables and "
+                + "NAT gateways completely (Target=live), and declare the NAT gateways the host should use under gitLab.natGateways; then run again.", facts);
         return verdict.Pass(resource,
             $"{host.HostArn} runs in {vpc.VpcId} and its subnets reach GitLab through declared NAT gateways ({string.Join(", ", serving)})", facts);
     }

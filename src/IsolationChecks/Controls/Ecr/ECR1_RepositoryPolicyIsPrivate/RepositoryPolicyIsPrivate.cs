@@ -68,7 +68,10 @@ public sealed class RepositoryPolicyIsPrivate : SnapshotControl
         var unclear = judgements.Where(j => j.Verdict == GrantVerdict.Unclear).ToList();
         if (unclear.Count > 0)
             return verdict.Inconclusive(audit.Resource,
-                $"cannot decide whether the repository policy of {audit.Name} is private: {string.Join("; ", unclear.Select(f => $"{f.Statement.Name} {f.Explanation}"))}", facts);
+                $"cannot decide whether the repository policy of {audit.Name} is private: {string.Join("; ", unclear.Select(f => $"{f.Statement.Name} {f.Explanation}"))}",
+                "The check cannot decide the statements named above from the policy alone: review them by hand (aws ecr get-repository-policy), "
+                + "and if they are meant to be private, express that with a condition the check reads (aws:SourceVpce, aws:SourceVpc, aws:PrincipalOrgID, "
+                + "aws:PrincipalAccount) or a principal among ecr.allowedPrincipalAccounts; then run again.", facts);
         return verdict.Pass(audit.Resource,
             $"the repository policy of {audit.Name} grants only to allowed accounts, services or narrowed principals ({judgements.Count} Allow statement(s))", facts);
     }

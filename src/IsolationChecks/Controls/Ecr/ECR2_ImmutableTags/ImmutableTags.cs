@@ -1,3 +1,4 @@
+using IsolationChecks.Aws.Calls;
 using IsolationChecks.Controls.Catalog;
 
 namespace IsolationChecks.Controls.Ecr.ECR2_ImmutableTags;
@@ -30,7 +31,8 @@ public sealed class ImmutableTags : SnapshotControl
                 mutability switch
                 {
                     null => verdict.Inconclusive(audit.Resource,
-                        $"cannot verify {audit.Name}: describe-repositories did not report imageTagMutability (AWS always does; the snapshot is incomplete)", fact),
+                        $"cannot verify {audit.Name}: describe-repositories did not report imageTagMutability (AWS always does; the snapshot is incomplete)",
+                        EvidenceRemedies.Recollect(AwsCalls.DescribeRepositories, audit.RepositoriesFile), fact),
                     "IMMUTABLE" => verdict.Pass(audit.Resource, $"{audit.Name} has immutable image tags", fact),
                     "IMMUTABLE_WITH_EXCLUSION" => verdict.Fail(audit.Resource,
                         $"{audit.Name} has immutable tags except for its exclusion filters, so tags matching them can still be overwritten", [fact]),

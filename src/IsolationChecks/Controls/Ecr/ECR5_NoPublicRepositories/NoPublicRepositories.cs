@@ -33,7 +33,8 @@ public sealed class NoPublicRepositories : SnapshotControl
         if (ecr is null)
         {
             yield return verdict.Inconclusive(new ResourceRef("posture:ecr", "(no ecr scope)", "", ""),
-                "the posture declares no ecr section, so no account is in scope for ECR Public; declare ecr.account");
+                "the posture declares no ecr section, so no account is in scope for ECR Public; declare ecr.account",
+                EvidenceRemedies.DeclareInPosture("ecr.account (the account whose ECR and ECR Public repositories are audited)"));
             yield break;
         }
 

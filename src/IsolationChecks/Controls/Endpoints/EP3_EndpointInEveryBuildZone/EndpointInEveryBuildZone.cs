@@ -49,6 +49,7 @@ public sealed class EndpointInEveryBuildZone : SnapshotControl
             yield return verdict.Inconclusive(resource, buildSubnets.Count == 0
                     ? $"no project in scope runs in {vpc.VpcId}, so there are no build zones to cover"
                     : $"cannot tell the availability zone of build subnet(s) {string.Join(", ", unknown.Select(s => s.SubnetId))}: not in DescribeSubnets",
+                buildSubnets.Count == 0 ? EvidenceRemedies.NoBuildsInVpc(vpc.VpcId) : EvidenceRemedies.Recollect(AwsCalls.DescribeSubnets, subnetsFile),
                 new EvidenceFact(vpc.VpcId, $"build subnets: {string.Join(", ", buildSubnets.Select(s => s.SubnetId))}", subnetsFile));
             yield break;
         }

@@ -73,13 +73,17 @@ public sealed class PathToEndpoint : SnapshotControl
             yield return verdict.Inconclusive(resource, targets.Count == 0 && missing.Count == 0
                     ? $"{endpoint.VpcEndpointId} ({vpc.ServiceName(service)}) lists no network interfaces, so there is nothing to reach"
                     : $"cannot verify {endpoint.VpcEndpointId}: its interface(s) {string.Join(", ", missing)} are not in DescribeNetworkInterfaces",
+                targets.Count == 0 && missing.Count == 0
+                    ? $"An interface endpoint without network interfaces has no subnets: check {endpoint.VpcEndpointId} (aws ec2 describe-vpc-endpoints); EP-3 says which build zones it must cover. Then run again."
+                    : EvidenceRemedies.Recollect(AwsCalls.DescribeNetworkInterfaces, interfacesFile),
                 evidence);
             yield break;
         }
 
         if (buildSubnets.Count == 0)
         {
-            yield return verdict.Inconclusive(resource, $"no project in scope runs in {vpc.VpcId}, so there is no build interface to start from", evidence);
+            yield return verdict.Inconclusive(resource, $"no project in scope runs in {vpc.VpcId}, so there is no build interface to start from",
+                EvidenceRemedies.NoBuildsInVpc(vpc.VpcId), evidence);
             yield break;
         }
 
@@ -121,7 +125,7 @@ public sealed class PathToEndpoint : SnapshotControl
         if (failures.Count > 0)
             yield return verdict.Fail(resource, $"builds cannot open TCP 443 to {name}: {string.Join(" | ", failures)}", evidence);
         else if (undecided.Count > 0)
-            yield return verdict.Inconclusive(resource, $"cannot verify TCP 443 to {name}: {string.Join(" | ", undecided)}", evidence);
+            yield return verdict.Inconclusive(resource, $"cannot verify TCP 443 to {name}: {string.Join(" | ", undecided)}", EvidenceRemedies.UnmodelledPath, evidence);
         else
             yield return verdict.Pass(resource,
                 $"TCP 443 from every build subnet ({string.Join(", ", buildSubnets.Select(s => s.SubnetId))}) reaches every interface of {name}, replies included",

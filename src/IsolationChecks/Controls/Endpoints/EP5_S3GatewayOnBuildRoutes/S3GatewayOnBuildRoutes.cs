@@ -44,6 +44,7 @@ public sealed class S3GatewayOnBuildRoutes : SnapshotControl
         if (gateways.Count == 0)
         {
             yield return verdict.Inconclusive(resource, $"{vpc.VpcId} has no S3 gateway endpoint to judge (EP-1 reports it)",
+                $"Nothing to judge until the gateway endpoint exists: EP-1's finding for {vpc.VpcId} and s3 says how to create it; then run again.",
                 new EvidenceFact(vpc.VpcId, $"no Gateway endpoint for {vpc.ServiceName(service)}", vpc.EndpointsFile));
             yield break;
         }
@@ -75,9 +76,11 @@ public sealed class S3GatewayOnBuildRoutes : SnapshotControl
                 evidence,
                 $"aws ec2 modify-vpc-endpoint --vpc-endpoint-id {gateways[0].VpcEndpointId} --add-route-table-ids {string.Join(" ", missing.Select(m => m.Split(' ')[0]).Distinct())}");
         else if (undecided.Count > 0)
-            yield return verdict.Inconclusive(resource, $"cannot verify the S3 gateway endpoint's route tables: {string.Join("; ", undecided)}", evidence);
+            yield return verdict.Inconclusive(resource, $"cannot verify the S3 gateway endpoint's route tables: {string.Join("; ", undecided)}",
+                EvidenceRemedies.UndecidedRoutes, evidence);
         else if (buildSubnets.Count == 0)
-            yield return verdict.Inconclusive(resource, $"no project in scope runs in {vpc.VpcId}, so there are no build route tables to check", evidence);
+            yield return verdict.Inconclusive(resource, $"no project in scope runs in {vpc.VpcId}, so there are no build route tables to check",
+                EvidenceRemedies.NoBuildsInVpc(vpc.VpcId), evidence);
         else
             yield return verdict.Pass(resource,
                 $"every build route table of {vpc.VpcId} is associated with the S3 gateway endpoint {string.Join(", ", gateways.Select(g => g.VpcEndpointId))}", evidence);

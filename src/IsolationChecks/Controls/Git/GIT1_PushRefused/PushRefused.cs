@@ -12,6 +12,9 @@ namespace IsolationChecks.Controls.Git.GIT1_PushRefused;
 /// </summary>
 public sealed class PushRefused : SnapshotControl
 {
+    private const string RunTheProbe =
+        "Run the push-refusal probe again against the repository the posture declares: Target=live from an isolated terminal, with gitProbe in the posture.";
+
     private const string HowToRun =
         "declare gitProbe (repositoryUrl, expectedBranch, credentials by environment variable names or awsProfile) in the posture " +
         "and run against the live environment from an isolated terminal (Target=live), e.g. nightly";
@@ -44,6 +47,7 @@ public sealed class PushRefused : SnapshotControl
             var resource = Resource(url ?? "posture:gitProbe", url is null ? "(no git probe)" : null);
             yield return verdict.Inconclusive(resource,
                 $"cannot verify that a push is refused: the push-refusal probe was not run ({gap.Describe()}); {HowToRun}",
+                gap.ErrorCode is null ? RunTheProbe : EvidenceRemedies.For(gap),
                 new EvidenceFact(gap.Operation, gap.Describe(), gap.File));
             yield break;
         }
@@ -58,10 +62,12 @@ public sealed class PushRefused : SnapshotControl
         if (declaredUrl is not null && !SameRepository(declaredUrl, record.RepositoryUrl))
             return verdict.Inconclusive(resource,
                 $"cannot verify: the probe record is for {record.RepositoryUrl}, but the posture declares {GitPushRefusalProbe.RedactUserInfo(declaredUrl)}; run the probe again",
-                facts);
+                RunTheProbe, facts);
 
         if (record.SetupError is not null)
-            return verdict.Inconclusive(resource, $"cannot verify: the probe did not run: {record.SetupError}", facts);
+            return verdict.Inconclusive(resource, $"cannot verify: the probe did not run: {record.SetupError}",
+                "Fix what kept the probe from starting (named above: usually the pull credentials' environment variables or awsProfile in gitProbe), "
+                + "then run the probe again (Target=live).", facts);
 
         var push = record.ReceivePackDiscovery;
         var cli = record.CliSecondOpinion;
@@ -74,24 +80,30 @@ public sealed class PushRefused : SnapshotControl
                 $"{record.Principal} may push to {record.RepositoryUrl}: `git push --dry-run` succeeded", facts);
 
         if (record.Read is not { } read)
-            return verdict.Inconclusive(resource, "cannot verify: the probe record has no read step", facts);
+            return verdict.Inconclusive(resource, "cannot verify: the probe record has no read step", RunTheProbe, facts);
         if (!read.Succeeded)
             return verdict.Inconclusive(resource,
                 $"cannot verify: reading {record.RepositoryUrl} with {record.Principal} failed ({Describe(read.ErrorClass, read.Status)}: {read.Error}); " +
-                "a push refusal proves nothing while reading fails too (wrong source address or credentials?)", facts);
+                "a push refusal proves nothing while reading fails too (wrong source address or credentials?)",
+                "Run the probe from an isolated terminal (the address the pull principal is allowed from) with the pull credentials gitProbe names, "
+                + "so that reading succeeds; then run again.", facts);
         if (!read.ExpectedBranchPresent)
             return verdict.Inconclusive(resource,
                 $"cannot verify: {record.RepositoryUrl} was read, but it does not advertise the expected branch {record.ExpectedBranch} " +
-                $"({read.RefCount} references); is this the mirrored repository?", facts);
+                $"({read.RefCount} references); is this the mirrored repository?",
+                "Point gitProbe.repositoryUrl at the mirrored repository, or correct gitProbe.expectedBranch to a branch it has; then run the probe again.", facts);
 
         if (push is null)
-            return verdict.Inconclusive(resource, "cannot verify: receive-pack discovery was not attempted", facts);
+            return verdict.Inconclusive(resource, "cannot verify: receive-pack discovery was not attempted", RunTheProbe, facts);
         if (push.Status != 403)
             return verdict.Inconclusive(resource,
-                $"cannot verify: receive-pack discovery ended with {Describe(push.ErrorClass, push.Status)}{(push.Error is null ? "" : $": {push.Error}")}, not the 403 refusal expected", facts);
+                $"cannot verify: receive-pack discovery ended with {Describe(push.ErrorClass, push.Status)}{(push.Error is null ? "" : $": {push.Error}")}, not the 403 refusal expected",
+                "Find why the server answered as it did (the status and error above: a proxy, a timeout, a redirect to a login page), so that the probe "
+                + "gets the server's own answer; then run the probe again.", facts);
         if (cli is not null && !cli.RefusedWith403)
             return verdict.Inconclusive(resource,
-                $"cannot verify: receive-pack discovery was refused with 403, but the git CLI second opinion disagrees (exit {cli.ExitCode?.ToString() ?? "none"}: {cli.StderrLine ?? cli.Error})", facts);
+                $"cannot verify: receive-pack discovery was refused with 403, but the git CLI second opinion disagrees (exit {cli.ExitCode?.ToString() ?? "none"}: {cli.StderrLine ?? cli.Error})",
+                "Run `git push --dry-run` with the pull credentials from an isolated terminal by hand to see which answer is right; then run the probe again.", facts);
 
         return verdict.Pass(resource,
             $"{record.Principal} read {record.RepositoryUrl} ({record.ExpectedBranch} advertised) and was refused a push with 403" +

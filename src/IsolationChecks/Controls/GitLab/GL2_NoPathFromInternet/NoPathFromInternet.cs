@@ -102,7 +102,8 @@ public sealed class NoPathFromInternet : SnapshotControl
 
         if (undecided.Count > 0)
             return verdict.Inconclusive(audit.Resource,
-                $"cannot decide whether {audit.Resource.Name} is reachable from the internet: {string.Join("; ", undecided.Distinct().Take(3))}", facts);
+                $"cannot decide whether {audit.Resource.Name} is reachable from the internet: {string.Join("; ", undecided.Distinct().Take(3))}",
+                EvidenceRemedies.UnmodelledPath, facts);
         return verdict.Pass(audit.Resource,
             $"no internet address outside {sources.Label} reaches {audit.Resource.Name} on any port: " +
             string.Join("; ", blocks.Keys.Take(3)) + (blocks.Count > 3 ? $"; and {blocks.Count - 3} more blocking point(s)" : ""), facts);

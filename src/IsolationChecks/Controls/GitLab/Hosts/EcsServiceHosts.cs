@@ -29,6 +29,7 @@ internal static class EcsServiceHosts
             return [verdict.Inconclusive(placeholder,
                 $"cannot verify {key}: describe-services in account {scope.AccountId} ({scope.Region}) does not describe service {ecs.Service} of cluster {ecs.Cluster}" +
                 (failure is null ? "" : $" (failure: {failure.Reason ?? "?"}{(failure.Detail is null ? "" : $", {failure.Detail}")})") + " (is it in this account and region?)",
+                EvidenceRemedies.NotListed("gitLab.hosts[].ecsService", "ECS service", scope.AccountId, scope.Region),
                 new EvidenceFact(key, $"{described.Services.Count} service(s), {described.Failures.Count} failure(s)", servicesFile))];
         }
 
@@ -41,7 +42,8 @@ internal static class EcsServiceHosts
                 : $"new tasks get security groups {string.Join(", ", configured.SecurityGroups ?? [])} in subnets {string.Join(", ", configured.Subnets)}, public IP {configured.AssignPublicIp ?? "?"}"),
             servicesFile);
         if (service.Status is not "ACTIVE")
-            return [verdict.Inconclusive(resource, $"cannot verify {key}: the service is {service.Status}, not ACTIVE", serviceFact)];
+            return [verdict.Inconclusive(resource, $"cannot verify {key}: the service is {service.Status}, not ACTIVE",
+                $"Run again once {key} is ACTIVE, or, if GitLab no longer runs there, point gitLab.hosts at where it runs now.", serviceFact)];
 
         var tasksListFile = scope.PathOf(AwsCalls.ListTasks.FileFor($"{ecs.Cluster}/{ecs.Service}"));
         if (!scope.Read<EcsTaskList>(AwsCalls.ListTasks, key).TryGet(out var listed, out gap))
@@ -50,6 +52,7 @@ internal static class EcsServiceHosts
         if (taskArns.Count == 0)
             return [verdict.Inconclusive(resource,
                 $"cannot verify {key}: list-tasks shows no running task, so the service has no network interface to judge (desired count {service.DesiredCount?.ToString() ?? "?"})",
+                $"Run again while {key} has running tasks (its network interfaces exist only then), or collect while it is scaled up.",
                 serviceFact, new EvidenceFact(key, "list-tasks --desired-status RUNNING returned no task", tasksListFile))];
 
         var tasksFile = scope.PathOf(AwsCalls.DescribeTasks.FileFor($"{ecs.Cluster}/{ecs.Service}"));
@@ -65,7 +68,8 @@ internal static class EcsServiceHosts
             (others > 0 ? $"; {others} listed task(s) of other groups ignored" : ""), tasksFile);
         if (ofService.Count == 0)
             return [verdict.Inconclusive(resource,
-                $"cannot verify {key}: describe-tasks describes none of the {taskArns.Count} listed task(s) as a task of {group}", serviceFact, tasksFact)];
+                $"cannot verify {key}: describe-tasks describes none of the {taskArns.Count} listed task(s) as a task of {group}",
+                EvidenceRemedies.Recollect(AwsCalls.DescribeTasks, tasksFile), serviceFact, tasksFact)];
 
         var interfaceIds = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var task in ofService)
@@ -76,12 +80,12 @@ internal static class EcsServiceHosts
                 return [verdict.Inconclusive(resource,
                     $"cannot verify {key}: task {ShortId(task.TaskArn)}'s network interface is not created yet (attachment status " +
                     $"{string.Join(", ", attachments.Select(a => a.Status ?? "?"))}); run again once the task is running",
-                    serviceFact, tasksFact)];
+                    $"Run again once the tasks of {key} are running (their network interfaces are attached then).", serviceFact, tasksFact)];
             if (ids.Count == 0)
                 return [verdict.Inconclusive(resource,
                     $"cannot verify {key}: task {ShortId(task.TaskArn)} has no task network interface (awsvpc network mode), so GitLab listens on its container " +
                     "instance's interfaces, which this suite does not resolve; run the service in awsvpc mode or declare the container instances as hosts",
-                    serviceFact, tasksFact)];
+                    "Declare the container instances GitLab runs on as gitLab.hosts (instance ids), which the suite can resolve, then run again.", serviceFact, tasksFact)];
             foreach (var id in ids)
                 interfaceIds[id] = task.TaskArn;
         }
@@ -91,7 +95,8 @@ internal static class EcsServiceHosts
         var absent = interfaceIds.Keys.Except(attached.Select(n => n.NetworkInterfaceId)).ToList();
         if (absent.Count > 0)
             return [verdict.Inconclusive(resource,
-                $"cannot verify {key}: the task network interface(s) {string.Join(", ", absent)} are not in describe-network-interfaces", serviceFact, tasksFact)];
+                $"cannot verify {key}: the task network interface(s) {string.Join(", ", absent)} are not in describe-network-interfaces",
+                EvidenceRemedies.Recollect(AwsCalls.DescribeNetworkInterfaces, scope.PathOf(AwsCalls.DescribeNetworkInterfaces.File)), serviceFact, tasksFact)];
 
         return resolution.Audit(resource, $"ECS service {key}", attached, configured?.SecurityGroups ?? [], [serviceFact, tasksFact],
             n => $"task {ShortId(interfaceIds[n.NetworkInterfaceId])}");

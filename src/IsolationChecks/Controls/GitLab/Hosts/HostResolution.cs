@@ -29,6 +29,7 @@ internal sealed record HostResolution(
         if (missing.Count > 0)
             return [Verdict.Inconclusive(resource,
                 $"cannot verify {resource.Name}: security group(s) {string.Join(", ", missing)} on its interfaces are not in describe-security-groups",
+                EvidenceRemedies.Recollect(AwsCalls.DescribeSecurityGroups, Scope.PathOf(AwsCalls.DescribeSecurityGroups.File)),
                 new EvidenceFact("security groups", $"{groups.Count} listed", Scope.PathOf(AwsCalls.DescribeSecurityGroups.File)))];
 
         var facts = hostFacts.Concat(attached.Select(n => new EvidenceFact(n.NetworkInterfaceId,

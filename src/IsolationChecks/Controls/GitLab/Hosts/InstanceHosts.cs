@@ -23,6 +23,7 @@ internal static class InstanceHosts
         if (selected.Count == 0)
             return [verdict.Inconclusive(placeholder,
                 $"cannot verify {placeholder.Name}: describe-instances in account {scope.AccountId} lists no running instance {(host.InstanceId is not null ? "with that id" : "with that tag")}",
+                EvidenceRemedies.NotListed("gitLab.hosts", "running instance", scope.AccountId, scope.Region),
                 new EvidenceFact("ec2 instances", $"{instances.Count} instance(s) listed: {string.Join(", ", instances.Select(i => i.InstanceId))}", reservationsFile))];
 
         if (!ec2.NetworkInterfaces.TryGet(out var interfaces, out gap)) return selected.Select(i => verdict.Unavailable(ResourceOf(i, scope), gap)).ToList();
@@ -40,6 +41,7 @@ internal static class InstanceHosts
                     $"cannot verify {instance.InstanceId}: " + (absent.Count > 0
                         ? $"its network interface(s) {string.Join(", ", absent)} are not in describe-network-interfaces"
                         : "describe-network-interfaces lists no interface attached to it"),
+                    EvidenceRemedies.Recollect(AwsCalls.DescribeNetworkInterfaces, scope.PathOf(AwsCalls.DescribeNetworkInterfaces.File)),
                     new EvidenceFact(instance.InstanceId, $"network interfaces per describe-instances: {string.Join(", ", declaredIds)}", reservationsFile)));
                 continue;
             }

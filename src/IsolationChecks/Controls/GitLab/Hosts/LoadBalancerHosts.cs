@@ -28,6 +28,7 @@ internal static class LoadBalancerHosts
         if (loadBalancer is null)
             return [verdict.Inconclusive(resource,
                 $"cannot verify {resource.Name}: describe-load-balancers in account {scope.AccountId} ({scope.Region}) lists no load balancer with ARN {arn} (is it in this account and region?)",
+                EvidenceRemedies.NotListed("gitLab.hosts[].loadBalancerArn", "load balancer", scope.AccountId, scope.Region),
                 new EvidenceFact("load balancers", $"{listing.LoadBalancers.Count} listed: {string.Join(", ", listing.LoadBalancers.Select(l => l.LoadBalancerName))}", listingFile))];
         var loadBalancerFact = new EvidenceFact(loadBalancer.LoadBalancerName,
             $"{loadBalancer.Type} load balancer, scheme {loadBalancer.Scheme}, state {loadBalancer.State.Code}, " +
@@ -36,6 +37,7 @@ internal static class LoadBalancerHosts
             return [verdict.Inconclusive(resource,
                 $"cannot verify {resource.Name}: the load balancer has no security group, so which sources reach GitLab is decided by its targets' " +
                 "security groups, which this suite does not follow; attach a security group to the load balancer (network load balancers support them) or declare the targets as hosts",
+                "Declare the load balancer's targets (instance ids) as gitLab.hosts, whose security groups the suite can judge, then run again.",
                 loadBalancerFact)];
 
         var description = $"ELB {arn[(at + Marker.Length)..]}";
@@ -45,6 +47,7 @@ internal static class LoadBalancerHosts
             return [verdict.Inconclusive(resource,
                 $"cannot verify {resource.Name}: describe-network-interfaces in account {scope.AccountId} ({scope.Region}) lists no interface described as '{description}', " +
                 "so the load balancer's interfaces are unknown",
+                EvidenceRemedies.Recollect(AwsCalls.DescribeNetworkInterfaces, resolution.InterfacesFile),
                 loadBalancerFact,
                 new EvidenceFact("network interfaces", $"{interfaces.Count} listed, none with description '{description}'", resolution.InterfacesFile))];
 

@@ -80,7 +80,7 @@ public sealed class PullPrincipalCannotWrite : CrossCheckedIamControl
             return verdict.Inconclusive(audit.Resource,
                 $"cannot decide whether pull principal {audit.Name} can write to {audit.Repository}: {possible.Count} write action(s), e.g. {first.Request.Action}, " +
                 $"are allowed {where}, which depends on {string.Join(", ", possible.SelectMany(p => p.DependsOn).Distinct())}",
-                facts);
+                EvidenceRemedies.UndecidedPolicy, facts);
         }
 
         facts.Add(new EvidenceFact(audit.Name,

@@ -27,7 +27,8 @@ public sealed class PullOnlyFromIsolatedCidrs : CrossCheckedIamControl
         CodeCommitPrincipalsInScope.Evaluate(context, verdict, p => p.PullPrincipals, audit =>
         {
             if (audit.Posture.IsolatedSourceCidrs.Count == 0)
-                return verdict.Inconclusive(audit.Resource, "the posture declares no codeCommit.isolatedSourceCidrs, so there is nothing to compare the allowed addresses with");
+                return verdict.Inconclusive(audit.Resource, "the posture declares no codeCommit.isolatedSourceCidrs, so there is nothing to compare the allowed addresses with",
+                    EvidenceRemedies.DeclareInPosture("the isolated terminals' addresses under codeCommit.isolatedSourceCidrs"));
             CidrSet expected;
             try
             {

@@ -37,7 +37,8 @@ public sealed class PushOnlyFromNatGateways : CrossCheckedIamControl
     {
         var declared = context.Posture.NatGateways ?? [];
         if (declared.Count == 0)
-            return verdict.Inconclusive(audit.Resource, "the posture declares no natGateways, so the addresses the push principal should work from are unknown");
+            return verdict.Inconclusive(audit.Resource, "the posture declares no natGateways, so the addresses the push principal should work from are unknown",
+                EvidenceRemedies.DeclareInPosture("the dev NAT gateways the push principal works through (natGateways)"));
 
         var decision = EffectivePermissions.Evaluate(audit.Policies, CodeCommitActions.GitPush, audit.RepositoryArn);
         var expected = CidrSet.Empty;

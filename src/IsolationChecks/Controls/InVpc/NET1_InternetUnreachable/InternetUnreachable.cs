@@ -42,11 +42,16 @@ public sealed class InternetUnreachable : SnapshotControl
             ConnectOutcome.NameNotResolved => verdict.Pass(target.Resource,
                 $"no connection to {probe.Target}: the name does not resolve from inside ({probe.Detail}), so no address could be tried", facts),
             ConnectOutcome.ResolverFailed => verdict.Inconclusive(target.Resource,
-                $"cannot tell whether {probe.Target} is reachable: the resolver did not answer ({probe.Detail}), so no address was tried", facts),
+                $"cannot tell whether {probe.Target} is reachable: the resolver did not answer ({probe.Detail}), so no address was tried",
+                $"Declare the canary {probe.Target} by IP address (host:port) so the probe needs no resolver, or fix the resolver inside the build network; "
+                + "then run the probes again.", facts),
             ConnectOutcome.Refused => verdict.Inconclusive(target.Resource,
                 $"cannot tell whether {probe.Target} is reachable: a TCP reset came back ({probe.Detail}); something on the path answered for the address. " +
-                "If it is the internet host, the build network reaches the internet; find what answers (a proxy, a firewall rejecting with a reset)", facts),
-            _ => verdict.Inconclusive(target.Resource, $"cannot tell whether {probe.Target} is reachable: the probe failed ({probe.Detail})", facts),
+                "If it is the internet host, the build network reaches the internet; find what answers (a proxy, a firewall rejecting with a reset)",
+                $"Find what sent the reset for {probe.Target} (a packet capture or the firewall's log inside the build network): a reset from the canary itself "
+                + "means the internet is reachable; one from a local firewall means it is not. Then declare a canary that answers differently, or run again.", facts),
+            _ => verdict.Inconclusive(target.Resource, $"cannot tell whether {probe.Target} is reachable: the probe failed ({probe.Detail})",
+                "Fix what made the probe itself fail (named above), then run the probes again inside the build network.", facts),
         };
     }
 }

@@ -39,7 +39,9 @@ public sealed class ServiceNamesResolvePrivately : SnapshotControl
             case ResolutionOutcome.NotFound:
                 return verdict.Fail(target.Resource, $"{host} does not resolve from inside the build network ({resolution.Detail}): no endpoint answers for it", facts);
             case ResolutionOutcome.Failed:
-                return verdict.Inconclusive(target.Resource, $"cannot tell where {host} resolves: the resolver did not answer ({resolution.Detail})", facts);
+                return verdict.Inconclusive(target.Resource, $"cannot tell where {host} resolves: the resolver did not answer ({resolution.Detail})",
+                    $"Run the probes again when the build network's resolver (the VPC's .2 resolver or Route 53 Resolver endpoints) answers for {host}; "
+                    + "if it never does, that is the problem to fix first.", facts);
         }
 
         var notPrivate = resolution.Addresses.Where(a => !IsRfc1918(a)).ToList();

@@ -36,7 +36,8 @@ public sealed class ServiceTlsSucceeds : SnapshotControl
             TlsOutcome.Succeeded => verdict.Pass(target.Resource, $"{host} answered TLS ({tls.Protocol}) at {tls.Address} with a valid certificate for the name ({tls.CertificateSubject})", facts),
             TlsOutcome.Failed => verdict.Fail(target.Resource, $"no TLS session with {host} at {tls.Address}: {tls.Detail}", facts),
             _ when target.Probe.Resolution.Outcome == ResolutionOutcome.Failed =>
-                verdict.Inconclusive(target.Resource, $"cannot tell whether {host} answers TLS: its name did not resolve ({target.Probe.Resolution.Detail})", facts),
+                verdict.Inconclusive(target.Resource, $"cannot tell whether {host} answers TLS: its name did not resolve ({target.Probe.Resolution.Detail})",
+                    $"NET-2's finding for {host} says why the name does not resolve; once it resolves inside the build network, run the probes again.", facts),
             _ => verdict.Fail(target.Resource, $"no TLS session with {host}: the name does not resolve from inside ({target.Probe.Resolution.Detail})", facts),
         };
     }

@@ -1,0 +1,201 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using IsolationChecks.Running;
+
+namespace IsolationChecks.Reporting;
+
+/// <summary>
+/// A run's Output folder, held for the length of the run. Claiming it takes an exclusive lock (a second run on the same
+/// folder is refused, naming the run that holds it; the operating system releases the lock of a run that died), then
+/// removes the previous run's files, so what the folder holds afterwards is this run's alone: its three reports, or
+/// error.json and error.txt saying why there are none. Other files in the folder are never touched.
+/// </summary>
+public sealed class OutputFolder : IDisposable
+{
+    public const string LockFile = ".isolationchecks.lock";
+    public const string HolderFile = ".isolationchecks.run";
+    public const string ErrorJsonFile = "error.json";
+    public const string ErrorTextFile = "error.txt";
+
+    /// <summary>Every file a run leaves in Output; a new run removes them first.</summary>
+    public static IReadOnlyList<string> RunFiles { get; } =
+        [FindingsJson.FileName, MarkdownReport.FileName, HtmlReport.FileName, ErrorJsonFile, ErrorTextFile];
+
+    private readonly FileStream _lock;
+    private readonly Lock _gate = new();
+    private readonly TimeProvider _clock;
+    private bool _finished;
+
+    private OutputFolder(string path, FileStream @lock, TimeProvider clock, DateTimeOffset startedAt, string? previousHolder)
+    {
+        Path = path;
+        _lock = @lock;
+        _clock = clock;
+        StartedAt = startedAt;
+        PreviousHolder = previousHolder;
+    }
+
+    public string Path { get; }
+
+    public DateTimeOffset StartedAt { get; }
+
+    /// <summary>A run that held this folder and died without releasing it ("pid 123 on host, started ..."), or null.</summary>
+    public string? PreviousHolder { get; }
+
+    /// <summary>
+    /// Takes the folder for this run, creating it if needed. Bad input (not writable, used by another run) is an
+    /// <see cref="InputException"/> on the Output setting.
+    /// </summary>
+    /// <param name="target">What this run judges, recorded for a second run's message.</param>
+    public static OutputFolder Claim(string path, string target, TimeProvider clock)
+    {
+        var folder = System.IO.Path.GetFullPath(path);
+        FileStream handle;
+        try
+        {
+            Directory.CreateDirectory(folder);
+            handle = new FileStream(System.IO.Path.Combine(folder, LockFile), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException) when (File.Exists(System.IO.Path.Combine(folder, LockFile)) && Directory.Exists(folder))
+        {
+            throw new InputException("Output setting", "Output",
+                "a results folder no other run is using (wait for that run to finish, or give this run another Output)",
+                $"{folder} in use by {Describe(ReadHolder(folder)) ?? "another run"}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            throw new InputException("Output setting", "Output", "a folder the results can be written to", $"{folder} ({e.Message})", e);
+        }
+
+        var startedAt = clock.GetUtcNow();
+        var previous = Describe(ReadHolder(folder));
+        try
+        {
+            File.WriteAllText(System.IO.Path.Combine(folder, HolderFile), JsonSerializer.Serialize(new RunHolder(
+                Environment.ProcessId, Environment.MachineName, startedAt, target)));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            handle.Dispose();
+            throw new InputException("Output setting", "Output", "a folder the results can be written to", $"{folder} ({e.Message})", e);
+        }
+
+        return new OutputFolder(folder, handle, clock, startedAt, previous);
+    }
+
+    /// <summary>Removes the previous run's reports and error files (only those), so none can be mistaken for this run's.</summary>
+    public IReadOnlyList<string> ClearPreviousRun()
+    {
+        var removed = new List<string>();
+        foreach (var name in RunFiles)
+        {
+            var file = System.IO.Path.Combine(Path, name);
+            if (!File.Exists(file))
+                continue;
+            try
+            {
+                File.Delete(file);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new InputException("Output setting", "Output", "a folder whose previous results can be replaced", $"{file} ({e.Message})", e);
+            }
+
+            removed.Add(name);
+        }
+
+        return removed;
+    }
+
+    /// <summary>The reports of a finished run; from then on nothing else is written here.</summary>
+    public async Task<IReadOnlyList<string>> WriteReportsAsync(RunResult run, CancellationToken cancellationToken)
+    {
+        var files = await ReportWriter.WriteAsync(run, Path, cancellationToken).ConfigureAwait(false);
+        lock (_gate)
+            _finished = true;
+        return [.. files.All];
+    }
+
+    /// <summary>
+    /// error.json and error.txt for a run that has no reports (configuration error, interruption, defect). Synchronous and
+    /// idempotent: a signal handler calls it the moment the run is interrupted, the run again when it has unwound.
+    /// </summary>
+    public IReadOnlyList<string> WriteError(RunOutcome outcome)
+    {
+        lock (_gate)
+        {
+            if (_finished)
+                return [];
+            _finished = true;
+            var json = System.IO.Path.Combine(Path, ErrorJsonFile);
+            var text = System.IO.Path.Combine(Path, ErrorTextFile);
+            File.WriteAllBytes(json, ErrorJson(outcome));
+            File.WriteAllText(text, $"IsolationChecks {outcome.Message}\nexit code {outcome.ExitCode} ({Meaning(outcome.ExitCode)})\n",
+                new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+            return [json, text];
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+            _finished = true;
+        // The lock file stays (deleting it could race with the next run taking it); the holder file says no run is active.
+        TryDelete(System.IO.Path.Combine(Path, HolderFile));
+        _lock.Dispose();
+    }
+
+    public static string Meaning(int exitCode) =>
+        ExitCodes.Documented.FirstOrDefault(c => c.Code == exitCode).Meaning ?? "unknown";
+
+    private byte[] ErrorJson(RunOutcome outcome)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            json.WriteStartObject();
+            json.WriteString("tool", ToolInfo.Name);
+            json.WriteString("version", ToolInfo.Version);
+            json.WriteString("kind", outcome.Kind);
+            json.WriteNumber("exitCode", outcome.ExitCode);
+            json.WriteString("exitMeaning", Meaning(outcome.ExitCode));
+            json.WriteString("message", outcome.Message);
+            json.WriteString("startedAt", FindingsJson.Iso(StartedAt));
+            json.WriteString("finishedAt", FindingsJson.Iso(_clock.GetUtcNow()));
+            json.WriteString("output", Path);
+            json.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+
+    private sealed record RunHolder(int Pid, string Host, DateTimeOffset StartedAt, string Target);
+
+    private static RunHolder? ReadHolder(string folder)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<RunHolder>(File.ReadAllText(System.IO.Path.Combine(folder, HolderFile)));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string? Describe(RunHolder? holder) =>
+        holder is null ? null : $"the run with pid {holder.Pid} on {holder.Host}, started {FindingsJson.Iso(holder.StartedAt)} (target {holder.Target})";
+
+    private static void TryDelete(string file)
+    {
+        try
+        {
+            File.Delete(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Best effort: the lock, not this file, keeps other runs out.
+        }
+    }
+}
