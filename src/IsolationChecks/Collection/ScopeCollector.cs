@@ -99,7 +99,7 @@ internal sealed class ScopeCollector(CollectionRun run, ScopeContext scope, Coll
             case Fanout.PerItem perItem:
             {
                 var parents = await ParentOf(perItem.Of).ConfigureAwait(false);
-                var items = parents.Values.OfType<JsonObject>().SelectMany(perItem.Items).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+                var items = parents.Values.OfType<JsonObject>().SelectMany(perItem.Items.Of).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
                 return await Each(items.Select(i => new PlanItem(i)), item => run.RunAsync(scope, call, new CallArgs(item.Key), services, token)).ConfigureAwait(false);
             }
 
@@ -119,7 +119,7 @@ internal sealed class ScopeCollector(CollectionRun run, ScopeContext scope, Coll
                         continue;
                     }
 
-                    var names = batched.Items(parent).ToList();
+                    var names = batched.Items.Of(parent).ToList();
                     if (names.Count == 0 && batched.SkipWhenEmpty)
                         continue;
                     outputs[key] = await run.RunBatchesAsync(scope, call, item, names.Chunk(batched.Size).ToList(), batched.Members, services, token).ConfigureAwait(false);

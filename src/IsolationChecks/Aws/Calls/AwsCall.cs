@@ -136,7 +136,7 @@ public abstract record Fanout
     public sealed record Once : Fanout;
 
     /// <summary>Once per item the parent's output lists (one file each).</summary>
-    public sealed record PerItem(AwsCall Of, Func<JsonObject, IEnumerable<string>> Items, bool Nested = false) : Fanout
+    public sealed record PerItem(AwsCall Of, ItemList Items, bool Nested = false) : Fanout
     {
         public override AwsCall? Parent => Of;
 
@@ -147,7 +147,7 @@ public abstract record Fanout
     /// The parent's items in batches of at most <paramref name="Size"/>, merged into one file whose <paramref name="Members"/>
     /// are always present. Not sent when the parent failed; when it listed nothing, the file holds empty lists.
     /// </summary>
-    public sealed record Batched(AwsCall Of, Func<JsonObject, IEnumerable<string>> Items, int Size, IReadOnlyList<string> Members, bool SkipWhenEmpty = false) : Fanout
+    public sealed record Batched(AwsCall Of, ItemList Items, int Size, IReadOnlyList<string> Members, bool SkipWhenEmpty = false) : Fanout
     {
         public override AwsCall? Parent => Of;
 
@@ -159,4 +159,23 @@ public abstract record Fanout
     {
         public override bool NestedItems => Nested;
     }
+}
+
+/// <summary>
+/// Where a parent's output lists the items a call fans out over: the strings of <paramref name="List"/>, or of its
+/// objects' <paramref name="Member"/>. Declared as data, so scripts generated from the catalog read the same items.
+/// </summary>
+public sealed record ItemList(string List, string? Member = null)
+{
+    /// <summary>The distinct items, in ordinal order.</summary>
+    public IEnumerable<string> Of(JsonObject output) =>
+        (output[List] as JsonArray ?? [])
+            .Select(n => Member is null ? n : n?[Member])
+            .Select(n => n is JsonValue v && v.TryGetValue<string>(out var s) ? s : null)
+            .OfType<string>()
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal);
+
+    /// <summary>"repositories[].repositoryName": how the docs and generated scripts name it.</summary>
+    public override string ToString() => Member is null ? $"{List}[]" : $"{List}[].{Member}";
 }

@@ -66,7 +66,7 @@ public static class AwsCalls
         Service = AwsServices.Ec2, Operation = "GetManagedPrefixListEntries", File = "ManagedPrefixListEntries/{item}.json",
         Cli = "aws ec2 get-managed-prefix-list-entries --prefix-list-id {item}", Shape = typeof(GetManagedPrefixListEntriesOutput),
         ReadBy = "CB-2, CB-3, GL-1, GL-2 (routes and rules that name a prefix list)", Paging = Paging.SdkTokens,
-        Fanout = new Fanout.PerItem(DescribeManagedPrefixLists, o => Strings(o, "PrefixLists", "PrefixListId")),
+        Fanout = new Fanout.PerItem(DescribeManagedPrefixLists, new ItemList("PrefixLists", "PrefixListId")),
         Sdk = SdkBindings.Ec2("Entries", "entrySet", (a, t, n) => new GetManagedPrefixListEntriesRequest { PrefixListId = a.Item, NextToken = t, MaxResults = n },
             (c, r, t) => c.GetManagedPrefixListEntriesAsync(r, t), r => (r.Entries, r.NextToken)),
     };
@@ -87,7 +87,7 @@ public static class AwsCalls
     {
         Service = AwsServices.CodeBuild, Operation = "BatchGetProjects", File = "codebuild/batch-get-projects.json",
         Cli = "aws codebuild batch-get-projects --names NAME...", Shape = typeof(BatchGetProjectsOutput), ReadBy = "CB-1..CB-5",
-        Fanout = new Fanout.Batched(ListProjects, o => Strings(o, "projects"), 100, ["projects", "projectsNotFound"]),
+        Fanout = new Fanout.Batched(ListProjects, new ItemList("projects"), 100, ["projects", "projectsNotFound"]),
         Request = a => new JsonObject { ["names"] = CallArgs.Strings(a.Batch ?? []) },
     };
 
@@ -103,7 +103,7 @@ public static class AwsCalls
     {
         Service = AwsServices.Ecr, Operation = "GetRepositoryPolicy", File = "ecr/get-repository-policy/{item}.json",
         Cli = "aws ecr get-repository-policy --repository-name {item}", Shape = typeof(RepositoryPolicy), ReadBy = "ECR-1",
-        Fanout = new Fanout.PerItem(DescribeRepositories, o => Strings(o, "repositories", "repositoryName"), Nested: true),
+        Fanout = new Fanout.PerItem(DescribeRepositories, new ItemList("repositories", "repositoryName"), Nested: true),
         AbsentCodes = Codes("RepositoryPolicyNotFoundException"),
         Request = a => new JsonObject { ["repositoryName"] = a.Item },
     };
@@ -112,7 +112,7 @@ public static class AwsCalls
     {
         Service = AwsServices.Ecr, Operation = "GetLifecyclePolicy", File = "ecr/get-lifecycle-policy/{item}.json",
         Cli = "aws ecr get-lifecycle-policy --repository-name {item}", Shape = typeof(LifecyclePolicy), ReadBy = "ECR-4",
-        Fanout = new Fanout.PerItem(DescribeRepositories, o => Strings(o, "repositories", "repositoryName"), Nested: true),
+        Fanout = new Fanout.PerItem(DescribeRepositories, new ItemList("repositories", "repositoryName"), Nested: true),
         AbsentCodes = Codes("LifecyclePolicyNotFoundException"),
         Request = a => new JsonObject { ["repositoryName"] = a.Item },
     };
@@ -192,7 +192,7 @@ public static class AwsCalls
         Service = AwsServices.Ecs, Operation = "DescribeTasks", File = "ecs/describe-tasks/{item}.json",
         Cli = "aws ecs describe-tasks --cluster CLUSTER --tasks ARN... (the tasks list-tasks returned; absent when it returned none)", Shape = typeof(EcsTasks),
         ReadBy = "GL-1, GL-2 (ECS-service hosts)", Requires = Plans.EcsServices,
-        Fanout = new Fanout.Batched(ListTasks, o => Strings(o, "taskArns"), 100, ["tasks", "failures"], SkipWhenEmpty: true),
+        Fanout = new Fanout.Batched(ListTasks, new ItemList("taskArns"), 100, ["tasks", "failures"], SkipWhenEmpty: true),
         Request = a => new JsonObject { ["cluster"] = a.Pair().First, ["tasks"] = CallArgs.Strings(a.Batch ?? []) },
     };
 
@@ -237,13 +237,4 @@ public static class AwsCalls
         string.Concat(operation.Select((c, i) => char.IsUpper(c) && i > 0 ? $"-{char.ToLowerInvariant(c)}" : char.ToLowerInvariant(c).ToString()));
 
     private static HashSet<string> Codes(params string[] codes) => new(codes, StringComparer.Ordinal);
-
-    /// <summary>The strings of a list member, or of one member of each object in it.</summary>
-    private static IEnumerable<string> Strings(JsonObject output, string list, string? member = null) =>
-        (output[list] as JsonArray ?? [])
-            .Select(n => member is null ? n : n?[member])
-            .Select(n => n is JsonValue v && v.TryGetValue<string>(out var s) ? s : null)
-            .OfType<string>()
-            .Distinct(StringComparer.Ordinal)
-            .Order(StringComparer.Ordinal);
 }
