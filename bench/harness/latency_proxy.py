@@ -3,8 +3,8 @@
 Every request waits LATENCY_MS before it is forwarded (what a region's round trip costs a real client), then goes to
 moto byte for byte. Two APIs moto lacks are answered here in the AWS API reference's shapes: IAM
 SimulatePrincipalPolicy (decided from the grants the estate made, in estate.json) and ECR Public DescribeRepositories
-(an account without public repositories). Counts per service and operation are served at GET /__bench/counts and
-cleared by POST /__bench/reset.
+(an account without public repositories). Counts per service and operation, and the time moto spent answering, are served at GET
+/__bench/counts and cleared by POST /__bench/reset.
 
 Usage: latency_proxy.py LISTEN_PORT UPSTREAM_URL LATENCY_MS ESTATE_JSON
 """
@@ -29,6 +29,7 @@ class State:
         self.latency = latency
         self.grants = grants
         self.counts = Counter()
+        self.upstream_seconds = 0.0
         self.lock = threading.Lock()
         self.local = threading.local()
 
@@ -103,12 +104,12 @@ def handler(state):
             body = self.rfile.read(length) if length else b""
             path, _, query = self.path.partition("?")
             if path.startswith("/__bench/"):
-                if path == "/__bench/reset":
-                    with state.lock:
-                        state.counts.clear()
                 with state.lock:
-                    counts = dict(state.counts)
-                return self._send(200, "application/json", json.dumps(counts))
+                    if path == "/__bench/reset":
+                        state.counts.clear()
+                        state.upstream_seconds = 0.0
+                    report = {"counts": dict(state.counts), "upstreamSeconds": round(state.upstream_seconds, 3)}
+                return self._send(200, "application/json", json.dumps(report))
             service, operation = identify(self.headers, body, query)
             state.count(service, operation)
             if state.latency:
@@ -119,6 +120,7 @@ def handler(state):
                 return self._send(200, "application/x-amz-json-1.1", '{"repositories": []}', [("x-amzn-RequestId", str(uuid.uuid4()))])
             headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
             headers["Host"] = self.headers.get("Host", "")
+            started = time.monotonic()
             for attempt in range(2):
                 connection = state.connection()
                 try:
@@ -131,6 +133,8 @@ def handler(state):
                     state.local.connection = None
                     if attempt == 1:
                         return self._send(502, "text/plain", "latency proxy: upstream failed")
+            with state.lock:
+                state.upstream_seconds += time.monotonic() - started
             self.send_response(response.status)
             for name, value in response.getheaders():
                 if name.lower() not in HOP_BY_HOP:

@@ -117,7 +117,9 @@ def measure(size, args, catalog, scripts_dir, out):
                               "--output", os.path.join(work, "results"), "--snapshot", snapshot], env=env)
         run = json.loads(result.stdout[result.stdout.index("{"):])
         run["wallMs"] = round(wall * 1000)
-        run["requests"] = sum(proxy_counts(url).values())
+        served = proxy_counts(url)
+        run["requests"] = sum(served["counts"].values())
+        run["motoSeconds"] = served["upstreamSeconds"]
         row["tool"] = run
         with open(os.path.join(work, "results", "findings.json")) as f:
             row["findingsInJson"] = len(json.load(f)["findings"])
@@ -135,7 +137,7 @@ def measure(size, args, catalog, scripts_dir, out):
                 folder = os.path.join(work, name)
                 wall, result = timed(command + [folder], env=env)
                 files = sum(len(f) for _, _, f in os.walk(folder))
-                row[name] = {"wallMs": round(wall * 1000), "requests": sum(proxy_counts(url).values()), "files": files,
+                row[name] = {"wallMs": round(wall * 1000), "requests": sum(proxy_counts(url)["counts"].values()), "files": files,
                              "exitCode": result.returncode, "stderr": result.stderr[-500:]}
     finally:
         for process in (proxy, estate):
@@ -190,6 +192,7 @@ def table(rows, args, environment):
     line("tool: whole run, fresh process (start-up + collection + evaluation + reports)", lambda r: ms(r["tool"]["wallMs"]))
     line("tool: collection", lambda r: ms(r["tool"]["collectionMs"]))
     line(f"ideal collection: requests × {args.latency_ms:g} ms ÷ {CONCURRENCY} in flight", lambda r: ms(r["tool"]["requests"] * args.latency_ms / CONCURRENCY))
+    line("moto's own time answering the tool's requests (one Python process: it serves them one at a time)", lambda r: ms(r["tool"]["motoSeconds"] * 1000))
     line("boto3 script (generated from the catalog): wall / requests", lambda r: f"{ms(r['boto3']['wallMs'])} / {r['boto3']['requests']:,}" if "boto3" in r else "not run")
     line("AWS CLI script (generated from the catalog): wall / requests", lambda r: f"{ms(r['awscli']['wallMs'])} / {r['awscli']['requests']:,}" if "awscli" in r else "not run")
     line("evaluation, warm: parse / controls", lambda r: f"{r['evaluation']['parseMs']:,.0f} / {r['evaluation']['controlsMs']:,.0f} ms")
@@ -216,6 +219,8 @@ def table(rows, args, environment):
         target(f"whole run faster than the boto3 script at {biggest['size']}×", speedup > 1, f"{speedup:.1f}×")
     worst = max(r["tool"]["collectionMs"] / (r["tool"]["requests"] * args.latency_ms / CONCURRENCY) for r in rows) if args.latency_ms else float("inf")
     target(f"collection within 1.2× of requests × latency ÷ {CONCURRENCY}", worst <= 1.2, f"worst {worst:.2f}×")
+    bound = max(r["tool"]["collectionMs"] / max(r["tool"]["requests"] * args.latency_ms / CONCURRENCY, r["tool"]["motoSeconds"] * 1000) for r in rows)
+    target("the same, allowing for moto's serial service time (the bound this bench can reach)", bound <= 1.2, f"worst {bound:.2f}×")
     worst_eval = max(r["evaluation"]["controlsMs"] / max(r["evaluation"]["parseMs"], 1) for r in rows)
     target("controls ≤ 2× parse, every size", worst_eval <= 2, f"worst {worst_eval:.2f}×")
     growth = []

@@ -33,7 +33,7 @@ internal sealed class JsonServiceClient(ThinServiceClient client, AwsService ser
             var page = await PageAsync(tracker, call, pageBody, cancellationToken).ConfigureAwait(false);
             foreach (var (list, items) in merged)
                 CliJson.AppendItems(items, page, list);
-            token = page[paging.Token] is JsonValue next ? next.GetValue<string>() : null;
+            token = tracker.Next(page[paging.Token] is JsonValue next ? next.GetValue<string>() : null);
         }
         while (!string.IsNullOrEmpty(token));
 

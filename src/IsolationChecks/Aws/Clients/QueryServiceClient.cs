@@ -36,7 +36,7 @@ internal sealed class QueryServiceClient(ThinServiceClient client, AwsService se
             foreach (var (list, items) in merged)
                 CliJson.AppendItems(items, page, list);
             var truncated = paging.Truncated is null || page[paging.Truncated] is JsonValue flag && flag.GetValueKind() == JsonValueKind.True;
-            marker = truncated && page[paging.NextMarker] is JsonValue next ? next.GetValue<string>() : null;
+            marker = tracker.Next(truncated && page[paging.NextMarker] is JsonValue next ? next.GetValue<string>() : null);
         }
         while (!string.IsNullOrEmpty(marker));
 

@@ -49,9 +49,9 @@ internal sealed class Ec2ServiceClient(GuardedEc2Client client, int? pageSize, T
             var request = newRequest(token);
             var (items, next) = await call.PageAsync(request, send, response => ConvertPage(request, response, page, wireListElement), cancellationToken).ConfigureAwait(false);
             CliJson.AppendItems(merged, new JsonObject { ["items"] = items }, "items");
-            token = next;
+            token = call.Next(next);
         }
-        while (!string.IsNullOrEmpty(token));
+        while (token is not null);
 
         return call.Result(new JsonObject { [listMember] = merged });
     }
