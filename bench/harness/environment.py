@@ -22,9 +22,9 @@ ACCOUNT = "123456789012"
 REGION = "eu-west-1"
 AZS = [REGION + "a", REGION + "b", REGION + "c"]
 ENDPOINTS = ["ecr.api", "ecr.dkr", "logs", "sts"]
-PROJECTS_PER_UNIT = 4
-REPOSITORIES_PER_UNIT = 6
-USERS_PER_UNIT = 4
+PROJECTS_PER_UNIT = 6
+REPOSITORIES_PER_UNIT = 8
+USERS_PER_UNIT = 6
 ISOLATED_CIDR = "203.0.113.10/32"
 OFFICE_CIDR = "192.0.2.0/28"
 
@@ -82,7 +82,7 @@ def build_vpc(c, i, hub):
         {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "PrefixListIds": [{"PrefixListId": hub["prefixList"]}]}])
     ec2.authorize_security_group_ingress(GroupId=endpoint_sg, IpPermissions=[
         {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "UserIdGroupPairs": [{"GroupId": build_sg}]}])
-    for n in range(3):
+    for n in range(5):
         group = ec2.create_security_group(GroupName=f"service-{i}-{n}", Description="internal service", VpcId=vpc)["GroupId"]
         ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=[
             {"IpProtocol": "tcp", "FromPort": port, "ToPort": port, "IpRanges": [{"CidrIp": f"10.{i}.0.0/16"}]} for port in (443, 8080, 5432)])
@@ -91,7 +91,7 @@ def build_vpc(c, i, hub):
         ec2.create_vpc_endpoint(VpcId=vpc, ServiceName=f"com.amazonaws.{REGION}.{service}", VpcEndpointType="Interface",
                                 SubnetIds=subnets, SecurityGroupIds=[endpoint_sg], PrivateDnsEnabled=True)
     ec2.create_vpc_endpoint(VpcId=vpc, ServiceName=f"com.amazonaws.{REGION}.s3", VpcEndpointType="Gateway", RouteTableIds=[rt])
-    ec2.run_instances(ImageId="ami-12c6146b", MinCount=2, MaxCount=2, InstanceType="t3.medium", SubnetId=subnets[0],
+    ec2.run_instances(ImageId="ami-12c6146b", MinCount=4, MaxCount=4, InstanceType="t3.medium", SubnetId=subnets[0],
                       SecurityGroupIds=[build_sg], TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Role", "Value": "runner"}]}])
 
     projects = []
@@ -172,8 +172,7 @@ def principals(c, i):
         iam.attach_role_policy(RoleName=role, PolicyArn=managed)
 
 
-def unit(endpoint, i, hub):
-    c = clients(endpoint)
+def unit(c, i, hub):
     build = build_vpc(c, i, hub)
     app = app_vpc(c, i, hub)
     repos = repositories(c, i)
@@ -249,9 +248,12 @@ def build(endpoint, size, out):
     started = time.monotonic()
     c = clients(endpoint)
     hub = shared(c)
-    # Over HTTP, a few units at once keep moto busy; in process, threads only add contention.
-    with ThreadPoolExecutor(max_workers=4 if endpoint else 1) as pool:
-        units = list(pool.map(lambda i: unit(endpoint, i, hub), range(size)))
+    if endpoint:
+        # Over HTTP, a few units at once keep moto busy (a client each: boto3 clients are not shared across threads).
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            units = list(pool.map(lambda i: unit(clients(endpoint), i, hub), range(size)))
+    else:
+        units = [unit(c, i, hub) for i in range(size)]
     host = gitlab(c, units, hub)
     os.makedirs(out, exist_ok=True)
     with open(os.path.join(out, "posture.json"), "w") as f:

@@ -101,6 +101,8 @@ public sealed class Collector(IAwsClientFactory clients, CollectionOptions optio
         return new SnapshotFiles("live", files, manifest);
     }
 
+    private static readonly TimeSpan ShortestBudget = TimeSpan.FromMilliseconds(10);
+
     /// <summary>"IsolationChecks &lt;informational version&gt;".</summary>
     public static string ToolName { get; } =
         $"IsolationChecks {typeof(Collector).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown"}";
@@ -108,8 +110,10 @@ public sealed class Collector(IAwsClientFactory clients, CollectionOptions optio
     private async Task CollectScopeAsync(CollectionRun run, ScopeContext scope, CancellationToken cancellationToken)
     {
         var builder = new ResiliencePipelineBuilder { TimeProvider = clock };
+        // A budget already spent (the run's Timeout ran out before this pass) still runs the pass, so every call it would
+        // make is recorded as TimeBudgetExceeded; Polly refuses a timeout under 10 ms.
         if (options.TimeBudgetPerScope is { } budget)
-            builder.AddTimeout(budget);
+            builder.AddTimeout(budget > ShortestBudget ? budget : ShortestBudget);
         var budgetPipeline = builder.Build();
         try
         {
