@@ -163,6 +163,9 @@ public sealed partial class FaultMatrixTests
             // An egress-only gateway matters only to a route that names one; the estate's build routes name none (CB-2
             // judges every route target, and its violation fixtures cover this one).
             AwsCalls.DescribeEgressOnlyInternetGateways.IamAction,
+            // Interfaces carry their public addresses in describe-network-interfaces (Association); the path engine needs
+            // describe-addresses only for an address without one, which the estate has none of.
+            AwsCalls.DescribeAddresses.IamAction,
         }));
     }
 
@@ -194,22 +197,28 @@ public sealed partial class FaultMatrixTests
     };
 
     /// <summary>
-    /// The clean run's passes that rest on the call: those whose evidence cites one of its files, and, where the control
-    /// consulted its files without citing them in any finding (so which finding used them cannot be told), all the
-    /// control's passes. A failed identity check leaves nothing of the scope: every pass rests on it.
+    /// The clean run's passes that rest on the call, or on a call made for each of its items (a repository's policy rests
+    /// on the repository listing): those whose evidence cites one of their files, and, where the control consulted those
+    /// files without citing them in any finding (so which finding used them cannot be told), all the control's passes.
+    /// A failed identity check leaves nothing of the scope: every pass rests on it.
     /// </summary>
     private IReadOnlyList<Finding> DependentFindings(AwsCall call)
     {
         var passes = _baseline.Findings.Where(f => f.Status == Status.Pass).ToList();
         if (call == AwsCalls.GetCallerIdentity)
             return passes;
-        bool Cites(Finding f) => f.Evidence.Any(e => e.Source is { } source && IsFileOf(call, source));
+        var calls = WithItsFanout(call).ToList();
+        bool IsFile(string file) => calls.Any(c => IsFileOf(c, file));
+        bool Cites(Finding f) => f.Evidence.Any(e => e.Source is { } source && IsFile(source));
         var citing = _baseline.Findings.Where(Cites).Select(f => f.Control.Id).ToHashSet(StringComparer.Ordinal);
         return passes
             .Where(f => Cites(f) || (!citing.Contains(f.Control.Id)
-                                     && _baseline.ConsultedBy.TryGetValue(f.Control.Id, out var files) && files.Any(file => IsFileOf(call, file))))
+                                     && _baseline.ConsultedBy.TryGetValue(f.Control.Id, out var files) && files.Any(IsFile)))
             .ToList();
     }
+
+    private static IEnumerable<AwsCall> WithItsFanout(AwsCall call) =>
+        AwsCalls.All.Where(c => c.Fanout.Parent == call).SelectMany(WithItsFanout).Prepend(call);
 
     private static bool IsFileOf(AwsCall call, string file) => call.ItemOf(file) is not null;
 

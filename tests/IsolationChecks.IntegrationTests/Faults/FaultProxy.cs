@@ -183,7 +183,8 @@ public sealed class FaultProxy : IAsyncDisposable
         {
             // Accepted, never answered: only the client's own time limit ends the request.
             Record(call, 0, FaultKind.Hang);
-            await Task.Delay(Timeout.Infinite, cancellationToken);
+            using var stopping = Stopping(cancellationToken);
+            await Task.Delay(Timeout.Infinite, stopping.Token);
             return;
         }
 
@@ -230,12 +231,15 @@ public sealed class FaultProxy : IAsyncDisposable
             case FaultKind.Trickle:
                 // Headers at once, then the body a byte at a time: a connection that stays alive and never finishes in time.
                 Record(call, answer.Status, FaultKind.Trickle);
-                context.Response.ContentLength = answer.Body.Length;
-                for (var i = 0; i < answer.Body.Length; i++)
+                using (var stopping = Stopping(cancellationToken))
                 {
-                    await context.Response.Body.WriteAsync(answer.Body.AsMemory(i, 1), cancellationToken);
-                    await context.Response.Body.FlushAsync(cancellationToken);
-                    await Task.Delay(fault.DelayBy, cancellationToken);
+                    context.Response.ContentLength = answer.Body.Length;
+                    for (var i = 0; i < answer.Body.Length; i++)
+                    {
+                        await context.Response.Body.WriteAsync(answer.Body.AsMemory(i, 1), stopping.Token);
+                        await context.Response.Body.FlushAsync(stopping.Token);
+                        await Task.Delay(fault.DelayBy, stopping.Token);
+                    }
                 }
 
                 return;
@@ -268,6 +272,10 @@ public sealed class FaultProxy : IAsyncDisposable
 
     /// <summary>An answer as it came from upstream (or a stand-in): status, headers, body.</summary>
     public sealed record UpstreamAnswer(int Status, IReadOnlyList<KeyValuePair<string, string[]>> Headers, byte[] Body);
+
+    /// <summary>The request's own token, also cancelled when the proxy stops: a held or trickling answer never delays disposal.</summary>
+    private CancellationTokenSource Stopping(CancellationToken request) =>
+        CancellationTokenSource.CreateLinkedTokenSource(request, _app.Lifetime.ApplicationStopping);
 
     private static UpstreamAnswer Local(LocalAnswer local) =>
         new(local.Status, [KeyValuePair.Create("Content-Type", new[] { local.ContentType })], Encoding.UTF8.GetBytes(local.Body));

@@ -60,6 +60,7 @@ ec2.authorize_security_group_ingress(GroupId=gitlab_sg, IpPermissions=[
     {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": nat_ip + "/32"}, {"CidrIp": "192.0.2.0/28"}]}])
 instance = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, InstanceType="m6i.xlarge", SubnetId=private,
                              SecurityGroupIds=[gitlab_sg])["Instances"][0]["InstanceId"]
+ec2.associate_address(AllocationId=ec2.allocate_address(Domain="vpc", Address="198.51.100.41")["AllocationId"], InstanceId=instance)
 elb = boto3.client("elbv2", **kw)
 alb = elb.create_load_balancer(Name="gitlab-alb", Subnets=public, SecurityGroups=[gitlab_sg], Scheme="internet-facing", Type="application")["LoadBalancers"][0]["LoadBalancerArn"]
 # AWS describes a load balancer's interfaces as "ELB app/NAME/ID"; moto creates none.

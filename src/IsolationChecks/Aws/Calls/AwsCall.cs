@@ -109,7 +109,7 @@ public abstract record Paging
     public sealed record NoPaging : Paging;
 
     /// <summary>JSON protocols: a token member in request and response; the lists are concatenated, the token dropped.</summary>
-    /// <param name="MaxMember">The page-size member, set when a page size is configured.</param>
+    /// <param name="MaxMember">The page-size member: the configured page size, else <paramref name="MaxPage"/> when the service declares one.</param>
     public sealed record Tokens(IReadOnlyList<string> Lists, string Token = "nextToken", string? MaxMember = "maxResults", int MaxPage = int.MaxValue) : Paging;
 
     /// <summary>Query protocols: Marker in, <paramref name="NextMarker"/> out (with <paramref name="Truncated"/> when the service says so).</summary>

@@ -26,7 +26,7 @@ public static class AwsCalls
     public static AwsCall DescribeVpcs { get; } = Ec2("Vpcs", typeof(DescribeVpcsOutput), "CB-2, CB-3, EP-1..EP-5, GL-2, CONN-1",
         SdkBindings.Ec2("Vpcs", "vpcSet", (_, t, n) => new DescribeVpcsRequest { NextToken = t, MaxResults = n }, (c, r, t) => c.DescribeVpcsAsync(r, t), r => (r.Vpcs, r.NextToken)));
 
-    public static AwsCall DescribeSubnets { get; } = Ec2("Subnets", typeof(DescribeSubnetsOutput), "CB-2, CB-3, EP-3, EP-4, GL-2, CONN-1",
+    public static AwsCall DescribeSubnets { get; } = Ec2("Subnets", typeof(DescribeSubnetsOutput), "CB-2, CB-3, EP-1..EP-5, GL-2, CONN-1",
         SdkBindings.Ec2("Subnets", "subnetSet", (_, t, n) => new DescribeSubnetsRequest { NextToken = t, MaxResults = n }, (c, r, t) => c.DescribeSubnetsAsync(r, t), r => (r.Subnets, r.NextToken)));
 
     public static AwsCall DescribeRouteTables { get; } = Ec2("RouteTables", typeof(DescribeRouteTablesOutput), "CB-2, CB-3, EP-4, EP-5, GL-2, CONN-1",
@@ -65,7 +65,7 @@ public static class AwsCalls
     {
         Service = AwsServices.Ec2, Operation = "GetManagedPrefixListEntries", File = "ManagedPrefixListEntries/{item}.json",
         Cli = "aws ec2 get-managed-prefix-list-entries --prefix-list-id {item}", Shape = typeof(GetManagedPrefixListEntriesOutput),
-        ReadBy = "CB-2, CB-3, GL-1, GL-2 (routes and rules that name a prefix list)", Paging = Paging.SdkTokens,
+        ReadBy = "CB-2, CB-3, EP-4, GL-1, GL-2 (routes and rules that name a prefix list)", Paging = Paging.SdkTokens,
         Fanout = new Fanout.PerItem(DescribeManagedPrefixLists, new ItemList("PrefixLists", "PrefixListId")),
         Sdk = SdkBindings.Ec2("Entries", "entrySet", (a, t, n) => new GetManagedPrefixListEntriesRequest { PrefixListId = a.Item, NextToken = t, MaxResults = n },
             (c, r, t) => c.GetManagedPrefixListEntriesAsync(r, t), r => (r.Entries, r.NextToken)),
