@@ -24,7 +24,7 @@ public sealed record FinishedRun(RunOutcome Outcome, string OutputFolder, IReadO
 
 /// <summary>
 /// One run as users start it, whatever starts it (the NUnit suite, the console tool): claim the Output folder,
-/// remove the previous run's files, resolve the settings, run, and leave either the three reports or an error file.
+/// remove the previous run's files, resolve the settings, run, and leave either its reports or an error file.
 /// It never throws for bad input, an interruption or a defect: each is an outcome with its exit code and one message.
 /// </summary>
 public sealed class AuditRun(IReadOnlyList<IControl> controls, TimeProvider clock)

@@ -17,7 +17,8 @@ public static partial class SettingsResolver
 
     /// <summary>The setting names, case-sensitive as they appear in runsettings.</summary>
     public static IReadOnlyList<string> Names { get; } = 
-        ["Target", "Posture", "Region", "Profile", "EndpointUrl", "Output", "SaveSnapshot", "Gate", "Timeout", "TrustedKeys", "SigningKey", "Evidence"];
+        ["Target", "Posture", "Region", "Profile", "EndpointUrl", "Output", "SaveSnapshot", "Gate", "Timeout", "TrustedKeys", "SigningKey", "Evidence",
+         "History", "HistoryRuns"];
 
     /// <summary>Values of the Evidence setting: what the gate accepts.</summary>
     public const string AnyEvidence = "any";
@@ -54,7 +55,32 @@ public static partial class SettingsResolver
             demo,
             ExistingPath(values, "TrustedKeys", workingDirectory, "a PEM public key file or a folder of *.pem public keys"),
             ExistingPath(values, "SigningKey", workingDirectory, "a PEM file holding an ECDSA P-256 private key"),
-            Evidence(values, gate));
+            Evidence(values, gate),
+            HistoryFolder(values, workingDirectory),
+            HistoryRuns(values));
+    }
+
+    private static string? HistoryFolder(SettingValues values, string workingDirectory)
+    {
+        if (values["History"] is not { } history)
+            return null;
+        var folder = Path.GetFullPath(history.Value, workingDirectory);
+        return Directory.Exists(folder)
+            ? folder
+            : throw new InputException(history.Source, "History",
+                $"a folder whose subfolders are earlier runs' Output folders (relative paths are resolved against {workingDirectory})",
+                File.Exists(folder) ? $"{folder} is a file" : $"{folder} does not exist");
+    }
+
+    private static int HistoryRuns(SettingValues values)
+    {
+        if (values["HistoryRuns"] is not { } runs)
+            return SuiteSettings.DefaultHistoryRuns;
+        return int.TryParse(runs.Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count)
+               && count is >= 1 and <= SuiteSettings.MaxHistoryRuns
+            ? count
+            : throw new InputException(runs.Source, "HistoryRuns",
+                $"a whole number of earlier runs to chart, from 1 to {SuiteSettings.MaxHistoryRuns} (default {SuiteSettings.DefaultHistoryRuns})", $"\"{runs.Value}\"");
     }
 
     private static string? ExistingPath(SettingValues values, string name, string workingDirectory, string expected)

@@ -18,6 +18,8 @@ public abstract record TargetSpec
 /// <param name="TrustedKeys">PEM public keys (a file or a folder of *.pem) whose signature makes a snapshot folder's evidence "signed".</param>
 /// <param name="SigningKey">PEM private key (ECDSA P-256) that signs the manifest of a saved snapshot.</param>
 /// <param name="RequireVerifiedEvidence">The gate accepts only live or signed evidence (Evidence=verified).</param>
+/// <param name="History">A folder whose subfolders are earlier runs' Output folders: report.html charts their counts over time.</param>
+/// <param name="HistoryRuns">How many of those earlier runs (the latest) the chart shows.</param>
 public sealed record SuiteSettings(
     TargetSpec Target,
     string PosturePath,
@@ -31,9 +33,15 @@ public sealed record SuiteSettings(
     bool DemoData = false,
     string? TrustedKeys = null,
     string? SigningKey = null,
-    bool RequireVerifiedEvidence = false)
+    bool RequireVerifiedEvidence = false,
+    string? History = null,
+    int HistoryRuns = SuiteSettings.DefaultHistoryRuns)
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(30);
+
+    public const int DefaultHistoryRuns = 30;
+
+    public const int MaxHistoryRuns = 366;
 
     public TimeSpan EffectiveTimeout => Timeout ?? DefaultTimeout;
 }
