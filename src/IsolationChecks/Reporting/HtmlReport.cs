@@ -176,16 +176,17 @@ public static class HtmlReport
         var (full, listed) = ReportSummary.Split(findings);
         foreach (var finding in full)
             AppendFinding(html, finding);
-        if (listed.Count == 0)
-            return;
-        html.Append("<details class=\"listed\"><summary>").Append(ReportText.Count(listed.Count, "more finding"))
-            .Append(" of controls with more than ").Append(ReportSummary.FullPerControl)
-            .Append(" here: verdicts only (their evidence is in findings.json)</summary>\n<table>\n<thead><tr><th>Status</th><th class=\"text\">Test</th><th class=\"text\">Resource</th><th class=\"text\">Verdict</th></tr></thead>\n<tbody>\n");
-        foreach (var finding in listed)
-            html.Append("<tr><td class=\"status\">").Append(finding.Status.ToWire()).Append("</td><td class=\"text\">").Append(E(finding.TestName))
-                .Append("</td><td class=\"text\">").Append(E(FindingText.ResourceLine(finding.Resource))).Append("</td><td class=\"text\">")
-                .Append(E(finding.Message)).Append("</td></tr>\n");
-        html.Append("</tbody>\n</table>\n</details>\n");
+        foreach (var (control, more) in ReportSummary.ByControl(listed))
+        {
+            html.Append("<details class=\"listed\"><summary>").Append(E($"{control.Id} {control.Title}")).Append(": ")
+                .Append(ReportText.Count(more.Count, "more finding")).Append(" (").Append(ReportSummary.Statuses(more))
+                .Append("), listed with their verdicts; their evidence is in findings.json</summary>\n<table>\n<tbody>\n");
+            foreach (var finding in more)
+                html.Append("<tr><td class=\"status\">").Append(finding.Status.ToWire()).Append("</td><td class=\"text\">").Append(E(finding.TestName))
+                    .Append(" <span class=\"muted\">(").Append(E(ReportSummary.Scope(finding.Resource))).Append(")</span></td><td class=\"text\">")
+                    .Append(E(ReportText.Cut(finding.Message, ReportSummary.ListedVerdict))).Append("</td></tr>\n");
+            html.Append("</tbody>\n</table>\n</details>\n");
+        }
     }
 
     /// <summary>Passes per control: the count in the summary, the resources (by account and region) behind it.</summary>

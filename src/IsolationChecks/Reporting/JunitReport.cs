@@ -127,11 +127,16 @@ public static class JunitReport
         {
             var c = text[i];
             var pair = char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]);
-            if (pair || XmlConvert.IsXmlChar(c))
+            if (pair)
+            {
+                clean?.Append(c).Append(text[i + 1]);
+                i++;
+                continue;
+            }
+
+            if (XmlConvert.IsXmlChar(c))
             {
                 clean?.Append(c);
-                if (pair)
-                    clean?.Append(text[++i]);
                 continue;
             }
 

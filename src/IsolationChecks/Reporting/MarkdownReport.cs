@@ -117,14 +117,15 @@ public static partial class MarkdownReport
         var (full, listed) = ReportSummary.Split(findings);
         foreach (var finding in full)
             AppendFinding(md, finding);
-        if (listed.Count == 0)
-            return;
-        md.Append("<details><summary>").Append(ReportText.Count(listed.Count, "more finding")).Append(" of controls with more than ")
-            .Append(ReportSummary.FullPerControl).Append(" here: verdicts only (their evidence is in findings.json)</summary>\n\n");
-        foreach (var finding in listed)
-            md.Append("- **").Append(FindingText.Label(finding.Status)).Append("** ").Append(Escape(finding.TestName)).Append(" (")
-                .Append(Escape(FindingText.ResourceLine(finding.Resource))).Append("): ").Append(Escape(finding.Message)).Append('\n');
-        md.Append("\n</details>\n\n");
+        foreach (var (control, more) in ReportSummary.ByControl(listed))
+        {
+            md.Append("<details><summary>").Append(Escape($"{control.Id} {control.Title}")).Append(": ").Append(ReportText.Count(more.Count, "more finding"))
+                .Append(" (").Append(ReportSummary.Statuses(more)).Append("), listed with their verdicts; their evidence is in findings.json</summary>\n\n");
+            foreach (var finding in more)
+                md.Append("- **").Append(FindingText.Label(finding.Status)).Append("** ").Append(Escape(finding.TestName)).Append(" (")
+                    .Append(Escape(ReportSummary.Scope(finding.Resource))).Append("): ").Append(Escape(ReportText.Cut(finding.Message, ReportSummary.ListedVerdict))).Append('\n');
+            md.Append("\n</details>\n\n");
+        }
     }
 
     /// <summary>Passes per control: the count in the summary line, the resources (by account and region) behind it.</summary>
