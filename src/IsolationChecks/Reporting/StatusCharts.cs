@@ -64,7 +64,7 @@ public static class StatusCharts
             var height = plot * counts.Values.Sum() / highest;
             svg.Append("<g>");
             svg.Append($"<title>{E($"{label}: {Describe(counts)}; gate {(passed ? "passed" : "failed")}")}</title>");
-            StackedBar(svg, label, counts, x, top + plot - height, barWidth, height, horizontal: false);
+            StackedBar(svg, label, counts, x, top + plot - height, height, barWidth, horizontal: false);
             svg.Append($"<circle cx=\"{N(x + barWidth / 2)}\" cy=\"{N(top + plot - height - 8)}\" r=\"4\" fill=\"{(passed ? Colour(Status.Pass) : Colour(Status.Fail))}\"/>");
             svg.Append("</g>");
             svg.Append($"<text transform=\"translate({N(x + barWidth / 2)},{N(top + plot + 10)}) rotate(45)\">{E(label)}</text>");
