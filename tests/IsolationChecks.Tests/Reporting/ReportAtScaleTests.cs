@@ -24,9 +24,9 @@ public partial class ReportAtScaleTests
     {
         if (_run is not null)
             return _run;
-        var one = new List<Finding>(await Support.FixtureRun.EvaluateAsync(Support.RepositoryPaths.Reference));
+        var one = new List<Finding>(await ReportSamples.FindingsOf(Support.RepositoryPaths.Reference));
         foreach (var violation in ReportSamples.NetworkViolations)
-            one.AddRange((await Support.FixtureRun.EvaluateAsync(Support.RepositoryPaths.Path("Fixtures", "violations", violation))).Where(f => f.Status != Status.Pass));
+            one.AddRange(await ReportSamples.ViolationsOf(violation));
         var findings = Enumerable.Range(0, Copies).SelectMany(copy => one.Select(f => Copy(f, copy))).ToList();
         return _run = Run(findings, ControlCatalog.Discover().Controls.Select(c => c.Metadata).ToList());
     }

@@ -42,13 +42,19 @@ public static class ReportSamples
         Finding(Control("CB-2"), "broken-build", Status.Error, "the control could not be evaluated"),
     ]);
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task<IReadOnlyList<Finding>>> Evaluated = new(StringComparer.Ordinal);
+
+    /// <summary>The controls' findings on a fixture folder, evaluated once for every report test (findings are immutable).</summary>
+    public static Task<IReadOnlyList<Finding>> FindingsOf(string folder) =>
+        Evaluated.GetOrAdd(folder, f => FixtureRun.EvaluateAsync(f));
+
+    /// <summary>The findings needing attention or waived that a violation fixture adds to the reference's.</summary>
+    public static async Task<IReadOnlyList<Finding>> ViolationsOf(string violation) =>
+        (await FindingsOf(RepositoryPaths.Path("Fixtures", "violations", violation))).Where(f => f.Status != Status.Pass).ToList();
+
     /// <summary>The controls' real findings on the reference environment, with one network violation's findings added.</summary>
-    public static async Task<RunResult> FixtureRunAsync(string violation = "CB-3-nat-path")
-    {
-        var reference = await FixtureRun.EvaluateAsync(RepositoryPaths.Reference);
-        var violated = await FixtureRun.EvaluateAsync(RepositoryPaths.Path("Fixtures", "violations", violation));
-        return Run([.. reference, .. violated.Where(f => f.Status != Status.Pass)], ControlCatalog.Discover().Controls.Select(c => c.Metadata).ToList());
-    }
+    public static async Task<RunResult> FixtureRunAsync(string violation = "CB-3-nat-path") =>
+        Run([.. await FindingsOf(RepositoryPaths.Reference), .. await ViolationsOf(violation)], ControlCatalog.Discover().Controls.Select(c => c.Metadata).ToList());
 
     public static string SchemaPath(string name) => RepositoryPaths.Path("tests", "IsolationChecks.Tests", "Reporting", "Schemas", name);
 
