@@ -18,6 +18,12 @@ public sealed record PostureDocument(
 {
     public const int CurrentVersion = 1;
 
+    /// <summary>What a person must still review (a generated posture's review block); null when nothing is pending.</summary>
+    public PostureReview? Review { get; init; }
+
+    /// <summary>Whether entries are still unreviewed: a gate refuses to judge with such a posture.</summary>
+    public bool Unreviewed => Review is { Pending.Count: > 0 };
+
     /// <summary>Where each value was in the file, for errors found after loading; null for a posture built in code.</summary>
     internal JsonSourceMap? Source { get; init; }
 
@@ -33,6 +39,16 @@ public sealed record PostureDocument(
         ? account
         : throw new KeyNotFoundException($"posture names account '{name}' but does not declare it under accounts");
 }
+
+/// <summary>A generated posture's review block: who generated it, from what, and the entries a person has not reviewed yet.</summary>
+public sealed record PostureReview(string? GeneratedBy, string? GeneratedAt, string? From, IReadOnlyList<PendingReview> Pending)
+{
+    /// <summary>"$.build.projects (confirm ...); $.natGateways (...)": what is unreviewed, for the one error message and the reports.</summary>
+    public string Describe() => string.Join("; ", Pending.Select(p => $"{p.Path} ({p.Note})"));
+}
+
+/// <summary>One generated entry to review: its JSON path in the posture and what to check.</summary>
+public sealed record PendingReview(string Path, string Note);
 
 /// <summary>An AWS account the suite reads, and how to reach it.</summary>
 /// <param name="Profile">Named profile for this account (else the run's Profile setting, else the default chain).</param>
