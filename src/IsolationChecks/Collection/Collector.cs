@@ -49,9 +49,17 @@ public sealed class CollectionRequests(IReadOnlyList<CollectionRequest> requests
 /// <summary>A line of progress for the console: what is being collected, counts, elapsed time.</summary>
 /// <param name="Attempts">For a finished call: the HTTP attempts it took (more than one: the SDK retried it).</param>
 /// <param name="ErrorCode">For a failed or absent call: the error it ended with (Throttling, AccessDenied, ...).</param>
+/// <param name="Account">The scope's account id, for a front door that shows progress per account and region.</param>
 public sealed record CollectionProgress(
-    string Scope, string Operation, string State, int CallsDone, int CallsFailed, TimeSpan Elapsed, int Attempts = 0, string? ErrorCode = null)
+    string Scope, string Operation, string State, int CallsDone, int CallsFailed, TimeSpan Elapsed, int Attempts = 0, string? ErrorCode = null,
+    string? Account = null, string? Region = null)
 {
+    /// <summary>"ec2" of "ec2:DescribeVpcs".</summary>
+    public string Service => Operation.Split(':')[0];
+
+    /// <summary>Whether the event ends a call (ok, absent or failed), rather than starting it.</summary>
+    public bool Finished => State != "started";
+
     public override string ToString() =>
         $"[{Elapsed.TotalSeconds,6:0.0}s] {Scope}: {Operation} {State}{Outcome()} ({CallsDone} calls done, {CallsFailed} failed)";
 

@@ -63,7 +63,7 @@ public static class DriftAnalysis
         var own = files.Files.TryGetValue(SettingsResolver.PostureFileName, out var postureBytes);
         var baselinePostureFile = own ? Path.Combine(baselineFolder, SettingsResolver.PostureFileName) : postureFile;
         var baselinePosture = own ? PostureLoader.Parse(postureBytes!, baselinePostureFile) : posture;
-        var then = new FixedClock(baseline.Manifest?.CollectedAt ?? TimeProvider.System.GetUtcNow());
+        var then = ClockAt(baseline.Manifest?.CollectedAt ?? TimeProvider.System.GetUtcNow());
         var baselineFindings = await new SuiteRunner(controls, then).EvaluateAsync(baseline, baselinePosture, baselinePostureFile, ct).ConfigureAwait(false);
         return new DriftReport(
             baselineFolder,
@@ -74,7 +74,9 @@ public static class DriftAnalysis
             Verdicts(baselineFindings, currentFindings));
     }
 
-    /// <summary>The clock of a baseline's run: its collection time.</summary>
+    /// <summary>The clock a snapshot is judged at: its collection time (waivers expire as they did then).</summary>
+    public static TimeProvider ClockAt(DateTimeOffset now) => new FixedClock(now);
+
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now;

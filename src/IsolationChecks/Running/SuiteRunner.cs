@@ -71,6 +71,19 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
         return result;
     }
 
+    /// <summary>
+    /// Collects a live target's evidence without judging it (`isolationchecks snapshot collect`): the same collection, probes
+    /// and posture.json as a live run, within the settings' Timeout. What the deadline cut off is recorded as not collected.
+    /// </summary>
+    public async Task<(SnapshotFiles Files, RunTimedOut? TimedOut)> CollectAsync(SuiteSettings settings, IProgress<string>? progress, CancellationToken ct)
+    {
+        if (settings.Target is not TargetSpec.Live)
+            throw new InvalidOperationException("only a live target is collected");
+        var deadline = new RunDeadline(TimeProvider.System, settings.EffectiveTimeout);
+        var (files, _) = await ObtainEvidenceAsync(settings, deadline, progress, ct).ConfigureAwait(false);
+        return (files, deadline.Outcome(files));
+    }
+
     /// <summary>Evaluates every control on a snapshot and applies the post-processing: a pure function of snapshot and posture.</summary>
     public async Task<IReadOnlyList<Finding>> EvaluateAsync(Snapshot snapshot, PostureDocument posture, string postureFile, CancellationToken ct)
     {
