@@ -48,7 +48,7 @@ public static partial class SettingsResolver
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(environment);
-        var values = Merge(parameters, environment, commandLine ?? new Dictionary<string, string>());
+        var values = Merge(parameters, environment, commandLine);
 
         var gate = ResolveGate(values);
         var target = ResolveTarget(values, gate, workingDirectory, suiteDirectory);
@@ -147,8 +147,11 @@ public static partial class SettingsResolver
     }
 
     /// <summary>Every value each source gave, in precedence order (runsettings, then environment, then the command line).</summary>
-    private sealed class SettingValues(Dictionary<string, List<Setting>> given)
+    private sealed class SettingValues(Dictionary<string, List<Setting>> given, string unsetSource)
     {
+        /// <summary>Where a setting no source gave is named from, in an error: the settings file, or the console tool's options.</summary>
+        public string UnsetSource => unsetSource;
+
         /// <summary>The value that applies: the last non-empty one (an empty value counts as not set).</summary>
         public Setting? this[string name] => given.TryGetValue(name, out var settings) ? settings.LastOrDefault(s => !s.IsEmpty) : null;
 
@@ -156,7 +159,7 @@ public static partial class SettingsResolver
     }
 
     private static SettingValues Merge(
-        IReadOnlyDictionary<string, string> parameters, IReadOnlyDictionary<string, string> environment, IReadOnlyDictionary<string, string> commandLine)
+        IReadOnlyDictionary<string, string> parameters, IReadOnlyDictionary<string, string> environment, IReadOnlyDictionary<string, string>? commandLine)
     {
         var given = new Dictionary<string, List<Setting>>(StringComparer.Ordinal);
         void Add(string name, string? value, string source)
@@ -185,14 +188,14 @@ public static partial class SettingsResolver
             Add(name, value, $"environment variable {variable}");
         }
 
-        foreach (var (name, value) in commandLine.OrderBy(o => o.Key, StringComparer.Ordinal))
+        foreach (var (name, value) in (commandLine ?? new Dictionary<string, string>()).OrderBy(o => o.Key, StringComparer.Ordinal))
         {
             if (!Names.Contains(name, StringComparer.Ordinal))
                 throw new ArgumentException($"no setting {name} for a command-line option", nameof(commandLine));
             Add(name, value, $"{CommandLineSource} {CommandLineOption(name)}");
         }
 
-        return new SettingValues(given);
+        return new SettingValues(given, commandLine is not null ? $"{CommandLineSource}s (and {EnvironmentPrefix}* variables)" : ParametersSource);
     }
 
     /// <summary>
@@ -223,7 +226,7 @@ public static partial class SettingsResolver
         if (values["Target"] is not { } target)
         {
             if (!Directory.Exists(reference))
-                throw new InputException(ParametersSource, "Target",
+                throw new InputException(values.UnsetSource, "Target",
                     $"\"{Live}\" or a snapshot folder (the default, the embedded reference fixture {reference}, is missing from the suite's output)", "unset");
             return new TargetSpec.SnapshotFolder(reference);
         }
@@ -246,7 +249,7 @@ public static partial class SettingsResolver
         const string expected = "\"live\" or a snapshot folder, named explicitly: a gate run (Gate=true) refuses an empty Target instead of falling back to the embedded demo data";
         var targets = values.All("Target");
         if (targets.Count == 0)
-            throw new InputException(ParametersSource, "Target", expected, "unset");
+            throw new InputException(values.UnsetSource, "Target", expected, "unset");
         // The last empty source is the one to fix: an unset CI variable, or an empty value in the settings file.
         if (targets.LastOrDefault(t => t.IsEmpty) is { } empty)
             throw new InputException(empty.Source, "Target", expected, empty.Source.StartsWith("environment", StringComparison.Ordinal)
@@ -282,11 +285,11 @@ public static partial class SettingsResolver
         }
 
         if (target is not TargetSpec.SnapshotFolder snapshot)
-            throw new InputException(ParametersSource, "Posture",
+            throw new InputException(values.UnsetSource, "Posture",
                 $"the posture file to verify the live environment against (Posture, or {EnvironmentPrefix}POSTURE), required when Target is \"{Live}\"", "unset");
 
         var found = DefaultPosture(snapshot.Path);
-        return found ?? throw new InputException(ParametersSource, "Posture",
+        return found ?? throw new InputException(values.UnsetSource, "Posture",
             $"a posture file: Posture, or {PostureFileName} in the Target folder {snapshot.Path}", "unset, and the folder has no " + PostureFileName);
     }
 

@@ -68,25 +68,21 @@ public class PathCommandTests
     }
 
     [Test]
-    public async Task The_dispatcher_rejects_an_unknown_command_with_exit_code_64_and_lists_the_commands()
+    public async Task The_tool_rejects_an_unknown_command_with_exit_code_2_and_points_to_the_usage()
     {
-        var error = new StringWriter();
+        var run = await Cli.ToolRun.RunAsync("paths");
 
-        var code = await new CommandDispatcher([new PathCommand()]).RunAsync(["paths"], new StringWriter(), error, CancellationToken.None);
-
-        Assert.That(code, Is.EqualTo(ExitCodes.ConfigurationError));
-        Assert.That(error.ToString(), Does.Contain("unknown command 'paths'").And.Contain("path --snapshot DIR"));
+        Assert.That(run.Code, Is.EqualTo(ExitCodes.ConfigurationError));
+        Assert.That(run.Error, Does.Contain("paths").And.Contain("--help"));
     }
 
     [Test]
-    public async Task A_usage_mistake_prints_the_usage_and_exits_64()
+    public async Task A_usage_mistake_prints_the_usage_and_exits_2()
     {
-        var error = new StringWriter();
+        var run = await Cli.ToolRun.RunAsync("path", "--from", "eni-1");
 
-        var code = await new CommandDispatcher([new PathCommand()]).RunAsync(["path", "--from", "eni-1"], new StringWriter(), error, CancellationToken.None);
-
-        Assert.That(code, Is.EqualTo(ExitCodes.ConfigurationError));
-        Assert.That(error.ToString(), Does.Contain("--snapshot DIR is required").And.Contain("usage: path"));
+        Assert.That(run.Code, Is.EqualTo(ExitCodes.ConfigurationError));
+        Assert.That(run.Error, Does.Contain("--snapshot DIR is required").And.Contain("usage: isolationchecks path"));
     }
 
     private static Snapshot SnapshotOf(NetworkScope network) => new("test", null, [network.Build()], IntegrityReport.Unverified);
@@ -150,29 +146,24 @@ public class PathCommandTests
     [Test]
     public async Task End_to_end_on_the_reference_the_build_subnets_reach_no_internet_address()
     {
-        var output = new StringWriter();
+        var run = await Cli.ToolRun.RunAsync(
+            "path", "--snapshot", Path.Combine(Fixtures, "reference"), "--from", "subnet-0116e35e8be4204c4+sg-019f88fefafe6f55d", "--to", "93.184.216.34:443/tcp");
 
-        var code = await new CommandDispatcher([new PathCommand()]).RunAsync(
-            ["path", "--snapshot", Path.Combine(Fixtures, "reference"), "--from", "subnet-0116e35e8be4204c4+sg-019f88fefafe6f55d", "--to", "93.184.216.34:443/tcp"],
-            output, new StringWriter(), CancellationToken.None);
-
-        Assert.That(code, Is.EqualTo(ExitCodes.Negative), output.ToString());
-        Assert.That(output.ToString(), Does.Contain("scope: 222222222222 ap-northeast-1").And.Contain("verdict: unreachable")
+        Assert.That(run.Code, Is.EqualTo(ExitCodes.Negative), run.ToString());
+        Assert.That(run.Output, Does.Contain("scope: 222222222222 ap-northeast-1").And.Contain("verdict: unreachable")
             .And.Contain("security group egress: no rule of sg-019f88fefafe6f55d admits it"));
     }
 
     [Test]
     public async Task End_to_end_on_the_nat_path_overlay_the_json_names_every_hop_to_the_internet_gateway()
     {
-        var output = new StringWriter();
         using var fixture = await IsolationChecks.TestSupport.FixtureOverlay.MaterialiseAsync(Path.Combine(Fixtures, "violations", "CB-3-nat-path"));
 
-        var code = await new CommandDispatcher([new PathCommand()]).RunAsync(
-            ["path", "--snapshot", fixture.Folder, "--from", "subnet-0116e35e8be4204c4+sg-019f88fefafe6f55d",
-             "--to", "93.184.216.34:443/tcp", "--json"],
-            output, new StringWriter(), CancellationToken.None);
+        var run = await Cli.ToolRun.RunAsync(
+            "path", "--snapshot", fixture.Folder, "--from", "subnet-0116e35e8be4204c4+sg-019f88fefafe6f55d", "--to", "93.184.216.34:443/tcp", "--json");
+        var code = run.Code;
 
-        using var json = JsonDocument.Parse(output.ToString());
+        using var json = JsonDocument.Parse(run.Output);
         var hops = json.RootElement.GetProperty("paths")[0].GetProperty("hops").EnumerateArray().Select(h => h.GetProperty("component").GetString()).ToList();
         Assert.That(code, Is.EqualTo(ExitCodes.Affirmative));
         Assert.That(string.Join(" > ", hops), Does.Match("rtb-040db9a243c261ebc.*acl-07102b1f09d29f0d4.*nat-0c3f5e7a9b1d2f405.*rtb-0a9b8c7d6e5f40312.*igw-07e1c2d3b4a5f6071"));
