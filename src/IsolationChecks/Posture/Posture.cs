@@ -43,8 +43,8 @@ public sealed record PostureDocument(
 /// <summary>A generated posture's review block: who generated it, from what, and the entries a person has not reviewed yet.</summary>
 public sealed record PostureReview(string? GeneratedBy, string? GeneratedAt, string? From, IReadOnlyList<PendingReview> Pending)
 {
-    /// <summary>"$.build.projects (confirm ...); $.natGateways (...)": what is unreviewed, for the one error message and the reports.</summary>
-    public string Describe() => string.Join("; ", Pending.Select(p => $"{p.Path} ({p.Note})"));
+    /// <summary>"$.build.projects, $.natGateways": what is unreviewed, for the one error message and the reports (the notes are in the file).</summary>
+    public string Describe() => string.Join(", ", Pending.Select(p => p.Path));
 }
 
 /// <summary>One generated entry to review: its JSON path in the posture and what to check.</summary>

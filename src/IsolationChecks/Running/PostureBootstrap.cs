@@ -74,11 +74,12 @@ public static class PostureBootstrap
         else
             Review("$.gitLab", "no GitLab host was recognised (an instance tagged Name=*gitlab*, or a load balancer named *gitlab*): add the gitLab section with its hosts (docs/posture.md); GL-1 and GL-2 are inconclusive until then");
 
-        if (CodeCommit(snapshot, names) is { } codeCommit)
+        if (CodeCommit(snapshot, names, out var unbound) is { } codeCommit)
         {
             posture["codeCommit"] = codeCommit;
-            Review("$.codeCommit", "the principals whose policies grant codecommit:GitPush (push) or only GitPull (pull), the repositories those policies name, "
-                                   + "and the source addresses the pull policies allow: confirm each");
+            Review("$.codeCommit", "the principals whose policies grant codecommit:GitPush (push) or only GitPull (pull) from given source addresses, the repositories "
+                                   + "those policies name, and the addresses the pull policies allow: confirm each"
+                                   + (unbound.Count == 0 ? "" : $"; also granted Git access without a source-address condition, NOT declared (IAM-1..IAM-3 do not judge them): {string.Join(", ", unbound)}"));
         }
         else
             Review("$.codeCommit", "no principal granted codecommit:GitPush or GitPull was found: add the codeCommit section (push and pull principals, mirrored repositories, isolated CIDRs)");
@@ -89,8 +90,22 @@ public static class PostureBootstrap
             Review("$.connections", "the GitLab self-managed CodeConnections hosts found: each must exist from now on");
         }
 
-        Review("$.gitProbe", "not generated: add a gitProbe section (the mirror's URL and how to get the pull credentials) for GIT-1, or exclude GIT-1 with the reason");
-        Review("$.inVpcProbes", "not generated: add inVpcProbes (internet canaries, service hosts) for NET-1..NET-3, or exclude them with the reason");
+        if (GitProbe(snapshot) is { } gitProbe)
+        {
+            posture["gitProbe"] = gitProbe;
+            Review("$.gitProbe", "taken from the snapshot's Git probe record (probes/git-push-refusal.json): confirm the mirror's URL, the branch and where the pull credentials come from");
+        }
+        else
+            Review("$.gitProbe", "not generated (no Git probe record in the snapshot): add a gitProbe section (the mirror's URL, how to get the pull credentials) for GIT-1, or exclude GIT-1 with the reason");
+
+        if (InVpcProbes(snapshot) is { } inVpc)
+        {
+            posture["inVpcProbes"] = inVpc;
+            Review("$.inVpcProbes", "taken from the snapshot's in-VPC probe record (probes/in-vpc.json): confirm the internet canaries and the service names builds need");
+        }
+        else
+            Review("$.inVpcProbes", "not generated (no in-VPC probe record in the snapshot): add inVpcProbes (internet canaries, service hosts) for NET-1..NET-3, or exclude them with the reason");
+
         posture["waivers"] = new JsonArray();
         return posture.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
     }
@@ -194,8 +209,9 @@ public static class PostureBootstrap
     /// <summary>Wider than the posture accepts without a reason (SourceAllowlist): never carried over; GL-1 fails on it until narrowed.</summary>
     private static bool IsWide(Cidr cidr) => cidr.PrefixLength < (cidr.Family == System.Net.Sockets.AddressFamily.InterNetwork ? 16 : 48);
 
-    private static JsonObject? CodeCommit(Snapshot snapshot, Dictionary<ScopeSnapshot, string> names)
+    private static JsonObject? CodeCommit(Snapshot snapshot, Dictionary<ScopeSnapshot, string> names, out IReadOnlyList<string> unbound)
     {
+        unbound = [];
         foreach (var scope in snapshot.Scopes)
         {
             if (!scope.Iam.Peek(out var iam, out _))
@@ -208,8 +224,13 @@ public static class PostureBootstrap
                 .Concat(iam.RoleDetailList.Select(r => (r.Arn, Documents: r.RolePolicyList.Select(p => p.PolicyDocument).ToList(), Attached: r.AttachedManagedPolicies.ToList(), Groups: new List<JsonElement>())))
                 .Select(p => (p.Arn, Statements: p.Documents.Concat(p.Groups).Concat(p.Attached.SelectMany(a => managed.GetValueOrDefault(a.PolicyArn) ?? [])).SelectMany(Statements).ToList()))
                 .ToList();
-            var push = principals.Where(p => p.Statements.Any(s => s.Allows("codecommit:GitPush"))).ToList();
-            var pull = principals.Where(p => !push.Contains(p) && p.Statements.Any(s => s.Allows("codecommit:GitPull"))).ToList();
+            // The mirror's principals are the ones whose Git access is bound to source addresses (the NAT gateways, the isolated
+            // terminals); others granted Git access (a build's service role, reaching CodeCommit through an endpoint) are named for review.
+            var git = principals.Where(p => p.Statements.Any(s => s.Allows("codecommit:GitPush") || s.Allows("codecommit:GitPull"))).ToList();
+            var bound = git.Where(p => p.Statements.Where(s => s.Allows("codecommit:GitPush") || s.Allows("codecommit:GitPull")).All(s => s.SourceIps.Count > 0)).ToList();
+            var push = bound.Where(p => p.Statements.Any(s => s.Allows("codecommit:GitPush"))).ToList();
+            var pull = bound.Where(p => !push.Contains(p) && p.Statements.Any(s => s.Allows("codecommit:GitPull"))).ToList();
+            unbound = git.Except(bound).Select(p => p.Arn).ToList();
             if (push.Count == 0 && pull.Count == 0)
                 continue;
             var repositories = push.Concat(pull).SelectMany(p => p.Statements.Where(s => s.Allows("codecommit:GitPull") || s.Allows("codecommit:GitPush")))
@@ -243,6 +264,36 @@ public static class PostureBootstrap
 
         return null;
     }
+
+    /// <summary>The Git probe as the snapshot's record ran it: URL, branch, and the credentials' reference (env:USER/PASSWORD or aws-profile:NAME).</summary>
+    private static JsonObject? GitProbe(Snapshot snapshot)
+    {
+        if (!snapshot.ReadProbe<Git.GitProbeRecord>(ProbeDocuments.GitPushRefusal).Peek(out var record, out _))
+            return null;
+        var credentials = new JsonObject();
+        var source = record.CredentialSource ?? "";
+        if (source.StartsWith("env:", StringComparison.Ordinal) && source[4..].Split('/') is [var user, var password])
+        {
+            credentials["usernameEnv"] = user;
+            credentials["passwordEnv"] = password;
+        }
+        else if (source.StartsWith("aws-profile:", StringComparison.Ordinal))
+            credentials["awsProfile"] = source["aws-profile:".Length..].Split(' ')[0];
+        else
+            return null;
+        return new JsonObject { ["repositoryUrl"] = record.RepositoryUrl, ["expectedBranch"] = record.ExpectedBranch, ["credentials"] = credentials };
+    }
+
+    private static JsonObject? InVpcProbes(Snapshot snapshot) =>
+        snapshot.ReadProbe<Probes.InVpcProbeRecord>(ProbeDocuments.InVpc).Peek(out var record, out _)
+            ? new JsonObject
+            {
+                ["enabled"] = true,
+                ["internetCanaries"] = Strings(record.Canaries.Select(c => c.Target)),
+                ["serviceHosts"] = Strings(record.ServiceHosts.Select(h => h.Host)),
+                ["timeoutSeconds"] = record.TimeoutSeconds,
+            }
+            : null;
 
     /// <summary>An Allow statement's actions, resources and aws:SourceIp values, read loosely: a draft for a person to check.</summary>
     private sealed record Statement(IReadOnlyList<string> Actions, IReadOnlyList<string> Resources, IReadOnlyList<string> SourceIps)

@@ -155,7 +155,8 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
             return;
         if (settings.Gate)
             throw posture.Invalid("/review/pending",
-                "a reviewed posture: a gate run (Gate=true) never judges with generated entries nobody has checked; check each, remove it from review.pending, then remove the review block",
+                "a reviewed posture: a gate run (Gate=true) never judges with generated entries nobody has checked; check each as its note in review.pending says, "
+                + "remove it from the list, then remove the review block",
                 $"{review.Pending.Count} unreviewed: {review.Describe()}");
         progress?.Report($"{RunResult.UnreviewedNotice}: {review.Describe()}");
     }
