@@ -1,6 +1,5 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using IsolationChecks.Evaluation.Addressing;
 
 namespace IsolationChecks.Posture;
 
@@ -21,7 +20,10 @@ internal static partial class PostureFormats
     public static Format SecurityGroupId { get; } = new(SecurityGroupIdRegex(), "a security group id: " + AwsId("sg-"));
     public static Format NatGatewayId { get; } = new(NatGatewayIdRegex(), "a NAT gateway id: " + AwsId("nat-"));
     public static Format InstanceId { get; } = new(InstanceIdRegex(), "an EC2 instance id: " + AwsId("i-"));
-    public static Format RouteTargetId { get; } = new(RouteTargetRegex(), "a route target id: " + AwsId("tgw-, pcx-, vgw-, nat-, igw-, eigw-, eni- or i-"));
+    public static Format RouteTargetId { get; } = new(RouteTargetRegex(),
+        "an exit's id: " + AwsId("tgw-, tgw-attach-, pcx-, vgw-, vpn-, nat-, igw-, eigw-, eni- or i-") + ", or a Direct Connect gateway id (a UUID)");
+    public static Format EntryId { get; } = new(EntryIdRegex(),
+        "an entry's id: " + AwsId("cvpn-endpoint-, vpn-, vgw-, pcx- or tgw-attach-") + ", or a Direct Connect gateway id (a UUID)");
     public static Format PrincipalArn { get; } = new(PrincipalArnRegex(), "an IAM user, role or group ARN such as arn:aws:iam::111111111111:user/name");
     public static Format RoleArn { get; } = new(RoleArnRegex(), "an IAM role ARN such as arn:aws:iam::111111111111:role/audit");
     public static Format ConnectionHostArn { get; } = new(ConnectionHostArnRegex(),
@@ -39,37 +41,16 @@ internal static partial class PostureFormats
     public static Format HostPort { get; } = new(HostPortRegex(), "host:port with a port from 1 to 65535, such as example.com:443");
     public static Format Date { get; } = new(DateRegex(), "a date as YYYY-MM-DD");
 
-    public const string CidrExpected = "an IPv4 or IPv6 CIDR block such as 10.0.0.0/16 or 2001:db8::/32";
+    public const string CidrExpected = Cidr.Expected;
 
-    /// <summary>Parses a CIDR strictly: dotted quad or IPv6, a prefix length in range, and no host bits set.</summary>
-    /// <returns>Null when valid; else the network address it should have been (or null network when unparseable).</returns>
-    public static CidrCheck CheckCidr(string text)
+    /// <summary>A CIDR as the posture must write it: the one CIDR syntax (<see cref="Cidr.Check"/>), a prefix length, no host bits set.</summary>
+    /// <returns>Valid; or invalid with the network address it should have been (null when it is no CIDR at all).</returns>
+    public static CidrCheck CheckCidr(string text) => !text.Contains('/', StringComparison.Ordinal) ? CidrCheck.Invalid : Cidr.Check(text) switch
     {
-        var slash = text.IndexOf('/', StringComparison.Ordinal);
-        if (slash <= 0 || slash == text.Length - 1)
-            return CidrCheck.Invalid;
-        var addressText = text[..slash];
-        var prefixText = text[(slash + 1)..];
-        if (!prefixText.All(char.IsAsciiDigit) || prefixText.Length > 3 || (prefixText.Length > 1 && prefixText[0] == '0'))
-            return CidrCheck.Invalid;
-        var prefix = int.Parse(prefixText, System.Globalization.CultureInfo.InvariantCulture);
-        var isV4 = Ipv4Regex().IsMatch(addressText);
-        if (!isV4 && !addressText.Contains(':', StringComparison.Ordinal))
-            return CidrCheck.Invalid;
-        if (!IPAddress.TryParse(addressText, out var address)
-            || address.AddressFamily != (isV4 ? AddressFamily.InterNetwork : AddressFamily.InterNetworkV6)
-            || addressText.Contains('%', StringComparison.Ordinal))
-            return CidrCheck.Invalid;
-        var bytes = address.GetAddressBytes();
-        if (prefix > bytes.Length * 8)
-            return CidrCheck.Invalid;
-        var network = (byte[])bytes.Clone();
-        for (var bit = prefix; bit < network.Length * 8; bit++)
-            network[bit / 8] &= (byte)~(0x80 >> (bit % 8));
-        if (network.AsSpan().SequenceEqual(bytes))
-            return CidrCheck.Valid;
-        return new CidrCheck(false, $"{new IPAddress(network)}/{prefix}");
-    }
+        { IsExact: true } => CidrCheck.Valid,
+        { Cidr: { } network } => new CidrCheck(false, network.ToString()),
+        _ => CidrCheck.Invalid,
+    };
 
     public sealed record CidrCheck(bool IsValid, string? NetworkAddress)
     {
@@ -99,8 +80,11 @@ internal static partial class PostureFormats
     [GeneratedRegex(@"^i-([0-9a-f]{8}|[0-9a-f]{17})$")]
     private static partial Regex InstanceIdRegex();
 
-    [GeneratedRegex(@"^(tgw|pcx|vgw|nat|igw|eigw|eni|i)-([0-9a-f]{8}|[0-9a-f]{17})$")]
+    [GeneratedRegex(@"^((tgw|tgw-attach|pcx|vgw|vpn|nat|igw|eigw|eni|i)-([0-9a-f]{8}|[0-9a-f]{17})|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$")]
     private static partial Regex RouteTargetRegex();
+
+    [GeneratedRegex(@"^((cvpn-endpoint|vpn|vgw|pcx|tgw-attach)-([0-9a-f]{8}|[0-9a-f]{17})|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$")]
+    private static partial Regex EntryIdRegex();
 
     [GeneratedRegex(@"^arn:aws[a-z-]*:iam::\d{12}:(user|role|group)/([\w+=,.@-]+/)*[\w+=,.@-]+$")]
     private static partial Regex PrincipalArnRegex();
@@ -143,7 +127,4 @@ internal static partial class PostureFormats
 
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}$")]
     private static partial Regex DateRegex();
-
-    [GeneratedRegex(@"^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$")]
-    private static partial Regex Ipv4Regex();
 }

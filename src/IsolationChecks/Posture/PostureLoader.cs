@@ -128,12 +128,13 @@ public static class PostureLoader
 
     private static GitLabPosture ReadGitLab(PostureJsonNode node)
     {
-        var o = node.Object("account", "hosts", "allowedCidrs", "allowedSecurityGroups");
+        var o = node.Object("account", "hosts", "allowedCidrs", "allowedSecurityGroups", "approvedEntries");
         return new GitLabPosture(
             o.Required("account", "the name of an account declared under $.accounts", n => n.AccountReference()),
             o.Required("hosts", "an array of GitLab host selectors", n => n.List(ReadHost, atLeastOne: true)),
             o.Optional("allowedCidrs", n => n.List(i => i.Cidr(), atLeastOne: false)),
-            o.Optional("allowedSecurityGroups", n => n.List(i => i.String(F.SecurityGroupId), atLeastOne: false)));
+            o.Optional("allowedSecurityGroups", n => n.List(i => i.String(F.SecurityGroupId), atLeastOne: false)),
+            o.Optional("approvedEntries", n => n.List(i => i.String(F.EntryId), atLeastOne: false)));
     }
 
     private static readonly string[] HostSelectors = ["instanceId", "tag", "loadBalancerArn", "ecsService"];

@@ -60,7 +60,7 @@ public sealed class CollectorFailureTests
     public async Task EcsServicesAndLoadBalancersAreReadOnlyInTheScopeThatAsksForThem()
     {
         var services = new FakeServices { RunningTasks = { ["gitlab/web"] = 150 } };
-        var requests = new CollectionRequests([new(AwsCalls.Plans.LoadBalancers, "dev"),
+        var requests = new CollectionRequests([new(AwsCalls.Plans.Ingress, "dev"),
             new(AwsCalls.Plans.EcsServices, "dev", new PlanItem("gitlab/web")), new(AwsCalls.Plans.EcsServices, "dev", new PlanItem("gitlab/idle"))]);
         var collector = new Collector(new FakeFactory(services), new CollectionOptions(Requests: requests), TimeProvider.System);
 

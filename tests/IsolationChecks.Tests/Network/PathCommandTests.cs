@@ -18,6 +18,10 @@ public class PathCommandTests
     [TestCase("10.0.10.11:443", "10.0.10.11", 6, 443)]
     [TestCase("[2001:db8::1]:443", "2001:db8::1", 6, 443)]
     [TestCase("eni-0abc:22/tcp", "eni-0abc", 6, 22)]
+    [TestCase("10.0.10.11:500/17", "10.0.10.11", 17, 500)]
+    [TestCase("arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:loadbalancer/net/gitlab/0123456789abcdef:443/tcp",
+        "arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:loadbalancer/net/gitlab/0123456789abcdef", 6, 443)]
+    [TestCase("loadbalancer/gitlab:22", "loadbalancer/gitlab", 6, 22)]
     public void Targets_split_into_address_protocol_and_port(string text, string target, int protocol, int port)
     {
         var (parsedTarget, parsedProtocol, parsedPorts) = PathArguments.SplitTarget(text);
@@ -30,11 +34,12 @@ public class PathCommandTests
     [TestCase("10.0.0.0/16")]
     [TestCase("2001:db8::/32")]
     [TestCase("internet")]
+    [TestCase("10.0.0.0/16/all")]
     public void A_target_without_port_or_protocol_means_all_traffic(string text)
     {
         var (target, protocol, ports) = PathArguments.SplitTarget(text);
 
-        Assert.That(target, Is.EqualTo(text));
+        Assert.That(target, Is.EqualTo(text.Replace("/all", "", StringComparison.Ordinal)));
         Assert.That(protocol, Is.EqualTo(Interval.AllProtocols));
         Assert.That(ports, Is.EqualTo(Interval.AllPorts));
     }
@@ -58,7 +63,10 @@ public class PathCommandTests
     [TestCase(new[] { "--snapshot", "s", "--from", "subnet-1+vpc-2", "--to", "10.0.0.1" }, "not a security group id")]
     [TestCase(new[] { "--snapshot", "s", "--from", "eni-1", "--to", "10.0.0.1:99999" }, "is not a port")]
     [TestCase(new[] { "--snapshot", "s", "--from", "eni-1", "--to", "example.com" }, "an IP address, a CIDR or 'internet'")]
-    [TestCase(new[] { "--snapshot", "s", "--from-internet", "192.0.2.1", "--to", "10.0.0.1" }, "must be a network interface")]
+    [TestCase(new[] { "--snapshot", "s", "--from-internet", "192.0.2.1", "--to", "vpc-1" }, "must be a network interface")]
+    [TestCase(new[] { "--snapshot", "s", "--from", "subnet-1", "--to", "10.0.0.1" }, "name the security groups of the interface too (subnet-1+sg-...)")]
+    [TestCase(new[] { "--snapshot", "s", "--from", "eni-1", "--to", "10.0.0.1:80/icmp" }, "icmp has no ports")]
+    [TestCase(new[] { "--snapshot", "s", "--from", "eni-1", "--to", "10.0.0.1/300" }, "not an IP protocol number")]
     [TestCase(new[] { "--snapshot", "s", "--from", "eni-1", "--to", "10.0.0.1", "--verbose" }, "unknown option '--verbose'")]
     [TestCase(new[] { "--snapshot", "s", "--from", "eni-1", "--to" }, "--to needs a value")]
     public void Mistakes_are_usage_errors_that_say_what_is_wrong(string[] args, string message)

@@ -39,7 +39,8 @@ internal static class PostureSamples
               { "ecsService": { "cluster": "gitlab", "service": "gitlab-web" } }
             ],
             "allowedCidrs": ["203.0.113.0/28", "2001:db8:1234::/48"],
-            "allowedSecurityGroups": ["sg-0123456789abcdef0"]
+            "allowedSecurityGroups": ["sg-0123456789abcdef0"],
+            "approvedEntries": ["cvpn-endpoint-0123456789abcdef0"]
           },
           "codeCommit": {
             "account": "prd",

@@ -56,6 +56,10 @@ public sealed class CidrSet : IEquatable<CidrSet>
 
     public bool Contains(Cidr cidr) => Of(cidr).IsSubsetOf(this);
 
+    /// <summary>The set's addresses of one family as sorted, disjoint, non-adjacent ranges (first, last).</summary>
+    public IReadOnlyList<(UInt128 First, UInt128 Last)> RangesOf(AddressFamily family) =>
+        (family == AddressFamily.InterNetwork ? _v4 : _v6).Select(r => (r.First, r.Last)).ToList();
+
     /// <summary>The minimal CIDR list: IPv4 first, each family in address order.</summary>
     public IReadOnlyList<Cidr> ToCidrs() =>
         _v4.SelectMany(r => Split(r, AddressFamily.InterNetwork, 32))
