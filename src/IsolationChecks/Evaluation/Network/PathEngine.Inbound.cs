@@ -92,7 +92,7 @@ public sealed partial class PathEngine
         {
             if (!ApplyGroups(walk, trace, groups, egress: false, client, $"{target.Name} security group ingress")) return;
         }
-        else walk.Hops.Add(Hop(target.Name, "interface without security groups: nothing filters at the interface"));
+        else walk.Hops.Add(Hop(target.Name, $"{Model.Interface(target.Name)?.InterfaceType} interface without security groups: nothing filters at the interface"));
 
         // The reply must leave through the same internet gateway, else the connection never completes.
         if (Model.RouteTableOf(target.Subnet) is not { } table)
