@@ -105,6 +105,10 @@ public static class SyntheticNetwork
                 case 3: routes.Add(NetworkScope.RouteTo("0.0.0.0/0", TransitGatewayId: TransitGateway)); break;
             }
 
+            // Every VPC reaches the others through the transit gateway from one table at least.
+            if (t == 1 && !routes.Any(r => r.TransitGatewayId is not null))
+                routes.Add(NetworkScope.RouteTo("10.0.0.0/8", TransitGatewayId: TransitGateway));
+
             // VPCs 0 and 1 are also peered: one table each reaches the other directly, more specific than any transit route.
             if (t == 0 && v is 0 or 1)
                 routes.Add(NetworkScope.RouteTo(v == 0 ? "10.1.0.0/16" : "10.0.0.0/16", VpcPeeringConnectionId: "pcx-0-1"));

@@ -40,12 +40,10 @@ public sealed class NoPathFromInternet : SnapshotControl
     protected override IEnumerable<Finding> Evaluate(FindingFactory verdict, EvaluationContext context) =>
         GitLabHostsInScope.EvaluateAgainstAllowlist(context, verdict, (audit, sources) => Judge(verdict, audit, sources, context));
 
-    /// <summary>
-    /// The sources GitLab must not be reachable from: every address outside the allowed set. The engine lets only internet
-    /// addresses in through internet gateways, internet-facing load balancers and Client VPN endpoints, and any of them
-    /// (premises, peers) in from the edges of the modelled world.
-    /// </summary>
-    public static IReadOnlyList<Cidr> Outsiders(CidrSet allowed) => CidrSet.Everything.Subtract(allowed).ToCidrs();
+    /// <summary>The internet sources GitLab must not be reachable from: every internet address outside the allowed set.</summary>
+    public static IReadOnlyList<Cidr> Outsiders(CidrSet allowed) =>
+        CidrSet.Of(InternetAddressSpace.Ranges(System.Net.Sockets.AddressFamily.InterNetwork).Concat(InternetAddressSpace.Ranges(System.Net.Sockets.AddressFamily.InterNetworkV6)))
+            .Subtract(allowed).ToCidrs();
 
     private static Finding Judge(FindingFactory verdict, GitLabHostUnderAudit audit, GitLabAllowedSources sources, EvaluationContext context)
     {
@@ -57,9 +55,10 @@ public sealed class NoPathFromInternet : SnapshotControl
         var outsiders = Outsiders(sources.Addresses);
         var facts = new List<EvidenceFact>(audit.Facts);
         facts.AddRange(sources.Facts);
-        facts.Add(new EvidenceFact("question", $"every address outside {sources.Label} ({outsiders.Count} CIDRs), any protocol and port, to " +
-            $"{string.Join(", ", audit.Interfaces.Select(i => i.NetworkInterfaceId))}: from the internet (public IPs, load balancers, Client VPN) and from " +
-            $"VPN, Direct Connect, peers and transit gateway attachments outside the snapshot; approved entries: {ListText.Joined(approved, "none")}"));
+        facts.Add(new EvidenceFact("question", $"any protocol and port to {string.Join(", ", audit.Interfaces.Select(i => i.NetworkInterfaceId))}: " +
+            $"from every internet address outside {sources.Label} ({outsiders.Count} CIDRs) through internet gateways (public IPs, load balancers), and from " +
+            $"every address through Client VPN, VPN, Direct Connect, peers and transit gateway attachments outside the snapshot, unless approved " +
+            $"(gitLab.approvedEntries: {ListText.Joined(approved, "none")})"));
         // One entry per distinct route through the network, with every outside source range that takes it.
         var reached = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         void Reached(string hops, string flows)
@@ -71,14 +70,19 @@ public sealed class NoPathFromInternet : SnapshotControl
         var undecided = new List<string>();
         var blocks = new Dictionary<string, string>(StringComparer.Ordinal);
         var approvedPaths = new SortedSet<string>(StringComparer.Ordinal);
+        // Through an internet gateway (the host's public address, a load balancer) the allowlist decides: every address outside it.
+        // Through any other entry (Client VPN, VPN, Direct Connect, peers and transit gateways outside the snapshot) GitLab sees
+        // addresses the allowlist cannot speak for: the posture's approved entries decide, for every source.
+        var questions = outsiders.Select(o => (From: o, Internet: true))
+            .Concat(CidrSet.Everything.ToCidrs().Select(c => (From: c, Internet: false)));
         foreach (var eni in audit.Interfaces)
         {
-            foreach (var from in outsiders)
+            foreach (var (from, internet) in questions)
             {
                 var answer = engine.Ask(new InboundQuery(from, eni.NetworkInterfaceId, Interval.AllProtocols, Interval.AllPorts, PathQuery.EphemeralPorts));
-                foreach (var path in answer.Paths.Where(p => p.End == PathEnd.Interface))
+                foreach (var path in answer.Paths.Where(p => p.End == PathEnd.Interface && IsInternetGateway(p.Entry) == internet))
                 {
-                    if (path.Entry is { } entry && IsApproved(entry, approved, context.Network))
+                    if (!internet && path.Entry is { } entry && IsApproved(entry, approved, context.Network))
                         approvedPaths.Add($"{entry}: {PathText.Hops(path)}");
                     else
                         Reached(PathText.Hops(path), path.Flows);
@@ -88,9 +92,10 @@ public sealed class NoPathFromInternet : SnapshotControl
                 {
                     if (IsReplyRoute(block))
                     {
-                        Reached($"{string.Join(" -> ", block.Before.Select(h => $"{h.Component} [{h.Detail}]"))} -> {eni.NetworkInterfaceId} " +
-                                $"[the request reaches the host; its reply would leave another way ({block.Component} {block.Reason}), which does not protect the host]",
-                            block.Flows);
+                        if (internet)
+                            Reached($"{string.Join(" -> ", block.Before.Select(h => $"{h.Component} [{h.Detail}]"))} -> {eni.NetworkInterfaceId} " +
+                                    $"[the request reaches the host; its reply would leave another way ({block.Component} {block.Reason}), which does not protect the host]",
+                                block.Flows);
                         continue;
                     }
 
@@ -124,6 +129,8 @@ public sealed class NoPathFromInternet : SnapshotControl
             (approvedPaths.Count > 0 ? $" except through approved entries ({string.Join(", ", approvedPaths.Select(p => p[..p.IndexOf(':')]).Distinct())})" : "") + ": " +
             string.Join("; ", blocks.Keys.Take(3)) + (blocks.Count > 3 ? $"; and {blocks.Count - 3} more blocking point(s)" : ""), facts);
     }
+
+    private static bool IsInternetGateway(string? entry) => entry?.StartsWith("igw-", StringComparison.Ordinal) == true;
 
     /// <summary>An entry the posture approves: by its own id, or (for a VPN gateway) by one of its VPN connections.</summary>
     private static bool IsApproved(string entry, IReadOnlyList<string> approved, NetworkModel network) =>
