@@ -39,6 +39,7 @@ public sealed class FaultProxy : IAsyncDisposable
     private readonly Lock _rulesLock = new();
     private readonly ConcurrentQueue<ProxiedRequest> _requests = new();
     private long _sequence;
+    private Func<AwsCallIdentity, byte[], byte[]?>? _answer;
 
     private FaultProxy(Uri upstream)
     {
@@ -91,6 +92,12 @@ public sealed class FaultProxy : IAsyncDisposable
     }
 
     public FaultTargeting Inject(Fault fault) => new(this, fault);
+
+    /// <summary>
+    /// Answers calls the upstream does not serve (moto has no Client VPN) with the body <paramref name="answer"/> gives
+    /// (HTTP 200, XML); a null body lets the call through to the upstream.
+    /// </summary>
+    public void Answer(Func<AwsCallIdentity, byte[], byte[]?> answer) => _answer = answer;
 
     public void ClearFaults()
     {
@@ -150,6 +157,15 @@ public sealed class FaultProxy : IAsyncDisposable
             request.QueryString.Value,
             body);
         var fault = ClaimFault(call);
+        if (fault is null && _answer?.Invoke(call, body) is { } answered)
+        {
+            Record(call, StatusCodes.Status200OK, null);
+            context.Response.StatusCode = StatusCodes.Status200OK;
+            context.Response.ContentType = "text/xml;charset=UTF-8";
+            context.Response.ContentLength = answered.Length;
+            await context.Response.Body.WriteAsync(answered, cancellationToken);
+            return;
+        }
 
         if (fault is { Kind: FaultKind.Throttle or FaultKind.DenyAccess or FaultKind.ServerError })
         {

@@ -103,13 +103,13 @@ public static class AwsCalls
     public static AwsCall SearchTransitGatewayRoutes { get; } = new()
     {
         Service = AwsServices.Ec2, Operation = "SearchTransitGatewayRoutes", File = "TransitGatewayRoutes/{item}.json",
-        Cli = "aws ec2 search-transit-gateway-routes --transit-gateway-route-table-id {item} --filters Name=state,Values=active,blackhole --max-results 1000",
+        Cli = "aws ec2 search-transit-gateway-routes --transit-gateway-route-table-id {item} --filters Name=state,Values=active,blackhole",
         Shape = typeof(SearchTransitGatewayRoutesOutput), ReadBy = Network,
         Fanout = new Fanout.PerItem(DescribeTransitGatewayRouteTables, o => Strings(o, "TransitGatewayRouteTables", "TransitGatewayRouteTableId")),
         Sdk = SdkBindings.Ec2("Routes", "routeSet",
             (a, _, _) => new SearchTransitGatewayRoutesRequest
             {
-                TransitGatewayRouteTableId = a.Target, MaxResults = 1000, Filters = [new Filter("state", ["active", "blackhole"])],
+                TransitGatewayRouteTableId = a.Target, Filters = [new Filter("state", ["active", "blackhole"])],
             },
             (c, r, t) => c.SearchTransitGatewayRoutesAsync(r, t), r => (r.Routes, (string?)null),
             r => new JsonObject { ["AdditionalRoutesAvailable"] = r.AdditionalRoutesAvailable ?? false }),

@@ -94,7 +94,8 @@ public static class AwsServices
         XmlShape: new QueryShape(
             Lists: Set("LoadBalancers", "AvailabilityZones", "SecurityGroups", "LoadBalancerAddresses", "Listeners", "DefaultActions", "Certificates",
                 "TargetGroups", "LoadBalancerArns", "TargetHealthDescriptions", "Attributes"),
-            Integers: Set("Port", "Weight"),
+            Booleans: Set("HealthCheckEnabled"),
+            Integers: Set("Port", "Weight", "HealthCheckIntervalSeconds", "HealthCheckTimeoutSeconds", "HealthyThresholdCount", "UnhealthyThresholdCount"),
             Timestamps: Set("CreatedTime")));
 
     /// <summary>Every service of the catalog.</summary>

@@ -73,8 +73,9 @@ public sealed record TransitGatewayRoute(
 {
     public string Destination => DestinationCidrBlock ?? PrefixListId ?? "(none)";
 
-    public string? Problem() => DestinationCidrBlock is null && PrefixListId is null
-        ? "the route has neither DestinationCidrBlock nor PrefixListId"
+    public string? Problem() =>
+        DestinationCidrBlock is null && PrefixListId is null ? "the route has neither DestinationCidrBlock nor PrefixListId"
+        : State == "active" && TransitGatewayAttachments is not { Count: > 0 } ? $"the active route {Destination} names no attachment (an active route always has one; a blackhole route has none)"
         : null;
 }
 
