@@ -40,7 +40,8 @@ public sealed class ConcreteOracle(NetworkScope network)
 
     private sealed record Packet(int Protocol, UInt128 Client, UInt128 Server, int Port, int ClientPort);
 
-    private bool Route(Subnet subnet, Packet packet, bool hasPublicIp, string? sourceEni, string zone, List<string> visited, int depth)
+    /// <param name="fromTransit">The packet left a transit gateway's interface in <paramref name="subnet"/>.</param>
+    private bool Route(Subnet subnet, Packet packet, bool hasPublicIp, string? sourceEni, string zone, List<string> visited, int depth, bool fromTransit = false)
     {
         if (depth > MaxDepth) return false;
         var table = network.RouteTables.FirstOrDefault(t => t.Associations.Any(a => a.SubnetId == subnet.SubnetId))
@@ -54,7 +55,7 @@ public sealed class ConcreteOracle(NetworkScope network)
         visited.Add(table.RouteTableId);
         var acl = AclOf(subnet);
         if (route.GatewayId == "local")
-            return Deliver(subnet.VpcId, subnet, sourceEni, packet, visited);
+            return Deliver(subnet.VpcId, subnet, sourceEni, packet, visited, fromTransit);
 
         if (route.NatGatewayId is { } natId)
         {
@@ -109,7 +110,7 @@ public sealed class ConcreteOracle(NetworkScope network)
     {
         var attachment = network.TransitGatewayVpcAttachments.FirstOrDefault(a => a.VpcId == subnet.VpcId && a.TransitGatewayId == tgw && a.State == "available");
         var entry = attachment?.SubnetIds.Select(Subnet).FirstOrDefault(s => s.AvailabilityZone == zone);
-        if (attachment is null || entry is null || !Crosses(subnet, entry, packet, visited)) return false;
+        if (attachment is null || entry is null || !Crosses(subnet, entry, packet, visited, transit: true)) return false;
         visited.Add(attachment.TransitGatewayAttachmentId);
         var association = network.TransitGatewayAttachments.Single(a => a.TransitGatewayAttachmentId == attachment.TransitGatewayAttachmentId).Association!;
         var route = network.TransitGatewayRoutes[association.TransitGatewayRouteTableId]
@@ -124,7 +125,7 @@ public sealed class ConcreteOracle(NetworkScope network)
         foreach (var into in same.Count > 0 ? same : subnets)
         {
             var branch = new List<string> { target.TransitGatewayAttachmentId };
-            if (Route(into, packet, false, null, into.AvailabilityZone, branch, depth + 1))
+            if (Route(into, packet, false, null, into.AvailabilityZone, branch, depth + 1, fromTransit: true))
             {
                 visited.AddRange(branch);
                 return true;
@@ -134,10 +135,21 @@ public sealed class ConcreteOracle(NetworkScope network)
         return false;
     }
 
-    /// <summary>Both ACLs, both ways, when the packet moves to another subnet of the VPC.</summary>
-    private bool Crosses(Subnet from, Subnet to, Packet packet, List<string> visited)
+    /// <summary>
+    /// Both ACLs, both ways, when the packet moves to another subnet of the VPC; within a subnet none, except toward a
+    /// transit gateway's interface (outbound) or from it (inbound), which AWS evaluates.
+    /// </summary>
+    private bool Crosses(Subnet from, Subnet to, Packet packet, List<string> visited, bool transit = false, bool fromTransit = false)
     {
-        if (from.SubnetId == to.SubnetId) return true;
+        if (from.SubnetId == to.SubnetId)
+        {
+            var own = AclOf(from);
+            if (transit && (!Allows(own, true, packet.Protocol, packet.Server, packet.Port) || !Allows(own, false, packet.Protocol, packet.Server, packet.ClientPort))) return false;
+            if (fromTransit && (!Allows(own, false, packet.Protocol, packet.Client, packet.Port) || !Allows(own, true, packet.Protocol, packet.Client, packet.ClientPort))) return false;
+            if (transit || fromTransit) visited.Add(own.NetworkAclId);
+            return true;
+        }
+
         var (acl, toAcl) = (AclOf(from), AclOf(to));
         if (!Allows(acl, true, packet.Protocol, packet.Server, packet.Port) || !Allows(toAcl, false, packet.Protocol, packet.Client, packet.Port)
             || !Allows(toAcl, true, packet.Protocol, packet.Client, packet.ClientPort) || !Allows(acl, false, packet.Protocol, packet.Server, packet.ClientPort))
@@ -148,7 +160,7 @@ public sealed class ConcreteOracle(NetworkScope network)
     }
 
     /// <summary>To the interface of the VPC holding the address; from a subnet of the VPC, or from outside it (a peering).</summary>
-    private bool Deliver(string vpcId, Subnet? from, string? sourceEni, Packet packet, List<string> visited)
+    private bool Deliver(string vpcId, Subnet? from, string? sourceEni, Packet packet, List<string> visited, bool fromTransit = false)
     {
         var target = network.NetworkInterfaces.FirstOrDefault(n => n.VpcId == vpcId && n.NetworkInterfaceId != sourceEni && Address(n.PrivateIpAddress!) == packet.Server);
         if (target is null) return false;
@@ -159,7 +171,7 @@ public sealed class ConcreteOracle(NetworkScope network)
             if (!Allows(targetAcl, false, packet.Protocol, packet.Client, packet.Port) || !Allows(targetAcl, true, packet.Protocol, packet.Client, packet.ClientPort)) return false;
             visited.Add(targetAcl.NetworkAclId);
         }
-        else if (!Crosses(from, targetSubnet, packet, visited)) return false;
+        else if (!Crosses(from, targetSubnet, packet, visited, fromTransit: fromTransit)) return false;
 
         if (!GroupsAdmit(target.Groups.Select(g => g.GroupId), egress: false, packet.Protocol, packet.Client, packet.Port)) return false;
         visited.Add(target.NetworkInterfaceId);

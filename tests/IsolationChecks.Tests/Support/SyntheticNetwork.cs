@@ -134,6 +134,12 @@ public static class SyntheticNetwork
             entries.Add(Entry(200, true, "allow", "6", "0.0.0.0/0", 1024, 65535));
             entries.Add(Entry(210, true, "allow", "-1", vpcCidr));
             entries.Add(Entry(210, false, "allow", "-1", vpcCidr));
+            if (random.Next(2) == 0)
+            {
+                // The other VPCs (peered or behind the transit gateway), in half of the ACLs.
+                entries.Add(Entry(220, true, "allow", "-1", "10.0.0.0/8"));
+                entries.Add(Entry(220, false, "allow", "-1", "10.0.0.0/8"));
+            }
             acls.Add(new NetworkAcl($"acl-{v}-{a}", vpcId, false, entries, []));
         }
 

@@ -111,7 +111,12 @@ public sealed partial class PathEngine
 
             var branch = walk.With(walk.Current, Hop(attachment.TransitGatewayAttachmentId,
                 $"transit gateway attachment of {vpcId} to {transitGatewayId}, entering at {inZone[0].SubnetId} ({inZone[0].AvailabilityZone})"));
-            if (inZone[0].SubnetId != node.Subnet.SubnetId)
+            if (inZone[0].SubnetId == node.Subnet.SubnetId)
+            {
+                // AWS evaluates the subnet's ACL for traffic to a transit gateway interface of the same subnet: outbound, by destination.
+                if (!LeaveSubnet(node, branch, trace)) continue;
+            }
+            else
             {
                 if (!ApplyAcl(branch, trace, node.Subnet, egress: true, FlowDimension.Server, FlowDimension.ServerPort)) continue;
                 if (!ApplyAcl(branch, trace, inZone[0], egress: false, FlowDimension.Client, FlowDimension.ServerPort)) continue;
@@ -283,7 +288,7 @@ public sealed partial class PathEngine
         var entries = !appliance && same.Count > 0 ? same : subnets;
         foreach (var subnet in entries)
         {
-            var node = new Node($"{attachmentId} interface in {subnet.SubnetId}", subnet, null, [], []);
+            var node = new Node($"{attachmentId} interface in {subnet.SubnetId}", subnet, null, [], [], TransitGateway: true);
             var branch = walk.With(walk.Current, Hop(attachmentId,
                 $"into {attachment.VpcId} at {subnet.SubnetId} ({subnet.AvailabilityZone}){(appliance ? ", appliance mode" : "")}: routed by that subnet's route table"));
             RouteFrom(node, branch with { Origin = subnet }, trace, query, depth + 1);

@@ -60,8 +60,9 @@ public sealed partial class PathEngine(NetworkModel model)
     // ---- sources -------------------------------------------------------------------------------------
 
     /// <summary>Where traffic originates: a subnet, the client addresses per family, the security groups (null: none filter it).</summary>
+    /// <param name="TransitGateway">A transit gateway's interface: its subnet's network ACL applies even to traffic within the subnet.</param>
     private sealed record Node(string Name, Subnet Subnet, IReadOnlyList<string>? Groups, IReadOnlyList<InterfaceAddress> Known,
-        IReadOnlyList<Interval> SubnetRanges, string? InterfaceId = null)
+        IReadOnlyList<Interval> SubnetRanges, string? InterfaceId = null, bool TransitGateway = false)
     {
         public IReadOnlyList<Interval> Addresses(AddressFamily family) =>
         [
@@ -319,6 +320,12 @@ public sealed partial class PathEngine(NetworkModel model)
                 $"holds {string.Join(", ", addresses.Select(a => AddressRange.Describe(flows.Family, a.Lo, a.Hi)))} in {subnet.SubnetId}{Describe(eni)}"));
             if (from is null)
             {
+                if (!ApplyAcl(branch, trace, subnet, egress: false, FlowDimension.Client, FlowDimension.ServerPort)) continue;
+                branch.Returns.Add(new ReturnStage(branch.Legs.Count - 1, ReturnAcl(subnet, egress: true, FlowDimension.Client, FlowDimension.ClientPort)));
+            }
+            else if (subnet.SubnetId == from.Subnet.SubnetId && from.TransitGateway)
+            {
+                // AWS evaluates the subnet's ACL for traffic from a transit gateway to an interface of the same subnet: inbound, by source.
                 if (!ApplyAcl(branch, trace, subnet, egress: false, FlowDimension.Client, FlowDimension.ServerPort)) continue;
                 branch.Returns.Add(new ReturnStage(branch.Legs.Count - 1, ReturnAcl(subnet, egress: true, FlowDimension.Client, FlowDimension.ClientPort)));
             }
