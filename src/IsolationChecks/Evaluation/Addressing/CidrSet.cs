@@ -40,6 +40,11 @@ public sealed class CidrSet : IEquatable<CidrSet>
 
     public static CidrSet Of(params Cidr[] cidrs) => Of((IEnumerable<Cidr>)cidrs);
 
+    /// <summary>Every address from <paramref name="first"/> to <paramref name="last"/> of one family.</summary>
+    public static CidrSet OfRange(AddressFamily family, UInt128 first, UInt128 last) => family == AddressFamily.InterNetwork
+        ? new CidrSet([new AddressRange(first, last)], [])
+        : new CidrSet([], [new AddressRange(first, last)]);
+
     /// <summary>Parses CIDRs or bare addresses (a bare address is a /32 or /128).</summary>
     public static CidrSet Parse(params IEnumerable<string> cidrs) => Of(cidrs.Select(Cidr.Parse));
 

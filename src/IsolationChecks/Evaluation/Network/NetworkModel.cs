@@ -97,23 +97,9 @@ public sealed partial class NetworkModel
             Name(subnet.SubnetId, subnet.Tags);
         }
 
-        foreach (var group in Read(scope, ec2.SecurityGroups, "SecurityGroups", AwsCalls.DescribeSecurityGroups))
-        {
-            _groups.TryAdd(group.GroupId, group);
-            Name(group.GroupId, group.Tags);
-        }
-
-        foreach (var nat in Read(scope, ec2.NatGateways, "NatGateways", AwsCalls.DescribeNatGateways))
-        {
-            _natGateways.TryAdd(nat.NatGatewayId, nat);
-            Name(nat.NatGatewayId, nat.Tags);
-        }
-
-        foreach (var endpoint in Read(scope, ec2.VpcEndpoints, "VpcEndpoints", AwsCalls.DescribeVpcEndpoints))
-        {
-            _endpoints.TryAdd(endpoint.VpcEndpointId, endpoint);
-            Name(endpoint.VpcEndpointId, endpoint.Tags);
-        }
+        IndexById(Read(scope, ec2.SecurityGroups, "SecurityGroups", AwsCalls.DescribeSecurityGroups), _groups, g => g.GroupId, g => g.Tags);
+        IndexById(Read(scope, ec2.NatGateways, "NatGateways", AwsCalls.DescribeNatGateways), _natGateways, n => n.NatGatewayId, n => n.Tags);
+        IndexById(Read(scope, ec2.VpcEndpoints, "VpcEndpoints", AwsCalls.DescribeVpcEndpoints), _endpoints, e => e.VpcEndpointId, e => e.Tags);
 
         foreach (var table in Read(scope, ec2.RouteTables, "RouteTables", AwsCalls.DescribeRouteTables))
         {
@@ -368,6 +354,16 @@ public sealed partial class NetworkModel
     /// <summary>A security group's rules turned into filter boxes, computed once per group.</summary>
     public CompiledGroup? Compiled(string groupId) =>
         Group(groupId) is { } group ? _compiledGroups.GetOrAdd(groupId, _ => CompiledGroup.Compile(group, this)) : null;
+
+    /// <summary>Indexes items by id (the first scope that lists one wins: ids are global) with their Name tags.</summary>
+    private void IndexById<T>(IEnumerable<T> items, Dictionary<string, T> index, Func<T, string> id, Func<T, IReadOnlyList<Tag>?> tags)
+    {
+        foreach (var item in items)
+        {
+            index.TryAdd(id(item), item);
+            Name(id(item), tags(item));
+        }
+    }
 
     private void Name(string id, IReadOnlyList<Tag>? tags)
     {

@@ -15,10 +15,7 @@ public sealed partial class PathEngine
         var vpcId = node.Subnet.VpcId;
         if (Model.Peering(peeringId) is not { } found)
         {
-            if (Model.GapFor(vpcId, NetworkModel.NameOf(Aws.Calls.AwsCalls.DescribeVpcPeeringConnections)) is { } gap)
-                trace.Unsupported(peeringId, $"the peering connection cannot be read ({gap.Describe()})", walk.Hops, gap.File);
-            else
-                trace.Block(peeringId, "is not among the snapshot's peering connections: the route is a blackhole", () => walk.Current.Describe(), walk.Hops);
+            NotInSnapshot(peeringId, "peering connection", vpcId, Aws.Calls.AwsCalls.DescribeVpcPeeringConnections, walk, trace);
             return;
         }
 
@@ -304,10 +301,7 @@ public sealed partial class PathEngine
         var vpcId = node.Subnet.VpcId;
         if (Model.VpnGateway(gatewayId) is not { } found)
         {
-            if (Model.GapFor(vpcId, NetworkModel.NameOf(Aws.Calls.AwsCalls.DescribeVpnGateways)) is { } gap)
-                trace.Unsupported(gatewayId, $"the virtual private gateway cannot be read ({gap.Describe()})", walk.Hops, gap.File);
-            else
-                trace.Block(gatewayId, "is not among the snapshot's virtual private gateways: the route is a blackhole", () => walk.Current.Describe(), walk.Hops);
+            NotInSnapshot(gatewayId, "virtual private gateway", vpcId, Aws.Calls.AwsCalls.DescribeVpnGateways, walk, trace);
             return;
         }
 
@@ -333,6 +327,15 @@ public sealed partial class PathEngine
                 ? "premises over Direct Connect (no VPN connection uses the gateway; Direct Connect is the edge of the modelled world)"
                 : $"premises over VPN or Direct Connect (the VPN connections cannot be read: {connectionsGap.Describe()})";
         Finish(walk, trace, PathEnd.Edge, gatewayId, $"virtual private gateway attached to {vpcId}: exits the modelled world", toward);
+    }
+
+    /// <summary>A route target the snapshot does not list: unknown when its listing was not collected, else a blackhole.</summary>
+    private void NotInSnapshot(string id, string what, string vpcId, Aws.Calls.AwsCall listing, Walk walk, Trace trace)
+    {
+        if (Model.GapFor(vpcId, NetworkModel.NameOf(listing)) is { } gap)
+            trace.Unsupported(id, $"the {what} cannot be read ({gap.Describe()})", walk.Hops, gap.File);
+        else
+            trace.Block(id, $"is not among the snapshot's {what}s: the route is a blackhole", () => walk.Current.Describe(), walk.Hops);
     }
 
     private static string Tunnels(VpnConnection connection)
