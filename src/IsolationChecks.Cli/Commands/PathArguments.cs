@@ -61,7 +61,7 @@ public sealed record PathArguments(
             if (!Cidr.TryParseAddress(fromInternet, out var internet))
                 throw new UsageException($"--from-internet expects an IP address, got '{fromInternet}'");
             if (!target.StartsWith("eni-", StringComparison.Ordinal) && !target.StartsWith("i-", StringComparison.Ordinal)
-                && !Cidr.TryParseAddress(target, out _) && !IsLoadBalancer(target))
+                && !Cidr.TryParseAddress(target, out _) && !IsLoadBalancer(target) && !IsLoadBalancerPath(target))
                 throw new UsageException($"with --from-internet, --to must be a network interface (eni-...), an instance (i-...), an IP address or a load balancer (its ARN, or loadbalancer/NAME), got '{target}'");
             return new PathArguments(snapshot, null, internet, [], false, target, protocol, ports, json,
                 values.GetValueOrDefault("--account"), values.GetValueOrDefault("--region"), approved);

@@ -194,3 +194,71 @@ public class PathCommandTests
             Throws.TypeOf<UsageException>().With.Message.Contains("--account and --region"));
     }
 }
+
+/// <summary>`isolationchecks path` on the questions engine v2 answers: across accounts, from outside to a load balancer or an address, protocol numbers.</summary>
+public class PathCommandTransitTests
+{
+    private static readonly string Fixtures = Path.Combine(
+        typeof(PathCommandTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepoRoot").Value!, "Fixtures");
+
+    private static async Task<(int Code, string Output)> RunAsync(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = await new CommandDispatcher([new PathCommand()]).RunAsync(["path", .. args], output, error, CancellationToken.None);
+        return (code, output + error.ToString());
+    }
+
+    [Test]
+    public async Task A_question_follows_a_transit_gateway_into_another_account_and_prints_name_tags()
+    {
+        var (code, output) = await RunAsync("--snapshot", Path.Combine(Fixtures, "violations", "CB-3-tgw-to-egress-vpc"),
+            "--from", "subnet-0116e35e8be4204c4+sg-019f88fefafe6f55d", "--to", "93.184.216.34:443/tcp");
+
+        Assert.That(code, Is.EqualTo(ExitCodes.Ok), output);
+        Assert.That(output, Does.Contain("scope: 222222222222 ap-northeast-1")
+            .And.Contain("tgw-rtb-0c1d2e3f4a5b6c7d8 [shared-rt]")
+            .And.Contain("nat-0ba146328338d5775 [gitlab-nat-1a]")
+            .And.Contain("igw-02963ad2c55c2480d [gitlab-igw]: internet gateway attached to vpc-09e8a6b349374e463"));
+    }
+
+    [Test]
+    public async Task From_the_internet_to_a_load_balancer_by_name_and_to_the_host_behind_it()
+    {
+        var snapshot = Path.Combine(Fixtures, "violations", "GL-2-nlb-without-security-groups");
+
+        var (toLoadBalancer, lbOutput) = await RunAsync("--snapshot", snapshot, "--from-internet", "198.51.100.7", "--to", "loadbalancer/gitlab-nlb:443", "--json");
+        var (toHost, hostOutput) = await RunAsync("--snapshot", snapshot, "--from-internet", "198.51.100.7", "--to", "10.10.10.24:443/tcp");
+        var (notListening, closedOutput) = await RunAsync("--snapshot", snapshot, "--from-internet", "198.51.100.7", "--to", "loadbalancer/gitlab-nlb:8443");
+
+        using var json = JsonDocument.Parse(lbOutput);
+        Assert.That(toLoadBalancer, Is.EqualTo(ExitCodes.Ok), lbOutput);
+        Assert.That(json.RootElement.GetProperty("paths")[0].GetProperty("entry").GetString(), Is.EqualTo("igw-02963ad2c55c2480d"));
+        Assert.That(toHost, Is.EqualTo(ExitCodes.Ok), hostOutput);
+        Assert.That(hostOutput, Does.Contain("entering at igw-02963ad2c55c2480d").And.Contain("network load balancer (internet-facing) listener TCP:443")
+            .And.Contain("the target sees the load balancer's address 10.10.0.77"));
+        Assert.That(notListening, Is.EqualTo(ExitCodes.Negative), closedOutput);
+        Assert.That(closedOutput, Does.Contain("gitlab-nlb: listens only on TCP:443"));
+    }
+
+    [Test]
+    public void A_protocol_number_and_all_are_protocols_and_a_port_on_icmp_is_refused()
+    {
+        var (_, gre, _) = PathArguments.SplitTarget("10.0.0.0/16/47");
+        var (_, all, ports) = PathArguments.SplitTarget("10.0.0.1/all");
+
+        Assert.That(gre, Is.EqualTo(Interval.Single(47)));
+        Assert.That(all, Is.EqualTo(Interval.AllProtocols));
+        Assert.That(ports, Is.EqualTo(Interval.AllPorts));
+        Assert.That(() => PathArguments.SplitTarget("10.0.0.1:7/icmp"), Throws.TypeOf<UsageException>().With.Message.Contains("icmp has no ports"));
+    }
+
+    [Test]
+    public async Task An_address_nothing_holds_is_a_usage_error()
+    {
+        var (code, output) = await RunAsync("--snapshot", Path.Combine(Fixtures, "reference"), "--from-internet", "198.51.100.7", "--to", "10.99.0.1:443");
+
+        Assert.That(code, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(output, Does.Contain("no network interface in the snapshot holds 10.99.0.1"));
+    }
+}

@@ -163,6 +163,12 @@ public sealed partial class NetworkModel
         _loadBalancers.FirstOrDefault(l => l.LoadBalancer.LoadBalancerArn == arnOrName)
         ?? _loadBalancers.FirstOrDefault(l => l.LoadBalancer.LoadBalancerName == arnOrName);
 
+    /// <summary>The load balancer an interface belongs to (EC2 describes it as "ELB app/NAME/ID"), if any.</summary>
+    public ModelLoadBalancer? LoadBalancerOfInterface(string interfaceId) =>
+        Interface(interfaceId)?.Description is { } description && description.StartsWith("ELB ", StringComparison.Ordinal)
+            ? _loadBalancers.FirstOrDefault(l => l.InterfaceDescription == description)
+            : null;
+
     /// <summary>Target groups a load balancer forwards to (by listener default actions or rules: every group that names it).</summary>
     public IEnumerable<ModelTargetGroup> TargetGroupsOf(string loadBalancerArn) =>
         _targetGroups.Where(g => g.TargetGroup.LoadBalancerArns.Contains(loadBalancerArn));

@@ -33,8 +33,34 @@ public sealed partial class PathEngine
             return trace.Answer(query.Describe());
         }
 
-        Arrive(interfaceId, query, trace, 0);
+        if (Model.LoadBalancerOfInterface(interfaceId) is { } loadBalancer)
+            AtListeners(loadBalancer, interfaceId, query, trace);
+        else
+            Arrive(interfaceId, query, trace, 0);
         return trace.Answer(query.Describe());
+    }
+
+    /// <summary>A load balancer's interface accepts connections only on its listeners' protocols and ports.</summary>
+    private void AtListeners(ModelLoadBalancer model, string interfaceId, InboundQuery query, Trace trace)
+    {
+        var lb = model.LoadBalancer;
+        if (!model.Scope.Read<ListenerListing>(AwsCalls.DescribeListeners, AwsCalls.DescribeListeners.KeyOf(lb.LoadBalancerArn)).TryGet(out var listeners, out var gap))
+        {
+            trace.Unsupported(lb.LoadBalancerName, $"its listeners are not known ({gap.Describe()})", [], gap.File);
+            return;
+        }
+
+        foreach (var listener in listeners.Listeners)
+        foreach (var protocol in ListenerProtocols(listener.Protocol).Where(p => p.Overlaps(query.Protocol)))
+        {
+            var ports = listener.Port is { } port ? Interval.Single((UInt128)port) : Interval.AllPorts;
+            if (Protocols.HasPorts(protocol) && !ports.Overlaps(query.Ports)) continue;
+            Arrive(interfaceId, query with { Protocol = protocol, Ports = Protocols.HasPorts(protocol) ? ports.Intersect(query.Ports) : query.Ports }, trace, 0);
+        }
+
+        var listening = string.Join(", ", listeners.Listeners.Select(l => $"{l.Protocol}:{l.Port?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "*"}"));
+        trace.Block(lb.LoadBalancerName, $"listens only on {(listening.Length == 0 ? "no listener" : listening)}: " +
+                                         "other traffic to its interfaces is not accepted", query.From.ToString(), []);
     }
 
     private void Arrive(string interfaceId, InboundQuery query, Trace trace, int depth)
