@@ -120,7 +120,10 @@ public sealed class FaultProxy : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
+        // Clients keep idle keep-alive connections open; waiting for them to close (Kestrel's graceful shutdown) would cost
+        // the whole shutdown timeout at every dispose, so connections still open after a moment are aborted.
+        using var grace = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        await _app.StopAsync(grace.Token);
         await _app.DisposeAsync();
         _upstreamClient.Dispose();
     }

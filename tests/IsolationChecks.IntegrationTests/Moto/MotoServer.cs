@@ -90,9 +90,9 @@ public sealed class MotoServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _http.Dispose();
         if (_front is not null)
             await _front.DisposeAsync().ConfigureAwait(false);
-        _http.Dispose();
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

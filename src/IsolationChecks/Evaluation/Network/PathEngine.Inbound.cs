@@ -79,7 +79,7 @@ public sealed partial class PathEngine
     {
         var family = query.From.Family;
         var vpcId = target.Subnet.VpcId;
-        var internet = CidrSet.Of(query.From).Intersect(CidrSet.Of(InternetAddressSpace.Ranges(family)));
+        var internet = CidrSet.Of(query.From).Intersect(InternetAddressSpace.Set(family));
         if (internet.IsEmpty) return;
         if (Model.GapFor(vpcId, "InternetGateways") is { } igwGap)
         {
@@ -318,7 +318,7 @@ public sealed partial class PathEngine
                 trace.Unsupported($"Client VPN endpoints of {scope.AccountId} {scope.Region}", $"cannot tell whether one reaches {target.Name} ({gap.Describe()})", [], gap.File);
 
         var family = query.From.Family;
-        if (CidrSet.Of(query.From).Intersect(CidrSet.Of(InternetAddressSpace.Ranges(family))).IsEmpty) return;
+        if (CidrSet.Of(query.From).Intersect(InternetAddressSpace.Set(family)).IsEmpty) return;
         var addresses = CidrSet.Of(target.Known.Where(a => a.Family == family).Select(a => new Cidr(family, a.Value, family == AddressFamily.InterNetwork ? 32 : 128)));
         if (addresses.IsEmpty) return;
         foreach (var (endpoint, scope) in Model.ClientVpnEndpoints.Select(c => (c.Endpoint, c.Scope)))

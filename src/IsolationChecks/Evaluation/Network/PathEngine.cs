@@ -36,7 +36,7 @@ public sealed partial class PathEngine(NetworkModel model)
             var destinations = query.Destinations.Where(d => d.Family == family).ToList();
             if (destinations.Count == 0) continue;
             var serverRanges = query.InternetOnly
-                ? Intervals(CidrSet.Of(destinations).Intersect(CidrSet.Of(InternetAddressSpace.Ranges(family))), family)
+                ? Intervals(CidrSet.Of(destinations).Intersect(InternetAddressSpace.Set(family)), family)
                 : Intervals(CidrSet.Of(destinations), family);
             if (serverRanges.Count == 0) continue;
             var clientRanges = clients is null ? source.Addresses(family) : Intervals(clients, family);

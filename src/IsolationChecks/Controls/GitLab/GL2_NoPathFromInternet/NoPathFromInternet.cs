@@ -41,9 +41,7 @@ public sealed class NoPathFromInternet : SnapshotControl
         GitLabHostsInScope.EvaluateAgainstAllowlist(context, verdict, (audit, sources) => Judge(verdict, audit, sources, context));
 
     /// <summary>The internet sources GitLab must not be reachable from: every internet address outside the allowed set.</summary>
-    public static IReadOnlyList<Cidr> Outsiders(CidrSet allowed) =>
-        CidrSet.Of(InternetAddressSpace.Ranges(System.Net.Sockets.AddressFamily.InterNetwork).Concat(InternetAddressSpace.Ranges(System.Net.Sockets.AddressFamily.InterNetworkV6)))
-            .Subtract(allowed).ToCidrs();
+    public static IReadOnlyList<Cidr> Outsiders(CidrSet allowed) => InternetAddressSpace.All.Subtract(allowed).ToCidrs();
 
     private static Finding Judge(FindingFactory verdict, GitLabHostUnderAudit audit, GitLabAllowedSources sources, EvaluationContext context)
     {
