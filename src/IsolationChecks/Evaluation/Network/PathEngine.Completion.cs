@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Net.Sockets;
 using IsolationChecks.Evaluation.Addressing;
 using IsolationChecks.Evaluation.Routing;
@@ -56,7 +57,7 @@ public sealed partial class PathEngine
     /// is in (its availability zone decides where a transit gateway delivers it) and where it entered from outside.
     /// </summary>
     private sealed record Walk(List<FlowSet> Legs, List<ReturnStage> Returns, List<PathHop> Hops, Node Source, Quantifier Quantifier,
-        HashSet<string> Visited, Subnet Origin, string? Entry)
+        ImmutableHashSet<string> Visited, Subnet Origin, string? Entry)
     {
         public FlowSet Current => Legs[^1];
 
@@ -65,7 +66,7 @@ public sealed partial class PathEngine
             var legs = Legs.ToList();
             legs[^1] = current;
             return new Walk(legs, Returns.ToList(), hop is null ? Hops.ToList() : [.. Hops, hop], Source, Quantifier,
-                new HashSet<string>(Visited, StringComparer.Ordinal), Origin, Entry);
+                Visited, Origin, Entry);
         }
     }
 

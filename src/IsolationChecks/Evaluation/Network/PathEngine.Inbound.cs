@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Net.Sockets;
 using IsolationChecks.Aws.Calls;
 using IsolationChecks.Aws.Shapes;
@@ -112,7 +113,7 @@ public sealed partial class PathEngine
         hops.Add(Hop(gateway, string.Join("; ", reachable.Select(r => r.Item2))));
         var flows = new FlowSet(family, from r in reachable from c in Intervals(internet, family) select new FlowBox(query.Protocol, c, r.Item1, query.Ports, query.ClientPorts));
         var client = new Node("internet " + internet, target.Subnet, null, [], []);
-        var walk = new Walk([flows], [], hops, client, Quantifier.Any, new HashSet<string>(StringComparer.Ordinal), target.Subnet, gateway);
+        var walk = new Walk([flows], [], hops, client, Quantifier.Any, ImmutableHashSet<string>.Empty, target.Subnet, gateway);
         if (!ApplyAcl(walk, trace, target.Subnet, egress: false, FlowDimension.Client, FlowDimension.ServerPort)) return;
         if (target.Groups is { } groups)
         {
@@ -268,7 +269,7 @@ public sealed partial class PathEngine
             $"{model.LoadBalancer.Type} load balancer ({model.LoadBalancer.Scheme}) listener {listener.Protocol}:{listener.Port?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "*"} " +
             $"forwards to target group {tg.TargetGroupName}: {registered.Target.Target.Id} port {targetPort} (health {registered.Target.TargetHealth?.State ?? "not reported"}); " +
             (preserve ? "the client's address is preserved" : $"the target sees the load balancer's address {string.Join(", ", node.Known.Where(a => a.Family == family).Select(a => a.Text))}"))).ToList();
-        var walk = new Walk([flows], [], hops, node, Quantifier.Any, new HashSet<string>(StringComparer.Ordinal), node.Subnet, arrival.Entry);
+        var walk = new Walk([flows], [], hops, node, Quantifier.Any, ImmutableHashSet<string>.Empty, node.Subnet, arrival.Entry);
         if (node.Groups is { } groups && !ApplyGroups(walk, trace, groups, egress: true, node, $"{nodeId} security group egress")) return;
         var forwardTrace = new Trace(Quantifier.Any);
         RouteFrom(node, walk, forwardTrace, new PathQuery(new PathSource.Interface(nodeId), [], protocol, Interval.Single((UInt128)targetPort), PathQuery.EphemeralPorts), 1);
@@ -402,7 +403,7 @@ public sealed partial class PathEngine
         if (servers.Count == 0) return;
         var flows = new FlowSet(family, from c in Intervals(admitted, family) from s in servers select new FlowBox(query.Protocol, c, s, query.Ports, query.ClientPorts));
         var client = new Node($"outside {admitted}", target.Subnet, null, [], []);
-        var walk = new Walk([flows], [], [Hop(entry, description)], client, Quantifier.Any, new HashSet<string>(StringComparer.Ordinal), target.Subnet, entry);
+        var walk = new Walk([flows], [], [Hop(entry, description)], client, Quantifier.Any, ImmutableHashSet<string>.Empty, target.Subnet, entry);
         var sub = new Trace(Quantifier.Any);
         if (Model.EdgeAssociatedTables.Count > 0)
             sub.Unsupported(entry, "a route table is associated with a gateway (ingress routing), which the engine does not model", walk.Hops);
@@ -436,7 +437,7 @@ public sealed partial class PathEngine
             var flows = new FlowSet(family, servers.Select(s => new FlowBox(query.Protocol, Interval.Of(query.From), s, query.Ports, query.ClientPorts)));
             var client = new Node($"outside {query.From}", target.Subnet, null, [], []);
             var walk = new Walk([flows], [], [Hop(a.TransitGatewayAttachmentId, $"{a.ResourceType} attachment of transit gateway {transitGatewayId}: traffic from {outside}")],
-                client, Quantifier.Any, new HashSet<string>(StringComparer.Ordinal), target.Subnet, a.TransitGatewayAttachmentId);
+                client, Quantifier.Any, ImmutableHashSet<string>.Empty, target.Subnet, a.TransitGatewayAttachmentId);
             var sub = new Trace(Quantifier.Any);
             IntoTransitGateway(a.TransitGatewayAttachmentId, transitGatewayId, walk, sub, new PathQuery(new PathSource.Interface(target.Name), [], query.Protocol, query.Ports, query.ClientPorts), 1);
             Keep(sub, target, trace);

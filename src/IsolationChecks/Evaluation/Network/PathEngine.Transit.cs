@@ -160,11 +160,13 @@ public sealed partial class PathEngine
         }
 
         var tableId = association.TransitGatewayRouteTableId;
-        if (!walk.Visited.Add(tableId))
+        if (walk.Visited.Contains(tableId))
         {
             trace.Block(tableId, "routing loop: the traffic comes back to this transit gateway route table with the same destinations (dropped)", () => walk.Current.Describe(), walk.Hops);
             return;
         }
+
+        walk = walk with { Visited = walk.Visited.Add(tableId) };
 
         var routes = Model.TransitRoutesOf(tableId, owned.Scope, walk.Current.Family);
         if (routes.Gap is { } gap)

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Net.Sockets;
 using IsolationChecks.Aws.Shapes;
 using IsolationChecks.Evaluation.Addressing;
@@ -50,7 +51,7 @@ public sealed partial class PathEngine(NetworkModel model)
             var flows = new FlowSet(family, from c in clientRanges
                 from s in serverRanges
                 select new FlowBox(query.Protocol, c, s, query.Ports, query.ClientPorts));
-            var walk = new Walk([flows], [], [.. before ?? []], source, query.Quantifier, new HashSet<string>(StringComparer.Ordinal), source.Subnet, entry);
+            var walk = new Walk([flows], [], [.. before ?? []], source, query.Quantifier, ImmutableHashSet<string>.Empty, source.Subnet, entry);
             if (source.Groups is { } groups && !ApplyGroups(walk, trace, groups, egress: true, source, $"{source.Name} security group egress"))
                 continue;
             RouteFrom(source, walk, trace, query, 0);
@@ -154,12 +155,14 @@ public sealed partial class PathEngine(NetworkModel model)
         }
 
         var table = effective.Table;
-        if (!walk.Visited.Add(table.RouteTableId))
+        if (walk.Visited.Contains(table.RouteTableId))
         {
             trace.Block(table.RouteTableId, "routing loop: the traffic comes back to this route table with the same destinations (dropped when its TTL runs out)",
                 () => walk.Current.Describe(), walk.Hops);
             return;
         }
+
+        walk = walk with { Visited = walk.Visited.Add(table.RouteTableId) };
 
         var how = effective.ViaMain ? $"main route table of {node.Subnet.VpcId}, {node.Subnet.SubnetId} has no explicit association" : $"associated with {node.Subnet.SubnetId}";
         var tableText = $"{table.RouteTableId} ({how})";
@@ -477,7 +480,7 @@ public sealed partial class PathEngine(NetworkModel model)
             select b with { Client = Interval.Single(a.Value), ClientPort = PathQuery.EphemeralPorts });
         var next = new Walk([.. walk.Legs, translatedFlows], [.. walk.Returns],
             [.. walk.Hops, Hop(natId, $"NAT gateway in {natSubnet.SubnetId}, state available: translates the source to {publicText}")], walk.Source, walk.Quantifier,
-            new HashSet<string>(walk.Visited, StringComparer.Ordinal), walk.Origin, walk.Entry);
+            walk.Visited, walk.Origin, walk.Entry);
         RouteFrom(natNode, next, trace, query, depth + 1);
     }
 
