@@ -151,6 +151,26 @@ public class InboundPathTests
     }
 
     [Test]
+    public void A_client_vpn_association_without_groups_gets_the_vpc_default_group()
+    {
+        var network = App(Tcp(443, "10.30.0.0/16"));
+        const string endpoint = "cvpn-endpoint-0123456789abcdef1";
+        network.ClientVpnEndpoints.Add(new ClientVpnEndpoint(endpoint, new ClientVpnStatus("available"), "172.31.0.0/22", Vpc));
+        network.ClientVpnTargetNetworks[endpoint] = [new ClientVpnTargetNetwork("subnet-app-public", Vpc, new ClientVpnStatus("associated"))];
+        network.ClientVpnRoutes[endpoint] = [new ClientVpnRoute("10.30.0.0/16", "subnet-app-public", new ClientVpnStatus("active"))];
+        network.ClientVpnAuthorizationRules[endpoint] = [new ClientVpnAuthorizationRule("10.30.0.0/16", new ClientVpnStatus("active"), AccessAll: true)];
+
+        var unknown = FromOutside(network, "198.51.100.7/32");
+        network.SecurityGroups.Add(Group("sg-app-default", "default", Vpc, IpPermissionsEgress: [AllTo("0.0.0.0/0")]));
+        var reached = FromOutside(network, "198.51.100.7/32");
+
+        Assert.That(unknown.Verdict, Is.EqualTo(PathVerdict.Inconclusive), unknown.Describe());
+        Assert.That(unknown.Unsupported.Single().Reason, Does.Contain("default security group of vpc-app is not in the snapshot"));
+        Assert.That(reached.Verdict, Is.EqualTo(PathVerdict.Reachable), reached.Describe());
+        Assert.That(reached.Paths.Single().Hops[0].Detail, Does.Contain("security groups sg-app-default"));
+    }
+
+    [Test]
     public void Premises_behind_a_vpn_gateway_reach_the_host_from_private_addresses_the_internet_gateway_would_never_carry()
     {
         var network = App(Tcp(443, "10.0.0.0/8"));

@@ -221,6 +221,9 @@ public sealed partial class NetworkModel
 
     public SecurityGroup? Group(string id) => _groups.GetValueOrDefault(id);
 
+    /// <summary>The VPC's default security group (named "default"), what AWS gives an interface created without groups.</summary>
+    public string? DefaultGroupOf(string vpcId) => _groups.Values.FirstOrDefault(g => g.VpcId == vpcId && g.GroupName == "default")?.GroupId;
+
     public NetworkInterface? Interface(string id) => _interfaces.GetValueOrDefault(id);
 
     public IReadOnlyList<InterfaceAddress> AddressesOf(string interfaceId) =>

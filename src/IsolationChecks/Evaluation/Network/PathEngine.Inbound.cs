@@ -348,7 +348,17 @@ public sealed partial class PathEngine
                     .Select(r => Cidr.TryParse(r.DestinationCidr, out var c) ? c : null).OfType<Cidr>());
                 var reach = allowed.Intersect(routed);
                 if (reach.IsEmpty || Model.Subnet(network.TargetNetworkId) is not { } subnet) continue;
-                var groups = network.SecurityGroups ?? endpoint.SecurityGroupIds ?? [];
+                // Without groups of its own the association gets the VPC's default security group (the API reference's meaning of their absence).
+                IReadOnlyList<string>? groups = network.SecurityGroups is { Count: > 0 } own ? own
+                    : endpoint.SecurityGroupIds is { Count: > 0 } endpointGroups ? endpointGroups
+                    : Model.DefaultGroupOf(network.VpcId) is { } defaultGroup ? [defaultGroup]
+                    : null;
+                if (groups is null)
+                {
+                    trace.Unsupported(id, $"names no security group and the default security group of {network.VpcId} is not in the snapshot", [], GapFile(network.VpcId, "SecurityGroups"));
+                    continue;
+                }
+
                 var groupText = rules.AuthorizationRules.Any(r => r.AccessAll == true) ? "every authenticated client" : "clients of the authorised groups";
                 var entryHop = Hop(id, $"Client VPN endpoint ({groupText}, from the internet, client addresses {endpoint.ClientCidrBlock}): " +
                                        $"routes {reach} to {subnet.SubnetId}, where the client's address is translated to the association's; security groups {string.Join(", ", groups)}");
