@@ -28,7 +28,7 @@ public sealed record CollectionOptions(
 public sealed record CollectionRequest(string Plan, string? Scope = null, PlanItem? Item = null);
 
 /// <summary>An item of a planned call: its key (file name, manifest target) and the request members it carries.</summary>
-public sealed record PlanItem(string Key, JsonObject? Input = null);
+public sealed record PlanItem(string Key, JsonObject? Input = null, string? Value = null);
 
 /// <summary>Everything a posture asks the collector to read beyond what every scope reads.</summary>
 public sealed class CollectionRequests(IReadOnlyList<CollectionRequest> requests)

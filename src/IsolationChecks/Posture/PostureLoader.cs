@@ -157,7 +157,8 @@ public static partial class PostureLoader
         AccountReference(gitLab, accounts),
         gitLab.List("hosts", ReadHost)!,
         gitLab["allowedCidrs"] is { } allowed ? ReadSourceCidrs(allowed) : null,
-        gitLab.Strings("allowedSecurityGroups"));
+        gitLab.Strings("allowedSecurityGroups"),
+        gitLab.Strings("approvedEntries"));
 
     private static GitLabHostRef ReadHost(PostureValue host) => new(
         host.Optional("instanceId"),

@@ -19,6 +19,10 @@ public class PathCommandTests
     [TestCase("10.0.10.11:443", "10.0.10.11", 6, 443)]
     [TestCase("[2001:db8::1]:443", "2001:db8::1", 6, 443)]
     [TestCase("eni-0abc:22/tcp", "eni-0abc", 6, 22)]
+    [TestCase("10.0.10.11:500/17", "10.0.10.11", 17, 500)]
+    [TestCase("arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:loadbalancer/net/gitlab/0123456789abcdef:443/tcp",
+        "arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:loadbalancer/net/gitlab/0123456789abcdef", 6, 443)]
+    [TestCase("loadbalancer/gitlab:22", "loadbalancer/gitlab", 6, 22)]
     public void Targets_split_into_address_protocol_and_port(string text, string target, int protocol, int port)
     {
         var (parsedTarget, parsedProtocol, parsedPorts) = PathArguments.SplitTarget(text);
@@ -31,11 +35,12 @@ public class PathCommandTests
     [TestCase("10.0.0.0/16")]
     [TestCase("2001:db8::/32")]
     [TestCase("internet")]
+    [TestCase("10.0.0.0/16/all")]
     public void A_target_without_port_or_protocol_means_all_traffic(string text)
     {
         var (target, protocol, ports) = PathArguments.SplitTarget(text);
 
-        Assert.That(target, Is.EqualTo(text));
+        Assert.That(target, Is.EqualTo(text.Replace("/all", "", StringComparison.Ordinal)));
         Assert.That(protocol, Is.EqualTo(Interval.AllProtocols));
         Assert.That(ports, Is.EqualTo(Interval.AllPorts));
     }
@@ -59,7 +64,10 @@ public class PathCommandTests
     [TestCase(new[] { "--snapshot", "s", "--from", "subnet-1+vpc-2", "--to", "10.0.0.1" }, "not a security group id")]
     [TestCase(new[] { "--snapshot", "s", "--from", "eni-1", "--to", "10.0.0.1:99999" }, "is not a port")]
     [TestCase(new[] { "--snapshot", "s", "--from", "eni-1", "--to", "example.com" }, "an IP address, a CIDR or 'internet'")]
-    [TestCase(new[] { "--snapshot", "s", "--from-internet", "192.0.2.1", "--to", "10.0.0.1" }, "must be a network interface")]
+    [TestCase(new[] { "--snapshot", "s", "--from-internet", "192.0.2.1", "--to", "vpc-1" }, "must be a network interface")]
+    [TestCase(new[] { "--snapshot", "s", "--from", "subnet-1", "--to", "10.0.0.1" }, "name the security groups of the interface too (subnet-1+sg-...)")]
+    [TestCase(new[] { "--snapshot", "s", "--from", "eni-1", "--to", "10.0.0.1:80/icmp" }, "icmp has no ports")]
+    [TestCase(new[] { "--snapshot", "s", "--from", "eni-1", "--to", "10.0.0.1/300" }, "not an IP protocol number")]
     [TestCase(new[] { "--snapshot", "s", "--from", "eni-1", "--to", "10.0.0.1", "--verbose" }, "unknown option '--verbose'")]
     [TestCase(new[] { "--snapshot", "s", "--from", "eni-1", "--to" }, "--to needs a value")]
     public void Mistakes_are_usage_errors_that_say_what_is_wrong(string[] args, string message)
@@ -177,5 +185,75 @@ public class PathCommandTests
 
         Assert.That(() => PathCommand.Answer(snapshot, PathArguments.Parse(["--snapshot", ".", "--from", "eni-nowhere", "--to", "10.0.0.1"]), out _),
             Throws.TypeOf<UsageException>().With.Message.Contains("--account and --region"));
+    }
+}
+
+/// <summary>`isolationchecks path` on the questions engine v2 answers: across accounts, from outside to a load balancer or an address, protocol numbers.</summary>
+public class PathCommandTransitTests
+{
+    private static readonly string Fixtures = Path.Combine(
+        typeof(PathCommandTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepoRoot").Value!, "Fixtures");
+
+    private static async Task<(int Code, string Output)> RunAsync(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = await new CommandDispatcher([new PathCommand()]).RunAsync(["path", .. args], output, error, CancellationToken.None);
+        return (code, output + error.ToString());
+    }
+
+    [Test]
+    public async Task A_question_follows_a_transit_gateway_into_another_account_and_prints_name_tags()
+    {
+        using var fixture = await IsolationChecks.TestSupport.FixtureOverlay.MaterialiseAsync(Path.Combine(Fixtures, "violations", "CB-3-tgw-to-egress-vpc"));
+        var (code, output) = await RunAsync("--snapshot", fixture.Folder,
+            "--from", "subnet-0116e35e8be4204c4+sg-019f88fefafe6f55d", "--to", "93.184.216.34:443/tcp");
+
+        Assert.That(code, Is.EqualTo(ExitCodes.Affirmative), output);
+        Assert.That(output, Does.Contain("scope: 222222222222 ap-northeast-1")
+            .And.Contain("tgw-rtb-0c1d2e3f4a5b6c7d8 [shared-rt]")
+            .And.Contain("nat-0ba146328338d5775 [gitlab-nat-1a]")
+            .And.Contain("igw-02963ad2c55c2480d [gitlab-igw]: internet gateway attached to vpc-09e8a6b349374e463"));
+    }
+
+    [Test]
+    public async Task From_the_internet_to_a_load_balancer_by_name_and_to_the_host_behind_it()
+    {
+        using var fixture = await IsolationChecks.TestSupport.FixtureOverlay.MaterialiseAsync(Path.Combine(Fixtures, "violations", "GL-2-nlb-without-security-groups"));
+        var snapshot = fixture.Folder;
+
+        var (toLoadBalancer, lbOutput) = await RunAsync("--snapshot", snapshot, "--from-internet", "198.51.100.7", "--to", "loadbalancer/gitlab-nlb:443", "--json");
+        var (toHost, hostOutput) = await RunAsync("--snapshot", snapshot, "--from-internet", "198.51.100.7", "--to", "10.10.10.24:443/tcp");
+        var (notListening, closedOutput) = await RunAsync("--snapshot", snapshot, "--from-internet", "198.51.100.7", "--to", "loadbalancer/gitlab-nlb:8443");
+
+        using var json = JsonDocument.Parse(lbOutput);
+        Assert.That(toLoadBalancer, Is.EqualTo(ExitCodes.Affirmative), lbOutput);
+        Assert.That(json.RootElement.GetProperty("paths")[0].GetProperty("entry").GetString(), Is.EqualTo("igw-02963ad2c55c2480d"));
+        Assert.That(toHost, Is.EqualTo(ExitCodes.Affirmative), hostOutput);
+        Assert.That(hostOutput, Does.Contain("entering at igw-02963ad2c55c2480d").And.Contain("network load balancer (internet-facing) listener TCP:443")
+            .And.Contain("the target sees the load balancer's address 10.10.0.77"));
+        Assert.That(notListening, Is.EqualTo(ExitCodes.Negative), closedOutput);
+        Assert.That(closedOutput, Does.Contain("gitlab-nlb: listens only on TCP:443"));
+    }
+
+    [Test]
+    public void A_protocol_number_and_all_are_protocols_and_a_port_on_icmp_is_refused()
+    {
+        var (_, gre, _) = PathArguments.SplitTarget("10.0.0.0/16/47");
+        var (_, all, ports) = PathArguments.SplitTarget("10.0.0.1/all");
+
+        Assert.That(gre, Is.EqualTo(Interval.Single(47)));
+        Assert.That(all, Is.EqualTo(Interval.AllProtocols));
+        Assert.That(ports, Is.EqualTo(Interval.AllPorts));
+        Assert.That(() => PathArguments.SplitTarget("10.0.0.1:7/icmp"), Throws.TypeOf<UsageException>().With.Message.Contains("icmp has no ports"));
+    }
+
+    [Test]
+    public async Task An_address_nothing_holds_is_a_usage_error()
+    {
+        var (code, output) = await RunAsync("--snapshot", Path.Combine(Fixtures, "reference"), "--from-internet", "198.51.100.7", "--to", "10.99.0.1:443");
+
+        Assert.That(code, Is.EqualTo(ExitCodes.ConfigurationError));
+        Assert.That(output, Does.Contain("no network interface in the snapshot holds 10.99.0.1"));
     }
 }
