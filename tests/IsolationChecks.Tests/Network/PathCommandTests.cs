@@ -196,10 +196,8 @@ public class PathCommandTransitTests
 
     private static async Task<(int Code, string Output)> RunAsync(params string[] args)
     {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await new CommandDispatcher([new PathCommand()]).RunAsync(["path", .. args], output, error, CancellationToken.None);
-        return (code, output + error.ToString());
+        var run = await Cli.ToolRun.RunAsync(["path", .. args]);
+        return (run.Code, run.Output + run.Error);
     }
 
     [Test]
