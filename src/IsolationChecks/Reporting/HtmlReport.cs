@@ -44,6 +44,8 @@ public static class HtmlReport
         html.Append("<h1>Isolation checks: ").Append(E(run.PostureName)).Append("</h1>\n");
         if (run.DemoData)
             html.Append("<p class=\"gate failed\">").Append(E(RunResult.DemoNotice)).Append("</p>\n");
+        if (run.ReviewNotice is { } review)
+            html.Append("<p class=\"gate failed\">").Append(E(review)).Append("</p>\n");
         if (run.TimedOut is { } timedOut)
             html.Append("<p class=\"gate failed\">Timed out: ").Append(E(timedOut.Describe())).Append("</p>\n");
         html.Append("<p class=\"gate ").Append(run.Gate.Passed ? "passed" : "failed").Append("\">Audit gate ")
@@ -106,6 +108,7 @@ public static class HtmlReport
             html.Append("</ul>\n");
         }
 
+        DriftReporting.AppendHtml(html, run.Drift);
         html.Append("</body>\n</html>\n");
         return html.ToString();
     }

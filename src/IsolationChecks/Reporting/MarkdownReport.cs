@@ -20,6 +20,8 @@ public static partial class MarkdownReport
         md.Append("# Isolation checks: ").Append(Escape(run.PostureName)).Append("\n\n");
         if (run.DemoData)
             md.Append("> **").Append(Escape(RunResult.DemoNotice)).Append("**\n\n");
+        if (run.ReviewNotice is { } review)
+            md.Append("> **").Append(Escape(review)).Append("**\n\n");
         md.Append("- **Audit gate:** ").Append(Escape(run.Gate.Describe())).Append('\n');
         if (run.TimedOut is { } timedOut)
             md.Append("- **Timed out:** ").Append(Escape(timedOut.Describe())).Append('\n');
@@ -68,6 +70,7 @@ public static partial class MarkdownReport
         md.Append(run.Gaps.Count == 0 ? "None.\n" : ReportOrder.GapsIntroduction + "\n\n");
         foreach (var gap in run.Gaps)
             md.Append("- ").Append(Escape(ReportOrder.Describe(gap))).Append('\n');
+        DriftReporting.AppendMarkdown(md, run.Drift);
 
         return md.ToString();
     }

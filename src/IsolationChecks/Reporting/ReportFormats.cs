@@ -47,5 +47,17 @@ public static class ReportFormats
     public static ReportFormat Named(string name) => All.FirstOrDefault(f => f.Name == name)
         ?? throw new KeyNotFoundException($"no report format named {name} (known: {string.Join(", ", All.Select(f => f.Name))})");
 
+    /// <summary>The formats the Formats setting names (null: all), in registry order; an unknown name is a configuration error naming the known ones.</summary>
+    public static IReadOnlyList<ReportFormat> Select(IReadOnlyList<string>? names)
+    {
+        if (names is null)
+            return All;
+        var unknown = names.FirstOrDefault(n => All.All(f => f.Name != n));
+        if (unknown is not null)
+            throw new InputException("Formats setting", "Formats",
+                $"comma-separated report formats among {string.Join(", ", All.Select(f => f.Name))} (default: all of them)", $"\"{unknown}\"");
+        return All.Where(f => names.Contains(f.Name, StringComparer.Ordinal)).ToList();
+    }
+
     private static byte[] Utf8(string text) => ReportText.Utf8.GetBytes(text);
 }

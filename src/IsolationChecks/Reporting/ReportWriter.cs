@@ -12,9 +12,10 @@ public sealed record ReportFiles(string Folder, IReadOnlyList<string> All)
     public string Html => Path.Combine(Folder, HtmlReport.FileName);
 }
 
-/// <summary>Writes every registered report format to the Output folder, reading the History setting's earlier runs first.</summary>
+/// <summary>Writes the reports the run's Formats setting selects (<see cref="ReportFormats"/>; default: all) to the Output folder, reading the History setting's earlier runs first.</summary>
 public static class ReportWriter
 {
+    /// <returns>The files written, in <see cref="ReportFormats.All"/>'s order.</returns>
     public static async Task<ReportFiles> WriteAsync(RunResult run, string outputFolder, CancellationToken cancellationToken)
     {
         var folder = Path.GetFullPath(outputFolder);
@@ -24,7 +25,7 @@ public static class ReportWriter
             : RunHistory.None;
         var input = new ReportInput(run, history);
         var written = new List<string>();
-        foreach (var format in ReportFormats.All)
+        foreach (var format in ReportFormats.Select(run.Settings.Formats))
         {
             var file = Path.Combine(folder, format.FileName);
             await File.WriteAllBytesAsync(file, format.Write(input), cancellationToken).ConfigureAwait(false);

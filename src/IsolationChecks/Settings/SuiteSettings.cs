@@ -9,8 +9,8 @@ public abstract record TargetSpec
 }
 
 /// <summary>
-/// Run settings (contracts.md): from runsettings TestRunParameters, the command line, or
-/// ISOLATION_&lt;NAME&gt; environment variables, which win.
+/// Run settings (contracts.md): from runsettings TestRunParameters, ISOLATION_&lt;NAME&gt; environment variables
+/// (which win over them) and the console tool's options (which win over both).
 /// </summary>
 /// <param name="Gate">A gate run (Gate=true in audit-gate and nightly settings): the target must be named explicitly.</param>
 /// <param name="Timeout">The run's time limit; what is not collected by then is inconclusive. Null: <see cref="DefaultTimeout"/>.</param>
@@ -37,6 +37,12 @@ public sealed record SuiteSettings(
     string? History = null,
     int HistoryRuns = SuiteSettings.DefaultHistoryRuns)
 {
+    /// <summary>The report formats to write (Formats setting), lower case; null for every format the reporting layer knows.</summary>
+    public IReadOnlyList<string>? Formats { get; init; }
+
+    /// <summary>An earlier run's snapshot folder to report drift against (Baseline setting): what changed, and which verdicts.</summary>
+    public string? Baseline { get; init; }
+
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(30);
 
     public const int DefaultHistoryRuns = 30;
