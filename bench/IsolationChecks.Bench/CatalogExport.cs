@@ -44,8 +44,8 @@ public static class CatalogExport
 
     private static JsonObject Fanout(Fanout fanout) => fanout switch
     {
-        Aws.Calls.Fanout.PerItem p => new() { ["kind"] = "perItem", ["of"] = p.Of.ToString(), ["list"] = p.Items.List, ["member"] = p.Items.Member },
-        Aws.Calls.Fanout.Batched b => new() { ["kind"] = "batched", ["of"] = b.Of.ToString(), ["list"] = b.Items.List, ["member"] = b.Items.Member, ["size"] = b.Size, ["members"] = Strings(b.Members), ["skipWhenEmpty"] = b.SkipWhenEmpty },
+        Aws.Calls.Fanout.PerItem p => new() { ["kind"] = "perItem", ["of"] = p.Of.ToString(), ["list"] = p.Items.List, ["member"] = p.Items.Member, ["where"] = Where(p.Items) },
+        Aws.Calls.Fanout.Batched b => new() { ["kind"] = "batched", ["of"] = b.Of.ToString(), ["list"] = b.Items.List, ["member"] = b.Items.Member, ["where"] = Where(b.Items), ["size"] = b.Size, ["members"] = Strings(b.Members), ["skipWhenEmpty"] = b.SkipWhenEmpty },
         Aws.Calls.Fanout.Planned => new() { ["kind"] = "planned" },
         _ => new() { ["kind"] = "once" },
     };
@@ -64,6 +64,10 @@ public static class CatalogExport
     }
 
     private static JsonNode? Max(int maxPage) => maxPage == int.MaxValue ? null : maxPage;
+
+    private static JsonObject? Where(Aws.Calls.ItemList items) => items.WhereMember is { } member
+        ? new JsonObject { ["member"] = member, ["in"] = Strings(items.WhereIn ?? []) }
+        : null;
 
     private static JsonArray Strings(IEnumerable<string> values) => new(values.Select(v => (JsonNode?)v).ToArray());
 }

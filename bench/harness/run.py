@@ -66,7 +66,8 @@ def minimum_requests(catalog, snapshot, plans):
         parent = next(c for c in catalog if f'{c["iamPrefix"]}:{c["operation"]}' == fanout["of"])
         if not os.path.exists(os.path.join(snapshot, parent["file"])):
             return []
-        values = load(parent["file"]).get(fanout["list"], [])
+        where = fanout.get("where")
+        values = [v for v in load(parent["file"]).get(fanout["list"], []) if not where or v.get(where["member"]) in where["in"]]
         return sorted({v[fanout["member"]] if fanout["member"] else v for v in values})
 
     total = 0

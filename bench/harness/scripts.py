@@ -36,7 +36,9 @@ def item_flag(call):
 
 
 def items_expression(fanout):
-    member = f'[x[{fanout["member"]!r}] for x in d.get({fanout["list"]!r}, [])]' if fanout["member"] else f'd.get({fanout["list"]!r}, [])'
+    where = fanout.get("where")
+    condition = f' if x.get({where["member"]!r}) in {where["in"]!r}' if where else ""
+    member = f'[x[{fanout["member"]!r}] for x in d.get({fanout["list"]!r}, []){condition}]' if fanout["member"] else f'd.get({fanout["list"]!r}, [])'
     return f"sorted(set({member}))"
 
 
@@ -167,7 +169,7 @@ for entry in PLAN:
     parent = outputs.get(fanout["of"])
     if parent is None:
         continue
-    values = parent.get(fanout["list"], [])
+    values = [v for v in parent.get(fanout["list"], []) if not fanout.get("where") or v.get(fanout["where"]["member"]) in fanout["where"]["in"]]
     items = sorted(set(v[fanout["member"]] for v in values) if fanout["member"] else set(values))
     if fanout["kind"] == "perItem":
         for item in items:

@@ -100,7 +100,8 @@ internal sealed class ScopeCollector(CollectionRun run, ScopeContext scope, Coll
             {
                 var parents = await ParentOf(perItem.Of).ConfigureAwait(false);
                 var items = parents.Values.OfType<JsonObject>().SelectMany(perItem.Items.Of).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
-                return await Each(items.Select(i => new PlanItem(i)), item => run.RunAsync(scope, call, new CallArgs(item.Key), services, token)).ConfigureAwait(false);
+                return await Each(items.Select(i => new PlanItem(perItem.KeyOf(i), Value: i)),
+                    item => run.RunAsync(scope, call, new CallArgs(item.Key, Value: item.Value), services, token)).ConfigureAwait(false);
             }
 
             case Fanout.Batched batched:

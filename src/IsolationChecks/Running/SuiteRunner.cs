@@ -48,6 +48,13 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
         progress?.Report($"Evidence: {evidence.Describe()}");
         progress?.Report($"Evaluating {controls.Count} controls");
         var findings = await EvaluateAsync(snapshot, posture, settings.PosturePath, ct).ConfigureAwait(false);
+        DriftReport? drift = null;
+        if (settings.Baseline is { } baseline)
+        {
+            progress?.Report($"Comparing with the baseline {baseline}");
+            drift = await DriftAnalysis.CompareAsync(controls, baseline, snapshot, posture, findings, trusted, settings.PosturePath, ct).ConfigureAwait(false);
+            progress?.Report($"Drift since the baseline: {drift.Evidence.Changes.Count} change(s), {drift.Evidence.NotCompared.Count} not compared, {drift.Verdicts.Count} verdict(s) changed");
+        }
 
         var result = new RunResult(settings, posture.Name, snapshot.Origin, snapshot.Manifest, snapshot.Integrity,
             startedAt, clock.GetUtcNow(), controls.Select(c => c.Metadata).ToList(), findings, evidence,
@@ -55,11 +62,26 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
         {
             Exclusions = ExcludedFromJudgement.Of(new EvaluationContext(snapshot, posture, clock), controls.Select(c => c.Metadata).ToList()),
             Gaps = snapshot.Log?.Gaps ?? [],
+            Drift = drift,
+            UnreviewedPosture = posture.Unreviewed ? posture.Review : null,
         };
         progress?.Report($"Findings: {string.Join(", ", result.Counts.ByStatus.Select(kv => $"{kv.Value} {kv.Key.ToWire()}"))}; audit gate {result.Gate.Describe()}");
         if (result.TimedOut is { } timedOut)
             progress?.Report($"TIMED OUT: {timedOut.Describe()}");
         return result;
+    }
+
+    /// <summary>
+    /// Collects a live target's evidence without judging it (`isolationchecks snapshot collect`): the same collection, probes
+    /// and posture.json as a live run, within the settings' Timeout. What the deadline cut off is recorded as not collected.
+    /// </summary>
+    public async Task<(SnapshotFiles Files, RunTimedOut? TimedOut)> CollectAsync(SuiteSettings settings, IProgress<string>? progress, CancellationToken ct)
+    {
+        if (settings.Target is not TargetSpec.Live)
+            throw new InvalidOperationException("only a live target is collected");
+        var deadline = new RunDeadline(TimeProvider.System, settings.EffectiveTimeout);
+        var (files, _) = await ObtainEvidenceAsync(settings, deadline, progress, ct).ConfigureAwait(false);
+        return (files, deadline.Outcome(files));
     }
 
     /// <summary>Evaluates every control on a snapshot and applies the post-processing: a pure function of snapshot and posture.</summary>
@@ -86,6 +108,7 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
                 progress?.Report($"Reading snapshot folder {folder.Path}");
                 var inputs = await SnapshotTarget.LoadAsync(settings, ct).ConfigureAwait(false);
                 progress?.Report($"Posture: {inputs.PostureSource}");
+                RequireReviewed(settings, inputs.Posture, progress);
                 return (inputs.Files, inputs.Posture);
             }
 
@@ -94,6 +117,7 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
                 progress?.Report($"Posture: {settings.PosturePath}");
                 var postureBytes = await File.ReadAllBytesAsync(settings.PosturePath, ct).ConfigureAwait(false);
                 var posture = PostureLoader.Parse(postureBytes, settings.PosturePath);
+                RequireReviewed(settings, posture, progress);
                 if (settings.Region is not null)
                 {
                     posture = WithRegion(posture, settings.Region);
@@ -104,7 +128,8 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
                     + $"(Timeout {Duration.Format(settings.EffectiveTimeout)})");
                 var factory = new AwsClientFactory(new AwsAccessSettings(settings.EndpointUrl, settings.Profile, settings.Region));
                 var options = CollectionPlan.For(posture, settings.EndpointUrl) with { TimeBudgetPerScope = deadline.Remaining };
-                var lines = progress is null ? null : new ProgressLines(progress);
+                // A front door that renders collection itself (the console tool's live table) takes the events as they are.
+                var lines = progress as IProgress<CollectionProgress> ?? (progress is null ? null : new ProgressLines(progress));
                 var files = await new Collector(factory, options, TimeProvider.System).CollectAsync(scopes, lines, ct).ConfigureAwait(false);
                 files = await WithPolicySimulationsAsync(files, posture, scopes,
                     new Collector(factory, options with { TimeBudgetPerScope = deadline.Remaining }, TimeProvider.System), lines, ct).ConfigureAwait(false);
@@ -118,6 +143,22 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
             default:
                 throw new InvalidOperationException($"unknown target {settings.Target}");
         }
+    }
+
+    /// <summary>
+    /// A generated posture (posture init) says what nobody has reviewed yet: a gate refuses to judge with it, before anything
+    /// is collected; any other run says so first, and every report repeats it.
+    /// </summary>
+    private static void RequireReviewed(SuiteSettings settings, PostureDocument posture, IProgress<string>? progress)
+    {
+        if (posture.Review is not { Pending.Count: > 0 } review)
+            return;
+        if (settings.Gate)
+            throw posture.Invalid("/review/pending",
+                "a reviewed posture: a gate run (Gate=true) never judges with generated entries nobody has checked; check each as its note in review.pending says, "
+                + "remove it from the list, then remove the review block",
+                $"{review.Pending.Count} unreviewed: {review.Describe()}");
+        progress?.Report($"{RunResult.UnreviewedNotice}: {review.Describe()}");
     }
 
     /// <summary>

@@ -42,6 +42,7 @@ public sealed class FaultProxy : IAsyncDisposable
     private readonly ConcurrentDictionary<(string Service, string Operation), Func<byte[], LocalAnswer>> _standIns = new();
     private readonly UpstreamRecording? _recording;
     private long _sequence;
+    private Func<AwsCallIdentity, byte[], byte[]?>? _answer;
 
     private FaultProxy(Uri upstream, UpstreamRecording? recording)
     {
@@ -97,6 +98,12 @@ public sealed class FaultProxy : IAsyncDisposable
 
     public FaultTargeting Inject(Fault fault) => new(this, fault);
 
+    /// <summary>
+    /// Answers calls the upstream does not serve (moto has no Client VPN) with the body <paramref name="answer"/> gives
+    /// (HTTP 200, XML); a null body lets the call through to the upstream.
+    /// </summary>
+    public void Answer(Func<AwsCallIdentity, byte[], byte[]?> answer) => _answer = answer;
+
     public void ClearFaults()
     {
         lock (_rulesLock)
@@ -125,7 +132,10 @@ public sealed class FaultProxy : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
+        // Clients keep idle keep-alive connections open; waiting for them to close (Kestrel's graceful shutdown) would cost
+        // the whole shutdown timeout at every dispose, so connections still open after a moment are aborted.
+        using var grace = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        await _app.StopAsync(grace.Token);
         await _app.DisposeAsync();
         _upstreamClient.Dispose();
     }
@@ -162,6 +172,15 @@ public sealed class FaultProxy : IAsyncDisposable
             request.QueryString.Value,
             body);
         var fault = ClaimFault(call);
+        if (fault is null && _answer?.Invoke(call, body) is { } answered)
+        {
+            Record(call, StatusCodes.Status200OK, null);
+            context.Response.StatusCode = StatusCodes.Status200OK;
+            context.Response.ContentType = "text/xml;charset=UTF-8";
+            context.Response.ContentLength = answered.Length;
+            await context.Response.Body.WriteAsync(answered, cancellationToken);
+            return;
+        }
 
         if (fault is { Kind: FaultKind.Throttle or FaultKind.DenyAccess or FaultKind.ServerError })
         {

@@ -146,9 +146,22 @@ public sealed partial class FixtureShapeTests
             if (files.ContainsKey($"{scope}/{AwsCalls.DescribePublicRepositories.File}"))
                 _ = List<PublicRepository>(files, scope, AwsCalls.DescribePublicRepositories.File, "repositories");
 
+            var vpnGateways = List<VpnGateway>(files, scope, AwsCalls.DescribeVpnGateways.File, "VpnGateways");
+            _ = List<VpnConnection>(files, scope, AwsCalls.DescribeVpnConnections.File, "VpnConnections");
+            _ = List<VpcPeeringConnection>(files, scope, AwsCalls.DescribeVpcPeeringConnections.File, "VpcPeeringConnections");
+            _ = List<TransitGatewayAttachment>(files, scope, AwsCalls.DescribeTransitGatewayAttachments.File, "TransitGatewayAttachments");
+            _ = List<TransitGatewayVpcAttachment>(files, scope, AwsCalls.DescribeTransitGatewayVpcAttachments.File, "TransitGatewayVpcAttachments");
+            foreach (var table in List<TransitGatewayRouteTable>(files, scope, AwsCalls.DescribeTransitGatewayRouteTables.File, "TransitGatewayRouteTables"))
+                _ = List<TransitGatewayRoute>(files, scope, AwsCalls.SearchTransitGatewayRoutes.FileFor(table.TransitGatewayRouteTableId), "Routes");
+            _ = List<ClientVpnEndpoint>(files, scope, AwsCalls.DescribeClientVpnEndpoints.File, "ClientVpnEndpoints");
+            _ = List<AwsPrefixList>(files, scope, AwsCalls.DescribePrefixLists.File, "PrefixLists");
+            _ = List<LoadBalancer>(files, scope, AwsCalls.DescribeLoadBalancers.File, "LoadBalancers");
+            _ = List<TargetGroup>(files, scope, AwsCalls.DescribeTargetGroups.File, "TargetGroups");
+
             var subnetIds = subnets.Select(s => s.SubnetId).ToList();
             var interfaceIds = interfaces.Select(i => i.NetworkInterfaceId).ToList();
-            var gateways = igws.Select(g => g.InternetGatewayId).Concat(endpoints.Select(e => e.VpcEndpointId)).Append("local").ToList();
+            var gateways = igws.Select(g => g.InternetGatewayId).Concat(endpoints.Select(e => e.VpcEndpointId))
+                .Concat(vpnGateways.Select(g => g.VpnGatewayId)).Append("local").ToList();
             if (!scope.Contains(caller.Account, StringComparison.Ordinal))
                 problems.Add($"{scope}: caller identity is account {caller.Account}");
             foreach (var list in prefixLists)

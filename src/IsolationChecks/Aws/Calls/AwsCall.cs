@@ -64,6 +64,9 @@ public sealed record AwsCall
         ? File.Replace(ItemPlaceholder, item ?? throw new ArgumentNullException(nameof(item), $"{this} is made per item"), StringComparison.Ordinal)
         : File;
 
+    /// <summary>The file key of a parent's value (an ARN's "app/NAME/ID"): what <see cref="FileFor"/> and the reader take.</summary>
+    public string KeyOf(string value) => Fanout is Fanout.PerItem perItem ? perItem.KeyOf(value) : value;
+
     public string CliFor(string? item) => item is null ? Cli : Cli.Replace(ItemPlaceholder, item, StringComparison.Ordinal);
 
     /// <summary>The item a per-item file is for, or null when the path is not one of this call's files.</summary>
@@ -86,8 +89,12 @@ public sealed record AwsCall
 /// <param name="Item">The item (repository name, prefix list id, "cluster/service", simulation key), or null.</param>
 /// <param name="Batch">The names a batched request carries.</param>
 /// <param name="Input">Parameters the collection plan supplies (a policy simulation's question).</param>
-public sealed record CallArgs(string? Item = null, IReadOnlyList<string>? Batch = null, JsonObject? Input = null)
+/// <param name="Value">The parent's value the item stands for, when the file is named by a shorter key (an ARN named "app/NAME/ID").</param>
+public sealed record CallArgs(string? Item = null, IReadOnlyList<string>? Batch = null, JsonObject? Input = null, string? Value = null)
 {
+    /// <summary>What the request names: the parent's value, else the item.</summary>
+    public string Target => Value ?? Item ?? throw new ArgumentException("the call is made per item, but no item was given");
+
     public static CallArgs None { get; } = new();
 
     /// <summary>The two halves of an item "cluster/service".</summary>
@@ -136,11 +143,14 @@ public abstract record Fanout
     public sealed record Once : Fanout;
 
     /// <summary>Once per item the parent's output lists (one file each).</summary>
-    public sealed record PerItem(AwsCall Of, ItemList Items, bool Nested = false) : Fanout
+    /// <param name="Key">Names the file of an item when the item itself does not make a good file name (an ARN); null: the item.</param>
+    public sealed record PerItem(AwsCall Of, ItemList Items, bool Nested = false, Func<string, string>? Key = null) : Fanout
     {
         public override AwsCall? Parent => Of;
 
         public override bool NestedItems => Nested;
+
+        public string KeyOf(string item) => Key?.Invoke(item) ?? item;
     }
 
     /// <summary>
@@ -163,13 +173,15 @@ public abstract record Fanout
 
 /// <summary>
 /// Where a parent's output lists the items a call fans out over: the strings of <paramref name="List"/>, or of its
-/// objects' <paramref name="Member"/>. Declared as data, so scripts generated from the catalog read the same items.
+/// objects' <paramref name="Member"/>, optionally only the objects whose <paramref name="WhereMember"/> is one of
+/// <paramref name="WhereIn"/>. Declared as data, so scripts generated from the catalog read the same items.
 /// </summary>
-public sealed record ItemList(string List, string? Member = null)
+public sealed record ItemList(string List, string? Member = null, string? WhereMember = null, IReadOnlyList<string>? WhereIn = null)
 {
     /// <summary>The distinct items, in ordinal order.</summary>
     public IEnumerable<string> Of(JsonObject output) =>
         (output[List] as JsonArray ?? [])
+            .Where(n => WhereMember is null || (n?[WhereMember] is JsonValue w && w.TryGetValue<string>(out var value) && (WhereIn ?? []).Contains(value)))
             .Select(n => Member is null ? n : n?[Member])
             .Select(n => n is JsonValue v && v.TryGetValue<string>(out var s) ? s : null)
             .OfType<string>()
@@ -177,5 +189,6 @@ public sealed record ItemList(string List, string? Member = null)
             .Order(StringComparer.Ordinal);
 
     /// <summary>"repositories[].repositoryName": how the docs and generated scripts name it.</summary>
-    public override string ToString() => Member is null ? $"{List}[]" : $"{List}[].{Member}";
+    public override string ToString() => (Member is null ? $"{List}[]" : $"{List}[].{Member}")
+        + (WhereMember is null ? "" : $" where {WhereMember} in {string.Join("|", WhereIn ?? [])}");
 }
