@@ -38,14 +38,43 @@ public sealed class EvidenceLog
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _files = new(StringComparer.Ordinal);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<DataGap, byte> _gaps = new();
 
+    // Per async flow, so a question answered while other controls run in parallel records only its own reads.
+    private readonly AsyncLocal<System.Collections.Concurrent.ConcurrentDictionary<string, byte>?> _recording = new();
+
     public IReadOnlyCollection<string> Files => [.. _files.Keys.Order(StringComparer.Ordinal)];
 
     public IReadOnlyList<DataGap> Gaps => [.. _gaps.Keys.OrderBy(g => g.File, StringComparer.Ordinal).ThenBy(g => g.Operation, StringComparer.Ordinal)];
 
+    /// <summary>
+    /// Runs <paramref name="body"/> and says which files it consulted, so a verdict can cite what a shared model read for it
+    /// (the network model reads its inventories for many questions; each verdict names those its own question used).
+    /// </summary>
+    public T Recording<T>(Func<T> body, out IReadOnlyCollection<string> files)
+    {
+        var outer = _recording.Value;
+        var own = new System.Collections.Concurrent.ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
+        _recording.Value = own;
+        try
+        {
+            return body();
+        }
+        finally
+        {
+            _recording.Value = outer;
+            foreach (var file in own.Keys)
+                outer?.TryAdd(file, 0);
+            files = [.. own.Keys.Order(StringComparer.Ordinal)];
+        }
+    }
+
     internal void Consulted(string? file, DataGap? gap)
     {
         if (file is not null)
+        {
             _files.TryAdd(file, 0);
+            _recording.Value?.TryAdd(file, 0);
+        }
+
         if (gap is not null)
             _gaps.TryAdd(gap, 0);
     }

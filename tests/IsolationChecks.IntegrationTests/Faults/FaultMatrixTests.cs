@@ -74,6 +74,10 @@ public sealed partial class FaultMatrixTests
         _environment = new EnvironmentVariables(_moto.ClientEnvironment.Where(e => e.Key != "AWS_ENDPOINT_URL"));
         var script = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Faults", "build_matrix_env.py"));
         _estate = JsonDocument.Parse(await PythonScript.RunAsync(_moto, script)).RootElement.Clone();
+        // A Client VPN endpoint into GitLab's VPC whose clients GitLab's group does not admit (they arrive as the association's
+        // address in the public subnet): GL-2 passes on the Client VPN evidence.
+        _moto.ClientVpn.Add(new ClientVpnEndpointState("cvpn-endpoint-0a1b2c3d4e5f60718", Estate("devVpc"), "172.31.0.0/22", [Estate("gitlabGroup")],
+            [Estate("publicSubnet")], [("10.10.0.0/16", true)], [("10.10.0.0/16", Estate("publicSubnet"))]));
         _folder = Directory.CreateTempSubdirectory("fault-matrix-").FullName;
         _posture = Path.Combine(_folder, "posture.json");
         await File.WriteAllTextAsync(_posture, PostureFor(_estate));
@@ -90,6 +94,8 @@ public sealed partial class FaultMatrixTests
         var made = result.Manifest.Calls.Select(c => $"{c.Service}:{c.Operation}").ToHashSet(StringComparer.Ordinal);
         Assert.That(AwsCalls.All.Select(c => c.IamAction).Where(a => !made.Contains(a)), Is.Empty, "the estate gives every call of the catalog something to read");
     }
+
+    private string Estate(string name) => _estate.GetProperty(name).GetString()!;
 
     [OneTimeTearDown]
     public async Task StopAsync()
@@ -166,6 +172,22 @@ public sealed partial class FaultMatrixTests
             // Interfaces carry their public addresses in describe-network-interfaces (Association); the path engine needs
             // describe-addresses only for an address without one, which the estate has none of.
             AwsCalls.DescribeAddresses.IamAction,
+            // The path engine consults an edge's inventories only for a path that reaches that edge; no path the estate's
+            // questions follow crosses a peering, a transit gateway or a VPN (its transit gateway carries no VPC's route),
+            // so no verdict rests on them (their faults are proven where paths cross them: TransitMotoTests and the
+            // transit and inbound path tests).
+            AwsCalls.DescribeVpcPeeringConnections.IamAction,
+            AwsCalls.DescribeTransitGatewayAttachments.IamAction,
+            AwsCalls.DescribeTransitGatewayVpcAttachments.IamAction,
+            AwsCalls.DescribeTransitGatewayRouteTables.IamAction,
+            AwsCalls.SearchTransitGatewayRoutes.IamAction,
+            AwsCalls.DescribeVpnConnections.IamAction,
+            // describe-prefix-lists is read only for an AWS-managed list whose entries were not collected; here they were.
+            AwsCalls.DescribePrefixLists.IamAction,
+            // A target group's health and attributes matter to a load balancer that forwards to it; the network target
+            // group here is behind none (the ALB has no listener).
+            AwsCalls.DescribeTargetHealth.IamAction,
+            AwsCalls.DescribeTargetGroupAttributes.IamAction,
         }));
     }
 

@@ -1,8 +1,10 @@
 """Builds, in moto, an estate in which every call of the catalog has something to read, and prints its ids as JSON.
 
 A build VPC (endpoints, a prefix list on the build group, CodeBuild), GitLab three ways (an instance, a load balancer
-and an ECS service, all behind one group admitting the NAT gateway and the office), ECR with policies and lifecycle
-rules, and the push and pull principals. Addresses are pinned: moto would hand out loopback ones.
+and an ECS service, all behind one group admitting the NAT gateway and the office), a transit gateway with a route
+table, a network target group with the instance registered, ECR with policies and lifecycle rules, and the push and
+pull principals. Addresses are pinned: moto would hand out loopback ones. (The Client VPN endpoint is added by the
+test, through moto's Client VPN front.)
 """
 import json
 
@@ -74,6 +76,19 @@ ecs.create_service(cluster="gitlab", serviceName="gitlab-web", taskDefinition=ta
 # moto's services start no task: start the service's task as ECS does (group service:NAME).
 ecs.run_task(cluster="gitlab", taskDefinition=task_def, launchType="FARGATE", group="service:gitlab-web", networkConfiguration=network)
 
+# A transit gateway attached to GitLab's VPC with a static route: no VPC route names it, so no path changes, but its
+# route tables and routes are read.
+tgw = ec2.create_transit_gateway(Description="shared", Options={"DefaultRouteTableAssociation": "disable",
+                                 "DefaultRouteTablePropagation": "disable"})["TransitGateway"]["TransitGatewayId"]
+tgw_table = ec2.create_transit_gateway_route_table(TransitGatewayId=tgw)["TransitGatewayRouteTable"]["TransitGatewayRouteTableId"]
+dev_attachment = ec2.create_transit_gateway_vpc_attachment(TransitGatewayId=tgw, VpcId=dev, SubnetIds=[private])[
+    "TransitGatewayVpcAttachment"]["TransitGatewayAttachmentId"]
+ec2.associate_transit_gateway_route_table(TransitGatewayRouteTableId=tgw_table, TransitGatewayAttachmentId=dev_attachment)
+ec2.create_transit_gateway_route(TransitGatewayRouteTableId=tgw_table, DestinationCidrBlock="10.10.0.0/16", TransitGatewayAttachmentId=dev_attachment)
+# A network target group with the GitLab instance: its health and attributes are read (GL-2 follows load balancers to targets).
+target_group = elb.create_target_group(Name="gitlab-tcp", Protocol="TCP", Port=443, VpcId=dev, TargetType="instance")["TargetGroups"][0]["TargetGroupArn"]
+elb.register_targets(TargetGroupArn=target_group, Targets=[{"Id": instance, "Port": 443}])
+
 ecr = boto3.client("ecr", **kw)
 ecr.create_repository(repositoryName="app", imageTagMutability="IMMUTABLE", imageScanningConfiguration={"scanOnPush": True})
 ecr.set_repository_policy(repositoryName="app", policyText=json.dumps({"Version": "2012-10-17", "Statement": [
@@ -85,4 +100,4 @@ for user, action, source in (("gitlab-mirror-push", "codecommit:GitPush", nat_ip
     iam.put_user_policy(UserName=user, PolicyName="git", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Action": action, "Resource": "arn:aws:codecommit:eu-west-1:123456789012:app", "Condition": {"IpAddress": {"aws:SourceIp": source}}}]}))
 print(json.dumps({"buildVpc": build, "nat": nat, "natIp": nat_ip, "instance": instance, "loadBalancer": alb, "devVpc": dev,
-                  "privateSubnet": private, "gitlabGroup": gitlab_sg}))
+                  "privateSubnet": private, "publicSubnet": public[0], "gitlabGroup": gitlab_sg}))

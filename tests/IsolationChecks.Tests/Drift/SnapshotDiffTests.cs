@@ -157,7 +157,7 @@ public class SnapshotDiffTests
 
         var drift = SnapshotDiff.Compare(SnapshotOf(ReferenceVariant.Load()), SnapshotOf(variant), Posture);
 
-        Assert.That(drift.Changes.Single(c => c.ResourceType == "security group").Controls, Is.EqualTo(new[] { "CB-3", "EP-4", "GL-1", "GL-2" }));
+        Assert.That(drift.Changes.Single(c => c.ResourceType == "security group").Controls, Is.EqualTo(new[] { "CB-3", "EP-4", "GL-1", "GL-2", "CONN-1" }));
         Assert.That(drift.Changes.Single(c => c.ResourceType == "IAM user").Controls, Is.EqualTo(new[] { "IAM-1", "IAM-2", "IAM-3" }));
         var rule = drift.Changes.Single(c => c.ResourceType == "security group");
         Assert.That(rule.After, Does.Contain("\"CidrIp\":\"0.0.0.0/0\"").And.Contain("\"FromPort\":22"));

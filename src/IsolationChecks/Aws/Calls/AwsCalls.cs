@@ -32,16 +32,16 @@ public static class AwsCalls
     public static AwsCall DescribeRouteTables { get; } = Ec2("RouteTables", typeof(DescribeRouteTablesOutput), "CB-2, CB-3, EP-4, EP-5, GL-2, CONN-1",
         SdkBindings.Ec2("RouteTables", "routeTableSet", (_, t, n) => new DescribeRouteTablesRequest { NextToken = t, MaxResults = n }, (c, r, t) => c.DescribeRouteTablesAsync(r, t), r => (r.RouteTables, r.NextToken)));
 
-    public static AwsCall DescribeNetworkAcls { get; } = Ec2("NetworkAcls", typeof(DescribeNetworkAclsOutput), "CB-3, EP-4, GL-2",
+    public static AwsCall DescribeNetworkAcls { get; } = Ec2("NetworkAcls", typeof(DescribeNetworkAclsOutput), "CB-3, EP-4, GL-2, CONN-1",
         SdkBindings.Ec2("NetworkAcls", "networkAclSet", (_, t, n) => new DescribeNetworkAclsRequest { NextToken = t, MaxResults = n }, (c, r, t) => c.DescribeNetworkAclsAsync(r, t), r => (r.NetworkAcls, r.NextToken)));
 
-    public static AwsCall DescribeSecurityGroups { get; } = Ec2("SecurityGroups", typeof(DescribeSecurityGroupsOutput), "CB-3, EP-4, GL-1, GL-2",
+    public static AwsCall DescribeSecurityGroups { get; } = Ec2("SecurityGroups", typeof(DescribeSecurityGroupsOutput), "CB-3, EP-4, GL-1, GL-2, CONN-1",
         SdkBindings.Ec2("SecurityGroups", "securityGroupInfo", (_, t, n) => new DescribeSecurityGroupsRequest { NextToken = t, MaxResults = n }, (c, r, t) => c.DescribeSecurityGroupsAsync(r, t), r => (r.SecurityGroups, r.NextToken)));
 
     public static AwsCall DescribeNatGateways { get; } = Ec2("NatGateways", typeof(DescribeNatGatewaysOutput), "CB-2, CB-3, GL-1, GL-2, IAM-3, CONN-1",
         SdkBindings.Ec2("NatGateways", "natGatewaySet", (_, t, n) => new DescribeNatGatewaysRequest { NextToken = t, MaxResults = n }, (c, r, t) => c.DescribeNatGatewaysAsync(r, t), r => (r.NatGateways, r.NextToken)));
 
-    public static AwsCall DescribeInternetGateways { get; } = Ec2("InternetGateways", typeof(DescribeInternetGatewaysOutput), "CB-2, CB-3, GL-2",
+    public static AwsCall DescribeInternetGateways { get; } = Ec2("InternetGateways", typeof(DescribeInternetGatewaysOutput), "CB-2, CB-3, GL-2, CONN-1",
         SdkBindings.Ec2("InternetGateways", "internetGatewaySet", (_, t, n) => new DescribeInternetGatewaysRequest { NextToken = t, MaxResults = n }, (c, r, t) => c.DescribeInternetGatewaysAsync(r, t), r => (r.InternetGateways, r.NextToken)));
 
     public static AwsCall DescribeEgressOnlyInternetGateways { get; } = Ec2("EgressOnlyInternetGateways", typeof(DescribeEgressOnlyInternetGatewaysOutput), "CB-2, CB-3",
