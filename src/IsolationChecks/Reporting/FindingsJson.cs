@@ -200,8 +200,15 @@ public static class FindingsJson
         json.WriteString("testName", finding.TestName);
         json.WriteString("message", finding.Message);
         json.WriteString("remediation", finding.EffectiveRemediation);
+        WriteEvidence(json, finding.Evidence);
+        json.WriteEndObject();
+    }
+
+    /// <summary>A finding's evidence as the "evidence" array (subject, fact, source), the same in every JSON report.</summary>
+    internal static void WriteEvidence(Utf8JsonWriter json, IReadOnlyList<EvidenceFact> evidence)
+    {
         json.WriteStartArray("evidence");
-        foreach (var fact in finding.Evidence)
+        foreach (var fact in evidence)
         {
             json.WriteStartObject();
             json.WriteString("subject", fact.Subject);
@@ -211,7 +218,6 @@ public static class FindingsJson
         }
 
         json.WriteEndArray();
-        json.WriteEndObject();
     }
 
     /// <summary>What the posture leaves out of judgement, with reasons: listed beside the findings, never counted as a verdict.</summary>

@@ -152,17 +152,7 @@ public static class OcsfReport
         json.WriteString("evidence_state", run.Trust.Wire);
         json.WriteBoolean("gate_passed", run.Gate.Passed);
         json.WriteBoolean("demo_data", run.DemoData);
-        json.WriteStartArray("evidence");
-        foreach (var fact in finding.Evidence)
-        {
-            json.WriteStartObject();
-            json.WriteString("subject", fact.Subject);
-            json.WriteString("fact", fact.Fact);
-            json.WriteString("source", fact.Source);
-            json.WriteEndObject();
-        }
-
-        json.WriteEndArray();
+        FindingsJson.WriteEvidence(json, finding.Evidence);
         json.WriteEndObject();
         json.WriteEndObject();
         json.WriteEndObject();

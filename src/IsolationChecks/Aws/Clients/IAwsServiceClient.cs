@@ -34,9 +34,10 @@ public sealed class AwsServiceSet(Func<AwsService, IAwsServiceClient> create) : 
     /// <summary>
     /// Makes one call. When <paramref name="cancellationToken"/> fires the caller stops waiting at once, even for a request
     /// that does not honour it (a body trickling in, read by the SDK's synchronous unmarshaller): the Timeout bounds the run.
+    /// The call starts on the thread pool, so a client that blocks before its first await cannot hold the caller either.
     /// </summary>
     public Task<ApiCallResult> CallAsync(AwsCall call, CallArgs args, CancellationToken cancellationToken) =>
-        For(call.Service).CallAsync(call, args, cancellationToken).WaitAsync(cancellationToken);
+        Task.Run(() => For(call.Service).CallAsync(call, args, cancellationToken), cancellationToken).WaitAsync(cancellationToken);
 
     public void Dispose()
     {
