@@ -1,9 +1,10 @@
 """A reverse proxy in front of moto that adds a fixed latency to every AWS call and counts them.
 
 Every request waits LATENCY_MS before it is forwarded (what a region's round trip costs a real client), then goes to
-moto byte for byte. Two APIs moto lacks are answered here in the AWS API reference's shapes: IAM
-SimulatePrincipalPolicy (decided from the grants the estate made, in estate.json) and ECR Public DescribeRepositories
-(an account without public repositories). Counts per service and operation, and the time moto spent answering, are served at GET
+moto byte for byte. Three APIs moto lacks are answered here in the AWS API reference's shapes: IAM
+SimulatePrincipalPolicy (decided from the grants the estate made, in estate.json), ECR Public DescribeRepositories
+(an account without public repositories) and EC2 DescribeClientVpnEndpoints (an account without Client VPN endpoints;
+moto answers it with a 500, which the tool would retry and record as a failure no real account shows). Counts per service and operation, and the time moto spent answering, are served at GET
 /__bench/counts and cleared by POST /__bench/reset.
 
 Usage: latency_proxy.py LISTEN_PORT UPSTREAM_URL LATENCY_MS ESTATE_JSON
@@ -118,6 +119,9 @@ def handler(state):
                 return self._send(200, *simulate(state.grants, body))
             if service == "ecr-public" and operation == "DescribeRepositories":
                 return self._send(200, "application/x-amz-json-1.1", '{"repositories": []}', [("x-amzn-RequestId", str(uuid.uuid4()))])
+            if service == "ec2" and operation == "DescribeClientVpnEndpoints":
+                return self._send(200, "text/xml;charset=UTF-8", '<DescribeClientVpnEndpointsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">'
+                                  f"<requestId>{uuid.uuid4()}</requestId><clientVpnEndpoint/></DescribeClientVpnEndpointsResponse>")
             headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
             headers["Host"] = self.headers.get("Host", "")
             started = time.monotonic()

@@ -23,6 +23,10 @@ BENCH_DLL = os.path.join(REPO, "bench", "IsolationChecks.Bench", "bin", "Release
 # The collector's limit on calls in flight (CollectionOptions.MaxConcurrency): within what AWS tolerates per service
 # (EC2's request-token bucket refills 20 Describe calls a second for an account; IAM and ECR allow fewer).
 CONCURRENCY = 8
+# The plan keys (AwsCalls.Plans) the estate's posture asks for beyond what every scope reads: ECR Public, the ingress
+# inventories (load balancers, Client VPN) and IAM's policy simulations. The scripts make the first two; the third's
+# questions come from the tool's reasoning.
+PLANS = ["ecr-public", "ingress", "policy-simulations"]
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_DEFAULT_REGION": "eu-west-1",
                "AWS_EC2_METADATA_DISABLED": "true", "AWS_MAX_ATTEMPTS": "3"}
 
@@ -125,8 +129,7 @@ def measure(size, args, catalog, scripts_dir, out):
         with open(os.path.join(work, "results", "findings.json")) as f:
             row["findingsInJson"] = len(json.load(f)["findings"])
         row["resources"] = resources(snapshot)
-        plans = ["ecr-public", "load-balancers", "policy-simulations"]
-        row["minimum"] = minimum_requests(catalog, snapshot, plans)
+        row["minimum"] = minimum_requests(catalog, snapshot, PLANS)
 
         _, result = timed(["dotnet", BENCH_DLL, "evaluate", "--snapshot", snapshot, "--rounds", str(args.rounds)])
         row["evaluation"] = json.loads(result.stdout[result.stdout.index("{"):])
@@ -277,7 +280,7 @@ def main():
     with open(catalog_json) as f:
         catalog = json.load(f)["calls"]
     scripts_dir = os.path.join(args.out, "scripts")
-    subprocess.run([sys.executable, os.path.join(HERE, "scripts.py"), catalog_json, scripts_dir, "ecr-public", "load-balancers"], check=True)
+    subprocess.run([sys.executable, os.path.join(HERE, "scripts.py"), catalog_json, scripts_dir, *PLANS], check=True)
 
     environment = {
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
