@@ -133,7 +133,8 @@ def measure(size, args, catalog, scripts_dir, out):
         _, result = timed(["dotnet", BENCH_DLL, "run", "--posture", os.path.join(work, "posture.json"), "--endpoint", url,
                            "--output", os.path.join(work, "replayed"), "--snapshot", os.path.join(work, "replayed-snapshot")], env=env)
         replayed = json.loads(result.stdout[result.stdout.index("{"):])
-        served = proxy_counts(url, reset=True)
+        served = proxy_counts(url)
+        proxy_counts(url, reset=True)
         row["replayed"] = {"collectionMs": replayed["collectionMs"], "requests": sum(served["counts"].values()), "misses": served["replayMisses"]}
         shutil.rmtree(os.path.join(work, "replayed"), ignore_errors=True)
         shutil.rmtree(os.path.join(work, "replayed-snapshot"), ignore_errors=True)
