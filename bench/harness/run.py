@@ -312,9 +312,10 @@ def main():
         rows.append(measure(size, args, catalog, scripts_dir, args.out))
         with open(os.path.join(args.out, "results.json"), "w") as f:
             json.dump({"environment": environment, "rows": rows}, f, indent=2)
-    markdown = table(rows, args, environment)
-    with open(os.path.join(args.out, "results.md"), "w") as f:
-        f.write(markdown)
+        # The table so far after every size, so a run stopped at a larger size still leaves what it measured.
+        markdown = table(rows, args, environment)
+        with open(os.path.join(args.out, "results.md"), "w") as f:
+            f.write(markdown)
     print(markdown)
 
 
