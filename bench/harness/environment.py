@@ -185,20 +185,25 @@ def gitlab(c, units, hub):
     ec2 = c["ec2"]
     app = units[0]["app"]
     sources = [{"CidrIp": f"{u['app']['natIp']}/32"} for u in units] + [{"CidrIp": OFFICE_CIDR}]
-    sg = ec2.create_security_group(GroupName="gitlab", Description="gitlab", VpcId=app["vpc"])["GroupId"]
-    ec2.revoke_security_group_egress(GroupId=sg, IpPermissions=[{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
-    ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=[
-        {"IpProtocol": "tcp", "FromPort": port, "ToPort": port, "IpRanges": sources} for port in (22, 443)])
+    # A security group holds 60 rules by default (one per source and port): the sources are spread over as many groups as
+    # that takes (30 sources, two ports each), all attached to the host and its load balancer, as an estate this size does.
+    groups = []
+    for i in range(0, len(sources), 30):
+        group = ec2.create_security_group(GroupName=f"gitlab-{i // 30}", Description="gitlab", VpcId=app["vpc"])["GroupId"]
+        ec2.revoke_security_group_egress(GroupId=group, IpPermissions=[{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+        ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=[
+            {"IpProtocol": "tcp", "FromPort": port, "ToPort": port, "IpRanges": sources[i:i + 30]} for port in (22, 443)])
+        groups.append(group)
     instance = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, InstanceType="m5.xlarge", SubnetId=app["publicSubnet"],
-                                 SecurityGroupIds=[sg], TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Role", "Value": "gitlab"}]}])["Instances"][0]["InstanceId"]
+                                 SecurityGroupIds=groups, TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Role", "Value": "gitlab"}]}])["Instances"][0]["InstanceId"]
     address = ec2.allocate_address(Domain="vpc")
     ec2.associate_address(InstanceId=instance, AllocationId=address["AllocationId"])
-    lb = c["elbv2"].create_load_balancer(Name="gitlab", Subnets=app["publicSubnets"], SecurityGroups=[sg], Scheme="internet-facing",
+    lb = c["elbv2"].create_load_balancer(Name="gitlab", Subnets=app["publicSubnets"], SecurityGroups=groups, Scheme="internet-facing",
                                          Type="application")["LoadBalancers"][0]["LoadBalancerArn"]
     # EC2 describes a load balancer's interfaces as "ELB app/NAME/ID"; moto creates none, so the estate does, as AWS would.
     name_and_id = "/".join(lb.split(":loadbalancer/")[1].split("/")[0:3])
     for subnet in app["publicSubnets"]:
-        ec2.create_network_interface(SubnetId=subnet, Groups=[sg], Description=f"ELB {name_and_id}")
+        ec2.create_network_interface(SubnetId=subnet, Groups=groups, Description=f"ELB {name_and_id}")
 
     iam = c["iam"]
     nat_ips = [f"{u['app']['natIp']}/32" for u in units]

@@ -30,10 +30,16 @@ def endpoint_interfaces_as_aws_makes_them():
         groups = [backend.get_security_group_from_id(g) for g in endpoint.security_group_ids]
         for eni_id in endpoint.network_interface_ids:
             backend.enis[eni_id]._group_set = groups
+    # An address already held in the subnet is never given again (a random pick once gave an endpoint interface an
+    # instance's address, and EP-4 rightly found the instance's group in the way).
+    used = {eni.private_ip_address for eni in backend.enis.values()}
     for eni in backend.enis.values():
         subnet = ipaddress.ip_network(eni.subnet.cidr_block)
         if ipaddress.ip_address(eni.private_ip_address) not in subnet:
             address = str(subnet.network_address + random.randint(4, subnet.num_addresses - 2))
+            while address in used:
+                address = str(subnet.network_address + random.randint(4, subnet.num_addresses - 2))
+            used.add(address)
             eni.private_ip_address = address
             eni.private_ip_addresses = [{"Primary": True, "PrivateIpAddress": address}]
 

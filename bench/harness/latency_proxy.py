@@ -1,10 +1,17 @@
 """A reverse proxy in front of moto that adds a fixed latency to every AWS call and counts them.
 
 Every request waits LATENCY_MS before it is forwarded (what a region's round trip costs a real client), then goes to
-moto byte for byte. Two APIs moto lacks are answered here in the AWS API reference's shapes: IAM
-SimulatePrincipalPolicy (decided from the grants the estate made, in estate.json) and ECR Public DescribeRepositories
-(an account without public repositories). Counts per service and operation, and the time moto spent answering, are served at GET
+moto byte for byte. Three APIs moto lacks are answered here in the AWS API reference's shapes: IAM
+SimulatePrincipalPolicy (decided from the grants the estate made, in estate.json), ECR Public DescribeRepositories
+(an account without public repositories) and EC2 DescribeClientVpnEndpoints (an account without Client VPN endpoints;
+moto answers it with a 500, which the tool would retry and record as a failure no real account shows). Counts per service and operation, and the time moto spent answering, are served at GET
 /__bench/counts and cleared by POST /__bench/reset.
+
+Every answer moto gives is recorded by request (path and body). After POST /__bench/replay a request the recording holds
+is answered from it, after the same latency, without moto: moto is one Python process that serves one request at a
+time, so a second run served from the recording measures the collector against the latency alone (what a region
+that answers in parallel costs), which moto's own service time hides. Counts include replayed requests; misses (a
+request the first run did not make) still go to moto and are counted apart.
 
 Usage: latency_proxy.py LISTEN_PORT UPSTREAM_URL LATENCY_MS ESTATE_JSON
 """
@@ -30,6 +37,9 @@ class State:
         self.grants = grants
         self.counts = Counter()
         self.upstream_seconds = 0.0
+        self.recording = {}
+        self.replay = False
+        self.misses = 0
         self.lock = threading.Lock()
         self.local = threading.local()
 
@@ -105,10 +115,12 @@ def handler(state):
             path, _, query = self.path.partition("?")
             if path.startswith("/__bench/"):
                 with state.lock:
-                    if path == "/__bench/reset":
+                    if path in ("/__bench/reset", "/__bench/replay"):
                         state.counts.clear()
                         state.upstream_seconds = 0.0
-                    report = {"counts": dict(state.counts), "upstreamSeconds": round(state.upstream_seconds, 3)}
+                        state.misses = 0
+                        state.replay = path == "/__bench/replay"
+                    report = {"counts": dict(state.counts), "upstreamSeconds": round(state.upstream_seconds, 3), "replayMisses": state.misses}
                 return self._send(200, "application/json", json.dumps(report))
             service, operation = identify(self.headers, body, query)
             state.count(service, operation)
@@ -118,6 +130,13 @@ def handler(state):
                 return self._send(200, *simulate(state.grants, body))
             if service == "ecr-public" and operation == "DescribeRepositories":
                 return self._send(200, "application/x-amz-json-1.1", '{"repositories": []}', [("x-amzn-RequestId", str(uuid.uuid4()))])
+            if service == "ec2" and operation == "DescribeClientVpnEndpoints":
+                return self._send(200, "text/xml;charset=UTF-8", '<DescribeClientVpnEndpointsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">'
+                                  f"<requestId>{uuid.uuid4()}</requestId><clientVpnEndpoint/></DescribeClientVpnEndpointsResponse>")
+            key = (self.command, self.path, body)
+            recorded = state.recording.get(key) if state.replay else None
+            if recorded is not None:
+                return self._send(recorded[0], recorded[1], recorded[2], [("x-amzn-RequestId", str(uuid.uuid4()))])
             headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
             headers["Host"] = self.headers.get("Host", "")
             started = time.monotonic()
@@ -135,6 +154,9 @@ def handler(state):
                         return self._send(502, "text/plain", "latency proxy: upstream failed")
             with state.lock:
                 state.upstream_seconds += time.monotonic() - started
+                state.misses += state.replay
+                if response.status == 200:
+                    state.recording[key] = (response.status, response.getheader("Content-Type", "text/xml"), data)
             self.send_response(response.status)
             for name, value in response.getheaders():
                 if name.lower() not in HOP_BY_HOP:

@@ -23,6 +23,10 @@ BENCH_DLL = os.path.join(REPO, "bench", "IsolationChecks.Bench", "bin", "Release
 # The collector's limit on calls in flight (CollectionOptions.MaxConcurrency): within what AWS tolerates per service
 # (EC2's request-token bucket refills 20 Describe calls a second for an account; IAM and ECR allow fewer).
 CONCURRENCY = 8
+# The plan keys (AwsCalls.Plans) the estate's posture asks for beyond what every scope reads: ECR Public, the ingress
+# inventories (load balancers, Client VPN) and IAM's policy simulations. The scripts make the first two; the third's
+# questions come from the tool's reasoning.
+PLANS = ["ecr-public", "ingress", "policy-simulations"]
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_DEFAULT_REGION": "eu-west-1",
                "AWS_EC2_METADATA_DISABLED": "true", "AWS_MAX_ATTEMPTS": "3"}
 
@@ -48,8 +52,9 @@ def timed(args, env=None, cwd=REPO):
     return time.monotonic() - started, result
 
 
-def proxy_counts(url, reset=False):
-    request = urllib.request.Request(f"{url}/__bench/{'reset' if reset else 'counts'}", method="POST" if reset else "GET")
+def proxy_counts(url, reset=False, replay=False):
+    action = "replay" if replay else "reset" if reset else "counts"
+    request = urllib.request.Request(f"{url}/__bench/{action}", method="GET" if action == "counts" else "POST")
     with urllib.request.urlopen(request) as response:
         return json.load(response)
 
@@ -122,11 +127,21 @@ def measure(size, args, catalog, scripts_dir, out):
         run["requests"] = sum(served["counts"].values())
         run["motoSeconds"] = served["upstreamSeconds"]
         row["tool"] = run
+
+        # The same run again, answered from the proxy's recording of the first: the collector against the latency alone.
+        proxy_counts(url, replay=True)
+        _, result = timed(["dotnet", BENCH_DLL, "run", "--posture", os.path.join(work, "posture.json"), "--endpoint", url,
+                           "--output", os.path.join(work, "replayed"), "--snapshot", os.path.join(work, "replayed-snapshot")], env=env)
+        replayed = json.loads(result.stdout[result.stdout.index("{"):])
+        served = proxy_counts(url)
+        proxy_counts(url, reset=True)
+        row["replayed"] = {"collectionMs": replayed["collectionMs"], "requests": sum(served["counts"].values()), "misses": served["replayMisses"]}
+        shutil.rmtree(os.path.join(work, "replayed"), ignore_errors=True)
+        shutil.rmtree(os.path.join(work, "replayed-snapshot"), ignore_errors=True)
         with open(os.path.join(work, "results", "findings.json")) as f:
             row["findingsInJson"] = len(json.load(f)["findings"])
         row["resources"] = resources(snapshot)
-        plans = ["ecr-public", "load-balancers", "policy-simulations"]
-        row["minimum"] = minimum_requests(catalog, snapshot, plans)
+        row["minimum"] = minimum_requests(catalog, snapshot, PLANS)
 
         _, result = timed(["dotnet", BENCH_DLL, "evaluate", "--snapshot", snapshot, "--rounds", str(args.rounds)])
         row["evaluation"] = json.loads(result.stdout[result.stdout.index("{"):])
@@ -194,6 +209,8 @@ def table(rows, args, environment):
     line("tool: whole run, fresh process (start-up + collection + evaluation + reports)", lambda r: ms(r["tool"]["wallMs"]))
     line("tool: collection", lambda r: ms(r["tool"]["collectionMs"]))
     line(f"ideal collection: requests × {args.latency_ms:g} ms ÷ {CONCURRENCY} in flight", lambda r: ms(r["tool"]["requests"] * args.latency_ms / CONCURRENCY))
+    line("tool: collection answered from the proxy's recording of that run (latency only, no moto) / requests (moto misses)",
+         lambda r: f"{ms(r['replayed']['collectionMs'])} / {r['replayed']['requests']:,} ({r['replayed']['misses']})" if "replayed" in r else "not run")
     line("moto's own time answering the tool's requests (one Python process: it serves them one at a time)", lambda r: ms(r["tool"]["motoSeconds"] * 1000))
     line("boto3 script (generated from the catalog): wall / requests", lambda r: f"{ms(r['boto3']['wallMs'])} / {r['boto3']['requests']:,}" if "boto3" in r else "not run")
     line("AWS CLI script (generated from the catalog): wall / requests", lambda r: f"{ms(r['awscli']['wallMs'])} / {r['awscli']['requests']:,}" if "awscli" in r else "not run")
@@ -229,6 +246,10 @@ def table(rows, args, environment):
         target(f"whole run faster than the boto3 script at {biggest['size']}×", speedup > 1, f"{speedup:.1f}×")
     worst = max(r["tool"]["collectionMs"] / (r["tool"]["requests"] * args.latency_ms / CONCURRENCY) for r in rows) if args.latency_ms else float("inf")
     target(f"collection within 1.2× of requests × latency ÷ {CONCURRENCY}", worst <= 1.2, f"worst {worst:.2f}×")
+    replayed = [r for r in rows if "replayed" in r]
+    if replayed and args.latency_ms:
+        worst_replayed = max(r["replayed"]["collectionMs"] / (r["replayed"]["requests"] * args.latency_ms / CONCURRENCY) for r in replayed)
+        target(f"collection answered from the recording (no moto) within 1.2× of requests × latency ÷ {CONCURRENCY}", worst_replayed <= 1.2, f"worst {worst_replayed:.2f}×")
     bound = max(r["tool"]["collectionMs"] / max(r["tool"]["requests"] * args.latency_ms / CONCURRENCY, r["tool"]["motoSeconds"] * 1000) for r in rows)
     target("the same, allowing for moto's serial service time (the bound this bench can reach)", bound <= 1.2, f"worst {bound:.2f}×")
     worst_eval = max(r["evaluation"]["controlsMs"] / max(r["evaluation"]["parseMs"], 1) for r in rows)
@@ -277,7 +298,7 @@ def main():
     with open(catalog_json) as f:
         catalog = json.load(f)["calls"]
     scripts_dir = os.path.join(args.out, "scripts")
-    subprocess.run([sys.executable, os.path.join(HERE, "scripts.py"), catalog_json, scripts_dir, "ecr-public", "load-balancers"], check=True)
+    subprocess.run([sys.executable, os.path.join(HERE, "scripts.py"), catalog_json, scripts_dir, *PLANS], check=True)
 
     environment = {
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
@@ -291,9 +312,10 @@ def main():
         rows.append(measure(size, args, catalog, scripts_dir, args.out))
         with open(os.path.join(args.out, "results.json"), "w") as f:
             json.dump({"environment": environment, "rows": rows}, f, indent=2)
-    markdown = table(rows, args, environment)
-    with open(os.path.join(args.out, "results.md"), "w") as f:
-        f.write(markdown)
+        # The table so far after every size, so a run stopped at a larger size still leaves what it measured.
+        markdown = table(rows, args, environment)
+        with open(os.path.join(args.out, "results.md"), "w") as f:
+            f.write(markdown)
     print(markdown)
 
 

@@ -57,9 +57,11 @@ def cli_script(calls, plans):
         expr = items_expression(fanout)
         if fanout["kind"] == "perItem":
             absent = "|".join(call["absentCodes"])
+            # The catalog's command as written when it names the item in place (it may carry more options: filters).
+            command = call["cli"].replace("{item}", '"$item"') if "{item}" in call["cli"] else f'{base} {item_flag(call)} "$item"'
             lines += [f'items {parent["file"]} "{expr}" | while IFS= read -r item; do',
                       f'  file="{call["file"].replace("{item}", "$item")}"; mkdir -p "$(dirname "$file")"',
-                      f'  if ! {base} {item_flag(call)} "$item" --output json > "$file" 2> "$file.err"; then',
+                      f'  if ! {command} --output json > "$file" 2> "$file.err"; then',
                       f'    code=$(grep -oE "{absent or "NO_ABSENT_CODE"}" "$file.err" | head -1)',
                       '    if [ -n "$code" ]; then printf \'{"Error":{"Code":"%s"}}\\n\' "$code" > "$file"; else rm -f "$file"; fi',
                       "  fi", '  rm -f "$file.err"', "done"]
@@ -150,8 +152,13 @@ def fill(template, item=None, batch=None):
 
 
 def ec2_request(cli, item):
+    """The request the catalog's CLI command makes: the item's flag and any filters (--filters Name=N,Values=A,B)."""
     flag = re.search(r"--([a-z-]+) \\{{item\\}}", cli)
-    return {{"".join(p.capitalize() for p in flag.group(1).split("-")): item}} if flag else {{}}
+    request = {{"".join(p.capitalize() for p in flag.group(1).split("-")): item}} if flag else {{}}
+    filters = re.findall(r"Name=([^,\\s]+),Values=(\\S+)", cli.split("--filters", 1)[1]) if "--filters" in cli else []
+    if filters:
+        request["Filters"] = [{{"Name": name, "Values": values.split(",")}} for name, values in filters]
+    return request
 
 
 outputs = {{}}

@@ -78,47 +78,58 @@ internal sealed class CollectionRun(TimeProvider clock, ResiliencePipeline limit
 
     /// <summary>
     /// Runs one logical call made of several requests (batches of names) and records it as one file whose
-    /// <paramref name="members"/> are the batches' arrays concatenated. If any batch fails the whole call is
-    /// recorded as failed: a partial list would read as "this is everything".
+    /// <paramref name="members"/> are the batches' arrays concatenated in batch order. The batches are independent, so
+    /// they are sent together (each under the shared limiter) rather than one after another. If any batch fails the
+    /// whole call is recorded as failed: a partial list would read as "this is everything".
     /// </summary>
     public async Task<JsonObject?> RunBatchesAsync(
         ScopeContext scope, AwsCall call, string? item, IReadOnlyList<string[]> batches, IReadOnlyList<string> members, AwsServiceSet services, CancellationToken scopeToken)
     {
         var started = Timestamp();
+        var sent = batches.Select(batch => SendBatchAsync(scope, call, item, batch, services, scopeToken)).ToList();
+        var outcomes = await Task.WhenAll(sent).ConfigureAwait(false);
+        var attempts = outcomes.Sum(o => o.Attempts);
+        if (outcomes.FirstOrDefault(o => o.ErrorCode is not null) is { } failed)
+        {
+            RecordFailed(scope, call, item, failed.ErrorCode!, failed.ErrorMessage!, attempts, started);
+            return null;
+        }
+
         var merged = new JsonObject();
         foreach (var member in members)
             merged[member] = new JsonArray();
-        var attempts = 0;
-        foreach (var batch in batches)
+        foreach (var outcome in outcomes)
         {
-            ApiCallResult result;
-            try
-            {
-                result = await LimitedAsync(t => services.CallAsync(call, new CallArgs(item, batch), t), scopeToken).ConfigureAwait(false);
-            }
-            catch (AwsCallException e)
-            {
-                RecordFailed(scope, call, item, e.ErrorCode, e.ErrorMessage, attempts + e.Attempts, started);
-                return null;
-            }
-            catch (ReadOnlyViolationException e)
-            {
-                RecordFailed(scope, call, item, "ReadOnlyGuard", e.Message, attempts, started);
-                return null;
-            }
-            catch (OperationCanceledException) when (scope.BudgetExpired)
-            {
-                RecordFailed(scope, call, item, "TimeBudgetExceeded", $"The time budget of {scope.Budget} for {scope.Name} ran out before this call finished.", attempts, started);
-                return null;
-            }
-
-            attempts += result.Attempts;
             foreach (var member in members)
-                MoveItems(result.Output[member], merged[member]!.AsArray());
+                MoveItems(outcome.Output![member], merged[member]!.AsArray());
         }
 
         RecordMerged(scope, call, item, merged, batches.Count, attempts, started);
         return merged;
+    }
+
+    /// <summary>One batch's answer, or the error it ended with.</summary>
+    private sealed record BatchOutcome(JsonObject? Output, int Attempts, string? ErrorCode = null, string? ErrorMessage = null);
+
+    private async Task<BatchOutcome> SendBatchAsync(ScopeContext scope, AwsCall call, string? item, string[] batch, AwsServiceSet services, CancellationToken scopeToken)
+    {
+        try
+        {
+            var result = await LimitedAsync(t => services.CallAsync(call, new CallArgs(item, batch), t), scopeToken).ConfigureAwait(false);
+            return new BatchOutcome(result.Output, result.Attempts);
+        }
+        catch (AwsCallException e)
+        {
+            return new BatchOutcome(null, e.Attempts, e.ErrorCode, e.ErrorMessage);
+        }
+        catch (ReadOnlyViolationException e)
+        {
+            return new BatchOutcome(null, 0, "ReadOnlyGuard", e.Message);
+        }
+        catch (OperationCanceledException) when (scope.BudgetExpired)
+        {
+            return new BatchOutcome(null, 0, "TimeBudgetExceeded", $"The time budget of {scope.Budget} for {scope.Name} ran out before this call finished.");
+        }
     }
 
     private static void MoveItems(JsonNode? from, JsonArray to)

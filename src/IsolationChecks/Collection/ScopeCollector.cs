@@ -107,7 +107,8 @@ internal sealed class ScopeCollector(CollectionRun run, ScopeContext scope, Coll
             case Fanout.Batched batched:
             {
                 var parents = await ParentOf(batched.Of).ConfigureAwait(false);
-                var outputs = new Dictionary<string, JsonObject?>(StringComparer.Ordinal);
+                // Each parent's batches are independent of the others': all are sent together under the shared limiter.
+                var sent = new Dictionary<string, Task<JsonObject?>>(StringComparer.Ordinal);
                 foreach (var (key, parent) in parents)
                 {
                     var item = key.Length == 0 ? null : key;
@@ -123,10 +124,11 @@ internal sealed class ScopeCollector(CollectionRun run, ScopeContext scope, Coll
                     var names = batched.Items.Of(parent).ToList();
                     if (names.Count == 0 && batched.SkipWhenEmpty)
                         continue;
-                    outputs[key] = await run.RunBatchesAsync(scope, call, item, names.Chunk(batched.Size).ToList(), batched.Members, services, token).ConfigureAwait(false);
+                    sent[key] = run.RunBatchesAsync(scope, call, item, names.Chunk(batched.Size).ToList(), batched.Members, services, token);
                 }
 
-                return outputs;
+                await Task.WhenAll(sent.Values).ConfigureAwait(false);
+                return sent.ToDictionary(s => s.Key, s => s.Value.Result, StringComparer.Ordinal);
             }
 
             default:

@@ -77,7 +77,7 @@ public sealed class CollectorFailureTests
                 "DescribeLoadBalancers  ok", "DescribeTargetGroups  ok", "DescribeServices gitlab/web ok", "ListTasks gitlab/web ok", "DescribeTasks gitlab/web ok",
                 "DescribeServices gitlab/idle ok", "ListTasks gitlab/idle ok",
             }));
-            Assert.That(services.DescribeTasksBatches, Is.EqualTo(new[] { 100, 50 }));
+            Assert.That(services.DescribeTasksBatches, Is.EquivalentTo(new[] { 100, 50 }));
             Assert.That(tasks, Has.Count.EqualTo(150));
             Assert.That(snapshot.Files.ContainsKey(dev + AwsCalls.ListTasks.FileFor($"{"gitlab"}/{"idle"}")), Is.True);
             Assert.That(snapshot.Files.ContainsKey(dev + AwsCalls.DescribeTasks.FileFor($"{"gitlab"}/{"idle"}")), Is.False, "no task, no describe-tasks");
@@ -117,10 +117,28 @@ public sealed class CollectorFailureTests
         var call = snapshot.Manifest!.Calls.Single(c => c.Operation == "BatchGetProjects");
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(services.BatchSizes, Is.EqualTo(new[] { 100, 100, 50 }));
+            Assert.That(services.BatchSizes, Is.EquivalentTo(new[] { 100, 100, 50 }));
             Assert.That(merged.Select(p => (string?)p!["name"]), Is.EqualTo(services.ProjectNames));
             Assert.That(call.Pages, Is.EqualTo(3));
             Assert.That(call.Outcome, Is.EqualTo("ok"));
+        }
+    }
+
+    [Test]
+    public async Task TheBatchesOfOneCallAreSentTogetherAndMergedInTheirOrder()
+    {
+        var services = new FakeServices { ProjectNames = Enumerable.Range(1, 450).Select(i => $"p{i:000}").ToList(), BatchDelay = TimeSpan.FromMilliseconds(300) };
+        var collector = new Collector(new FakeFactory(services), new CollectionOptions(MaxConcurrency: 3), TimeProvider.System);
+
+        var snapshot = await collector.CollectAsync([Scope], null, CancellationToken.None);
+
+        var merged = JsonNode.Parse(snapshot.Files[AwsCalls.BatchGetProjects.File])!["projects"]!.AsArray();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(services.MaxBatchesInFlight, Is.EqualTo(3), "five independent batches, three slots: never one after another, never over the limit");
+            Assert.That(services.MaxInFlight, Is.LessThanOrEqualTo(3));
+            Assert.That(merged.Select(p => (string?)p!["name"]), Is.EqualTo(services.ProjectNames), "the batches are merged in their order, whichever answers first");
+            Assert.That(snapshot.Manifest!.Calls.Single(c => c.Operation == "BatchGetProjects").Pages, Is.EqualTo(5));
         }
     }
 
@@ -218,6 +236,7 @@ public sealed class CollectorFailureTests
         private int _inFlight;
         private int _maxInFlight;
         private int _calls;
+        private int _batchesInFlight;
 
         public AwsService Service => AwsServices.Ec2;
 
@@ -237,6 +256,10 @@ public sealed class CollectorFailureTests
         public List<string> ProjectNames { get; init; } = ["app-build"];
 
         public List<int> BatchSizes { get; } = [];
+
+        public TimeSpan BatchDelay { get; init; }
+
+        public int MaxBatchesInFlight { get; private set; }
 
         public int MaxInFlight => _maxInFlight;
 
@@ -259,7 +282,8 @@ public sealed class CollectorFailureTests
                 case "BatchGetProjects":
                     lock (BatchSizes)
                         BatchSizes.Add(args.Batch!.Count);
-                    return Answer(new JsonObject { ["projects"] = new JsonArray(args.Batch!.Select(n => (JsonNode?)new JsonObject { ["name"] = n }).ToArray()), ["projectsNotFound"] = new JsonArray() }, cancellationToken);
+                    return Batch(Answer(new JsonObject { ["projects"] = new JsonArray(args.Batch!.Select(n => (JsonNode?)new JsonObject { ["name"] = n }).ToArray()), ["projectsNotFound"] = new JsonArray() },
+                        cancellationToken, args.Batch![0] == ProjectNames[0] ? BatchDelay * 2 : BatchDelay)); // the first batch answers last
                 case "DescribeRepositories":
                     return Answer(new JsonObject { ["repositories"] = new JsonArray() }, cancellationToken);
                 case "GetRegistryScanningConfiguration":
@@ -292,6 +316,22 @@ public sealed class CollectorFailureTests
                     }, cancellationToken);
                 default:
                     throw new InvalidOperationException($"{call} was not expected");
+            }
+        }
+
+        /// <summary>Counts BatchGetProjects requests in flight at once.</summary>
+        private async Task<ApiCallResult> Batch(Task<ApiCallResult> answer)
+        {
+            var now = Interlocked.Increment(ref _batchesInFlight);
+            lock (BatchSizes)
+                MaxBatchesInFlight = Math.Max(MaxBatchesInFlight, now);
+            try
+            {
+                return await answer;
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _batchesInFlight);
             }
         }
 

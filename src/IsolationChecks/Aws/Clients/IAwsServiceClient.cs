@@ -15,21 +15,16 @@ public interface IAwsServiceClient : IDisposable
     Task<ApiCallResult> CallAsync(AwsCall call, CallArgs args, CancellationToken cancellationToken);
 }
 
-/// <summary>The clients of one scope, one per service, created when first asked for.</summary>
+/// <summary>
+/// The clients of one scope, one per service, created when first asked for. Each service's client is created on its own
+/// (the first EC2 call does not wait while the IAM client is being built), and only once.
+/// </summary>
 public sealed class AwsServiceSet(Func<AwsService, IAwsServiceClient> create) : IDisposable
 {
-    private readonly Dictionary<AwsService, IAwsServiceClient> _clients = [];
-    private readonly Lock _gate = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<AwsService, Lazy<IAwsServiceClient>> _clients = new();
 
-    public IAwsServiceClient For(AwsService service)
-    {
-        lock (_gate)
-        {
-            if (!_clients.TryGetValue(service, out var client))
-                _clients[service] = client = create(service);
-            return client;
-        }
-    }
+    public IAwsServiceClient For(AwsService service) =>
+        _clients.GetOrAdd(service, s => new Lazy<IAwsServiceClient>(() => create(s), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
 
     /// <summary>
     /// Makes one call. When <paramref name="cancellationToken"/> fires the caller stops waiting at once, even for a request
@@ -41,11 +36,8 @@ public sealed class AwsServiceSet(Func<AwsService, IAwsServiceClient> create) : 
 
     public void Dispose()
     {
-        lock (_gate)
-        {
-            foreach (var client in _clients.Values)
-                client.Dispose();
-            _clients.Clear();
-        }
+        foreach (var client in _clients.Values.Where(c => c.IsValueCreated))
+            client.Value.Dispose();
+        _clients.Clear();
     }
 }

@@ -107,7 +107,10 @@ public sealed class NoPathFromInternet : SnapshotControl
                         continue;
                     }
 
-                    blocks.TryAdd($"{block.Component}: {block.Reason}", block.Flows);
+                    // Describing what a block stops is the costly part of an answer: only the first block of each kind is described.
+                    var key = $"{block.Component}: {block.Reason}";
+                    if (!blocks.ContainsKey(key))
+                        blocks[key] = block.Flows;
                 }
 
                 foreach (var unsupported in answer.Unsupported)
