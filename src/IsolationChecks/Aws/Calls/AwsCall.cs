@@ -154,6 +154,18 @@ public abstract record Fanout
         public override bool NestedItems => Of.Fanout.NestedItems;
     }
 
+    /// <summary>
+    /// Once per item the collection plan names, then once per item each answer lists (<paramref name="Children"/>), level by
+    /// level down to <paramref name="MaxDepth"/> levels: a tree such as an organisation's units.
+    /// </summary>
+    public sealed record Tree(Func<JsonObject, IEnumerable<string>> Children, int MaxDepth) : Fanout;
+
+    /// <summary>Once per item the parent call was made for (the accounts of every unit whose child units were listed).</summary>
+    public sealed record PerParentItem(AwsCall Of) : Fanout
+    {
+        public override AwsCall? Parent => Of;
+    }
+
     /// <summary>Once per item the collection plan names for <see cref="AwsCall.Requires"/> (ECS services, policy simulations).</summary>
     public sealed record Planned(bool Nested = false) : Fanout
     {

@@ -196,6 +196,38 @@ public static class AwsCalls
         Request = a => new JsonObject { ["cluster"] = a.Pair().First, ["tasks"] = CallArgs.Strings(a.Batch ?? []) },
     };
 
+    // ---- AWS Organizations: which accounts an organisation target covers (read from the management or a delegated administrator account) ----
+
+    public static AwsCall ListOrganizationalUnitsForParent { get; } = new()
+    {
+        Service = AwsServices.Organizations, Operation = "ListOrganizationalUnitsForParent", File = "organizations/list-organizational-units-for-parent/{item}.json",
+        Cli = "aws organizations list-organizational-units-for-parent --parent-id {item}", Shape = typeof(OrganizationalUnitListing),
+        ReadBy = "ORG-1 and the organisation's targets (the units under each targeted unit)", Requires = Plans.Organization,
+        Fanout = new Fanout.Tree(o => Strings(o, "OrganizationalUnits", "Id"), MaxDepth: 6),
+        Paging = new Paging.Tokens(["OrganizationalUnits"], Token: "NextToken", MaxMember: "MaxResults", MaxPage: 20),
+        Request = a => new JsonObject { ["ParentId"] = a.Item },
+    };
+
+    public static AwsCall ListAccountsForParent { get; } = new()
+    {
+        Service = AwsServices.Organizations, Operation = "ListAccountsForParent", File = "organizations/list-accounts-for-parent/{item}.json",
+        Cli = "aws organizations list-accounts-for-parent --parent-id {item}", Shape = typeof(AccountListing),
+        ReadBy = "ORG-1 and the organisation's targets (the accounts directly in each unit, with their state)", Requires = Plans.Organization,
+        Fanout = new Fanout.PerParentItem(ListOrganizationalUnitsForParent),
+        Paging = new Paging.Tokens(["Accounts"], Token: "NextToken", MaxMember: "MaxResults", MaxPage: 20),
+        Request = a => new JsonObject { ["ParentId"] = a.Item },
+    };
+
+    public static AwsCall ListTagsForResource { get; } = new()
+    {
+        Service = AwsServices.Organizations, Operation = "ListTagsForResource", File = "organizations/list-tags-for-resource/{item}.json",
+        Cli = "aws organizations list-tags-for-resource --resource-id {item}", Shape = typeof(TagListing),
+        ReadBy = "the organisation's targets (an active account's class, from organization.classTag)", Requires = Plans.OrganizationTags,
+        Fanout = new Fanout.PerItem(ListAccountsForParent, ActiveAccounts),
+        Paging = new Paging.Tokens(["Tags"], Token: "NextToken", MaxMember: null),
+        Request = a => new JsonObject { ["ResourceId"] = a.Item },
+    };
+
     /// <summary>Every call, in collection order (a call's parent comes before it).</summary>
     public static IReadOnlyList<AwsCall> All { get; } =
     [
@@ -209,6 +241,7 @@ public static class AwsCalls
         GetAccountAuthorizationDetails, SimulatePrincipalPolicy,
         DescribeLoadBalancers, ListHosts,
         DescribeServices, ListTasks, DescribeTasks,
+        ListOrganizationalUnitsForParent, ListAccountsForParent, ListTagsForResource,
     ];
 
     /// <summary>The collection plan's keys: what a posture can ask for beyond what every scope reads.</summary>
@@ -219,7 +252,16 @@ public static class AwsCalls
         public const string LoadBalancers = "load-balancers";
         public const string EcsServices = "ecs-services";
         public const string PolicySimulations = "policy-simulations";
+
+        /// <summary>The organisation's units and accounts under the targeted units (the items: the targeted unit ids).</summary>
+        public const string Organization = "organization";
+
+        /// <summary>The tags of the organisation's active accounts, which name their class.</summary>
+        public const string OrganizationTags = "organization-tags";
     }
+
+    /// <summary>The calls that discover an organisation's targets: made with the organisation reader's credentials, never an audited account's.</summary>
+    public static bool IsOrganizationDiscovery(AwsCall call) => call.Requires is Plans.Organization or Plans.OrganizationTags;
 
     private static AwsCall Ec2(string name, Type shape, string readBy, SdkBinding binding, string? operation = null, bool paged = true) => new()
     {
@@ -237,6 +279,14 @@ public static class AwsCalls
         string.Concat(operation.Select((c, i) => char.IsUpper(c) && i > 0 ? $"-{char.ToLowerInvariant(c)}" : char.ToLowerInvariant(c).ToString()));
 
     private static HashSet<string> Codes(params string[] codes) => new(codes, StringComparer.Ordinal);
+
+    private static IEnumerable<string> ActiveAccounts(JsonObject output) =>
+        (output["Accounts"] as JsonArray ?? [])
+            .Where(a => ((a?["State"] ?? a?["Status"]) as JsonValue)?.ToString() == "ACTIVE")
+            .Select(a => (a?["Id"] as JsonValue)?.ToString())
+            .OfType<string>()
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal);
 
     /// <summary>The strings of a list member, or of one member of each object in it.</summary>
     private static IEnumerable<string> Strings(JsonObject output, string list, string? member = null) =>
