@@ -160,16 +160,13 @@ public static partial class PostureLoader
     /// <summary>
     /// The organization section. Rules beyond the schema: a target's class is declared; every target has a class or the
     /// organisation a classTag (an account must never be targeted with no way to know what to expect of it); a class's
-    /// sections name no account (their accounts are the class's members); each region and excluded account once.
+    /// sections name no account (the schema refuses one: their accounts are the class's members); each region and excluded account once.
     /// </summary>
     private static OrganizationPosture ReadOrganization(PostureValue organization)
     {
         var classes = new Dictionary<string, AccountClass>(StringComparer.Ordinal);
         foreach (var (name, value) in organization["classes"]?.Members ?? [])
         {
-            foreach (var section in (string[])["build", "ecr", "connections"])
-                if (value[section]?["account"] is { } account)
-                    throw account.Error($"no account in a class's {section} section: it applies to every account of class {name}, found in the organisation's targets");
             classes[name] = new AccountClass(
                 value["build"] is { } build ? ReadBuildSection(build, "", region: null) : null,
                 value["ecr"] is { } ecr ? ReadEcrSection(ecr, "") : null,

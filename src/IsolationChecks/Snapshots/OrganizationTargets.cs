@@ -58,7 +58,8 @@ public static class OrganizationTargets
 
         var exclusions = organization.Exclude ?? [];
         var members = new List<ClassMember>();
-        var named = posture.Accounts.Keys.ToHashSet(StringComparer.Ordinal);
+        // The names the posture itself gives (an expanded posture's members are not among them).
+        var named = posture.Accounts.Keys.Except(posture.Members.Select(m => m.Scope.Name), StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
         var duplicateNames = covered.Values.GroupBy(c => c.Account.Name ?? "").Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
         foreach (var (account, target) in covered.Values.OrderBy(c => c.Account.Id, StringComparer.Ordinal))
         {
