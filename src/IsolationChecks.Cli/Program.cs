@@ -7,5 +7,8 @@ using IsolationChecks.Running;
 using var interruption = Interruption.OnSignals(() => Environment.Exit(ExitCodes.Interrupted));
 using var running = interruption.OnInterrupted(_ => { });
 
-var dispatcher = new CommandDispatcher([new PathCommand(), new SnapshotVerifyCommand(), new SnapshotSignCommand(), new ProbeVpcCommand(TimeProvider.System)]);
+var dispatcher = new CommandDispatcher([
+    new PathCommand(), new SnapshotVerifyCommand(), new SnapshotSignCommand(), new ProbeVpcCommand(TimeProvider.System),
+    new SnapshotPlanCommand(), new SnapshotCollectCommand(), new SnapshotMergeCommand(),
+]);
 return await dispatcher.RunAsync(args, Console.Out, Console.Error, interruption.Token);

@@ -9,6 +9,7 @@ namespace IsolationChecks.Collection;
 
 /// <param name="EndpointUrl">Overrides every service endpoint (else AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_&lt;SERVICE&gt;).</param>
 /// <param name="MaxConcurrency">Calls in flight at once, across services and accounts.</param>
+/// <param name="CallsPerSecond">Calls a second per (account, region, service); null: the defaults per service (<see cref="CollectionLimits"/>).</param>
 /// <param name="TimeBudgetPerScope">Wall-clock budget for one scope; calls not finished by then are recorded as failed.</param>
 /// <param name="PageSize">MaxResults for paginated calls (null: the service default).</param>
 /// <param name="Requests">What the posture asks for beyond the calls every scope makes.</param>
@@ -23,7 +24,8 @@ public sealed record CollectionOptions(
     CollectionRequests? Requests = null,
     bool PlannedOnly = false,
     IReadOnlySet<string>? OnlyPlans = null,
-    ScopeFolders Folders = ScopeFolders.Auto)
+    ScopeFolders Folders = ScopeFolders.Auto,
+    double? CallsPerSecond = null)
 {
     /// <summary>Calls in flight at once in one process: low enough that one run never floods an account, high enough to overlap latency.</summary>
     public const int DefaultMaxConcurrency = 8;
@@ -102,9 +104,8 @@ public sealed class Collector(IAwsClientFactory clients, CollectionOptions optio
     public async Task<SnapshotFiles> CollectAsync(IReadOnlyList<AuditScope> scopes, IProgress<CollectionProgress>? progress, CancellationToken cancellationToken)
     {
         var collectedAt = clock.GetUtcNow();
-        using var limiterStrategy = new ConcurrencyLimiterStrategy(options.MaxConcurrency);
-        var limiter = new ResiliencePipelineBuilder().AddStrategy(_ => limiterStrategy).Build();
-        var run = new CollectionRun(clock, limiter, progress);
+        using var throttle = new CollectionThrottle(new CollectionLimits(options.MaxConcurrency, options.CallsPerSecond));
+        var run = new CollectionRun(clock, throttle, progress);
         var contexts = scopes
             .Select(s => new ScopeContext(s, FolderOf(s, scopes.Count), options.TimeBudgetPerScope, cancellationToken))
             .ToList();

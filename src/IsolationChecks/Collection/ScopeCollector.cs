@@ -61,7 +61,7 @@ internal sealed class ScopeCollector(CollectionRun run, ScopeContext scope, Coll
         var started = run.Timestamp();
         try
         {
-            identity = await run.LimitedAsync(t => services.CallAsync(identityCall, CallArgs.None, t), scopeToken).ConfigureAwait(false);
+            identity = await run.LimitedAsync(scope, identityCall, t => services.CallAsync(identityCall, CallArgs.None, t), scopeToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is AwsCallException || (e is OperationCanceledException && scope.BudgetExpired))
         {

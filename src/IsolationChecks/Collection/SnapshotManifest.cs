@@ -32,7 +32,10 @@ public sealed record ManifestTarget(string Name, string Account, string Region, 
 /// <param name="Index">1-based: shard K of N.</param>
 /// <param name="Plan">The SHA-256 of the plan's manifest.json this share was dealt from.</param>
 /// <param name="Folders">The scope folders this share holds, as the plan deals them.</param>
-public sealed record ManifestShard(int Index, int Count, string Plan, IReadOnlyList<string> Folders);
+public sealed record ManifestShard(int Index, int Count, string Plan, IReadOnlyList<string> Folders)
+{
+    public override string ToString() => $"{Index}/{Count}";
+}
 
 /// <summary>A signed snapshot a merge took files from.</summary>
 /// <param name="Role">"plan", or "shard K/N".</param>

@@ -42,8 +42,9 @@ public static partial class SnapshotReader
         var nested = files.Files.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).ToList();
         // A scope whose every call failed has no files; the manifest still names it, so its gaps are reported.
         var declared = files.Manifest?.Scopes.Where(s => s.Folder.Length > 0 && s.Folder != SnapshotLayout.OrganizationFolder).ToList() ?? [];
+        // A manifest that declares no scope (a plan: the posture and the organisation's discovery) holds no audited scope.
         if (nested.Count == 0 && declared.Count == 0)
-            return OrganizationScope(files) is not null && !HasRootScope(files) ? [] : [RootScope(files)];
+            return files.Manifest is { Scopes.Count: 0 } || (OrganizationScope(files) is not null && !HasRootScope(files)) ? [] : [RootScope(files)];
 
         var scopes = new SortedDictionary<string, ScopeIdentity>(StringComparer.Ordinal);
         foreach (var scope in declared)
