@@ -18,7 +18,7 @@ public sealed record CollectionLimits(int MaxConcurrency = CollectionOptions.Def
     /// <summary>The default rate per service: well under AWS's documented API limits (EC2 Describe*, IAM, Organizations).</summary>
     public static IReadOnlyDictionary<string, double> DefaultCallsPerSecond { get; } = new Dictionary<string, double>(StringComparer.Ordinal)
     {
-        ["ec2"] = 20, ["iam"] = 5, ["organizations"] = 2, ["sts"] = 10,
+        ["ec2"] = 20, ["iam"] = 5, ["organizations"] = 5, ["sts"] = 10,
     };
 
     public const double OtherServicesCallsPerSecond = 10;

@@ -28,7 +28,10 @@ public static partial class PostureLoader
 
     private static PostureDocument ReadDocument(PostureValue root)
     {
-        var accounts = root["accounts"]!.Members.ToDictionary(a => a.Name, a => ReadAccount(a.Value), StringComparer.Ordinal);
+        if (root["accounts"] is null && root["organization"] is null)
+            throw root.Error("the member \"accounts\" (the AWS accounts the suite reads, by name), or an organization section whose targets list them",
+                "neither \"accounts\" nor \"organization\"");
+        var accounts = (root["accounts"]?.Members ?? []).ToDictionary(a => a.Name, a => ReadAccount(a.Value), StringComparer.Ordinal);
         var posture = new PostureDocument(
             PostureDocument.CurrentVersion,
             root.Required("name"),

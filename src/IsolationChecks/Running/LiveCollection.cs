@@ -30,7 +30,8 @@ public sealed class LiveCollection(IReadOnlyList<IControl> controls, AwsAccessSe
         progress?.Report($"{Prefix}Listing the organisation's accounts under {string.Join(", ", organization.Targets.Select(t => t.Parent))} from account {reader.AccountId}");
         var plans = organization.ReadsTags ? new HashSet<string> { AwsCalls.Plans.Organization, AwsCalls.Plans.OrganizationTags } : new HashSet<string> { AwsCalls.Plans.Organization };
         var requests = new CollectionRequests(organization.Targets.Select(t => t.Parent).Distinct(StringComparer.Ordinal)
-            .Select(parent => new CollectionRequest(AwsCalls.Plans.Organization, reader.Name, new PlanItem(parent))).ToList());
+            .Select(parent => new CollectionRequest(AwsCalls.Plans.Organization, reader.Name, new PlanItem(parent)))
+            .Concat(organization.ReadsTags ? [new CollectionRequest(AwsCalls.Plans.OrganizationTags, reader.Name)] : []).ToList());
         var options = Options(new CollectionOptions(access.EndpointUrl, Requests: requests, OnlyPlans: plans, Folders: ScopeFolders.Organization), deadline);
         var files = await new Collector(_factory, options, TimeProvider.System).CollectAsync([reader], Lines(progress), ct).ConfigureAwait(false);
         var expanded = OrganizationTargets.Expand(posture, SnapshotReader.Read(files));

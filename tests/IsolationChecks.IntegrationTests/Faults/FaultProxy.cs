@@ -127,13 +127,13 @@ public sealed class FaultProxy : IAsyncDisposable
         _upstreamClient.Dispose();
     }
 
-    private Fault? ClaimFault(AwsCallIdentity call)
+    private Fault? ClaimFault(AwsCallIdentity call, byte[] body)
     {
         lock (_rulesLock)
         {
             foreach (var rule in _rules)
             {
-                if (rule.Matches(call) && rule.TryClaim())
+                if (rule.Matches(call, body) && rule.TryClaim())
                     return rule.Fault;
             }
         }
@@ -158,7 +158,7 @@ public sealed class FaultProxy : IAsyncDisposable
             request.ContentType,
             request.QueryString.Value,
             body);
-        var fault = ClaimFault(call);
+        var fault = ClaimFault(call, body);
 
         if (fault is { Kind: FaultKind.Throttle or FaultKind.DenyAccess or FaultKind.ServerError })
         {
