@@ -105,7 +105,11 @@ public sealed class AccountsReached : SnapshotControl
         var fact = new EvidenceFact(AwsCalls.GetCallerIdentity.IamAction, $"account {identity.Account} as {identity.Arn}", scope.PathOf(AwsCalls.GetCallerIdentity.File));
         return identity.Account == account.AccountId
             ? verdict.Pass(resource, $"account {account.AccountId} ({name}, {why}) in {account.Region} was reached as {identity.Arn}", fact)
-            : verdict.Inconclusive(resource, $"the evidence of {name} is of account {identity.Account}, not {account.AccountId}",
-                EvidenceRemedies.Recollect(AwsCalls.GetCallerIdentity, fact.Source), fact);
+            : verdict.Fail(resource,
+                $"the evidence filed as account {account.AccountId} ({name}) in {account.Region} was collected as {identity.Arn}, in account {identity.Account}: " +
+                "every verdict on it judges the wrong account",
+                [fact],
+                $"Collect {name} again with credentials that reach account {account.AccountId} (the collector confirms the account before it reads anything); " +
+                "a snapshot whose folders and identities disagree was put together by hand or altered.");
     }
 }
