@@ -196,6 +196,40 @@ public sealed class OrganizationScaleTests
         Assert.That(ShardPlan.Share(targets, LiveCollection.Together(posture), new ShardSpec(3, 4)).Select(t => t.Folder), Is.EqualTo(first.Folders));
     }
 
+    [Test]
+    public async Task The_merge_and_evaluate_step_of_the_batch_build_runs_locally_and_exits_with_the_gate()
+    {
+        var exchange = Folder("exchange");
+        Copy("plan", Path.Combine("exchange", "plan"));
+        for (var k = 1; k <= 4; k++)
+            Copy($"part{k}", Path.Combine("exchange", "parts", $"{k}"));
+        var start = new ProcessStartInfo("bash", [Path.Combine(EndToEnd.SuiteProcess.RepoRoot, "deploy", "codebuild", "step.sh"), "merge-evaluate"])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        foreach (var (name, value) in new Dictionary<string, string>
+                 {
+                     ["EXCHANGE"] = exchange, ["SHARDS"] = "4", ["SIGNING_KEY"] = _key, ["TRUSTED_KEYS"] = _trusted, ["WORK"] = Folder("step-work"),
+                     ["ISOLATIONCHECKS"] = $"dotnet {EndToEnd.SuiteProcess.ConsoleTool}", ["CONFIGURATION"] = EndToEnd.SuiteProcess.Configuration,
+                 })
+            start.Environment[name] = value;
+        using var step = Process.Start(start)!;
+        var output = step.StandardOutput.ReadToEndAsync();
+        var error = step.StandardError.ReadToEndAsync();
+        await step.WaitForExitAsync();
+        var findings = Path.Combine(exchange, "results", "findings.json");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(step.ExitCode, Is.Not.Zero, "the gate fails: the first account's project runs privileged");
+            Assert.That(File.Exists(findings), Is.True, $"{await output}\n{await error}");
+            Assert.That(File.Exists(Path.Combine(exchange, "merged", "manifest.sig")), Is.True, "the merged snapshot is signed and kept");
+            using var report = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(findings));
+            Assert.That(report.RootElement.GetProperty("evidence").GetProperty("state").GetString(), Is.EqualTo("signed"));
+            Assert.That(report.RootElement.GetProperty("findings").EnumerateArray().Count(f => f.GetProperty("control").GetString() == "ORG-1"), Is.EqualTo(Accounts * Regions.Length));
+        }
+    }
+
     private async Task<(int Code, string Error)> MergeAsync(params string[] parts)
     {
         var output = new StringWriter();

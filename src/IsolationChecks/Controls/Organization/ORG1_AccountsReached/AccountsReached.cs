@@ -23,7 +23,7 @@ public sealed class AccountsReached : SnapshotControl
         Rationale: "An audit over many accounts is only as complete as the accounts it reached: an account whose audit role is missing, " +
                    "whose trust policy refuses the collector, or that nobody classified would otherwise drop out of every control without a word.",
         Remediation: "Deploy the read-only audit role in the account with a trust policy that admits the collector's role " +
-                     "(deploy/codebuild/isolationchecks-org.json has it as a StackSet-ready resource), or leave the account out under " +
+                     "(deploy/codebuild/isolationchecks-audit-role.json, deployed by a StackSet over the targeted units), or leave the account out under " +
                      "organization.exclude with the reason; then run again.",
         References:
         [
