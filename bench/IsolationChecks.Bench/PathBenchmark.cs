@@ -64,7 +64,7 @@ public static class PathBenchmark
         {
             var source = new PathSource.Interface(eni.NetworkInterfaceId);
             var internet = engine.Ask(PathQuery.ToInternet(source));
-            if (internet.Paths.Any(p => p.End is PathEnd.Internet or PathEnd.LeftVpc)) internetPaths++;
+            if (internet.Paths.Any(p => p.End is PathEnd.Internet or PathEnd.Edge)) internetPaths++;
             var endpoint = engine.Ask(new PathQuery(source, [endpointByVpc[eni.VpcId!]], Interval.Single(Protocols.Tcp), Interval.Single(443),
                 PathQuery.LinuxEphemeralPorts, Quantifier.Every));
             if (endpoint.Verdict != PathVerdict.Reachable) endpointFailures++;

@@ -1,21 +1,19 @@
-using System.Diagnostics;
 using IsolationChecks.Bench;
-using IsolationChecks.Tests.Support;
 
-// Usage: dotnet run -c Release --project bench/IsolationChecks.Bench [-- --seed N] [-- --quick]
-var seed = args.SkipWhile(a => a != "--seed").Skip(1).Select(int.Parse).FirstOrDefault(1);
-var quick = args.Contains("--quick");
-var shape = quick ? NetworkShape.Benchmark with { Vpcs = 10 } : NetworkShape.Benchmark;
+// Usage (bench/run drives these; see bench/README.md):
+//   paths [--seed N] [--quick]                       the path engine on generated networks
+//   catalog                                          the call catalog as JSON
+//   run --posture P --output DIR [--endpoint URL] [--snapshot DIR] [--timeout 30m]   the tool's whole live run
+//   evaluate --snapshot DIR [--rounds N]             parse vs controls on a saved snapshot
+var command = args.FirstOrDefault() ?? "paths";
+var options = new Dictionary<string, string>(StringComparer.Ordinal);
+for (var i = 1; i + 1 < args.Length; i += 2)
+    options[args[i].TrimStart('-')] = args[i + 1];
 
-Console.WriteLine($"IsolationChecks path engine benchmark (seed {seed}, {Environment.ProcessorCount} cores, .NET {Environment.Version})");
-var main = PathBenchmark.Run(shape, seed);
-Console.WriteLine(main.Describe());
-Console.WriteLine();
-Console.WriteLine("Growth with security group rules (10 VPCs, rules per group varied):");
-foreach (var rules in new[] { 5, 10, 20, 40 })
+return command switch
 {
-    var run = PathBenchmark.Run(shape with { Vpcs = 10, RulesPerGroup = rules }, seed);
-    Console.WriteLine($"  {run.Rules,7:N0} rules: {run.QueryTime.TotalMilliseconds,8:N0} ms for {run.Queries:N0} queries ({run.QueryTime.TotalMilliseconds * 1000 / run.Queries:N1} us each)");
-}
-
-Console.WriteLine($"peak working set of the whole run: {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024):N0} MB");
+    "catalog" => CatalogExport.Run(),
+    "run" => await ToolRun.RunAsync(options),
+    "evaluate" => await EvaluationBenchmark.RunAsync(options),
+    _ => PathProgram.Run(args.SkipWhile(a => a == "paths").ToArray()),
+};

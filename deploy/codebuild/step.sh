@@ -40,13 +40,13 @@ get() {  # get <exchange path> <folder>
 
 case "$step" in
   plan)
-    $tool snapshot-plan "$root/${POSTURE:?POSTURE}" --out "$work/plan" --key "$key"
+    $tool snapshot plan "$root/${POSTURE:?POSTURE}" --out "$work/plan" --key "$key"
     put "$work/plan" plan
     ;;
   shard)
     index="${SHARD:?SHARD (K/N)}"; index="${index%%/*}"
     get plan "$work/plan"
-    $tool snapshot-collect --plan "$work/plan" --shard "$SHARD" --out "$work/part" --key "$key" \
+    $tool snapshot collect --plan "$work/plan" --shard "$SHARD" --out "$work/part" --key "$key" \
       --max-concurrency "${MAX_CONCURRENCY:-8}"
     put "$work/part" "parts/$index"
     ;;
@@ -57,7 +57,7 @@ case "$step" in
       get "parts/$index" "$work/parts/$index"
       parts+=("$work/parts/$index")
     done
-    $tool snapshot-merge --plan "$work/plan" --trusted-keys "$trusted" --out "$work/merged" --key "$key" "${parts[@]}"
+    $tool snapshot merge --plan "$work/plan" --trusted-keys "$trusted" --out "$work/merged" --key "$key" "${parts[@]}"
     put "$work/merged" merged
     status=0
     ISOLATION_TARGET="$work/merged" ISOLATION_POSTURE="$work/merged/posture.json" ISOLATION_TRUSTEDKEYS="$trusted" \

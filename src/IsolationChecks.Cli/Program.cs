@@ -1,5 +1,5 @@
+using System.Collections;
 using IsolationChecks.Cli;
-using IsolationChecks.Cli.Commands;
 using IsolationChecks.Running;
 
 // SIGINT, SIGTERM and SIGHUP cancel the command (exit code 4, ExitCodes.Interrupted); one that does not stop within
@@ -7,8 +7,9 @@ using IsolationChecks.Running;
 using var interruption = Interruption.OnSignals(() => Environment.Exit(ExitCodes.Interrupted));
 using var running = interruption.OnInterrupted(_ => { });
 
-var dispatcher = new CommandDispatcher([
-    new PathCommand(), new SnapshotVerifyCommand(), new SnapshotSignCommand(), new ProbeVpcCommand(TimeProvider.System),
-    new SnapshotPlanCommand(), new SnapshotCollectCommand(), new SnapshotMergeCommand(),
-]);
-return await dispatcher.RunAsync(args, Console.Out, Console.Error, interruption.Token);
+var environment = Environment.GetEnvironmentVariables().Cast<DictionaryEntry>()
+    .Where(e => e.Value is string)
+    .ToDictionary(e => (string)e.Key, e => (string)e.Value!, StringComparer.Ordinal);
+var context = new ToolContext(Console.Out, Console.Error, !Console.IsErrorRedirected, environment, Environment.CurrentDirectory,
+    AppContext.BaseDirectory, interruption, TimeProvider.System);
+return await new ConsoleTool(context).RunAsync(args);

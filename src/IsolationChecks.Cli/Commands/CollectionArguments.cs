@@ -8,7 +8,7 @@ using IsolationChecks.Settings;
 namespace IsolationChecks.Cli.Commands;
 
 /// <summary>
-/// The options of the commands that collect from AWS (snapshot-plan, snapshot-collect) and merge: `--name value` pairs,
+/// The options of the commands that collect from AWS (snapshot plan, snapshot collect --plan) and merge: `--name value` pairs,
 /// each at most once, read into what the library needs. How to reach AWS follows the suite's settings: the default
 /// credential chain (or --profile), AWS_ENDPOINT_URL(_SERVICE) or --endpoint-url.
 /// </summary>

@@ -1,4 +1,3 @@
-using System.Net;
 using IsolationChecks.Evaluation.Addressing;
 using IsolationChecks.Evaluation.Network;
 
@@ -8,7 +7,7 @@ namespace IsolationChecks.Cli.Commands;
 /// <param name="Source">Null for --from-internet.</param>
 /// <param name="InternetSource">The internet address of --from-internet.</param>
 /// <param name="Destinations">Addresses of --to; empty for --to internet or --from-internet.</param>
-/// <param name="ToInterface">The eni-/i- of --to with --from-internet.</param>
+/// <param name="ToInterface">What --to names with --from-internet: an eni-/i-, an IP address, or a load balancer (ARN or loadbalancer/NAME).</param>
 public sealed record PathArguments(
     string Snapshot,
     PathSource? Source,
@@ -24,8 +23,9 @@ public sealed record PathArguments(
     IReadOnlyList<string> ApprovedEgress)
 {
     public const string Usage =
-        "path --snapshot DIR (--from <eni-|i-|subnet-id[+sg-id...]> --to <ip|cidr|internet>[:port][/tcp|udp|icmp] " +
-        "| --from-internet <ip> --to <eni-|i->[:port][/tcp|udp]) [--account ID] [--region R] [--approved-egress tgw-...] [--json]";
+        "path --snapshot DIR (--from <eni-|i-|subnet-id+sg-id[+sg-id...]> --to <ip|cidr|internet>[:port][/PROTOCOL] " +
+        "| --from-internet <ip> --to <eni-|i-|ip|load balancer ARN|loadbalancer/NAME>[:port][/PROTOCOL]) " +
+        "[--account ID] [--region R] [--approved-egress ID] [--json]; PROTOCOL is tcp, udp, icmp, icmpv6, all or a protocol number 0-255";
 
     public static PathArguments Parse(IReadOnlyList<string> args)
     {
@@ -58,10 +58,11 @@ public sealed record PathArguments(
 
         if (fromInternet is not null)
         {
-            if (!IPAddress.TryParse(fromInternet, out _) || !Cidr.TryParse(fromInternet, out var internet))
+            if (!Cidr.TryParseAddress(fromInternet, out var internet))
                 throw new UsageException($"--from-internet expects an IP address, got '{fromInternet}'");
-            if (!target.StartsWith("eni-", StringComparison.Ordinal) && !target.StartsWith("i-", StringComparison.Ordinal))
-                throw new UsageException($"with --from-internet, --to must be a network interface (eni-...) or instance (i-...), got '{target}'");
+            if (!target.StartsWith("eni-", StringComparison.Ordinal) && !target.StartsWith("i-", StringComparison.Ordinal)
+                && !Cidr.TryParseAddress(target, out _) && !IsLoadBalancer(target) && !IsLoadBalancerPath(target))
+                throw new UsageException($"with --from-internet, --to must be a network interface (eni-...), an instance (i-...), an IP address or a load balancer (its ARN, or loadbalancer/NAME), got '{target}'");
             return new PathArguments(snapshot, null, internet, [], false, target, protocol, ports, json,
                 values.GetValueOrDefault("--account"), values.GetValueOrDefault("--region"), approved);
         }
@@ -84,27 +85,38 @@ public sealed record PathArguments(
             var parts = text.Split('+', StringSplitOptions.RemoveEmptyEntries);
             var bad = parts.Skip(1).FirstOrDefault(p => !p.StartsWith("sg-", StringComparison.Ordinal));
             if (bad is not null) throw new UsageException($"--from subnet-...+sg-...: '{bad}' is not a security group id");
+            if (parts.Length < 2)
+                throw new UsageException($"--from {text}: name the security groups of the interface too ({parts[0]}+sg-...): every interface has at least one, " +
+                                         "and they decide what it may send");
             return new PathSource.SubnetWithGroups(parts[0], parts.Skip(1).ToList());
         }
 
         throw new UsageException($"--from expects eni-..., i-... or subnet-...[+sg-...], got '{text}'");
     }
 
-    /// <summary>"10.0.1.5:443/tcp", "[2001:db8::1]:443", "eni-1:22/tcp", "internet/udp" into target, protocol and ports.</summary>
+    /// <summary>"10.0.1.5:443/tcp", "[2001:db8::1]:443", "eni-1:22/tcp", "internet/udp", "10.0.0.0/16/50" into target, protocol and ports.</summary>
     public static (string Target, Interval Protocol, Interval Ports) SplitTarget(string text)
     {
         Interval? protocol = null;
-        foreach (var (suffix, number) in new[] { ("/tcp", Protocols.Tcp), ("/udp", Protocols.Udp), ("/icmp", Protocols.Icmp), ("/icmpv6", Protocols.Icmpv6) })
+        var slash = text.LastIndexOf('/');
+        var slashes = text.Count(c => c == '/');
+        var ownSlashes = IsLoadBalancer(text) ? 3 : IsLoadBalancerPath(text) ? 1 : 0;
+        if (slash > 0 && slashes > ownSlashes && ProtocolOf(text[(slash + 1)..]) is { } named && !Cidr.TryParse(text, out _))
         {
-            if (!text.EndsWith(suffix, StringComparison.OrdinalIgnoreCase)) continue;
-            protocol = Interval.Single((UInt128)number);
-            text = text[..^suffix.Length];
-            break;
+            protocol = named;
+            text = text[..slash];
         }
 
         string target;
         string? port = null;
-        if (text.StartsWith('['))
+        if (IsLoadBalancer(text) || IsLoadBalancerPath(text))
+        {
+            var last = text.LastIndexOf('/');
+            var colon = text.IndexOf(':', last + 1);
+            target = colon < 0 ? text : text[..colon];
+            port = colon < 0 ? null : text[(colon + 1)..];
+        }
+        else if (text.StartsWith('['))
         {
             var close = text.IndexOf(']', StringComparison.Ordinal);
             if (close < 0) throw new UsageException($"missing ']' in '{text}'");
@@ -132,8 +144,25 @@ public sealed record PathArguments(
             protocol ??= Interval.Single(Protocols.Tcp);
         }
 
+        if (protocol is { } p && !Protocols.HasPorts(p) && port is not null)
+            throw new UsageException($"'{text}': {Protocols.Describe(p)} has no ports; leave out the ':{port}'");
         return (target, protocol ?? Interval.AllProtocols, ports);
     }
+
+    /// <summary>"tcp", "udp", "icmp", "icmpv6", "all" or a protocol number 0-255; null for anything else.</summary>
+    private static Interval? ProtocolOf(string text) => text.ToLowerInvariant() switch
+    {
+        "all" => Interval.AllProtocols,
+        "tcp" or "udp" or "icmp" or "icmpv6" => Protocols.Parse(text),
+        _ when text.Length is > 0 and <= 3 && text.All(char.IsAsciiDigit) => int.Parse(text, System.Globalization.CultureInfo.InvariantCulture) <= 255
+            ? Interval.Single(UInt128.Parse(text, System.Globalization.CultureInfo.InvariantCulture))
+            : throw new UsageException($"'{text}' is not an IP protocol number (0-255)"),
+        _ => null,
+    };
+
+    public static bool IsLoadBalancer(string text) => text.StartsWith("arn:", StringComparison.Ordinal) && text.Contains(":loadbalancer/", StringComparison.Ordinal);
+
+    private static bool IsLoadBalancerPath(string text) => text.StartsWith("loadbalancer/", StringComparison.Ordinal);
 
     public PathQuery ToQuery() => new(Source!, Destinations, Protocol, Ports, PathQuery.EphemeralPorts, Quantifier.Any, ApprovedEgress)
     {

@@ -32,7 +32,11 @@ public sealed class PathCommand : ICommand
         _ => ExitCodes.Undecided,
     };
 
-    /// <summary>Asks the question in the scope that holds the source (or --account/--region when given).</summary>
+    /// <summary>
+    /// Asks the question of one model over every scope of the snapshot (a path follows peering and transit gateways into
+    /// other accounts); the scope printed is the one that holds the source (or the target of --from-internet), which
+    /// --account/--region pick when several could.
+    /// </summary>
     public static PathAnswer Answer(Snapshot snapshot, PathArguments arguments, out ScopeSnapshot scope)
     {
         var scopes = snapshot.Scopes
@@ -42,20 +46,58 @@ public sealed class PathCommand : ICommand
         if (scopes.Count == 0)
             throw new UsageException($"the snapshot has no scope for account {arguments.Account ?? "*"} region {arguments.Region ?? "*"} " +
                                      $"(it holds {string.Join(", ", snapshot.Scopes.Select(s => $"{s.AccountId}/{s.Region}"))})");
-        var models = scopes.Select(s => (Scope: s, Model: NetworkModel.Build(s))).ToList();
-        var holding = models.Where(m => Holds(m.Model, arguments.AnchorId)).ToList();
-        var (chosenScope, model) = holding.Count switch
-        {
-            1 => holding[0],
-            0 when models.Count == 1 => models[0],
-            0 => throw new UsageException($"no scope of the snapshot holds {arguments.AnchorId}; name one with --account and --region"),
-            _ => throw new UsageException($"{arguments.AnchorId} is in more than one scope; name one with --account and --region"),
-        };
-        scope = chosenScope;
+        var model = NetworkModel.Build(snapshot);
         var engine = new PathEngine(model);
-        return arguments.Source is null ? engine.Ask(arguments.ToInboundQuery()) : engine.Ask(arguments.ToQuery());
+        if (arguments.Source is not null)
+        {
+            scope = ScopeHolding(model, scopes, arguments.AnchorId);
+            return engine.Ask(arguments.ToQuery());
+        }
+
+        var targets = Targets(model, arguments.ToInterface!);
+        scope = ScopeHolding(model, scopes, targets[0]);
+        var answers = targets.Select(t => engine.Ask(arguments.ToInboundQuery() with { ToInterfaceOrInstance = t })).ToList();
+        return answers.Count == 1 ? answers[0] : PathAnswer.Merge($"outside {arguments.InternetSource} -> {arguments.ToInterface}", answers);
     }
 
-    private static bool Holds(NetworkModel model, string id) =>
-        model.Interface(id) is not null || model.Subnet(id) is not null || model.PrimaryInterfaceOf(id) is not null;
+    /// <summary>The interfaces --to names with --from-internet: an interface or instance, the interface holding an address, or a load balancer's.</summary>
+    private static IReadOnlyList<string> Targets(NetworkModel model, string target)
+    {
+        if (target.StartsWith("eni-", StringComparison.Ordinal) || target.StartsWith("i-", StringComparison.Ordinal)) return [target];
+        if (PathArguments.IsLoadBalancer(target) || target.StartsWith("loadbalancer/", StringComparison.Ordinal))
+        {
+            var name = target.StartsWith("loadbalancer/", StringComparison.Ordinal) ? target["loadbalancer/".Length..] : target;
+            var loadBalancer = model.LoadBalancer(name)
+                ?? throw new UsageException($"no load balancer '{name}' is in the snapshot's describe-load-balancers" +
+                                            (model.AnyGapOf(NetworkModel.NameOf(Aws.Calls.AwsCalls.DescribeLoadBalancers)) is { } gap ? $" ({gap.Describe()})" : ""));
+            var nodes = model.InterfacesDescribedAs(loadBalancer.InterfaceDescription);
+            return nodes.Count > 0 ? nodes : throw new UsageException($"no network interface described as '{loadBalancer.InterfaceDescription}' is in the snapshot");
+        }
+
+        var publicHolder = model.InterfaceWithPublicAddress(target);
+        if (publicHolder is not null) return [publicHolder];
+        var address = Evaluation.Addressing.Cidr.Parse(target);
+        var holders = model.Interfaces.Where(i => model.AddressesOf(i.NetworkInterfaceId).Any(a => a.Family == address.Family && a.Value == address.First))
+            .Select(i => i.NetworkInterfaceId).ToList();
+        return holders.Count switch
+        {
+            1 => holders,
+            0 => throw new UsageException($"no network interface in the snapshot holds {target}"),
+            _ => throw new UsageException($"{target} is held by several interfaces ({string.Join(", ", holders)}, in different VPCs): name one with --to eni-..."),
+        };
+    }
+
+    private static ScopeSnapshot ScopeHolding(NetworkModel model, IReadOnlyList<ScopeSnapshot> scopes, string id)
+    {
+        var vpc = model.Interface(id)?.VpcId ?? model.Subnet(id)?.VpcId
+            ?? (model.PrimaryInterfaceOf(id) is { } primary ? model.Interface(primary)?.VpcId : null);
+        var holding = vpc is null ? [] : scopes.Where(s => ReferenceEquals(model.ScopeOfVpc(vpc), s)).ToList();
+        return holding.Count switch
+        {
+            1 => holding[0],
+            0 when scopes.Count == 1 => scopes[0],
+            0 => throw new UsageException($"no scope of the snapshot holds {id}; name one with --account and --region"),
+            _ => throw new UsageException($"{id} is in more than one scope; name one with --account and --region"),
+        };
+    }
 }

@@ -19,8 +19,10 @@ public static class PathOutput
         foreach (var path in answer.Paths)
         {
             text.AppendLine();
-            text.AppendLine($"path to {path.Target} ({Wire(path.End)}) for {path.Flows}:");
-            for (var i = 0; i < path.Hops.Count; i++) text.AppendLine($"  {i + 1,2}. {path.Hops[i].Component}: {path.Hops[i].Detail}");
+            text.AppendLine($"path to {path.Target} ({Wire(path.End)}){(path.Entry is null ? "" : $", entering at {path.Entry}")} for {path.Flows}:");
+            for (var i = 0; i < path.Hops.Count; i++)
+                text.AppendLine($"  {i + 1,2}. {path.Hops[i].Component}{(path.Hops[i].Name is { } name ? $" [{name}]" : "")}: {path.Hops[i].Detail}");
+            if (path.Toward is not null) text.AppendLine($"      exits the modelled world toward {path.Toward}");
         }
 
         // Blocks are printed for reachable answers too: the traffic the paths do not carry stops somewhere, and where is useful.
@@ -57,8 +59,10 @@ public static class PathOutput
         {
             end = Wire(p.End),
             target = p.Target,
+            toward = p.Toward,
+            entry = p.Entry,
             flows = p.Flows,
-            hops = p.Hops.Select(h => new { component = h.Component, detail = h.Detail }),
+            hops = p.Hops.Select(h => new { component = h.Component, name = h.Name, detail = h.Detail }),
         }),
         blocks = answer.Blocks.Select(b => new
         {
@@ -76,7 +80,8 @@ public static class PathOutput
     {
         PathEnd.Interface => "interface",
         PathEnd.Internet => "internet",
-        PathEnd.LeftVpc => "left-vpc",
+        PathEnd.Edge => "edge",
+        PathEnd.ApprovedExit => "approved-exit",
         _ => "gateway-endpoint",
     };
 }

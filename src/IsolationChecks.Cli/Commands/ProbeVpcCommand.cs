@@ -1,3 +1,4 @@
+using System.CommandLine;
 using IsolationChecks.Posture;
 using IsolationChecks.Probes;
 using IsolationChecks.Running;
@@ -9,28 +10,36 @@ namespace IsolationChecks.Cli.Commands;
 /// and writes their record (to OUT, else standard output), to be placed in a snapshot at probes/in-vpc.json. For a build
 /// step inside the isolated network when the suite itself runs elsewhere; `Target=live` runs the same probes itself.
 /// </summary>
-public sealed class ProbeVpcCommand(TimeProvider clock) : ICommand
+internal static class ProbeVpcCommand
 {
-    public string Name => "probe-vpc";
+    public const string Usage = "probe-vpc POSTURE [RECORD]";
 
-    public string Usage => "isolationchecks probe-vpc <posture.json> [<record.json>]";
-
-    public async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    public static Command Create(ToolContext context)
     {
-        if (args.Count is < 1 or > 2) throw new UsageException("probe-vpc takes a posture file and, optionally, where to write the record");
-        var posture = await PostureLoader.LoadAsync(args[0], cancellationToken);
-        if (posture.InVpcProbes is not { } probes)
+        var command = new Command("probe-vpc", "Run the posture's in-VPC probes (NET-1..NET-3) from this machine and write their record (for probes/in-vpc.json)");
+        var posture = new Argument<string>("posture") { Description = "the posture file with an inVpcProbes section" };
+        var record = new Argument<string?>("record") { Description = "where to write the record (default: standard output)", Arity = ArgumentArity.ZeroOrOne };
+        command.Add(posture);
+        command.Add(record);
+        command.SetAction(ConsoleTool.Guarded(context, Usage, async (parse, ct) =>
         {
-            await error.WriteLineAsync($"{args[0]}: the posture declares no inVpcProbes section: nothing to probe");
-            return ExitCodes.ConfigurationError;
-        }
+            var path = context.FullPath(parse.GetValue(posture)!);
+            if (!File.Exists(path))
+                throw new UsageException($"no posture file '{path}'");
+            var document = await PostureLoader.LoadAsync(path, ct);
+            if (document.InVpcProbes is not { } probes)
+            {
+                await context.Error.WriteLineAsync($"{path}: the posture declares no inVpcProbes section: nothing to probe");
+                return ExitCodes.ConfigurationError;
+            }
 
-        var record = await new InVpcProber(clock).RunAsync(probes, cancellationToken);
-        var json = record.ToJson();
-        if (args.Count == 2)
-            await File.WriteAllBytesAsync(args[1], json, cancellationToken);
-        else
-            await output.WriteLineAsync(System.Text.Encoding.UTF8.GetString(json));
-        return ExitCodes.GatePassed;
+            var json = (await new InVpcProber(context.Clock).RunAsync(probes, ct)).ToJson();
+            if (parse.GetValue(record) is { } target)
+                await File.WriteAllBytesAsync(context.FullPath(target), json, ct);
+            else
+                await context.Out.WriteLineAsync(System.Text.Encoding.UTF8.GetString(json));
+            return ExitCodes.GatePassed;
+        }));
+        return command;
     }
 }

@@ -5,15 +5,15 @@ using IsolationChecks.Snapshots;
 namespace IsolationChecks.Cli.Commands;
 
 /// <summary>
-/// `isolationchecks snapshot-collect --plan PLAN --shard K/N --out PART --key PEM`: collects shard K's share of the plan's
+/// `snapshot collect --plan PLAN --shard K/N --out PART --key PEM`: collects shard K's share of the plan's
 /// targets (deterministic: the same plan always deals shard K the same targets, so a failed shard is rerun alone) into a
-/// signed part for snapshot-merge. Without --shard, the whole plan (1/1).
+/// signed part for snapshot merge. Without --shard, the whole plan (1/1).
 /// </summary>
 public sealed class SnapshotCollectCommand : ICommand
 {
-    public string Name => "snapshot-collect";
+    public string Name => "collect";
 
-    public string Usage => "isolationchecks snapshot-collect --plan <plan folder> [--shard K/N] --out <part folder> [--key <private key .pem>] "
+    public string Usage => "snapshot collect --plan <plan folder> [--shard K/N] --out <part folder> [--key <private key .pem>] "
                            + "[--max-concurrency 8] [--calls-per-second N] [--endpoint-url URL] [--profile P] [--timeout 30m]";
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancellationToken)

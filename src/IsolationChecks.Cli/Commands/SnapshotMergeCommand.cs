@@ -4,21 +4,21 @@ using IsolationChecks.Snapshots;
 namespace IsolationChecks.Cli.Commands;
 
 /// <summary>
-/// `isolationchecks snapshot-merge --plan PLAN --trusted-keys KEYS --out MERGED --key PEM PART...`: verifies every part's
+/// `snapshot merge --plan PLAN --trusted-keys KEYS --out MERGED --key PEM PART...`: verifies every part's
 /// signature and the plan's, refuses overlaps and gaps against the plan's targets, and writes one snapshot whose manifest
 /// names every part (key id, manifest SHA-256), signed with the merger's key. Exit code 0 merged; 2 an overlap, a gap or a
 /// part of another plan; 3 a part or plan that is not verified evidence (unsigned, unknown signer, files changed).
 /// </summary>
 public sealed class SnapshotMergeCommand : ICommand
 {
-    public string Name => "snapshot-merge";
+    public string Name => "merge";
 
-    public string Usage => "isolationchecks snapshot-merge --plan <plan folder> --trusted-keys <public key .pem | folder> --out <folder> [--key <private key .pem>] <part folder>...";
+    public string Usage => "snapshot merge --plan <plan folder> --trusted-keys <public key .pem | folder> --out <folder> [--key <private key .pem>] <part folder>...";
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var options = new CollectionArguments(args, new HashSet<string>(StringComparer.Ordinal) { "--plan", "--trusted-keys", "--out", "--key" });
-        if (options.Positional.Count == 0) throw new UsageException("snapshot-merge takes the part folders to merge");
+        if (options.Positional.Count == 0) throw new UsageException("snapshot merge takes the part folders to merge");
         foreach (var folder in options.Positional.Append(options.Required("--plan", "PLAN_FOLDER")).Where(f => !Directory.Exists(f)))
             throw new UsageException($"no folder '{folder}'");
         var trusted = SnapshotSigning.LoadTrustedKeys(options.Required("--trusted-keys", "KEYS"), "--trusted-keys");

@@ -196,11 +196,13 @@ internal sealed class CollectionRun(TimeProvider clock, CollectionThrottle throt
             message));
         var done = Interlocked.Increment(ref _done);
         var failed = outcome == "failed" ? Interlocked.Increment(ref _failed) : Volatile.Read(ref _failed);
-        progress?.Report(new CollectionProgress(scope.Name, Describe(call, item), outcome, done, failed, clock.GetElapsedTime(_started), attempts, code));
+        progress?.Report(new CollectionProgress(scope.Name, Describe(call, item), outcome, done, failed, clock.GetElapsedTime(_started), attempts, code,
+            scope.Scope.AccountId, scope.Scope.Region));
     }
 
     private void Report(ScopeContext scope, AwsCall call, string? item, string state) =>
-        progress?.Report(new CollectionProgress(scope.Name, Describe(call, item), state, Volatile.Read(ref _done), Volatile.Read(ref _failed), clock.GetElapsedTime(_started)));
+        progress?.Report(new CollectionProgress(scope.Name, Describe(call, item), state, Volatile.Read(ref _done), Volatile.Read(ref _failed), clock.GetElapsedTime(_started),
+            Account: scope.Scope.AccountId, Region: scope.Scope.Region));
 
     private static string Describe(AwsCall call, string? item) => item is null ? call.IamAction : $"{call.IamAction} {item}";
 }

@@ -51,7 +51,7 @@ public enum ScopeFolders
 public sealed record CollectionRequest(string Plan, string? Scope = null, PlanItem? Item = null);
 
 /// <summary>An item of a planned call: its key (file name, manifest target) and the request members it carries.</summary>
-public sealed record PlanItem(string Key, JsonObject? Input = null);
+public sealed record PlanItem(string Key, JsonObject? Input = null, string? Value = null);
 
 /// <summary>Everything a posture asks the collector to read beyond what every scope reads.</summary>
 public sealed class CollectionRequests(IReadOnlyList<CollectionRequest> requests)
@@ -72,9 +72,17 @@ public sealed class CollectionRequests(IReadOnlyList<CollectionRequest> requests
 /// <summary>A line of progress for the console: what is being collected, counts, elapsed time.</summary>
 /// <param name="Attempts">For a finished call: the HTTP attempts it took (more than one: the SDK retried it).</param>
 /// <param name="ErrorCode">For a failed or absent call: the error it ended with (Throttling, AccessDenied, ...).</param>
+/// <param name="Account">The scope's account id, for a front door that shows progress per account and region.</param>
 public sealed record CollectionProgress(
-    string Scope, string Operation, string State, int CallsDone, int CallsFailed, TimeSpan Elapsed, int Attempts = 0, string? ErrorCode = null)
+    string Scope, string Operation, string State, int CallsDone, int CallsFailed, TimeSpan Elapsed, int Attempts = 0, string? ErrorCode = null,
+    string? Account = null, string? Region = null)
 {
+    /// <summary>"ec2" of "ec2:DescribeVpcs".</summary>
+    public string Service => Operation.Split(':')[0];
+
+    /// <summary>Whether the event ends a call (ok, absent or failed), rather than starting it.</summary>
+    public bool Finished => State != "started";
+
     public override string ToString() =>
         $"[{Elapsed.TotalSeconds,6:0.0}s] {Scope}: {Operation} {State}{Outcome()} ({CallsDone} calls done, {CallsFailed} failed)";
 
@@ -130,6 +138,8 @@ public sealed class Collector(IAwsClientFactory clients, CollectionOptions optio
         _ => SnapshotLayout.ScopeFolder(scope.AccountId, scope.Region),
     };
 
+    private static readonly TimeSpan ShortestBudget = TimeSpan.FromMilliseconds(10);
+
     /// <summary>"IsolationChecks &lt;informational version&gt;".</summary>
     public static string ToolName { get; } =
         $"IsolationChecks {typeof(Collector).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown"}";
@@ -137,8 +147,10 @@ public sealed class Collector(IAwsClientFactory clients, CollectionOptions optio
     private async Task CollectScopeAsync(CollectionRun run, ScopeContext scope, CancellationToken cancellationToken)
     {
         var builder = new ResiliencePipelineBuilder { TimeProvider = clock };
+        // A budget already spent (the run's Timeout ran out before this pass) still runs the pass, so every call it would
+        // make is recorded as TimeBudgetExceeded; Polly refuses a timeout under 10 ms.
         if (options.TimeBudgetPerScope is { } budget)
-            builder.AddTimeout(budget);
+            builder.AddTimeout(budget > ShortestBudget ? budget : ShortestBudget);
         var budgetPipeline = builder.Build();
         try
         {

@@ -111,8 +111,9 @@ internal sealed class ScopeCollector(CollectionRun run, ScopeContext scope, Coll
             case Fanout.PerItem perItem:
             {
                 var parents = await ParentOf(perItem.Of).ConfigureAwait(false);
-                var items = parents.Values.OfType<JsonObject>().SelectMany(perItem.Items).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
-                return await Each(items.Select(i => new PlanItem(i)), item => run.RunAsync(scope, call, new CallArgs(item.Key), services, token)).ConfigureAwait(false);
+                var items = parents.Values.OfType<JsonObject>().SelectMany(perItem.Items.Of).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+                return await Each(items.Select(i => new PlanItem(perItem.KeyOf(i), Value: i)),
+                    item => run.RunAsync(scope, call, new CallArgs(item.Key, Value: item.Value), services, token)).ConfigureAwait(false);
             }
 
             case Fanout.Batched batched:
@@ -131,7 +132,7 @@ internal sealed class ScopeCollector(CollectionRun run, ScopeContext scope, Coll
                         continue;
                     }
 
-                    var names = batched.Items(parent).ToList();
+                    var names = batched.Items.Of(parent).ToList();
                     if (names.Count == 0 && batched.SkipWhenEmpty)
                         continue;
                     outputs[key] = await run.RunBatchesAsync(scope, call, item, names.Chunk(batched.Size).ToList(), batched.Members, services, token).ConfigureAwait(false);
@@ -155,7 +156,7 @@ internal sealed class ScopeCollector(CollectionRun run, ScopeContext scope, Coll
             var answers = await Each(level.Select(i => new PlanItem(i)), item => run.RunAsync(scope, call, new CallArgs(item.Key), services, token)).ConfigureAwait(false);
             foreach (var (item, output) in answers)
                 outputs[item] = output;
-            level = answers.Values.OfType<JsonObject>().SelectMany(tree.Children).Where(c => !outputs.ContainsKey(c))
+            level = answers.Values.OfType<JsonObject>().SelectMany(tree.Children.Of).Where(c => !outputs.ContainsKey(c))
                 .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         }
 

@@ -59,6 +59,12 @@ public sealed record PostureDocument(
 
     private static string SectionName<T>() => typeof(T) == typeof(BuildPosture) ? "build" : typeof(T) == typeof(EcrPosture) ? "ecr" : "connections";
 
+    /// <summary>What a person must still review (a generated posture's review block); null when nothing is pending.</summary>
+    public PostureReview? Review { get; init; }
+
+    /// <summary>Whether entries are still unreviewed: a gate refuses to judge with such a posture.</summary>
+    public bool Unreviewed => Review is { Pending.Count: > 0 };
+
     /// <summary>Where each value was in the file, for errors found after loading; null for a posture built in code.</summary>
     internal JsonSourceMap? Source { get; init; }
 
@@ -74,6 +80,16 @@ public sealed record PostureDocument(
         ? account
         : throw new KeyNotFoundException($"posture names account '{name}' but does not declare it under accounts");
 }
+
+/// <summary>A generated posture's review block: who generated it, from what, and the entries a person has not reviewed yet.</summary>
+public sealed record PostureReview(string? GeneratedBy, string? GeneratedAt, string? From, IReadOnlyList<PendingReview> Pending)
+{
+    /// <summary>"$.build.projects, $.natGateways": what is unreviewed, for the one error message and the reports (the notes are in the file).</summary>
+    public string Describe() => string.Join(", ", Pending.Select(p => p.Path));
+}
+
+/// <summary>One generated entry to review: its JSON path in the posture and what to check.</summary>
+public sealed record PendingReview(string Path, string Note);
 
 /// <summary>An AWS account the suite reads, and how to reach it.</summary>
 /// <param name="Profile">Named profile for this account (else the run's Profile setting, else the default chain).</param>
@@ -99,7 +115,8 @@ public sealed record SourceCidr(string Cidr, string? Reason = null)
 /// <param name="Projects">Project names that must exist in the account; "*" names none. Every project of the account is judged unless excluded.</param>
 /// <param name="Exclude">Projects left out of judgement, each with its reason.</param>
 /// <param name="PrivilegedModeAllowed">Projects allowed to run privileged (CB-5), e.g. image builds with docker.</param>
-/// <param name="ApprovedEgress">Route targets approved as egress (CB-2/CB-3), e.g. a TGW to an inspected egress VPC.</param>
+/// <param name="ApprovedEgress">Exits approved for the builds (CB-2/CB-3): route targets, transit gateway attachments, VPN connections or
+/// Direct Connect gateways, e.g. a TGW to an inspected egress VPC; the path engine stops at them.</param>
 /// <param name="RequiredEndpoints">Services that must have endpoints in each build VPC (EP-1..EP-5).</param>
 public sealed record BuildPosture(
     string Account,
@@ -150,11 +167,14 @@ public sealed record EcsServiceRef(string Cluster, string Service);
 
 /// <param name="AllowedCidrs">Declared work terminals and other allowed sources, besides the NAT gateways.</param>
 /// <param name="AllowedSecurityGroups">Security groups a rule may reference (GL-1).</param>
+/// <param name="ApprovedEntries">Ways in from outside the snapshot that may reach GitLab (GL-2): Client VPN endpoints, VPN
+/// connections or virtual private gateways, peering connections, transit gateway attachments, Direct Connect gateways.</param>
 public sealed record GitLabPosture(
     string Account,
     IReadOnlyList<GitLabHostRef> Hosts,
     IReadOnlyList<SourceCidr>? AllowedCidrs = null,
-    IReadOnlyList<string>? AllowedSecurityGroups = null);
+    IReadOnlyList<string>? AllowedSecurityGroups = null,
+    IReadOnlyList<string>? ApprovedEntries = null);
 
 /// <param name="IsolatedSourceCidrs">The isolated terminals' addresses, the only place pull principals may pull from (IAM-2).</param>
 public sealed record CodeCommitPosture(

@@ -46,7 +46,13 @@ public static partial class PostureLoader
             root["inVpcProbes"] is { } probes ? ReadInVpcProbes(probes) : null,
             root.List("waivers", ReadWaiver),
             root.List("excludedControls", e => new ControlExclusion(e.Required("control"), e.Required("reason"))),
-            root["organization"] is { } organization ? ReadOrganization(organization) : null);
+            root["organization"] is { } organization ? ReadOrganization(organization) : null)
+        {
+            Review = root["review"] is { } review
+                ? new PostureReview(review.Optional("generatedBy"), review.Optional("generatedAt"), review.Optional("from"),
+                    review.List("pending", p => new PendingReview(p.Required("path"), p.Required("note")))!)
+                : null,
+        };
         Unique(root["excludedControls"], e => e.Required("control"), "each control at most once in excludedControls");
         return posture;
     }
@@ -207,7 +213,8 @@ public static partial class PostureLoader
         AccountReference(gitLab, accounts),
         gitLab.List("hosts", ReadHost)!,
         gitLab["allowedCidrs"] is { } allowed ? ReadSourceCidrs(allowed) : null,
-        gitLab.Strings("allowedSecurityGroups"));
+        gitLab.Strings("allowedSecurityGroups"),
+        gitLab.Strings("approvedEntries"));
 
     private static GitLabHostRef ReadHost(PostureValue host) => new(
         host.Optional("instanceId"),

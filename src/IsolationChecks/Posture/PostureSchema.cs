@@ -37,6 +37,9 @@ internal sealed partial class PostureSchema
     /// <summary>Throws the first structural error of the document, in file order; returns when the document fits the schema.</summary>
     public void Validate(JsonElement document, JsonSourceMap source)
     {
+        // A valid posture (every run) needs only the verdict; the detailed walk that names the failure is for an invalid one.
+        if (_schema.Evaluate(document, new EvaluationOptions { OutputFormat = OutputFormat.Flag }).IsValid)
+            return;
         var results = _schema.Evaluate(document, new EvaluationOptions { OutputFormat = OutputFormat.Hierarchical });
         if (results.IsValid)
             return;

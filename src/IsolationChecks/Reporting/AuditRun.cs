@@ -8,11 +8,13 @@ namespace IsolationChecks.Reporting;
 /// <summary>What a run is started with: the raw settings, as the suite or the console tool received them.</summary>
 /// <param name="WorkingDirectory">Where relative paths are resolved (the user's shell directory).</param>
 /// <param name="SuiteDirectory">The folder holding the embedded reference environment (Fixtures/reference).</param>
+/// <param name="CommandLine">The console tool's options by setting name; they win over the environment.</param>
 public sealed record RunRequest(
     IReadOnlyDictionary<string, string> Parameters,
     IReadOnlyDictionary<string, string> Environment,
     string WorkingDirectory,
-    string SuiteDirectory);
+    string SuiteDirectory,
+    IReadOnlyDictionary<string, string>? CommandLine = null);
 
 /// <summary>A run as it ended, and the files it left in Output (its reports, or its error file).</summary>
 public sealed record FinishedRun(RunOutcome Outcome, string OutputFolder, IReadOnlyList<string> Files)
@@ -24,14 +26,14 @@ public sealed record FinishedRun(RunOutcome Outcome, string OutputFolder, IReadO
 
 /// <summary>
 /// One run as users start it, whatever starts it (the NUnit suite, the console tool): claim the Output folder,
-/// remove the previous run's files, resolve the settings, run, and leave either the three reports or an error file.
+/// remove the previous run's files, resolve the settings, run, and leave either its reports or an error file.
 /// It never throws for bad input, an interruption or a defect: each is an outcome with its exit code and one message.
 /// </summary>
 public sealed class AuditRun(IReadOnlyList<IControl> controls, TimeProvider clock)
 {
     public async Task<FinishedRun> RunAsync(RunRequest request, IProgress<string>? progress, Interruption interruption)
     {
-        var outputPath = SettingsResolver.OutputFolder(request.Parameters, request.Environment, request.WorkingDirectory);
+        var outputPath = SettingsResolver.OutputFolder(request.Parameters, request.Environment, request.WorkingDirectory, request.CommandLine);
         OutputFolder output;
         try
         {
@@ -81,7 +83,9 @@ public sealed class AuditRun(IReadOnlyList<IControl> controls, TimeProvider cloc
     {
         try
         {
-            var settings = SettingsResolver.Resolve(request.Parameters, request.Environment, request.WorkingDirectory, request.SuiteDirectory);
+            var settings = SettingsResolver.Resolve(request.Parameters, request.Environment, request.WorkingDirectory, request.SuiteDirectory, request.CommandLine);
+            // An unknown report format stops the run before anything is collected.
+            ReportFormats.Select(settings.Formats);
             if (settings.DemoData)
                 progress?.Report(RunResult.DemoNotice);
             var result = await new SuiteRunner(controls, clock).RunAsync(settings, progress, interruption.Token).ConfigureAwait(false);
@@ -137,7 +141,5 @@ public sealed class AuditRun(IReadOnlyList<IControl> controls, TimeProvider cloc
     }
 
     private static string TargetOf(RunRequest request) =>
-        request.Environment.TryGetValue(SettingsResolver.EnvironmentPrefix + "TARGET", out var variable) && !string.IsNullOrWhiteSpace(variable) ? variable
-        : request.Parameters.TryGetValue("Target", out var parameter) && !string.IsNullOrWhiteSpace(parameter) ? parameter
-        : "the embedded reference";
+        SettingsResolver.FirstGiven("Target", request.Parameters, request.Environment, request.CommandLine) ?? "the embedded reference";
 }

@@ -51,6 +51,11 @@ public static class FindingsJson
                 WriteFinding(json, finding);
             json.WriteEndArray();
             WriteExclusions(json, run.Exclusions);
+            if (run.ReviewNotice is { } review)
+                json.WriteString("postureReview", review);
+            else
+                json.WriteNull("postureReview");
+            DriftReporting.WriteJson(json, run.Drift);
             json.WriteEndObject();
         }
 

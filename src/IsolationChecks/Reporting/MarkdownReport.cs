@@ -5,7 +5,10 @@ using IsolationChecks.Running;
 
 namespace IsolationChecks.Reporting;
 
-/// <summary>report.md: the summary a person reads first (gate, counts), then what needs attention, then the rest.</summary>
+/// <summary>
+/// report.md: the summary a person reads first (gate, counts, the per-control table), then what needs attention in full,
+/// then waivers, then passes summarised per control behind a details element (<see cref="ReportSummary"/>).
+/// </summary>
 public static partial class MarkdownReport
 {
     public const string FileName = "report.md";
@@ -17,6 +20,8 @@ public static partial class MarkdownReport
         md.Append("# Isolation checks: ").Append(Escape(run.PostureName)).Append("\n\n");
         if (run.DemoData)
             md.Append("> **").Append(Escape(RunResult.DemoNotice)).Append("**\n\n");
+        if (run.ReviewNotice is { } review)
+            md.Append("> **").Append(Escape(review)).Append("**\n\n");
         md.Append("- **Audit gate:** ").Append(Escape(run.Gate.Describe())).Append('\n');
         if (run.TimedOut is { } timedOut)
             md.Append("- **Timed out:** ").Append(Escape(timedOut.Describe())).Append('\n');
@@ -41,14 +46,17 @@ public static partial class MarkdownReport
             AppendCountRow(md, severity.ToWire(), byStatus);
         AppendCountRow(md, "**all**", counts.ByStatus);
         md.Append('\n');
+        AppendControls(md, run);
 
         foreach (var (title, findings) in ReportOrder.Sections(run.Findings))
         {
             md.Append("## ").Append(title).Append(" (").Append(findings.Count).Append(")\n\n");
             if (findings.Count == 0)
                 md.Append("None.\n\n");
-            foreach (var finding in findings)
-                AppendFinding(md, finding);
+            else if (findings[0].Status == Status.Pass)
+                AppendPasses(md, findings);
+            else
+                AppendFindings(md, findings);
         }
 
         md.Append("## ").Append(ReportOrder.ExcludedTitle).Append(" (").Append(run.Exclusions.Count).Append(")\n\n");
@@ -62,6 +70,7 @@ public static partial class MarkdownReport
         md.Append(run.Gaps.Count == 0 ? "None.\n" : ReportOrder.GapsIntroduction + "\n\n");
         foreach (var gap in run.Gaps)
             md.Append("- ").Append(Escape(ReportOrder.Describe(gap))).Append('\n');
+        DriftReporting.AppendMarkdown(md, run.Drift);
 
         return md.ToString();
     }
@@ -74,6 +83,68 @@ public static partial class MarkdownReport
         md.Append('\n');
     }
 
+    private static void AppendControls(StringBuilder md, RunResult run)
+    {
+        md.Append("## Controls\n\n| Control | Title | Severity | Total |");
+        foreach (var status in Enum.GetValues<Status>())
+            md.Append(' ').Append(status.ToWire()).Append(" |");
+        md.Append("\n|---|---|---|---:|");
+        foreach (var _ in Enum.GetValues<Status>())
+            md.Append("---:|");
+        md.Append('\n');
+        foreach (var (family, byStatus, controls) in ControlTallies.ByFamily(run))
+        {
+            md.Append("| **").Append(Escape(family)).Append("** | | |");
+            AppendCounts(md, byStatus);
+            foreach (var tally in controls)
+            {
+                md.Append("| ").Append(Escape(tally.Control.Id)).Append(" | ").Append(Escape(tally.Control.Title)).Append(" | ")
+                    .Append(tally.Control.Severity.ToWire()).Append(" |");
+                AppendCounts(md, tally.ByStatus);
+            }
+        }
+
+        md.Append('\n');
+    }
+
+    private static void AppendCounts(StringBuilder md, IReadOnlyDictionary<Status, int> byStatus)
+    {
+        md.Append(' ').Append(byStatus.Values.Sum()).Append(" |");
+        foreach (var status in Enum.GetValues<Status>())
+            md.Append(' ').Append(byStatus.GetValueOrDefault(status)).Append(" |");
+        md.Append('\n');
+    }
+
+    private static void AppendFindings(StringBuilder md, IReadOnlyList<Finding> findings)
+    {
+        var (full, listed) = ReportSummary.Split(findings);
+        foreach (var finding in full)
+            AppendFinding(md, finding);
+        foreach (var (control, more) in ReportSummary.ByControl(listed))
+        {
+            md.Append("<details><summary>").Append(Escape($"{control.Id} {control.Title}")).Append(": ").Append(ReportText.Count(more.Count, "more finding"))
+                .Append(" (").Append(ReportSummary.Statuses(more)).Append("), listed with their verdicts; their evidence is in findings.json</summary>\n\n");
+            foreach (var finding in more)
+                md.Append("- **").Append(FindingText.Label(finding.Status)).Append("** ").Append(Escape(finding.TestName)).Append(" (")
+                    .Append(Escape(ReportSummary.Scope(finding.Resource))).Append("): ").Append(Escape(ReportText.Cut(finding.Message, ReportSummary.ListedVerdict))).Append('\n');
+            md.Append("\n</details>\n\n");
+        }
+    }
+
+    /// <summary>Passes per control: the count in the summary line, the resources (by account and region) behind it.</summary>
+    private static void AppendPasses(StringBuilder md, IReadOnlyList<Finding> passes)
+    {
+        md.Append("Per control; each pass's evidence is in findings.json.\n\n");
+        foreach (var (control, count, scopes) in ReportSummary.Passes(passes))
+        {
+            md.Append("<details><summary>").Append(Escape($"{control.Id} {control.Title}")).Append(": ").Append(count)
+                .Append(" passed</summary>\n\n");
+            foreach (var (scope, names) in scopes)
+                md.Append("- **").Append(Escape(scope)).Append("**: ").Append(Escape(string.Join(", ", names))).Append('\n');
+            md.Append("\n</details>\n\n");
+        }
+    }
+
     private static void AppendFinding(StringBuilder md, Finding finding)
     {
         md.Append("### ").Append(FindingText.Label(finding.Status)).Append(' ')
@@ -82,7 +153,7 @@ public static partial class MarkdownReport
         md.Append("- **Resource:** ").Append(Escape(FindingText.ResourceLine(finding.Resource))).Append('\n');
         md.Append("- **Verdict:** ").Append(Escape(finding.Message)).Append('\n');
         md.Append("- **Evidence:**").Append(finding.Evidence.Count == 0 ? " none\n" : "\n");
-        foreach (var fact in finding.Evidence)
+        foreach (var fact in finding.Evidence.Take(ReportSummary.FactsShown))
         {
             md.Append("  - ").Append(Escape(fact.Subject)).Append(": ").Append(Escape(fact.Fact));
             if (fact.Source is not null)
@@ -90,6 +161,8 @@ public static partial class MarkdownReport
             md.Append('\n');
         }
 
+        if (finding.Evidence.Count > ReportSummary.FactsShown)
+            md.Append("  - and ").Append(finding.Evidence.Count - ReportSummary.FactsShown).Append(" more in findings.json\n");
         if (finding.Status != Status.Pass)
             md.Append("- **Remediation:** ").Append(Escape(finding.EffectiveRemediation)).Append('\n');
         md.Append('\n');

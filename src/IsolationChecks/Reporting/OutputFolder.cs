@@ -8,7 +8,7 @@ namespace IsolationChecks.Reporting;
 /// <summary>
 /// A run's Output folder, held for the length of the run. Claiming it takes an exclusive lock (a second run on the same
 /// folder is refused, naming the run that holds it; the operating system releases the lock of a run that died), then
-/// removes the previous run's files, so what the folder holds afterwards is this run's alone: its three reports, or
+/// removes the previous run's files, so what the folder holds afterwards is this run's alone: its reports, or
 /// error.json and error.txt saying why there are none. Other files in the folder are never touched.
 /// </summary>
 public sealed class OutputFolder : IDisposable
@@ -18,9 +18,9 @@ public sealed class OutputFolder : IDisposable
     public const string ErrorJsonFile = "error.json";
     public const string ErrorTextFile = "error.txt";
 
-    /// <summary>Every file a run leaves in Output; a new run removes them first.</summary>
+    /// <summary>Every file a run leaves in Output (each registered report, the error files); a new run removes them first.</summary>
     public static IReadOnlyList<string> RunFiles { get; } =
-        [FindingsJson.FileName, MarkdownReport.FileName, HtmlReport.FileName, ErrorJsonFile, ErrorTextFile];
+        [.. ReportFormats.All.Select(f => f.FileName), ErrorJsonFile, ErrorTextFile];
 
     private readonly FileStream _lock;
     private readonly Lock _gate = new();
@@ -114,7 +114,7 @@ public sealed class OutputFolder : IDisposable
         var files = await ReportWriter.WriteAsync(run, Path, cancellationToken).ConfigureAwait(false);
         lock (_gate)
             _finished = true;
-        return [.. files.All];
+        return files.All;
     }
 
     /// <summary>

@@ -1,29 +1,37 @@
-using System.Text;
 using IsolationChecks.Running;
 
 namespace IsolationChecks.Reporting;
 
-/// <summary>Where a run's three result files were written.</summary>
-public sealed record ReportFiles(string FindingsJson, string Markdown, string Html)
+/// <summary>Where a run's result files were written: one per registered format (<see cref="ReportFormats"/>).</summary>
+public sealed record ReportFiles(string Folder, IReadOnlyList<string> All)
 {
-    public IEnumerable<string> All => [FindingsJson, Markdown, Html];
+    public string FindingsJson => Path.Combine(Folder, Reporting.FindingsJson.FileName);
+
+    public string Markdown => Path.Combine(Folder, MarkdownReport.FileName);
+
+    public string Html => Path.Combine(Folder, HtmlReport.FileName);
 }
 
-/// <summary>Writes findings.json, report.md and report.html to the Output folder.</summary>
+/// <summary>Writes the reports the run's Formats setting selects (<see cref="ReportFormats"/>; default: all) to the Output folder, reading the History setting's earlier runs first.</summary>
 public static class ReportWriter
 {
+    /// <returns>The files written, in <see cref="ReportFormats.All"/>'s order.</returns>
     public static async Task<ReportFiles> WriteAsync(RunResult run, string outputFolder, CancellationToken cancellationToken)
     {
         var folder = Path.GetFullPath(outputFolder);
         Directory.CreateDirectory(folder);
-        var files = new ReportFiles(
-            Path.Combine(folder, FindingsJson.FileName),
-            Path.Combine(folder, MarkdownReport.FileName),
-            Path.Combine(folder, HtmlReport.FileName));
-        var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
-        await File.WriteAllBytesAsync(files.FindingsJson, FindingsJson.Serialize(run), cancellationToken).ConfigureAwait(false);
-        await File.WriteAllTextAsync(files.Markdown, MarkdownReport.Render(run), utf8, cancellationToken).ConfigureAwait(false);
-        await File.WriteAllTextAsync(files.Html, HtmlReport.Render(run), utf8, cancellationToken).ConfigureAwait(false);
-        return files;
+        var history = run.Settings.History is { } past
+            ? RunHistory.Read(past, run.Settings.HistoryRuns, folder)
+            : RunHistory.None;
+        var input = new ReportInput(run, history);
+        var written = new List<string>();
+        foreach (var format in ReportFormats.Select(run.Settings.Formats))
+        {
+            var file = Path.Combine(folder, format.FileName);
+            await File.WriteAllBytesAsync(file, format.Write(input), cancellationToken).ConfigureAwait(false);
+            written.Add(file);
+        }
+
+        return new ReportFiles(folder, written);
     }
 }

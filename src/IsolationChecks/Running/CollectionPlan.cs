@@ -18,9 +18,9 @@ public static class CollectionPlan
         requests.AddRange(posture.ConnectionSections.Select(c => new CollectionRequest(AwsCalls.Plans.Connections, c.Account)));
         if (posture.GitLab is { } gitLab)
         {
-            // GitLab hosts named by load balancer or ECS service need those services read in the GitLab account.
-            if (gitLab.Hosts.Any(h => h.LoadBalancerArn is not null))
-                requests.Add(new(AwsCalls.Plans.LoadBalancers, gitLab.Account));
+            // GL-2 asks how GitLab can be entered from outside: load balancers and Client VPN endpoints of every scope
+            // (a load balancer in another account can target GitLab across a peering or transit gateway).
+            requests.Add(new(AwsCalls.Plans.Ingress));
             requests.AddRange(gitLab.Hosts.Select(h => h.EcsService).OfType<EcsServiceRef>()
                 .Select(e => new CollectionRequest(AwsCalls.Plans.EcsServices, gitLab.Account, new PlanItem($"{e.Cluster}/{e.Service}"))));
         }

@@ -93,7 +93,9 @@ public sealed class LiveCollection(IReadOnlyList<IControl> controls, AwsAccessSe
     private CollectionOptions Options(CollectionOptions options, RunDeadline deadline) =>
         options with { TimeBudgetPerScope = deadline.Remaining, MaxConcurrency = limits.MaxConcurrency, CallsPerSecond = limits.CallsPerSecond };
 
-    private ProgressLines? Lines(IProgress<string>? progress) => progress is null ? null : new ProgressLines(progress, Prefix);
+    // A front door that renders collection itself (the console tool's live table) takes the events as they are.
+    private IProgress<CollectionProgress>? Lines(IProgress<string>? progress) =>
+        progress as IProgress<CollectionProgress> ?? (progress is null ? null : new ProgressLines(progress, Prefix));
 
     /// <summary>
     /// IAM's simulator is asked, during collection, the questions the IAM controls derive from the evidence just collected;

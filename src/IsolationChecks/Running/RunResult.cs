@@ -33,6 +33,18 @@ public sealed record RunResult(
     /// <summary>The evidence the controls needed and did not have (absent, failed, malformed), each with how to get it.</summary>
     public IReadOnlyList<DataGap> Gaps { get; init; } = [];
 
+    /// <summary>Drift since the Baseline setting's snapshot, when one was given.</summary>
+    public DriftReport? Drift { get; init; }
+
+    /// <summary>The posture's review block while entries are unreviewed (a generated posture): every report says so first.</summary>
+    public Posture.PostureReview? UnreviewedPosture { get; init; }
+
+    /// <summary>What the console and every report say about an unreviewed posture, or null.</summary>
+    public string? ReviewNotice => UnreviewedPosture is { } review ? $"{UnreviewedNotice}: {review.Describe()}" : null;
+
+    public const string UnreviewedNotice =
+        "POSTURE NOT REVIEWED: it was generated and still lists entries nobody has checked (review.pending); a gate run refuses it";
+
     public FindingCounts Counts => FindingCounts.Of(Findings);
 
     /// <summary>"live", or the snapshot folder named by the Target setting.</summary>

@@ -28,7 +28,7 @@ public static class ShardedCollection
     {
         var snapshot = SnapshotReader.Read(plan);
         if (plan.Manifest?.Targets is not { } targets || !plan.Files.TryGetValue(SnapshotFiles.PostureFile, out var postureBytes))
-            throw new InputException(plan.Origin, "manifest.json $.targets", "a plan folder (isolationchecks snapshot-plan writes one: posture.json and the targets)", "a snapshot that is no plan");
+            throw new InputException(plan.Origin, "manifest.json $.targets", "a plan folder (isolationchecks snapshot plan writes one: posture.json and the targets)", "a snapshot that is no plan");
         if (!snapshot.Integrity.IsIntact)
             throw new UnverifiedPartException($"{plan.Origin}: the plan's files do not match its manifest.json: {snapshot.Integrity.Describe()}");
         var posture = OrganizationTargets.Expand(PostureLoader.Parse(postureBytes, $"{plan.Origin}/{SnapshotFiles.PostureFile}"), snapshot);

@@ -50,6 +50,13 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
         progress?.Report($"Evidence: {evidence.Describe()}");
         progress?.Report($"Evaluating {controls.Count} controls");
         var findings = await EvaluateAsync(snapshot, posture, settings.PosturePath, ct).ConfigureAwait(false);
+        DriftReport? drift = null;
+        if (settings.Baseline is { } baseline)
+        {
+            progress?.Report($"Comparing with the baseline {baseline}");
+            drift = await DriftAnalysis.CompareAsync(controls, baseline, snapshot, posture, findings, trusted, settings.PosturePath, ct).ConfigureAwait(false);
+            progress?.Report($"Drift since the baseline: {drift.Evidence.Changes.Count} change(s), {drift.Evidence.NotCompared.Count} not compared, {drift.Verdicts.Count} verdict(s) changed");
+        }
 
         var result = new RunResult(settings, posture.Name, snapshot.Origin, snapshot.Manifest, snapshot.Integrity,
             startedAt, clock.GetUtcNow(), controls.Select(c => c.Metadata).ToList(), findings, evidence,
@@ -57,11 +64,26 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
         {
             Exclusions = ExcludedFromJudgement.Of(new EvaluationContext(snapshot, posture, clock), controls.Select(c => c.Metadata).ToList()),
             Gaps = snapshot.Log?.Gaps ?? [],
+            Drift = drift,
+            UnreviewedPosture = posture.Unreviewed ? posture.Review : null,
         };
         progress?.Report($"Findings: {string.Join(", ", result.Counts.ByStatus.Select(kv => $"{kv.Value} {kv.Key.ToWire()}"))}; audit gate {result.Gate.Describe()}");
         if (result.TimedOut is { } timedOut)
             progress?.Report($"TIMED OUT: {timedOut.Describe()}");
         return result;
+    }
+
+    /// <summary>
+    /// Collects a live target's evidence without judging it (`isolationchecks snapshot collect`): the same collection, probes
+    /// and posture.json as a live run, within the settings' Timeout. What the deadline cut off is recorded as not collected.
+    /// </summary>
+    public async Task<(SnapshotFiles Files, RunTimedOut? TimedOut)> CollectAsync(SuiteSettings settings, IProgress<string>? progress, CancellationToken ct)
+    {
+        if (settings.Target is not TargetSpec.Live)
+            throw new InvalidOperationException("only a live target is collected");
+        var deadline = new RunDeadline(TimeProvider.System, settings.EffectiveTimeout);
+        var (files, _) = await ObtainEvidenceAsync(settings, deadline, progress, ct).ConfigureAwait(false);
+        return (files, deadline.Outcome(files));
     }
 
     /// <summary>Evaluates every control on a snapshot and applies the post-processing: a pure function of snapshot and posture.</summary>
@@ -88,6 +110,7 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
                 progress?.Report($"Reading snapshot folder {folder.Path}");
                 var inputs = await SnapshotTarget.LoadAsync(settings, ct).ConfigureAwait(false);
                 progress?.Report($"Posture: {inputs.PostureSource}");
+                RequireReviewed(settings, inputs.Posture, progress);
                 return (inputs.Files, inputs.Posture);
             }
 
@@ -96,6 +119,7 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
                 progress?.Report($"Posture: {settings.PosturePath}");
                 var postureBytes = await File.ReadAllBytesAsync(settings.PosturePath, ct).ConfigureAwait(false);
                 var posture = PostureLoader.Parse(postureBytes, settings.PosturePath);
+                RequireReviewed(settings, posture, progress);
                 if (settings.Region is not null)
                 {
                     if (posture.Organization is not null)
@@ -118,6 +142,22 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
             default:
                 throw new InvalidOperationException($"unknown target {settings.Target}");
         }
+    }
+
+    /// <summary>
+    /// A generated posture (posture init) says what nobody has reviewed yet: a gate refuses to judge with it, before anything
+    /// is collected; any other run says so first, and every report repeats it.
+    /// </summary>
+    private static void RequireReviewed(SuiteSettings settings, PostureDocument posture, IProgress<string>? progress)
+    {
+        if (posture.Review is not { Pending.Count: > 0 } review)
+            return;
+        if (settings.Gate)
+            throw posture.Invalid("/review/pending",
+                "a reviewed posture: a gate run (Gate=true) never judges with generated entries nobody has checked; check each as its note in review.pending says, "
+                + "remove it from the list, then remove the review block",
+                $"{review.Pending.Count} unreviewed: {review.Describe()}");
+        progress?.Report($"{RunResult.UnreviewedNotice}: {review.Describe()}");
     }
 
     /// <summary>One collection scope per distinct (account, region) of the posture; the account's own profile and role travel with it.</summary>

@@ -4,11 +4,15 @@ using IsolationChecks.Aws;
 namespace IsolationChecks.Settings;
 
 /// <summary>
-/// Resolves run settings from TestRunParameters and ISOLATION_&lt;NAME&gt; environment variables (which win).
+/// Resolves run settings from three sources, each winning over the one before: TestRunParameters (a runsettings file,
+/// or <c>dotnet test -- ...</c>), ISOLATION_&lt;NAME&gt; environment variables, and the console tool's options
+/// (<c>isolationchecks audit --target ...</c>). Whatever the order, no source can weaken a gate another set: Gate cannot
+/// be turned off, Evidence cannot be relaxed under it, and an empty Target is refused there.
 /// </summary>
 public static partial class SettingsResolver
 {
     public const string ParametersSource = "runsettings TestRunParameters";
+    public const string CommandLineSource = "command-line option";
     public const string EnvironmentPrefix = "ISOLATION_";
     public const string Live = "live";
     public const string PostureFileName = "posture.json";
@@ -17,7 +21,13 @@ public static partial class SettingsResolver
 
     /// <summary>The setting names, case-sensitive as they appear in runsettings.</summary>
     public static IReadOnlyList<string> Names { get; } = 
-        ["Target", "Posture", "Region", "Profile", "EndpointUrl", "Output", "SaveSnapshot", "Gate", "Timeout", "TrustedKeys", "SigningKey", "Evidence"];
+        ["Target", "Posture", "Region", "Profile", "EndpointUrl", "Output", "SaveSnapshot", "Gate", "Timeout", "TrustedKeys", "SigningKey", "Evidence",
+         "History", "HistoryRuns", "Formats", "Baseline"];
+
+    /// <summary>The console tool's option for a setting: "--target", "--endpoint-url"; Formats is "--format".</summary>
+    public static string CommandLineOption(string name) => name == "Formats"
+        ? "--format"
+        : "--" + string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 ? $"-{char.ToLowerInvariant(c)}" : char.ToLowerInvariant(c).ToString()));
 
     /// <summary>Values of the Evidence setting: what the gate accepts.</summary>
     public const string AnyEvidence = "any";
@@ -28,15 +38,17 @@ public static partial class SettingsResolver
 
     /// <param name="workingDirectory">Where relative paths are resolved (the user's shell directory).</param>
     /// <param name="suiteDirectory">The suite's output folder, which holds the embedded reference fixture.</param>
+    /// <param name="commandLine">The console tool's options by setting name ("Target"), which win over the environment.</param>
     public static SuiteSettings Resolve(
         IReadOnlyDictionary<string, string> parameters,
         IReadOnlyDictionary<string, string> environment,
         string workingDirectory,
-        string suiteDirectory)
+        string suiteDirectory,
+        IReadOnlyDictionary<string, string>? commandLine = null)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(environment);
-        var values = Merge(parameters, environment);
+        var values = Merge(parameters, environment, commandLine);
 
         var gate = ResolveGate(values);
         var target = ResolveTarget(values, gate, workingDirectory, suiteDirectory);
@@ -54,7 +66,45 @@ public static partial class SettingsResolver
             demo,
             ExistingPath(values, "TrustedKeys", workingDirectory, "a PEM public key file or a folder of *.pem public keys"),
             ExistingPath(values, "SigningKey", workingDirectory, "a PEM file holding an ECDSA P-256 private key"),
-            Evidence(values, gate));
+            Evidence(values, gate),
+            ExistingFolder(values, "History", workingDirectory, "a folder whose subfolders are earlier runs' Output folders"),
+            HistoryRuns(values))
+        {
+            Formats = Formats(values),
+            Baseline = ExistingFolder(values, "Baseline", workingDirectory, "the snapshot folder of an earlier run to compare with (its saved snapshot, posture.json included)"),
+        };
+    }
+
+    private static int HistoryRuns(SettingValues values)
+    {
+        if (values["HistoryRuns"] is not { } runs)
+            return SuiteSettings.DefaultHistoryRuns;
+        return int.TryParse(runs.Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count)
+               && count is >= 1 and <= SuiteSettings.MaxHistoryRuns
+            ? count
+            : throw new InputException(runs.Source, "HistoryRuns",
+                $"a whole number of earlier runs to chart, from 1 to {SuiteSettings.MaxHistoryRuns} (default {SuiteSettings.DefaultHistoryRuns})", $"\"{runs.Value}\"");
+    }
+
+    /// <summary>The report formats asked for, lower case, in the order given; null for every format. The reporting layer checks the names.</summary>
+    private static IReadOnlyList<string>? Formats(SettingValues values)
+    {
+        if (values["Formats"] is not { } formats)
+            return null;
+        var names = formats.Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(n => n.ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToList();
+        return names.Count > 0 ? names : throw new InputException(formats.Source, "Formats", "comma-separated report format names", $"\"{formats.Value}\"");
+    }
+
+    private static string? ExistingFolder(SettingValues values, string name, string workingDirectory, string expected)
+    {
+        if (values[name] is not { } setting)
+            return null;
+        var path = Path.GetFullPath(setting.Value, workingDirectory);
+        return Directory.Exists(path)
+            ? path
+            : throw new InputException(setting.Source, name, $"{expected} (relative paths are resolved against {workingDirectory})",
+                File.Exists(path) ? $"{path} is a file" : $"{path} does not exist");
     }
 
     private static string? ExistingPath(SettingValues values, string name, string workingDirectory, string expected)
@@ -87,12 +137,20 @@ public static partial class SettingsResolver
     /// The Output folder alone, resolved even when other settings are wrong, so a configuration error can leave its
     /// error file where the reports would have been (and remove the previous run's reports).
     /// </summary>
-    public static string OutputFolder(IReadOnlyDictionary<string, string> parameters, IReadOnlyDictionary<string, string> environment, string workingDirectory)
+    public static string OutputFolder(
+        IReadOnlyDictionary<string, string> parameters, IReadOnlyDictionary<string, string> environment, string workingDirectory,
+        IReadOnlyDictionary<string, string>? commandLine = null) =>
+        Path.GetFullPath((FirstGiven("Output", parameters, environment, commandLine) ?? DefaultOutput).Trim(), workingDirectory);
+
+    /// <summary>A setting's raw value by precedence (command line, environment, parameters), before anything is checked; null when none gives one.</summary>
+    public static string? FirstGiven(
+        string name, IReadOnlyDictionary<string, string> parameters, IReadOnlyDictionary<string, string> environment, IReadOnlyDictionary<string, string>? commandLine)
     {
-        var output = environment.TryGetValue(EnvironmentPrefix + "OUTPUT", out var variable) && !string.IsNullOrWhiteSpace(variable)
-            ? variable
-            : parameters.TryGetValue("Output", out var parameter) && !string.IsNullOrWhiteSpace(parameter) ? parameter : DefaultOutput;
-        return Path.GetFullPath(output.Trim(), workingDirectory);
+        if (commandLine is not null && commandLine.TryGetValue(name, out var option) && !string.IsNullOrWhiteSpace(option))
+            return option;
+        if (environment.TryGetValue(EnvironmentPrefix + name.ToUpperInvariant(), out var variable) && !string.IsNullOrWhiteSpace(variable))
+            return variable;
+        return parameters.TryGetValue(name, out var parameter) && !string.IsNullOrWhiteSpace(parameter) ? parameter : null;
     }
 
     /// <summary>A setting's value and where it came from, so an error can point at the right place. An empty value is kept: a gate refuses it.</summary>
@@ -101,16 +159,20 @@ public static partial class SettingsResolver
         public bool IsEmpty => Value.Length == 0;
     }
 
-    /// <summary>Every value each source gave, in precedence order (runsettings, then environment).</summary>
-    private sealed class SettingValues(Dictionary<string, List<Setting>> given)
+    /// <summary>Every value each source gave, in precedence order (runsettings, then environment, then the command line).</summary>
+    private sealed class SettingValues(Dictionary<string, List<Setting>> given, string unsetSource)
     {
+        /// <summary>Where a setting no source gave is named from, in an error: the settings file, or the console tool's options.</summary>
+        public string UnsetSource => unsetSource;
+
         /// <summary>The value that applies: the last non-empty one (an empty value counts as not set).</summary>
         public Setting? this[string name] => given.TryGetValue(name, out var settings) ? settings.LastOrDefault(s => !s.IsEmpty) : null;
 
         public IReadOnlyList<Setting> All(string name) => given.TryGetValue(name, out var settings) ? settings : [];
     }
 
-    private static SettingValues Merge(IReadOnlyDictionary<string, string> parameters, IReadOnlyDictionary<string, string> environment)
+    private static SettingValues Merge(
+        IReadOnlyDictionary<string, string> parameters, IReadOnlyDictionary<string, string> environment, IReadOnlyDictionary<string, string>? commandLine)
     {
         var given = new Dictionary<string, List<Setting>>(StringComparer.Ordinal);
         void Add(string name, string? value, string source)
@@ -139,7 +201,14 @@ public static partial class SettingsResolver
             Add(name, value, $"environment variable {variable}");
         }
 
-        return new SettingValues(given);
+        foreach (var (name, value) in (commandLine ?? new Dictionary<string, string>()).OrderBy(o => o.Key, StringComparer.Ordinal))
+        {
+            if (!Names.Contains(name, StringComparer.Ordinal))
+                throw new ArgumentException($"no setting {name} for a command-line option", nameof(commandLine));
+            Add(name, value, $"{CommandLineSource} {CommandLineOption(name)}");
+        }
+
+        return new SettingValues(given, commandLine is not null ? $"{CommandLineSource}s (and {EnvironmentPrefix}* variables)" : ParametersSource);
     }
 
     /// <summary>
@@ -170,7 +239,7 @@ public static partial class SettingsResolver
         if (values["Target"] is not { } target)
         {
             if (!Directory.Exists(reference))
-                throw new InputException(ParametersSource, "Target",
+                throw new InputException(values.UnsetSource, "Target",
                     $"\"{Live}\" or a snapshot folder (the default, the embedded reference fixture {reference}, is missing from the suite's output)", "unset");
             return new TargetSpec.SnapshotFolder(reference);
         }
@@ -193,7 +262,7 @@ public static partial class SettingsResolver
         const string expected = "\"live\" or a snapshot folder, named explicitly: a gate run (Gate=true) refuses an empty Target instead of falling back to the embedded demo data";
         var targets = values.All("Target");
         if (targets.Count == 0)
-            throw new InputException(ParametersSource, "Target", expected, "unset");
+            throw new InputException(values.UnsetSource, "Target", expected, "unset");
         // The last empty source is the one to fix: an unset CI variable, or an empty value in the settings file.
         if (targets.LastOrDefault(t => t.IsEmpty) is { } empty)
             throw new InputException(empty.Source, "Target", expected, empty.Source.StartsWith("environment", StringComparison.Ordinal)
@@ -229,11 +298,11 @@ public static partial class SettingsResolver
         }
 
         if (target is not TargetSpec.SnapshotFolder snapshot)
-            throw new InputException(ParametersSource, "Posture",
+            throw new InputException(values.UnsetSource, "Posture",
                 $"the posture file to verify the live environment against (Posture, or {EnvironmentPrefix}POSTURE), required when Target is \"{Live}\"", "unset");
 
         var found = DefaultPosture(snapshot.Path);
-        return found ?? throw new InputException(ParametersSource, "Posture",
+        return found ?? throw new InputException(values.UnsetSource, "Posture",
             $"a posture file: Posture, or {PostureFileName} in the Target folder {snapshot.Path}", "unset, and the folder has no " + PostureFileName);
     }
 

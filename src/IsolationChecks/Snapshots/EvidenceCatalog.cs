@@ -133,7 +133,7 @@ public static class EvidenceCatalog
             null => "every scope",
             AwsCalls.Plans.EcrPublic => "every scope, when the posture has an `ecr` section (us-east-1)",
             AwsCalls.Plans.Connections => "the `connections` account",
-            AwsCalls.Plans.LoadBalancers => "the GitLab account, when a GitLab host is a load balancer",
+            AwsCalls.Plans.Ingress => "every scope, when the posture has a `gitLab` section",
             AwsCalls.Plans.EcsServices => "the GitLab account, per `ecsService` host (item `CLUSTER/SERVICE`)",
             AwsCalls.Plans.PolicySimulations => "the CodeCommit account, live only: one per question IAM-1..IAM-3 derive from the evidence",
             var other => $"when the plan asks for `{other}`",

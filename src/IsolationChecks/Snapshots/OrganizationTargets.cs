@@ -48,7 +48,7 @@ public static class OrganizationTargets
             {
                 incomplete.Add(new IncompleteTarget(index, target, DataGap.NotCollected(AwsServices.Organizations.IamPrefix, AwsCalls.ListAccountsForParent.Operation,
                     $"{Collection.SnapshotLayout.OrganizationFolder}/{AwsCalls.ListAccountsForParent.FileFor(target.Parent)}",
-                    "Collect the organisation's discovery with the snapshot (a live run, or `isolationchecks snapshot-plan`) with the organisation reader's credentials.")));
+                    "Collect the organisation's discovery with the snapshot (a live run, or `isolationchecks snapshot plan`) with the organisation reader's credentials.")));
                 continue;
             }
 

@@ -19,10 +19,10 @@ public static class SnapshotMerge
     {
         var planStatus = Verified(plan, trusted, "plan");
         var targets = plan.Manifest!.Targets
-            ?? throw new InputException(plan.Origin, "manifest.json $.targets", "a plan (isolationchecks snapshot-plan writes one): a manifest with the audit's targets", "a snapshot without targets");
+            ?? throw new InputException(plan.Origin, "manifest.json $.targets", "a plan (isolationchecks snapshot plan writes one): a manifest with the audit's targets", "a snapshot without targets");
         var planDigest = FileDigest.Sha256Hex(plan.ManifestBytes!);
         if (parts.Count == 0)
-            throw new InputException("snapshot-merge", "parts", "at least one part (snapshot-collect --shard K/N writes them)", "none");
+            throw new InputException("snapshot merge", "parts", "at least one part (snapshot collect --plan PLAN --shard K/N writes them)", "none");
 
         var statuses = parts.Select(p => (Part: p, Status: Verified(p, trusted, "part"))).ToList();
         var shards = new Dictionary<int, SnapshotFiles>();
@@ -31,7 +31,7 @@ public static class SnapshotMerge
         foreach (var (part, _) in statuses)
         {
             var shard = part.Manifest!.Shard
-                ?? throw new InputException(part.Origin, "manifest.json $.shard", "a part of a sharded collection (snapshot-collect --shard K/N)", "a snapshot that is no shard's part");
+                ?? throw new InputException(part.Origin, "manifest.json $.shard", "a part of a sharded collection (snapshot collect --plan PLAN --shard K/N)", "a snapshot that is no shard's part");
             if (shard.Plan != planDigest)
                 throw new InputException(part.Origin, "manifest.json $.shard.plan", $"a part dealt from this plan (its manifest's SHA-256 {planDigest})",
                     $"a part of plan {shard.Plan}: collect it again from this plan, or merge it with its own");
@@ -55,8 +55,8 @@ public static class SnapshotMerge
         if (missing.Count > 0)
         {
             var absentShards = Enumerable.Range(1, count!.Value).Where(k => !shards.ContainsKey(k)).ToList();
-            throw new InputException("snapshot-merge", "parts",
-                $"every target of the plan in one part (gap: rerun {(absentShards.Count > 0 ? $"shard {string.Join(", ", absentShards.Select(k => $"{k}/{count}"))} alone with snapshot-collect --shard" : "the parts")})",
+            throw new InputException("snapshot merge", "parts",
+                $"every target of the plan in one part (gap: rerun {(absentShards.Count > 0 ? $"shard {string.Join(", ", absentShards.Select(k => $"{k}/{count}"))} alone with snapshot collect --plan PLAN --shard" : "the parts")})",
                 $"no part holds {missing.Count} target(s): {string.Join(", ", missing.Take(5).Select(t => $"{t.Name} ({t.Folder})"))}{(missing.Count > 5 ? ", ..." : "")}");
         }
 

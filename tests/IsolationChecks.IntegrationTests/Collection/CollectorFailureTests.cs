@@ -60,7 +60,7 @@ public sealed class CollectorFailureTests
     public async Task EcsServicesAndLoadBalancersAreReadOnlyInTheScopeThatAsksForThem()
     {
         var services = new FakeServices { RunningTasks = { ["gitlab/web"] = 150 } };
-        var requests = new CollectionRequests([new(AwsCalls.Plans.LoadBalancers, "dev"),
+        var requests = new CollectionRequests([new(AwsCalls.Plans.Ingress, "dev"),
             new(AwsCalls.Plans.EcsServices, "dev", new PlanItem("gitlab/web")), new(AwsCalls.Plans.EcsServices, "dev", new PlanItem("gitlab/idle"))]);
         var collector = new Collector(new FakeFactory(services), new CollectionOptions(Requests: requests), TimeProvider.System);
 
@@ -74,7 +74,7 @@ public sealed class CollectorFailureTests
             Assert.That(calls.Select(c => c.Folder), Is.All.EqualTo(dev.TrimEnd('/')), "only the GitLab account's scope reads them");
             Assert.That(calls.Select(c => $"{c.Operation} {c.Target} {c.Outcome}"), Is.EquivalentTo(new[]
             {
-                "DescribeLoadBalancers  ok", "DescribeServices gitlab/web ok", "ListTasks gitlab/web ok", "DescribeTasks gitlab/web ok",
+                "DescribeLoadBalancers  ok", "DescribeTargetGroups  ok", "DescribeServices gitlab/web ok", "ListTasks gitlab/web ok", "DescribeTasks gitlab/web ok",
                 "DescribeServices gitlab/idle ok", "ListTasks gitlab/idle ok",
             }));
             Assert.That(services.DescribeTasksBatches, Is.EqualTo(new[] { 100, 50 }));
@@ -138,7 +138,7 @@ public sealed class CollectorFailureTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(DateTime.UtcNow - started, Is.LessThan(TimeSpan.FromSeconds(10)));
-            Assert.That(ec2, Has.Count.EqualTo(13));
+            Assert.That(ec2, Has.Count.EqualTo(AwsCalls.All.Count(c => c.Service == AwsServices.Ec2 && c.Fanout is Fanout.Once && c.Requires is null)));
             Assert.That(ec2.Select(c => c.ErrorCode), Is.All.EqualTo("TimeBudgetExceeded"));
             Assert.That(snapshot.Files.ContainsKey(AwsCalls.GetAccountAuthorizationDetails.File), Is.True, "calls that finished in time are kept");
         }
@@ -196,7 +196,7 @@ public sealed class CollectorFailureTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(snapshot.Files, Is.Empty);
-            Assert.That(snapshot.Manifest!.Calls, Has.Count.EqualTo(18));
+            Assert.That(snapshot.Manifest!.Calls, Has.Count.EqualTo(AwsCalls.All.Count(c => c.Fanout is Fanout.Once && c.Requires is null)));
             Assert.That(snapshot.Manifest.Calls.Select(c => c.ErrorCode), Is.All.EqualTo("NoClient"));
             Assert.That(snapshot.Manifest.Calls.Select(c => c.ErrorMessage), Is.All.Contain("no credentials found"));
         }
@@ -266,6 +266,8 @@ public sealed class CollectorFailureTests
                     return Answer(new JsonObject { ["registryId"] = Account }, cancellationToken);
                 case "DescribeLoadBalancers":
                     return Answer(new JsonObject { ["LoadBalancers"] = new JsonArray() }, cancellationToken);
+                case "DescribeTargetGroups":
+                    return Answer(new JsonObject { ["TargetGroups"] = new JsonArray() }, cancellationToken);
                 case "ListHosts":
                     return Answer(new JsonObject { ["Hosts"] = new JsonArray(new JsonObject { ["HostArn"] = $"arn:aws:codeconnections:eu-west-1:{Account}:host/gitlab-1", ["ProviderType"] = "GitLabSelfManaged" }) }, cancellationToken);
                 case "DescribeServices":

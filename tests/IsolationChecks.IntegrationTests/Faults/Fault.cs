@@ -19,13 +19,23 @@ public enum FaultKind
 
     /// <summary>The upstream answer, unchanged, after a pause.</summary>
     Delay,
+
+    /// <summary>The request is accepted and never answered (a timeout, as the client sees it).</summary>
+    Hang,
+
+    /// <summary>The status line and headers at once, then the body one byte per <see cref="Fault.DelayBy"/> (slow for ever).</summary>
+    Trickle,
+
+    /// <summary>The first page as upstream answered it, with a next-page token added; every later page the same again (endless pagination).</summary>
+    EndlessPages,
 }
 
 /// <summary>What to do to a matching request, and to how many of them.</summary>
 /// <param name="Times">How many matching requests get the fault; null: every one, for as long as the rule is in place.</param>
 /// <param name="HttpStatus">For <see cref="FaultKind.ServerError"/>: 500 or 503.</param>
 /// <param name="DelayBy">For <see cref="FaultKind.Delay"/>.</param>
-public sealed record Fault(FaultKind Kind, int? Times, int HttpStatus = 0, TimeSpan DelayBy = default)
+/// <param name="Pages">For <see cref="FaultKind.EndlessPages"/>: how the protocol carries the next-page token.</param>
+public sealed record Fault(FaultKind Kind, int? Times, int HttpStatus = 0, TimeSpan DelayBy = default, EndlessPages? Pages = null)
 {
     /// <summary>Throttles the first <paramref name="count"/> matching calls, then lets them through: what the SDK's retries should absorb.</summary>
     public static Fault ThrottleFirst(int count) => new(FaultKind.Throttle, Positive(count));
@@ -48,6 +58,13 @@ public sealed record Fault(FaultKind Kind, int? Times, int HttpStatus = 0, TimeS
         by > TimeSpan.Zero
             ? new(FaultKind.Delay, times is null ? null : Positive(times.Value), DelayBy: by)
             : throw new ArgumentOutOfRangeException(nameof(by), by, "A delay must be positive.");
+
+    public static Fault Hang() => new(FaultKind.Hang, null);
+
+    public static Fault Trickle(TimeSpan perByte) =>
+        perByte > TimeSpan.Zero ? new(FaultKind.Trickle, null, DelayBy: perByte) : throw new ArgumentOutOfRangeException(nameof(perByte), perByte, "A pause must be positive.");
+
+    public static Fault EndlessPagesOf(EndlessPages pages) => new(FaultKind.EndlessPages, null, Pages: pages);
 
     private static int Positive(int count) =>
         count > 0 ? count : throw new ArgumentOutOfRangeException(nameof(count), count, "A fault applies to at least one call.");

@@ -40,11 +40,14 @@ public sealed class FaultProxy : IAsyncDisposable
     private readonly Lock _rulesLock = new();
     private readonly ConcurrentQueue<ProxiedRequest> _requests = new();
     private readonly ConcurrentDictionary<(string Service, string Operation), Func<byte[], LocalAnswer>> _standIns = new();
+    private readonly UpstreamRecording? _recording;
     private long _sequence;
+    private Func<AwsCallIdentity, byte[], byte[]?>? _answer;
 
-    private FaultProxy(Uri upstream)
+    private FaultProxy(Uri upstream, UpstreamRecording? recording)
     {
         _upstream = upstream;
+        _recording = recording;
         _upstreamClient = new HttpClient(new SocketsHttpHandler
         {
             UseProxy = false,
@@ -83,9 +86,10 @@ public sealed class FaultProxy : IAsyncDisposable
         }
     }
 
-    public static async Task<FaultProxy> StartAsync(Uri upstream, CancellationToken cancellationToken)
+    /// <param name="recording">Shared by proxies in front of one unchanging upstream: each distinct request is asked of it once.</param>
+    public static async Task<FaultProxy> StartAsync(Uri upstream, CancellationToken cancellationToken, UpstreamRecording? recording = null)
     {
-        var proxy = new FaultProxy(upstream);
+        var proxy = new FaultProxy(upstream, recording);
         await proxy._app.StartAsync(cancellationToken);
         var addresses = proxy._app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
         proxy.Url = addresses.Single().TrimEnd('/');
@@ -93,6 +97,12 @@ public sealed class FaultProxy : IAsyncDisposable
     }
 
     public FaultTargeting Inject(Fault fault) => new(this, fault);
+
+    /// <summary>
+    /// Answers calls the upstream does not serve (moto has no Client VPN) with the body <paramref name="answer"/> gives
+    /// (HTTP 200, XML); a null body lets the call through to the upstream.
+    /// </summary>
+    public void Answer(Func<AwsCallIdentity, byte[], byte[]?> answer) => _answer = answer;
 
     public void ClearFaults()
     {
@@ -122,7 +132,10 @@ public sealed class FaultProxy : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
+        // Clients keep idle keep-alive connections open; waiting for them to close (Kestrel's graceful shutdown) would cost
+        // the whole shutdown timeout at every dispose, so connections still open after a moment are aborted.
+        using var grace = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        await _app.StopAsync(grace.Token);
         await _app.DisposeAsync();
         _upstreamClient.Dispose();
     }
@@ -159,6 +172,15 @@ public sealed class FaultProxy : IAsyncDisposable
             request.QueryString.Value,
             body);
         var fault = ClaimFault(call, body);
+        if (fault is null && _answer?.Invoke(call, body) is { } answered)
+        {
+            Record(call, StatusCodes.Status200OK, null);
+            context.Response.StatusCode = StatusCodes.Status200OK;
+            context.Response.ContentType = "text/xml;charset=UTF-8";
+            context.Response.ContentLength = answered.Length;
+            await context.Response.Body.WriteAsync(answered, cancellationToken);
+            return;
+        }
 
         if (fault is { Kind: FaultKind.Throttle or FaultKind.DenyAccess or FaultKind.ServerError })
         {
@@ -176,22 +198,31 @@ public sealed class FaultProxy : IAsyncDisposable
         if (fault is { Kind: FaultKind.Delay })
             await Task.Delay(fault.DelayBy, cancellationToken);
 
-        if (_standIns.TryGetValue((call.Service.ToLowerInvariant(), call.Operation), out var standIn))
+        if (fault is { Kind: FaultKind.Hang })
         {
-            var local = standIn(body);
-            Record(call, local.Status, fault?.Kind);
-            context.Response.StatusCode = local.Status;
-            context.Response.ContentType = local.ContentType;
-            var bytes = Encoding.UTF8.GetBytes(local.Body);
-            context.Response.ContentLength = bytes.Length;
-            await context.Response.Body.WriteAsync(bytes, cancellationToken);
+            // Accepted, never answered: only the client's own time limit ends the request.
+            Record(call, 0, FaultKind.Hang);
+            using var stopping = Stopping(cancellationToken);
+            await Task.Delay(Timeout.Infinite, stopping.Token);
+            return;
+        }
+
+        if (fault is { Kind: FaultKind.EndlessPages } && fault.Pages!.Repeat(call) is { } repeated)
+        {
+            Record(call, repeated.Status, FaultKind.EndlessPages);
+            await WriteAsync(context, repeated, cancellationToken);
             return;
         }
 
         UpstreamAnswer answer;
         try
         {
-            answer = await ForwardAsync(context, body, cancellationToken);
+            // A stand-in's answer meets the same faults as moto's.
+            answer = _standIns.TryGetValue((call.Service.ToLowerInvariant(), call.Operation), out var standIn)
+                ? Local(standIn(body))
+                : _recording is null
+                    ? await ForwardAsync(context, body, cancellationToken)
+                    : await _recording.AnswerAsync(context, body, () => ForwardAsync(context, body, cancellationToken));
         }
         catch (HttpRequestException e)
         {
@@ -202,12 +233,35 @@ public sealed class FaultProxy : IAsyncDisposable
             return;
         }
 
+        if (fault is { Kind: FaultKind.EndlessPages })
+        {
+            var first = fault.Pages!.First(call, answer);
+            Record(call, first.Status, FaultKind.EndlessPages);
+            await WriteAsync(context, first, cancellationToken);
+            return;
+        }
+
         context.Response.StatusCode = answer.Status;
         foreach (var (name, values) in answer.Headers)
             context.Response.Headers[name] = values;
 
         switch (fault?.Kind)
         {
+            case FaultKind.Trickle:
+                // Headers at once, then the body a byte at a time: a connection that stays alive and never finishes in time.
+                Record(call, answer.Status, FaultKind.Trickle);
+                using (var stopping = Stopping(cancellationToken))
+                {
+                    context.Response.ContentLength = answer.Body.Length;
+                    for (var i = 0; i < answer.Body.Length; i++)
+                    {
+                        await context.Response.Body.WriteAsync(answer.Body.AsMemory(i, 1), stopping.Token);
+                        await context.Response.Body.FlushAsync(stopping.Token);
+                        await Task.Delay(fault.DelayBy, stopping.Token);
+                    }
+                }
+
+                return;
             case FaultKind.TruncateBody:
                 Record(call, answer.Status, FaultKind.TruncateBody);
                 context.Response.ContentLength = answer.Body.Length;
@@ -235,7 +289,24 @@ public sealed class FaultProxy : IAsyncDisposable
     /// <summary>What a stand-in answers: status, content type and body.</summary>
     public sealed record LocalAnswer(int Status, string ContentType, string Body);
 
-    private sealed record UpstreamAnswer(int Status, IReadOnlyList<KeyValuePair<string, string[]>> Headers, byte[] Body);
+    /// <summary>An answer as it came from upstream (or a stand-in): status, headers, body.</summary>
+    public sealed record UpstreamAnswer(int Status, IReadOnlyList<KeyValuePair<string, string[]>> Headers, byte[] Body);
+
+    /// <summary>The request's own token, also cancelled when the proxy stops: a held or trickling answer never delays disposal.</summary>
+    private CancellationTokenSource Stopping(CancellationToken request) =>
+        CancellationTokenSource.CreateLinkedTokenSource(request, _app.Lifetime.ApplicationStopping);
+
+    private static UpstreamAnswer Local(LocalAnswer local) =>
+        new(local.Status, [KeyValuePair.Create("Content-Type", new[] { local.ContentType })], Encoding.UTF8.GetBytes(local.Body));
+
+    private static async Task WriteAsync(HttpContext context, UpstreamAnswer answer, CancellationToken cancellationToken)
+    {
+        context.Response.StatusCode = answer.Status;
+        foreach (var (name, values) in answer.Headers)
+            context.Response.Headers[name] = values;
+        context.Response.ContentLength = answer.Body.Length;
+        await context.Response.Body.WriteAsync(answer.Body, cancellationToken);
+    }
 
     private async Task<UpstreamAnswer> ForwardAsync(HttpContext context, byte[] body, CancellationToken cancellationToken)
     {

@@ -99,6 +99,9 @@ elif host == 'alb':
     pub_b = ec2.create_subnet(VpcId=vpc, CidrBlock='10.10.1.0/24', AvailabilityZone='eu-west-1b')['Subnet']['SubnetId']
     elb = boto3.client('elbv2', **kw)
     alb = elb.create_load_balancer(Name='gitlab-alb', Subnets=[pub, pub_b], SecurityGroups=groups, Scheme='internet-facing', Type='application')['LoadBalancers'][0]
+    # It listens on 443 (its interfaces accept nothing else); HTTP stands in for HTTPS, which would need a certificate.
+    elb.create_listener(LoadBalancerArn=alb['LoadBalancerArn'], Protocol='HTTP', Port=443,
+                        DefaultActions=[{'Type': 'fixed-response', 'FixedResponseConfig': {'StatusCode': '200'}}])
     # AWS gives the load balancer an interface described "ELB app/NAME/ID" in each subnet; moto gives none, so create the one in pub.
     alb_eni = ec2.create_network_interface(SubnetId=pub, Groups=groups, Description='ELB ' + alb['LoadBalancerArn'].split(':loadbalancer/')[1])['NetworkInterface']['NetworkInterfaceId']
     ec2.associate_address(AllocationId=ec2.allocate_address(Domain='vpc', Address='198.51.100.60')['AllocationId'], NetworkInterfaceId=alb_eni)

@@ -5,8 +5,9 @@ using System.Net.Sockets;
 namespace IsolationChecks.IntegrationTests.Moto;
 
 /// <summary>
-/// A moto server (every AWS service on one local port) for one test fixture. Fails with an install hint
-/// when moto is not importable; the process is killed on dispose.
+/// A moto server (every AWS service on one local port) for one test fixture, behind a local front that answers the
+/// EC2 Client VPN reads moto lacks (<see cref="ClientVpn"/>) and passes everything else through byte for byte. Fails
+/// with an install hint when moto is not importable; the process is killed on dispose.
 /// </summary>
 public sealed class MotoServer : IAsyncDisposable
 {
@@ -17,16 +18,23 @@ public sealed class MotoServer : IAsyncDisposable
 
     private readonly Process _process;
     private readonly HttpClient _http;
+    private Faults.FaultProxy? _front;
 
     private MotoServer(Process process, string endpoint)
     {
         _process = process;
-        Endpoint = endpoint;
+        MotoEndpoint = endpoint;
         _http = new HttpClient { BaseAddress = new Uri(endpoint), Timeout = TimeSpan.FromSeconds(10) };
     }
 
-    /// <summary>http://127.0.0.1:PORT</summary>
-    public string Endpoint { get; }
+    /// <summary>http://127.0.0.1:PORT of the front (Client VPN answered, the rest moto's).</summary>
+    public string Endpoint => _front?.Url ?? MotoEndpoint;
+
+    /// <summary>moto itself.</summary>
+    public string MotoEndpoint { get; }
+
+    /// <summary>The Client VPN endpoints the front answers for (moto has none).</summary>
+    public ClientVpnService ClientVpn { get; } = new();
 
     /// <summary>Environment for a process (python/boto3, the AWS CLI) that should talk to this server.</summary>
     public IReadOnlyDictionary<string, string> ClientEnvironment => new Dictionary<string, string>
@@ -60,6 +68,8 @@ public sealed class MotoServer : IAsyncDisposable
         try
         {
             await server.WaitUntilAnsweringAsync(cancellationToken).ConfigureAwait(false);
+            server._front = await Faults.FaultProxy.StartAsync(new Uri(server.MotoEndpoint), cancellationToken).ConfigureAwait(false);
+            server._front.Answer((call, body) => server.ClientVpn.Answer(call.Service, call.Operation, body));
         }
         catch
         {
@@ -73,6 +83,7 @@ public sealed class MotoServer : IAsyncDisposable
     /// <summary>Wipes every resource of every service.</summary>
     public async Task ResetAsync(CancellationToken cancellationToken = default)
     {
+        ClientVpn.Clear();
         using var response = await _http.PostAsync("/moto-api/reset", null, cancellationToken).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
     }
@@ -80,6 +91,8 @@ public sealed class MotoServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _http.Dispose();
+        if (_front is not null)
+            await _front.DisposeAsync().ConfigureAwait(false);
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

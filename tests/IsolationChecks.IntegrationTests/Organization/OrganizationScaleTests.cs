@@ -88,14 +88,14 @@ public sealed class OrganizationScaleTests
         var posture = Path.Combine(_root, "posture.json");
         await File.WriteAllTextAsync(posture, Posture((string)_built["workloads"]!, Regions));
 
-        await TimedAsync("plan", () => ToolAsync("snapshot-plan", posture, "--out", Folder("plan"), "--key", _key, "--endpoint-url", _moto.Endpoint));
-        await TimedAsync("unsharded", () => ToolAsync("snapshot-collect", "--plan", Folder("plan"), "--out", Folder("whole"), "--key", _key, "--endpoint-url", _moto.Endpoint));
+        await TimedAsync("plan", () => ToolAsync("snapshot", "plan", posture, "--out", Folder("plan"), "--key", _key, "--endpoint-url", _moto.Endpoint));
+        await TimedAsync("unsharded", () => ToolAsync("snapshot", "collect", "--plan", Folder("plan"), "--out", Folder("whole"), "--key", _key, "--endpoint-url", _moto.Endpoint));
         await TimedAsync("4 shards", () => Task.WhenAll(Enumerable.Range(1, 4).Select(k =>
-            ToolAsync("snapshot-collect", "--plan", Folder("plan"), "--shard", $"{k}/4", "--out", Folder($"part{k}"), "--key", _key, "--endpoint-url", _moto.Endpoint))));
-        await TimedAsync("merge", () => ToolAsync("snapshot-merge", "--plan", Folder("plan"), "--trusted-keys", _trusted, "--out", Folder("merged"), "--key", _key,
+            ToolAsync("snapshot", "collect", "--plan", Folder("plan"), "--shard", $"{k}/4", "--out", Folder($"part{k}"), "--key", _key, "--endpoint-url", _moto.Endpoint))));
+        await TimedAsync("merge", () => ToolAsync("snapshot", "merge", "--plan", Folder("plan"), "--trusted-keys", _trusted, "--out", Folder("merged"), "--key", _key,
             Folder("part1"), Folder("part2"), Folder("part3"), Folder("part4")));
         // The unsharded collection is one part of one shard: merged alone with the plan, it is the whole audit.
-        await ToolAsync("snapshot-merge", "--plan", Folder("plan"), "--trusted-keys", _trusted, "--out", Folder("whole-merged"), "--key", _key, Folder("whole"));
+        await ToolAsync("snapshot", "merge", "--plan", Folder("plan"), "--trusted-keys", _trusted, "--out", Folder("whole-merged"), "--key", _key, Folder("whole"));
         foreach (var (step, time) in _times)
             TestContext.Progress.WriteLine($"organisation scale, {Accounts * Regions.Length} targets: {step} {time.TotalSeconds:0.0} s");
 
@@ -232,10 +232,13 @@ public sealed class OrganizationScaleTests
 
     private async Task<(int Code, string Error)> MergeAsync(params string[] parts)
     {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await new CommandDispatcher([new SnapshotMergeCommand()]).RunAsync(
-            ["snapshot-merge", "--plan", Folder("plan"), "--trusted-keys", _trusted, "--out", Folder($"refused-{Guid.NewGuid():N}"), .. parts], output, error, CancellationToken.None);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        using var interruption = new IsolationChecks.Running.Interruption();
+        var context = new IsolationChecks.Cli.ToolContext(output, error, ErrorIsTerminal: false, new Dictionary<string, string>(), System.Environment.CurrentDirectory,
+            EndToEnd.SuiteProcess.RepoRoot, interruption, TimeProvider.System);
+        var code = await new IsolationChecks.Cli.ConsoleTool(context).RunAsync(
+            ["snapshot", "merge", "--plan", Folder("plan"), "--trusted-keys", _trusted, "--out", Folder($"refused-{Guid.NewGuid():N}"), .. parts]);
         return (code, error.ToString());
     }
 

@@ -1,13 +1,11 @@
 using System.Security.Cryptography;
-using IsolationChecks.Cli;
-using IsolationChecks.Cli.Commands;
 using IsolationChecks.Running;
 using IsolationChecks.Snapshots;
 using IsolationChecks.Tests.Support;
 
 namespace IsolationChecks.Tests.Cli;
 
-/// <summary>`snapshot-verify` exits 0 only on a verified signature, and names why anything else is unverified.</summary>
+/// <summary>`snapshot verify` exits 0 only on a verified signature, and names why anything else is unverified.</summary>
 public class SnapshotVerifyCommandTests
 {
     private const string Subnets = "accounts/222222222222/ap-northeast-1/Subnets.json";
@@ -35,11 +33,9 @@ public class SnapshotVerifyCommandTests
 
     private async Task<(int Code, string Output)> VerifyAsync(string folder, string? trusted = "default")
     {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        string[] args = trusted is null ? ["snapshot-verify", folder] : ["snapshot-verify", folder, "--trusted-keys", trusted == "default" ? _trusted : trusted];
-        var code = await new CommandDispatcher([new SnapshotVerifyCommand(), new SnapshotSignCommand()]).RunAsync(args, output, error, CancellationToken.None);
-        return (code, output.ToString() + error);
+        string[] args = trusted is null ? ["snapshot", "verify", folder] : ["snapshot", "verify", folder, "--trusted-keys", trusted == "default" ? _trusted : trusted];
+        var run = await ToolRun.RunAsync(args);
+        return (run.Code, run.Output + run.Error);
     }
 
     [Test]
@@ -112,13 +108,12 @@ public class SnapshotVerifyCommandTests
         File.Delete(Path.Combine(_folder, SnapshotSigning.SignatureFile));
         var (before, beforeOutput) = await VerifyAsync(_folder);
 
-        using var sign = new StringWriter();
         var privatePem = Path.Combine(_root, "audit.pem");
         await File.WriteAllTextAsync(privatePem, _key.ExportECPrivateKeyPem());
-        var signed = await new CommandDispatcher([new SnapshotSignCommand()]).RunAsync(["snapshot-sign", _folder, "--key", privatePem], sign, sign, CancellationToken.None);
+        var sign = await ToolRun.RunAsync("snapshot", "sign", _folder, "--key", privatePem);
         var (after, _) = await VerifyAsync(_folder);
 
-        Assert.That((before, signed, after), Is.EqualTo((ExitCodes.EvidenceUnverified, ExitCodes.Affirmative, ExitCodes.Affirmative)), beforeOutput + sign);
+        Assert.That((before, sign.Code, after), Is.EqualTo((ExitCodes.EvidenceUnverified, ExitCodes.Affirmative, ExitCodes.Affirmative)), beforeOutput + sign);
         Assert.That(beforeOutput, Does.Contain("is not signed (no manifest.sig)"));
     }
 
@@ -127,14 +122,12 @@ public class SnapshotVerifyCommandTests
     {
         var privatePem = Path.Combine(_root, "audit.pem");
         await File.WriteAllTextAsync(privatePem, _key.ExportECPrivateKeyPem());
-        using var again = new StringWriter();
-        var replace = await new CommandDispatcher([new SnapshotSignCommand()]).RunAsync(["snapshot-sign", _folder, "--key", privatePem], again, again, CancellationToken.None);
+        var again = await ToolRun.RunAsync("snapshot", "sign", _folder, "--key", privatePem);
         File.Delete(Path.Combine(_folder, SnapshotSigning.SignatureFile));
         await File.AppendAllTextAsync(Path.Combine(_folder, Subnets), " ");
-        using var tampered = new StringWriter();
-        var tamper = await new CommandDispatcher([new SnapshotSignCommand()]).RunAsync(["snapshot-sign", _folder, "--key", privatePem], tampered, tampered, CancellationToken.None);
+        var tampered = await ToolRun.RunAsync("snapshot", "sign", _folder, "--key", privatePem);
 
-        Assert.That((replace, tamper), Is.EqualTo((ExitCodes.ConfigurationError, ExitCodes.ConfigurationError)));
+        Assert.That((again.Code, tampered.Code), Is.EqualTo((ExitCodes.ConfigurationError, ExitCodes.ConfigurationError)));
         Assert.That(again.ToString(), Does.Contain("a signature is never replaced"));
         Assert.That(tampered.ToString(), Does.Contain("does not match manifest.json"));
     }
@@ -151,5 +144,22 @@ public class SnapshotVerifyCommandTests
 
         Assert.That(code, Is.EqualTo(ExitCodes.ConfigurationError));
         Assert.That(output, Does.Contain("links are refused"));
+    }
+
+    [Test]
+    public async Task The_names_before_0_4_still_work_and_say_what_replaces_them()
+    {
+        var privatePem = Path.Combine(_root, "audit.pem");
+        await File.WriteAllTextAsync(privatePem, _key.ExportECPrivateKeyPem());
+        File.Delete(Path.Combine(_folder, SnapshotSigning.SignatureFile));
+
+        var sign = await ToolRun.RunAsync("snapshot-sign", _folder, "--key", privatePem);
+        var verify = await ToolRun.RunAsync("snapshot-verify", _folder, "--trusted-keys", _trusted);
+        var help = await ToolRun.RunAsync("--help");
+
+        Assert.That((sign.Code, verify.Code), Is.EqualTo((ExitCodes.Affirmative, ExitCodes.Affirmative)), sign + "\n" + verify);
+        Assert.That(sign.Error, Does.Contain("'snapshot-sign' is deprecated").And.Contain("isolationchecks snapshot sign"));
+        Assert.That(verify.Error, Does.Contain("'snapshot-verify' is deprecated").And.Contain("isolationchecks snapshot verify"));
+        Assert.That(help.Output, Does.Not.Contain("snapshot-verify"), "hidden from the help");
     }
 }

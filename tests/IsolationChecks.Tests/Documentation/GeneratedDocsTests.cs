@@ -81,9 +81,12 @@ public class GeneratedDocsTests
         Assert.That(undeclared, Is.Empty, "optional members need [AbsentMeans(...)]: what absence means according to the AWS API reference");
     }
 
+    // Search* is a read only for the one action that exists to list a transit gateway route table (EC2 has no Describe for it);
+    // it is named, not matched by prefix, so a future Search action must be judged before it is allowed.
     [Test]
     public void The_allowlist_is_exactly_the_catalog_and_every_catalog_call_is_a_read() =>
-        Assert.That(ReadOnlyAllowlist.AuditActions.Select(a => a.Split(':')[1]),
-            Has.All.Matches<string>(a => a!.StartsWith("Describe", StringComparison.Ordinal) || a.StartsWith("List", StringComparison.Ordinal)
-                || a.StartsWith("Get", StringComparison.Ordinal) || a.StartsWith("BatchGet", StringComparison.Ordinal) || a == "SimulatePrincipalPolicy"));
+        Assert.That(ReadOnlyAllowlist.AuditActions,
+            Has.All.Matches<string>(a => a!.Split(':')[1] is var operation && (operation.StartsWith("Describe", StringComparison.Ordinal)
+                || operation.StartsWith("List", StringComparison.Ordinal) || operation.StartsWith("Get", StringComparison.Ordinal)
+                || operation.StartsWith("BatchGet", StringComparison.Ordinal) || a is "iam:SimulatePrincipalPolicy" or "ec2:SearchTransitGatewayRoutes")));
 }

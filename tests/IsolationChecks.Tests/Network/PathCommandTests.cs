@@ -19,6 +19,10 @@ public class PathCommandTests
     [TestCase("10.0.10.11:443", "10.0.10.11", 6, 443)]
     [TestCase("[2001:db8::1]:443", "2001:db8::1", 6, 443)]
     [TestCase("eni-0abc:22/tcp", "eni-0abc", 6, 22)]
+    [TestCase("10.0.10.11:500/17", "10.0.10.11", 17, 500)]
+    [TestCase("arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:loadbalancer/net/gitlab/0123456789abcdef:443/tcp",
+        "arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:loadbalancer/net/gitlab/0123456789abcdef", 6, 443)]
+    [TestCase("loadbalancer/gitlab:22", "loadbalancer/gitlab", 6, 22)]
     public void Targets_split_into_address_protocol_and_port(string text, string target, int protocol, int port)
     {
         var (parsedTarget, parsedProtocol, parsedPorts) = PathArguments.SplitTarget(text);
@@ -31,11 +35,12 @@ public class PathCommandTests
     [TestCase("10.0.0.0/16")]
     [TestCase("2001:db8::/32")]
     [TestCase("internet")]
+    [TestCase("10.0.0.0/16/all")]
     public void A_target_without_port_or_protocol_means_all_traffic(string text)
     {
         var (target, protocol, ports) = PathArguments.SplitTarget(text);
 
-        Assert.That(target, Is.EqualTo(text));
+        Assert.That(target, Is.EqualTo(text.Replace("/all", "", StringComparison.Ordinal)));
         Assert.That(protocol, Is.EqualTo(Interval.AllProtocols));
         Assert.That(ports, Is.EqualTo(Interval.AllPorts));
     }
@@ -59,7 +64,10 @@ public class PathCommandTests
     [TestCase(new[] { "--snapshot", "s", "--from", "subnet-1+vpc-2", "--to", "10.0.0.1" }, "not a security group id")]
     [TestCase(new[] { "--snapshot", "s", "--from", "eni-1", "--to", "10.0.0.1:99999" }, "is not a port")]
     [TestCase(new[] { "--snapshot", "s", "--from", "eni-1", "--to", "example.com" }, "an IP address, a CIDR or 'internet'")]
-    [TestCase(new[] { "--snapshot", "s", "--from-internet", "192.0.2.1", "--to", "10.0.0.1" }, "must be a network interface")]
+    [TestCase(new[] { "--snapshot", "s", "--from-internet", "192.0.2.1", "--to", "vpc-1" }, "must be a network interface")]
+    [TestCase(new[] { "--snapshot", "s", "--from", "subnet-1", "--to", "10.0.0.1" }, "name the security groups of the interface too (subnet-1+sg-...)")]
+    [TestCase(new[] { "--snapshot", "s", "--from", "eni-1", "--to", "10.0.0.1:80/icmp" }, "icmp has no ports")]
+    [TestCase(new[] { "--snapshot", "s", "--from", "eni-1", "--to", "10.0.0.1/300" }, "not an IP protocol number")]
     [TestCase(new[] { "--snapshot", "s", "--from", "eni-1", "--to", "10.0.0.1", "--verbose" }, "unknown option '--verbose'")]
     [TestCase(new[] { "--snapshot", "s", "--from", "eni-1", "--to" }, "--to needs a value")]
     public void Mistakes_are_usage_errors_that_say_what_is_wrong(string[] args, string message)
@@ -68,25 +76,21 @@ public class PathCommandTests
     }
 
     [Test]
-    public async Task The_dispatcher_rejects_an_unknown_command_with_exit_code_64_and_lists_the_commands()
+    public async Task The_tool_rejects_an_unknown_command_with_exit_code_2_and_points_to_the_usage()
     {
-        var error = new StringWriter();
+        var run = await Cli.ToolRun.RunAsync("paths");
 
-        var code = await new CommandDispatcher([new PathCommand()]).RunAsync(["paths"], new StringWriter(), error, CancellationToken.None);
-
-        Assert.That(code, Is.EqualTo(ExitCodes.ConfigurationError));
-        Assert.That(error.ToString(), Does.Contain("unknown command 'paths'").And.Contain("path --snapshot DIR"));
+        Assert.That(run.Code, Is.EqualTo(ExitCodes.ConfigurationError));
+        Assert.That(run.Error, Does.Contain("paths").And.Contain("--help"));
     }
 
     [Test]
-    public async Task A_usage_mistake_prints_the_usage_and_exits_64()
+    public async Task A_usage_mistake_prints_the_usage_and_exits_2()
     {
-        var error = new StringWriter();
+        var run = await Cli.ToolRun.RunAsync("path", "--from", "eni-1");
 
-        var code = await new CommandDispatcher([new PathCommand()]).RunAsync(["path", "--from", "eni-1"], new StringWriter(), error, CancellationToken.None);
-
-        Assert.That(code, Is.EqualTo(ExitCodes.ConfigurationError));
-        Assert.That(error.ToString(), Does.Contain("--snapshot DIR is required").And.Contain("usage: path"));
+        Assert.That(run.Code, Is.EqualTo(ExitCodes.ConfigurationError));
+        Assert.That(run.Error, Does.Contain("--snapshot DIR is required").And.Contain("usage: isolationchecks path"));
     }
 
     private static Snapshot SnapshotOf(NetworkScope network) => new("test", null, [network.Build()], IntegrityReport.Unverified);
@@ -150,29 +154,24 @@ public class PathCommandTests
     [Test]
     public async Task End_to_end_on_the_reference_the_build_subnets_reach_no_internet_address()
     {
-        var output = new StringWriter();
+        var run = await Cli.ToolRun.RunAsync(
+            "path", "--snapshot", Path.Combine(Fixtures, "reference"), "--from", "subnet-0116e35e8be4204c4+sg-019f88fefafe6f55d", "--to", "93.184.216.34:443/tcp");
 
-        var code = await new CommandDispatcher([new PathCommand()]).RunAsync(
-            ["path", "--snapshot", Path.Combine(Fixtures, "reference"), "--from", "subnet-0116e35e8be4204c4+sg-019f88fefafe6f55d", "--to", "93.184.216.34:443/tcp"],
-            output, new StringWriter(), CancellationToken.None);
-
-        Assert.That(code, Is.EqualTo(ExitCodes.Negative), output.ToString());
-        Assert.That(output.ToString(), Does.Contain("scope: 222222222222 ap-northeast-1").And.Contain("verdict: unreachable")
+        Assert.That(run.Code, Is.EqualTo(ExitCodes.Negative), run.ToString());
+        Assert.That(run.Output, Does.Contain("scope: 222222222222 ap-northeast-1").And.Contain("verdict: unreachable")
             .And.Contain("security group egress: no rule of sg-019f88fefafe6f55d admits it"));
     }
 
     [Test]
     public async Task End_to_end_on_the_nat_path_overlay_the_json_names_every_hop_to_the_internet_gateway()
     {
-        var output = new StringWriter();
         using var fixture = await IsolationChecks.TestSupport.FixtureOverlay.MaterialiseAsync(Path.Combine(Fixtures, "violations", "CB-3-nat-path"));
 
-        var code = await new CommandDispatcher([new PathCommand()]).RunAsync(
-            ["path", "--snapshot", fixture.Folder, "--from", "subnet-0116e35e8be4204c4+sg-019f88fefafe6f55d",
-             "--to", "93.184.216.34:443/tcp", "--json"],
-            output, new StringWriter(), CancellationToken.None);
+        var run = await Cli.ToolRun.RunAsync(
+            "path", "--snapshot", fixture.Folder, "--from", "subnet-0116e35e8be4204c4+sg-019f88fefafe6f55d", "--to", "93.184.216.34:443/tcp", "--json");
+        var code = run.Code;
 
-        using var json = JsonDocument.Parse(output.ToString());
+        using var json = JsonDocument.Parse(run.Output);
         var hops = json.RootElement.GetProperty("paths")[0].GetProperty("hops").EnumerateArray().Select(h => h.GetProperty("component").GetString()).ToList();
         Assert.That(code, Is.EqualTo(ExitCodes.Affirmative));
         Assert.That(string.Join(" > ", hops), Does.Match("rtb-040db9a243c261ebc.*acl-07102b1f09d29f0d4.*nat-0c3f5e7a9b1d2f405.*rtb-0a9b8c7d6e5f40312.*igw-07e1c2d3b4a5f6071"));
@@ -186,5 +185,73 @@ public class PathCommandTests
 
         Assert.That(() => PathCommand.Answer(snapshot, PathArguments.Parse(["--snapshot", ".", "--from", "eni-nowhere", "--to", "10.0.0.1"]), out _),
             Throws.TypeOf<UsageException>().With.Message.Contains("--account and --region"));
+    }
+}
+
+/// <summary>`isolationchecks path` on the questions engine v2 answers: across accounts, from outside to a load balancer or an address, protocol numbers.</summary>
+public class PathCommandTransitTests
+{
+    private static readonly string Fixtures = Path.Combine(
+        typeof(PathCommandTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepoRoot").Value!, "Fixtures");
+
+    private static async Task<(int Code, string Output)> RunAsync(params string[] args)
+    {
+        var run = await Cli.ToolRun.RunAsync(["path", .. args]);
+        return (run.Code, run.Output + run.Error);
+    }
+
+    [Test]
+    public async Task A_question_follows_a_transit_gateway_into_another_account_and_prints_name_tags()
+    {
+        using var fixture = await IsolationChecks.TestSupport.FixtureOverlay.MaterialiseAsync(Path.Combine(Fixtures, "violations", "CB-3-tgw-to-egress-vpc"));
+        var (code, output) = await RunAsync("--snapshot", fixture.Folder,
+            "--from", "subnet-0116e35e8be4204c4+sg-019f88fefafe6f55d", "--to", "93.184.216.34:443/tcp");
+
+        Assert.That(code, Is.EqualTo(ExitCodes.Affirmative), output);
+        Assert.That(output, Does.Contain("scope: 222222222222 ap-northeast-1")
+            .And.Contain("tgw-rtb-0c1d2e3f4a5b6c7d8 [shared-rt]")
+            .And.Contain("nat-0ba146328338d5775 [gitlab-nat-1a]")
+            .And.Contain("igw-02963ad2c55c2480d [gitlab-igw]: internet gateway attached to vpc-09e8a6b349374e463"));
+    }
+
+    [Test]
+    public async Task From_the_internet_to_a_load_balancer_by_name_and_to_the_host_behind_it()
+    {
+        using var fixture = await IsolationChecks.TestSupport.FixtureOverlay.MaterialiseAsync(Path.Combine(Fixtures, "violations", "GL-2-nlb-without-security-groups"));
+        var snapshot = fixture.Folder;
+
+        var (toLoadBalancer, lbOutput) = await RunAsync("--snapshot", snapshot, "--from-internet", "198.51.100.7", "--to", "loadbalancer/gitlab-nlb:443", "--json");
+        var (toHost, hostOutput) = await RunAsync("--snapshot", snapshot, "--from-internet", "198.51.100.7", "--to", "10.10.10.24:443/tcp");
+        var (notListening, closedOutput) = await RunAsync("--snapshot", snapshot, "--from-internet", "198.51.100.7", "--to", "loadbalancer/gitlab-nlb:8443");
+
+        using var json = JsonDocument.Parse(lbOutput);
+        Assert.That(toLoadBalancer, Is.EqualTo(ExitCodes.Affirmative), lbOutput);
+        Assert.That(json.RootElement.GetProperty("paths")[0].GetProperty("entry").GetString(), Is.EqualTo("igw-02963ad2c55c2480d"));
+        Assert.That(toHost, Is.EqualTo(ExitCodes.Affirmative), hostOutput);
+        Assert.That(hostOutput, Does.Contain("entering at igw-02963ad2c55c2480d").And.Contain("network load balancer (internet-facing) listener TCP:443")
+            .And.Contain("the target sees the load balancer's address 10.10.0.77"));
+        Assert.That(notListening, Is.EqualTo(ExitCodes.Negative), closedOutput);
+        Assert.That(closedOutput, Does.Contain("gitlab-nlb: listens only on TCP:443"));
+    }
+
+    [Test]
+    public void A_protocol_number_and_all_are_protocols_and_a_port_on_icmp_is_refused()
+    {
+        var (_, gre, _) = PathArguments.SplitTarget("10.0.0.0/16/47");
+        var (_, all, ports) = PathArguments.SplitTarget("10.0.0.1/all");
+
+        Assert.That(gre, Is.EqualTo(Interval.Single(47)));
+        Assert.That(all, Is.EqualTo(Interval.AllProtocols));
+        Assert.That(ports, Is.EqualTo(Interval.AllPorts));
+        Assert.That(() => PathArguments.SplitTarget("10.0.0.1:7/icmp"), Throws.TypeOf<UsageException>().With.Message.Contains("icmp has no ports"));
+    }
+
+    [Test]
+    public async Task An_address_nothing_holds_is_a_usage_error()
+    {
+        var (code, output) = await RunAsync("--snapshot", Path.Combine(Fixtures, "reference"), "--from-internet", "198.51.100.7", "--to", "10.99.0.1:443");
+
+        Assert.That(code, Is.EqualTo(ExitCodes.ConfigurationError));
+        Assert.That(output, Does.Contain("no network interface in the snapshot holds 10.99.0.1"));
     }
 }

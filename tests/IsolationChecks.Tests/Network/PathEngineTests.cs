@@ -231,19 +231,19 @@ public class PathEngineTests
     }
 
     [Test]
-    public void Approved_egress_is_treated_as_not_leaving_and_other_transit_gateways_as_leaving()
+    public void An_approved_exit_ends_the_path_and_a_transit_gateway_the_vpc_is_not_attached_to_is_a_blackhole()
     {
         var network = Compliant();
         network.Replace(network.RouteTables, t => t.RouteTableId == "rtb-private",
-            t => t with { Routes = [.. t.Routes!, NetworkScope.RouteTo("0.0.0.0/0", TransitGatewayId: "tgw-inspection")] });
+            t => t with { Routes = [.. t.Routes, NetworkScope.RouteTo("0.0.0.0/0", TransitGatewayId: "tgw-inspection")] });
         var model = NetworkModel.Build(network.Build());
 
         var unapproved = new PathEngine(model).Ask(PathQuery.ToInternet(Build));
         var approved = new PathEngine(model).Ask(PathQuery.ToInternet(Build, ["tgw-inspection"]));
 
-        Assert.That(unapproved.Paths.Where(p => p.End == PathEnd.LeftVpc).Select(p => p.Target), Is.EqualTo(new[] { "tgw-inspection" }));
-        Assert.That(approved.Paths.Where(p => p.End == PathEnd.LeftVpc), Is.Empty);
-        Assert.That(approved.Blocks.Select(b => b.Reason), Has.Some.Contains("approved egress"));
+        Assert.That(unapproved.Paths.Where(p => p.End is PathEnd.Edge or PathEnd.Internet), Is.Empty, Text(unapproved));
+        Assert.That(unapproved.Blocks.Select(b => b.Reason), Has.Some.Contains("has no available attachment"));
+        Assert.That(approved.Paths.Where(p => p.End == PathEnd.ApprovedExit).Select(p => p.Target), Has.Member("tgw-inspection"), Text(approved));
     }
 
     [Test]

@@ -42,7 +42,8 @@ internal static class PostureSamples
               { "ecsService": { "cluster": "gitlab", "service": "gitlab-web" } }
             ],
             "allowedCidrs": ["203.0.113.0/28", "2001:db8:1234::/48", { "cidr": "198.18.0.0/15", "reason": "partner test network until 2027" }],
-            "allowedSecurityGroups": ["sg-0123456789abcdef0"]
+            "allowedSecurityGroups": ["sg-0123456789abcdef0"],
+            "approvedEntries": ["cvpn-endpoint-0123456789abcdef0"]
           },
           "codeCommit": {
             "account": "prd",

@@ -44,7 +44,8 @@ public class HumanReportTests
             var errored = At(report, "CB-3 broken-build");
             var undecided = At(report, "CB-5 undecided-build");
             var waived = At(report, "CB-4 waived-build");
-            var passing = At(report, "CB-1 passing-build");
+            // Passes are summarised per control: the resource is listed under its control.
+            var passing = At(report, "passing-build");
             Assert.That(new[] { failing, errored, undecided, waived, passing }, Is.Ordered, "fail, error, inconclusive, waived, pass");
             Assert.That(At(report, "Counts"), Is.LessThan(failing), "counts come first");
         }
@@ -123,16 +124,20 @@ public class HumanReportTests
     }
 
     [Test]
-    public async Task The_writer_puts_the_three_files_in_the_output_folder()
+    public async Task The_writer_puts_every_registered_report_in_the_output_folder()
     {
         var folder = Path.Combine(Path.GetTempPath(), $"isolation-report-{Guid.NewGuid():N}", "nested");
         try
         {
             var files = await ReportWriter.WriteAsync(MixedRun(), folder, CancellationToken.None);
 
-            Assert.That(files.All.Select(Path.GetFileName), Is.EqualTo(new[] { "findings.json", "report.md", "report.html" }));
+            Assert.That(files.All.Select(Path.GetFileName), Is.EqualTo(new[]
+            {
+                "findings.json", "report.md", "report.html", "findings.junit.xml", "findings.sarif", "findings.ocsf.jsonl", "findings.csv",
+            }));
             Assert.That(files.All.Select(Path.GetDirectoryName), Has.All.EqualTo(Path.GetFullPath(folder)));
             Assert.That(files.All.Select(f => new FileInfo(f).Length), Has.All.GreaterThan(100));
+            Assert.That(OutputFolder.RunFiles, Is.SupersetOf(files.All.Select(Path.GetFileName)), "a new run removes each of them first");
             Assert.That(await File.ReadAllTextAsync(files.Markdown), Is.EqualTo(MarkdownReport.Render(MixedRun())));
         }
         finally

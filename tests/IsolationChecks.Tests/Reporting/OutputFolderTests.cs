@@ -74,7 +74,7 @@ public class OutputFolderTests
     [Test]
     public async Task A_configuration_error_removes_the_previous_reports_and_leaves_its_error_file_instead()
     {
-        PreviousRunLeft("findings.json", "report.md", "report.html", "notes-of-the-team.txt");
+        PreviousRunLeft([.. ReportFormats.All.Select(f => f.FileName), "notes-of-the-team.txt"]);
 
         var finished = await RunAsync(Request(new() { ["Region"] = "Tokyo" }));
 
@@ -97,7 +97,7 @@ public class OutputFolderTests
 
         Assert.That(finished.ExitCode, Is.EqualTo(ExitCodes.GatePassed), finished.Outcome.Message);
         Assert.That(Directory.EnumerateFiles(Output).Select(Path.GetFileName).Where(n => !n!.StartsWith('.')).Order(),
-            Is.EqualTo(new[] { "findings.json", "report.html", "report.md" }));
+            Is.EqualTo(ReportFormats.All.Select(f => f.FileName).Order()), "every registered report, nothing else");
         using var findings = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(Output, "findings.json")));
         Assert.That(findings.RootElement.GetProperty("demoData").GetBoolean(), Is.True);
         Assert.That(findings.RootElement.GetProperty("exitCode").GetInt32(), Is.Zero);

@@ -104,6 +104,20 @@ public class RunSettingsFilesTests
         Assert.That(loggers, Does.Contain("trx"));
     }
 
+    [TestCase("nightly.runsettings", "isolation-nightly.junit.xml")]
+    [TestCase("audit-gate.runsettings", "isolation-audit-gate.junit.xml")]
+    public void Scheduled_runs_write_junit_xml_from_a_logger_the_suite_carries(string name, string file)
+    {
+        var junit = Load(name).Root!.Element("LoggerRunSettings")?.Element("Loggers")?.Elements("Logger")
+            .SingleOrDefault(l => (string?)l.Attribute("friendlyName") == "junit");
+        var suite = XDocument.Load(RepositoryPaths.Path("IsolationTests", "IsolationTests.csproj"));
+
+        Assert.That((string?)junit?.Attribute("enabled"), Is.EqualTo("True"));
+        Assert.That((string?)junit?.Element("Configuration")?.Element("LogFileName"), Is.EqualTo(file));
+        Assert.That(suite.Descendants("PackageReference").Select(p => (string?)p.Attribute("Include")), Does.Contain("JunitXml.TestLogger"),
+            "vstest finds the junit logger beside the suite; an absent logger would stop the run");
+    }
+
     [Test]
     public void The_suite_project_applies_the_default_settings_when_none_are_given()
     {

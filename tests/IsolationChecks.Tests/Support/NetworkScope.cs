@@ -1,5 +1,8 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using IsolationChecks.Controls.Catalog;
 using IsolationChecks.Posture;
+using IsolationChecks.Collection;
 using IsolationChecks.Snapshots;
 using IsolationChecks.Aws.Shapes;
 using IsolationChecks.Aws.Calls;
@@ -7,11 +10,16 @@ using IsolationChecks.Aws.Calls;
 namespace IsolationChecks.Tests.Support;
 
 /// <summary>
-/// A whole EC2 network (plus CodeBuild projects) for engine and network-control tests. Every inventory is
-/// collected unless a gap is set; lists are mutable so a test can start from a topology and change one thing.
+/// A whole network (EC2, transit, VPN, Client VPN, load balancers, plus CodeBuild projects) for engine and network-control
+/// tests. <see cref="Build"/> writes it as the files the AWS CLI prints and reads them back with the product's reader, so
+/// a test network is evidence like any other. Every inventory is collected unless a gap is set (recorded in the
+/// manifest as a failed call); lists are mutable so a test can start from a topology and change one thing.
 /// </summary>
 public sealed class NetworkScope
 {
+    private static readonly JsonSerializerOptions Pascal = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+    private static readonly JsonSerializerOptions Camel = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
     public string AccountId { get; init; } = "222222222222";
     public string Region { get; init; } = "ap-northeast-1";
     public List<Vpc> Vpcs { get; } = [];
@@ -27,35 +35,127 @@ public sealed class NetworkScope
     public List<Reservation> Reservations { get; } = [];
     public List<Address> Addresses { get; } = [];
     public Dictionary<string, List<PrefixListEntry>> PrefixLists { get; } = [];
+    public List<VpcPeeringConnection> VpcPeeringConnections { get; } = [];
+    public List<TransitGatewayAttachment> TransitGatewayAttachments { get; } = [];
+    public List<TransitGatewayVpcAttachment> TransitGatewayVpcAttachments { get; } = [];
+    public List<TransitGatewayRouteTable> TransitGatewayRouteTables { get; } = [];
+    public Dictionary<string, List<TransitGatewayRoute>> TransitGatewayRoutes { get; } = [];
+    public List<VpnGateway> VpnGateways { get; } = [];
+    public List<VpnConnection> VpnConnections { get; } = [];
+    public List<ClientVpnEndpoint> ClientVpnEndpoints { get; } = [];
+    public Dictionary<string, List<ClientVpnTargetNetwork>> ClientVpnTargetNetworks { get; } = [];
+    public Dictionary<string, List<ClientVpnAuthorizationRule>> ClientVpnAuthorizationRules { get; } = [];
+    public Dictionary<string, List<ClientVpnRoute>> ClientVpnRoutes { get; } = [];
+    public List<LoadBalancer> LoadBalancers { get; } = [];
+    public Dictionary<string, List<Listener>> Listeners { get; } = [];
+    public List<TargetGroup> TargetGroups { get; } = [];
+    public Dictionary<string, List<TargetHealthDescription>> TargetHealth { get; } = [];
+    public Dictionary<string, List<TargetGroupAttribute>> TargetGroupAttributes { get; } = [];
     public List<Project> Projects { get; } = [];
+
+    /// <summary>Inventories that were not collected, by name ("NatGateways", "Projects", or a catalog operation such as "DescribeTransitGatewayAttachments").</summary>
     public Dictionary<string, DataGap> Gaps { get; } = [];
 
-    public ScopeSnapshot Build()
+    /// <summary>This network alone, as a one-scope snapshot read by the product's reader.</summary>
+    public ScopeSnapshot Build() => Snapshot(this).Scopes[0];
+
+    /// <summary>Several networks (accounts or regions) as one snapshot, each in its accounts/ACCOUNT/REGION folder.</summary>
+    public static Snapshot Snapshot(params NetworkScope[] networks)
     {
-        Collected<IReadOnlyList<T>> Seen<T>(IEnumerable<T> items, string file, string name) => Gaps.TryGetValue(name, out var gap)
-            ? Collected<IReadOnlyList<T>>.Missing(gap)
-            : Collected<IReadOnlyList<T>>.Seen(items.ToList(), file);
-        var ec2 = new Ec2Inventory(
-            Seen(Vpcs, AwsCalls.DescribeVpcs.File, "Vpcs"), Seen(Subnets, AwsCalls.DescribeSubnets.File, "Subnets"),
-            Seen(RouteTables, AwsCalls.DescribeRouteTables.File, "RouteTables"), Seen(NetworkAcls, AwsCalls.DescribeNetworkAcls.File, "NetworkAcls"),
-            Seen(SecurityGroups, AwsCalls.DescribeSecurityGroups.File, "SecurityGroups"), Seen(NatGateways, AwsCalls.DescribeNatGateways.File, "NatGateways"),
-            Seen(InternetGateways, AwsCalls.DescribeInternetGateways.File, "InternetGateways"),
-            Seen(EgressOnlyInternetGateways, AwsCalls.DescribeEgressOnlyInternetGateways.File, "EgressOnlyInternetGateways"),
-            Seen(VpcEndpoints, AwsCalls.DescribeVpcEndpoints.File, "VpcEndpoints"), Seen(NetworkInterfaces, AwsCalls.DescribeNetworkInterfaces.File, "NetworkInterfaces"),
-            Seen(Reservations, AwsCalls.DescribeInstances.File, "Reservations"),
-            Seen(PrefixLists.Keys.Select(id => new ManagedPrefixList(id, "IPv4", "create-complete")), AwsCalls.DescribeManagedPrefixLists.File, "ManagedPrefixLists"),
-            PrefixLists.ToDictionary(kv => kv.Key, kv => Collected<IReadOnlyList<PrefixListEntry>>.Seen(kv.Value.ToList(), AwsCalls.GetManagedPrefixListEntries.FileFor(kv.Key))),
-            Seen(Addresses, AwsCalls.DescribeAddresses.File, "Addresses"));
-        var ecr = new EcrInventory(Collected<IReadOnlyList<Repository>>.Seen([], AwsCalls.DescribeRepositories.File),
-            new Dictionary<string, Collected<Optional<RepositoryPolicy>>>(), new Dictionary<string, Collected<Optional<LifecyclePolicy>>>(),
-            Collected<RegistryScanningConfiguration>.Seen(new RegistryScanningConfiguration(new ScanningConfiguration("BASIC", [])), AwsCalls.GetRegistryScanningConfiguration.File));
-        return new ScopeSnapshot(AccountId, Region, "", ec2, new CodeBuildInventory(Seen(Projects, AwsCalls.BatchGetProjects.File, "Projects")), ecr,
-            Collected<AccountAuthorizationDetails>.Seen(new AccountAuthorizationDetails([], [], [], []), AwsCalls.GetAccountAuthorizationDetails.File),
-            Collected<CallerIdentity>.Seen(new CallerIdentity(AccountId, $"arn:aws:iam::{AccountId}:role/audit"), AwsCalls.GetCallerIdentity.File));
+        var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var calls = new List<ManifestCall>();
+        var scopes = new List<ManifestScope>();
+        foreach (var network in networks)
+        {
+            var folder = networks.Length == 1 ? "" : SnapshotLayout.ScopeFolder(network.AccountId, network.Region);
+            scopes.Add(new ManifestScope(network.AccountId, network.Region, folder));
+            foreach (var (call, item, document, camel) in network.Documents())
+            {
+                var name = InventoryName(call);
+                var path = (folder.Length == 0 ? "" : folder + "/") + call.FileFor(item);
+                if (network.Gaps.TryGetValue(name, out var gap))
+                {
+                    calls.Add(new ManifestCall(folder, call.Service.IamPrefix, call.Operation, item, null, "failed", 1, 1, 1, gap.ErrorCode ?? "NotCollected", gap.Reason));
+                    continue;
+                }
+
+                files[path] = JsonSerializer.SerializeToUtf8Bytes(document, camel ? Camel : Pascal);
+            }
+        }
+
+        var manifest = new SnapshotManifest(SnapshotManifest.CurrentFormat, "NetworkScope", DateTimeOffset.UnixEpoch, scopes, calls,
+            files.ToDictionary(f => f.Key, f => FileDigest.Sha256Hex(f.Value), StringComparer.Ordinal));
+        return SnapshotReader.Read(new SnapshotFiles("test", files, manifest));
+    }
+
+    /// <summary>The calls read into <see cref="Ec2Inventory"/>, named like their inventory ("NatGateways"); every other by its operation.</summary>
+    private static readonly HashSet<AwsCall> InventoryCalls =
+    [
+        AwsCalls.DescribeVpcs, AwsCalls.DescribeSubnets, AwsCalls.DescribeRouteTables, AwsCalls.DescribeNetworkAcls, AwsCalls.DescribeSecurityGroups,
+        AwsCalls.DescribeNatGateways, AwsCalls.DescribeInternetGateways, AwsCalls.DescribeEgressOnlyInternetGateways, AwsCalls.DescribeVpcEndpoints,
+        AwsCalls.DescribeNetworkInterfaces, AwsCalls.DescribeInstances, AwsCalls.DescribeManagedPrefixLists, AwsCalls.DescribeAddresses,
+    ];
+
+    private static string InventoryName(AwsCall call) =>
+        call == AwsCalls.BatchGetProjects ? "Projects" : InventoryCalls.Contains(call) ? call.File[..^".json".Length] : call.Operation;
+
+    /// <summary>Every document of the network: the call, its item, the output, and whether the service prints camelCase.</summary>
+    private IEnumerable<(AwsCall Call, string? Item, object Document, bool Camel)> Documents()
+    {
+        yield return (AwsCalls.GetCallerIdentity, null, new CallerIdentity(AccountId, $"arn:aws:iam::{AccountId}:role/audit"), false);
+        yield return (AwsCalls.DescribeVpcs, null, new DescribeVpcsOutput(Vpcs), false);
+        yield return (AwsCalls.DescribeSubnets, null, new DescribeSubnetsOutput(Subnets), false);
+        yield return (AwsCalls.DescribeRouteTables, null, new DescribeRouteTablesOutput(RouteTables), false);
+        yield return (AwsCalls.DescribeNetworkAcls, null, new DescribeNetworkAclsOutput(NetworkAcls), false);
+        yield return (AwsCalls.DescribeSecurityGroups, null, new DescribeSecurityGroupsOutput(SecurityGroups), false);
+        yield return (AwsCalls.DescribeNatGateways, null, new DescribeNatGatewaysOutput(NatGateways), false);
+        yield return (AwsCalls.DescribeInternetGateways, null, new DescribeInternetGatewaysOutput(InternetGateways), false);
+        yield return (AwsCalls.DescribeEgressOnlyInternetGateways, null, new DescribeEgressOnlyInternetGatewaysOutput(EgressOnlyInternetGateways), false);
+        yield return (AwsCalls.DescribeVpcEndpoints, null, new DescribeVpcEndpointsOutput(VpcEndpoints), false);
+        yield return (AwsCalls.DescribeNetworkInterfaces, null, new DescribeNetworkInterfacesOutput(NetworkInterfaces), false);
+        yield return (AwsCalls.DescribeInstances, null, new DescribeInstancesOutput(Reservations), false);
+        yield return (AwsCalls.DescribeAddresses, null, new DescribeAddressesOutput(Addresses), false);
+        yield return (AwsCalls.DescribeManagedPrefixLists, null,
+            new DescribeManagedPrefixListsOutput(PrefixLists.Keys.Select(id => new ManagedPrefixList(id, "IPv4", "create-complete")).ToList()), false);
+        foreach (var (id, entries) in PrefixLists)
+            yield return (AwsCalls.GetManagedPrefixListEntries, id, new GetManagedPrefixListEntriesOutput(entries), false);
+        yield return (AwsCalls.DescribePrefixLists, null, new DescribePrefixListsOutput([]), false);
+        yield return (AwsCalls.DescribeVpcPeeringConnections, null, new DescribeVpcPeeringConnectionsOutput(VpcPeeringConnections), false);
+        yield return (AwsCalls.DescribeTransitGatewayAttachments, null, new DescribeTransitGatewayAttachmentsOutput(TransitGatewayAttachments), false);
+        yield return (AwsCalls.DescribeTransitGatewayVpcAttachments, null, new DescribeTransitGatewayVpcAttachmentsOutput(TransitGatewayVpcAttachments), false);
+        yield return (AwsCalls.DescribeTransitGatewayRouteTables, null, new DescribeTransitGatewayRouteTablesOutput(TransitGatewayRouteTables), false);
+        foreach (var table in TransitGatewayRouteTables)
+            yield return (AwsCalls.SearchTransitGatewayRoutes, table.TransitGatewayRouteTableId,
+                new SearchTransitGatewayRoutesOutput(TransitGatewayRoutes.GetValueOrDefault(table.TransitGatewayRouteTableId) ?? [], false), false);
+        yield return (AwsCalls.DescribeVpnGateways, null, new DescribeVpnGatewaysOutput(VpnGateways), false);
+        yield return (AwsCalls.DescribeVpnConnections, null, new DescribeVpnConnectionsOutput(VpnConnections), false);
+        yield return (AwsCalls.DescribeClientVpnEndpoints, null, new DescribeClientVpnEndpointsOutput(ClientVpnEndpoints), false);
+        foreach (var endpoint in ClientVpnEndpoints.Select(e => e.ClientVpnEndpointId))
+        {
+            yield return (AwsCalls.DescribeClientVpnTargetNetworks, endpoint, new DescribeClientVpnTargetNetworksOutput(ClientVpnTargetNetworks.GetValueOrDefault(endpoint) ?? []), false);
+            yield return (AwsCalls.DescribeClientVpnAuthorizationRules, endpoint, new DescribeClientVpnAuthorizationRulesOutput(ClientVpnAuthorizationRules.GetValueOrDefault(endpoint) ?? []), false);
+            yield return (AwsCalls.DescribeClientVpnRoutes, endpoint, new DescribeClientVpnRoutesOutput(ClientVpnRoutes.GetValueOrDefault(endpoint) ?? []), false);
+        }
+
+        yield return (AwsCalls.DescribeLoadBalancers, null, new LoadBalancerListing(LoadBalancers), false);
+        foreach (var arn in LoadBalancers.Select(l => l.LoadBalancerArn))
+            yield return (AwsCalls.DescribeListeners, AwsCalls.DescribeListeners.KeyOf(arn), new ListenerListing(Listeners.GetValueOrDefault(arn) ?? []), false);
+        yield return (AwsCalls.DescribeTargetGroups, null, new TargetGroupListing(TargetGroups), false);
+        foreach (var arn in TargetGroups.Select(g => g.TargetGroupArn))
+        {
+            yield return (AwsCalls.DescribeTargetHealth, AwsCalls.DescribeTargetHealth.KeyOf(arn), new TargetHealthListing(TargetHealth.GetValueOrDefault(arn) ?? []), false);
+            yield return (AwsCalls.DescribeTargetGroupAttributes, AwsCalls.DescribeTargetGroupAttributes.KeyOf(arn),
+                new TargetGroupAttributeListing(TargetGroupAttributes.GetValueOrDefault(arn) ?? []), false);
+        }
+
+        yield return (AwsCalls.BatchGetProjects, null, new BatchGetProjectsOutput(Projects, []), true);
+        yield return (AwsCalls.DescribeRepositories, null, new DescribeRepositoriesOutput([]), true);
+        yield return (AwsCalls.GetRegistryScanningConfiguration, null, new RegistryScanningConfiguration(new ScanningConfiguration("BASIC", [])), true);
+        yield return (AwsCalls.GetAccountAuthorizationDetails, null, new AccountAuthorizationDetails([], [], [], []), false);
     }
 
     public EvaluationContext Context(BuildPosture? build) => new(
-        new Snapshot("test", null, [Build()], IntegrityReport.Unverified),
+        Snapshot(this),
         new PostureDocument(1, "test", new Dictionary<string, AccountTarget> { ["prd"] = new(AccountId, Region) }, Build: build),
         TimeProvider.System);
 

@@ -10,15 +10,7 @@ public static class SignedSnapshots
     public static ECDsa NewKey() => ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
     /// <summary>Writes the reference as a live run would save it, signed with <paramref name="key"/> when given.</summary>
-    public static async Task WriteReferenceAsync(string folder, ECDsa? key)
-    {
-        var reference = await SnapshotFolder.ReadAsync(RepositoryPaths.Reference, CancellationToken.None);
-        var manifest = new SnapshotManifest(SnapshotManifest.CurrentFormat, "test", DateTimeOffset.UnixEpoch,
-            [new ManifestScope("111111111111", "ap-northeast-1", SnapshotLayout.ScopeFolder("111111111111", "ap-northeast-1")),
-             new ManifestScope("222222222222", "ap-northeast-1", SnapshotLayout.ScopeFolder("222222222222", "ap-northeast-1"))],
-            [], reference.Files.ToDictionary(f => f.Key, f => FileDigest.Sha256Hex(f.Value)));
-        await SnapshotFolder.WriteAsync(reference with { Manifest = manifest }, folder, key, CancellationToken.None);
-    }
+    public static Task WriteReferenceAsync(string folder, ECDsa? key) => TestSupport.SignedReference.WriteAsync(RepositoryPaths.Reference, folder, key);
 
     /// <summary>The public half of a key as a PEM file (what an operator distributes as a trusted key).</summary>
     public static string WritePublicKey(ECDsa key, string path)

@@ -6,7 +6,7 @@ namespace IsolationChecks.Tests.Support;
 /// <summary>Sizes of a generated network.</summary>
 public sealed record NetworkShape(int Vpcs, int SubnetsPerVpc, int GroupsPerVpc, int RulesPerGroup, int InterfacesPerSubnet)
 {
-    public static NetworkShape Small { get; } = new(2, 4, 5, 4, 4);
+    public static NetworkShape Small { get; } = new(3, 4, 5, 4, 3);
 
     /// <summary>The benchmark of the issue: 100 VPCs, 2,000 subnets, 5,000 groups with 50,000 rules, 20,000 interfaces.</summary>
     public static NetworkShape Benchmark { get; } = new(100, 20, 50, 10, 10);
@@ -14,9 +14,11 @@ public sealed record NetworkShape(int Vpcs, int SubnetsPerVpc, int GroupsPerVpc,
 
 /// <summary>
 /// Random but AWS-shaped networks from a seed: per VPC a public subnet with a NAT gateway and an internet
-/// gateway route, private subnets whose tables route to the NAT, a transit gateway, a more specific
-/// blackhole or nothing, network ACLs that are open or hold a few random rules, and security groups with
-/// CIDR, prefix-list and group-reference rules. Shared by the property tests and bench/.
+/// gateway route, private subnets whose tables route to the NAT, to the other VPCs through a shared transit
+/// gateway or a peering connection, a more specific blackhole or nothing, network ACLs that are open or hold a
+/// few random rules, and security groups with CIDR, prefix-list and group-reference rules. The transit gateway
+/// attaches each VPC in one or both availability zones and routes to each VPC (or blackholes it), and sends the
+/// rest to VPC 0, whose attachment subnets leave through its NAT gateway. Shared by the property tests and bench/.
 /// </summary>
 public static class SyntheticNetwork
 {
@@ -24,14 +26,49 @@ public static class SyntheticNetwork
     private static readonly int[] Ports = [22, 53, 80, 443, 8080];
     private static readonly string[] Protocols = ["tcp", "udp", "-1", "tcp", "tcp"];
 
+    public const string TransitGateway = "tgw-0";
+    public const string TransitRouteTable = "tgw-rtb-0";
+
     public static NetworkScope Generate(NetworkShape shape, int seed)
     {
         var random = new Random(seed);
         var network = new NetworkScope();
         network.PrefixLists[S3List] = [new PrefixListEntry("52.219.0.0/20"), new PrefixListEntry("3.5.152.0/21")];
         for (var v = 0; v < shape.Vpcs; v++) GenerateVpc(network, shape, v, random);
+        GenerateTransit(network, shape, random);
         return network;
     }
+
+    /// <summary>
+    /// One transit gateway for every VPC (attached in both zones, or only in 1c), its route table with a route to each VPC
+    /// (a blackhole now and then) and the rest to VPC 0; a peering connection between VPC 0 and VPC 1.
+    /// </summary>
+    private static void GenerateTransit(NetworkScope network, NetworkShape shape, Random random)
+    {
+        var routes = new List<TransitGatewayRoute>();
+        network.TransitGatewayRouteTables.Add(new TransitGatewayRouteTable(TransitRouteTable, TransitGateway, "available", true));
+        for (var v = 0; v < shape.Vpcs; v++)
+        {
+            var attachment = $"tgw-attach-{v}";
+            var zones = random.Next(4) == 0 ? new[] { $"subnet-{v}-1" } : [$"subnet-{v}-1", $"subnet-{v}-2"];
+            network.TransitGatewayVpcAttachments.Add(new TransitGatewayVpcAttachment(attachment, TransitGateway, $"vpc-{v}", "available", zones.Where(z => SubnetExists(shape, z)).ToList()));
+            network.TransitGatewayAttachments.Add(new TransitGatewayAttachment(attachment, TransitGateway, "vpc", "available", $"vpc-{v}",
+                network.AccountId, network.AccountId, new TransitGatewayAttachmentAssociation(TransitRouteTable, "associated")));
+            routes.Add(random.Next(6) == 0
+                ? new TransitGatewayRoute("static", "blackhole", $"10.{v % 256}.0.0/16")
+                : new TransitGatewayRoute("static", "active", $"10.{v % 256}.0.0/16", TransitGatewayAttachments: [new TransitGatewayRouteAttachment(attachment, $"vpc-{v}", "vpc")]));
+        }
+
+        routes.Add(new TransitGatewayRoute("static", "active", "0.0.0.0/0", TransitGatewayAttachments: [new TransitGatewayRouteAttachment("tgw-attach-0", "vpc-0", "vpc")]));
+        network.TransitGatewayRoutes[TransitRouteTable] = routes;
+        if (shape.Vpcs >= 2)
+            network.VpcPeeringConnections.Add(new VpcPeeringConnection("pcx-0-1",
+                new PeeringVpcInfo("vpc-1", network.AccountId, network.Region, "10.1.0.0/16"),
+                new PeeringVpcInfo("vpc-0", network.AccountId, network.Region, "10.0.0.0/16"),
+                new PeeringStatus("active")));
+    }
+
+    private static bool SubnetExists(NetworkShape shape, string subnetId) => int.Parse(subnetId.Split('-')[2], System.Globalization.CultureInfo.InvariantCulture) < shape.SubnetsPerVpc;
 
     /// <summary>The generated build projects' view: each private subnet with its VPC's first group.</summary>
     public static IEnumerable<(string SubnetId, string GroupId)> BuildSources(NetworkScope network) =>
@@ -50,21 +87,31 @@ public static class SyntheticNetwork
 
         var publicSubnet = $"subnet-{v}-0";
         var privateTables = new List<RouteTable>();
-        network.RouteTables.Add(new RouteTable($"rtb-{v}-public", vpcId, [Local(vpcCidr), NetworkScope.RouteTo("0.0.0.0/0", GatewayId: igw)],
+        network.RouteTables.Add(new RouteTable($"rtb-{v}-public", vpcId,
+            [Local(vpcCidr), NetworkScope.RouteTo("0.0.0.0/0", GatewayId: igw), NetworkScope.RouteTo("10.0.0.0/8", TransitGatewayId: TransitGateway)],
             [Association(publicSubnet)]));
         network.RouteTables.Add(new RouteTable($"rtb-{v}-main", vpcId, [Local(vpcCidr)], [MainAssociation()]));
         for (var t = 0; t < 3; t++)
         {
             var routes = new List<Route> { Local(vpcCidr), new(DestinationPrefixListId: S3List, GatewayId: $"vpce-s3-{v}", State: "active") };
-            switch (random.Next(5))
+            switch (random.Next(6))
             {
                 case 0: routes.Add(NetworkScope.RouteTo("0.0.0.0/0", NatGatewayId: nat)); break;
                 case 1:
                     routes.Add(NetworkScope.RouteTo("0.0.0.0/0", NatGatewayId: nat));
                     routes.Add(NetworkScope.RouteTo($"{random.Next(1, 223)}.0.0.0/8", NatGatewayId: "nat-gone", State: "blackhole"));
                     break;
-                case 2: routes.Add(NetworkScope.RouteTo("172.16.0.0/12", TransitGatewayId: $"tgw-{v}")); break;
+                case 2: routes.Add(NetworkScope.RouteTo("10.0.0.0/8", TransitGatewayId: TransitGateway)); break;
+                case 3: routes.Add(NetworkScope.RouteTo("0.0.0.0/0", TransitGatewayId: TransitGateway)); break;
             }
+
+            // Every VPC reaches the others through the transit gateway from one table at least.
+            if (t == 1 && !routes.Any(r => r.TransitGatewayId is not null))
+                routes.Add(NetworkScope.RouteTo("10.0.0.0/8", TransitGatewayId: TransitGateway));
+
+            // VPCs 0 and 1 are also peered: one table each reaches the other directly, more specific than any transit route.
+            if (t == 0 && v is 0 or 1)
+                routes.Add(NetworkScope.RouteTo(v == 0 ? "10.1.0.0/16" : "10.0.0.0/16", VpcPeeringConnectionId: "pcx-0-1"));
 
             privateTables.Add(new RouteTable($"rtb-{v}-private-{t}", vpcId, routes, []));
         }
@@ -87,6 +134,12 @@ public static class SyntheticNetwork
             entries.Add(Entry(200, true, "allow", "6", "0.0.0.0/0", 1024, 65535));
             entries.Add(Entry(210, true, "allow", "-1", vpcCidr));
             entries.Add(Entry(210, false, "allow", "-1", vpcCidr));
+            if (random.Next(2) == 0)
+            {
+                // The other VPCs (peered or behind the transit gateway), in half of the ACLs.
+                entries.Add(Entry(220, true, "allow", "-1", "10.0.0.0/8"));
+                entries.Add(Entry(220, false, "allow", "-1", "10.0.0.0/8"));
+            }
             acls.Add(new NetworkAcl($"acl-{v}-{a}", vpcId, false, entries, []));
         }
 
@@ -100,8 +153,9 @@ public static class SyntheticNetwork
                 var protocol = Protocols[random.Next(Protocols.Length)];
                 var port = Ports[random.Next(Ports.Length)];
                 int? from = protocol == "-1" ? null : port;
-                var permission = random.Next(5) switch
+                var permission = random.Next(6) switch
                 {
+                    5 => NetworkScope.Permission(protocol, from, from, IpRanges: [new IpRange("10.0.0.0/8")]),
                     0 => NetworkScope.Permission(protocol, from, from, IpRanges: [new IpRange("0.0.0.0/0")]),
                     1 => NetworkScope.Permission(protocol, from, from, IpRanges: [new IpRange(vpcCidr)]),
                     2 => NetworkScope.Permission(protocol, from, from, PrefixListIds: [new PrefixListReference(S3List)]),

@@ -64,6 +64,9 @@ public sealed record AwsCall
         ? File.Replace(ItemPlaceholder, item ?? throw new ArgumentNullException(nameof(item), $"{this} is made per item"), StringComparison.Ordinal)
         : File;
 
+    /// <summary>The file key of a parent's value (an ARN's "app/NAME/ID"): what <see cref="FileFor"/> and the reader take.</summary>
+    public string KeyOf(string value) => Fanout is Fanout.PerItem perItem ? perItem.KeyOf(value) : value;
+
     public string CliFor(string? item) => item is null ? Cli : Cli.Replace(ItemPlaceholder, item, StringComparison.Ordinal);
 
     /// <summary>The item a per-item file is for, or null when the path is not one of this call's files.</summary>
@@ -86,8 +89,12 @@ public sealed record AwsCall
 /// <param name="Item">The item (repository name, prefix list id, "cluster/service", simulation key), or null.</param>
 /// <param name="Batch">The names a batched request carries.</param>
 /// <param name="Input">Parameters the collection plan supplies (a policy simulation's question).</param>
-public sealed record CallArgs(string? Item = null, IReadOnlyList<string>? Batch = null, JsonObject? Input = null)
+/// <param name="Value">The parent's value the item stands for, when the file is named by a shorter key (an ARN named "app/NAME/ID").</param>
+public sealed record CallArgs(string? Item = null, IReadOnlyList<string>? Batch = null, JsonObject? Input = null, string? Value = null)
 {
+    /// <summary>What the request names: the parent's value, else the item.</summary>
+    public string Target => Value ?? Item ?? throw new ArgumentException("the call is made per item, but no item was given");
+
     public static CallArgs None { get; } = new();
 
     /// <summary>The two halves of an item "cluster/service".</summary>
@@ -109,7 +116,7 @@ public abstract record Paging
     public sealed record NoPaging : Paging;
 
     /// <summary>JSON protocols: a token member in request and response; the lists are concatenated, the token dropped.</summary>
-    /// <param name="MaxMember">The page-size member, set when a page size is configured.</param>
+    /// <param name="MaxMember">The page-size member: the configured page size, else <paramref name="MaxPage"/> when the service declares one.</param>
     public sealed record Tokens(IReadOnlyList<string> Lists, string Token = "nextToken", string? MaxMember = "maxResults", int MaxPage = int.MaxValue) : Paging;
 
     /// <summary>Query protocols: Marker in, <paramref name="NextMarker"/> out (with <paramref name="Truncated"/> when the service says so).</summary>
@@ -136,18 +143,21 @@ public abstract record Fanout
     public sealed record Once : Fanout;
 
     /// <summary>Once per item the parent's output lists (one file each).</summary>
-    public sealed record PerItem(AwsCall Of, Func<JsonObject, IEnumerable<string>> Items, bool Nested = false) : Fanout
+    /// <param name="Key">Names the file of an item when the item itself does not make a good file name (an ARN); null: the item.</param>
+    public sealed record PerItem(AwsCall Of, ItemList Items, bool Nested = false, Func<string, string>? Key = null) : Fanout
     {
         public override AwsCall? Parent => Of;
 
         public override bool NestedItems => Nested;
+
+        public string KeyOf(string item) => Key?.Invoke(item) ?? item;
     }
 
     /// <summary>
     /// The parent's items in batches of at most <paramref name="Size"/>, merged into one file whose <paramref name="Members"/>
     /// are always present. Not sent when the parent failed; when it listed nothing, the file holds empty lists.
     /// </summary>
-    public sealed record Batched(AwsCall Of, Func<JsonObject, IEnumerable<string>> Items, int Size, IReadOnlyList<string> Members, bool SkipWhenEmpty = false) : Fanout
+    public sealed record Batched(AwsCall Of, ItemList Items, int Size, IReadOnlyList<string> Members, bool SkipWhenEmpty = false) : Fanout
     {
         public override AwsCall? Parent => Of;
 
@@ -158,7 +168,7 @@ public abstract record Fanout
     /// Once per item the collection plan names, then once per item each answer lists (<paramref name="Children"/>), level by
     /// level down to <paramref name="MaxDepth"/> levels: a tree such as an organisation's units.
     /// </summary>
-    public sealed record Tree(Func<JsonObject, IEnumerable<string>> Children, int MaxDepth) : Fanout;
+    public sealed record Tree(ItemList Children, int MaxDepth) : Fanout;
 
     /// <summary>Once per item the parent call was made for (the accounts of every unit whose child units were listed).</summary>
     public sealed record PerParentItem(AwsCall Of) : Fanout
@@ -171,4 +181,35 @@ public abstract record Fanout
     {
         public override bool NestedItems => Nested;
     }
+}
+
+/// <summary>
+/// Where a parent's output lists the items a call fans out over: the strings of <paramref name="List"/>, or of its
+/// objects' <paramref name="Member"/>, optionally only the objects whose <paramref name="WhereMember"/> (the first of
+/// <paramref name="WhereMember"/> and <paramref name="OrMember"/> present) is one of <paramref name="WhereIn"/>.
+/// Declared as data, so scripts generated from the catalog read the same items.
+/// </summary>
+public sealed record ItemList(string List, string? Member = null, string? WhereMember = null, IReadOnlyList<string>? WhereIn = null, string? OrMember = null)
+{
+    /// <summary>The distinct items, in ordinal order.</summary>
+    public IEnumerable<string> Of(JsonObject output) =>
+        (output[List] as JsonArray ?? [])
+            .Where(Selected)
+            .Select(n => Member is null ? n : n?[Member])
+            .Select(n => n is JsonValue v && v.TryGetValue<string>(out var s) ? s : null)
+            .OfType<string>()
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal);
+
+    private bool Selected(JsonNode? item)
+    {
+        if (WhereMember is null)
+            return true;
+        var value = item?[WhereMember] ?? (OrMember is null ? null : item?[OrMember]);
+        return value is JsonValue v && v.TryGetValue<string>(out var text) && (WhereIn ?? []).Contains(text);
+    }
+
+    /// <summary>"repositories[].repositoryName": how the docs and generated scripts name it.</summary>
+    public override string ToString() => (Member is null ? $"{List}[]" : $"{List}[].{Member}")
+        + (WhereMember is null ? "" : $" where {WhereMember}{(OrMember is null ? "" : $" (or {OrMember})")} in {string.Join("|", WhereIn ?? [])}");
 }

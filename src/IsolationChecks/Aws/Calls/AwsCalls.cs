@@ -26,7 +26,7 @@ public static class AwsCalls
     public static AwsCall DescribeVpcs { get; } = Ec2("Vpcs", typeof(DescribeVpcsOutput), "CB-2, CB-3, EP-1..EP-5, GL-2, CONN-1",
         SdkBindings.Ec2("Vpcs", "vpcSet", (_, t, n) => new DescribeVpcsRequest { NextToken = t, MaxResults = n }, (c, r, t) => c.DescribeVpcsAsync(r, t), r => (r.Vpcs, r.NextToken)));
 
-    public static AwsCall DescribeSubnets { get; } = Ec2("Subnets", typeof(DescribeSubnetsOutput), "CB-2, CB-3, EP-3, EP-4, GL-2, CONN-1",
+    public static AwsCall DescribeSubnets { get; } = Ec2("Subnets", typeof(DescribeSubnetsOutput), "CB-2, CB-3, EP-1..EP-5, GL-2, CONN-1",
         SdkBindings.Ec2("Subnets", "subnetSet", (_, t, n) => new DescribeSubnetsRequest { NextToken = t, MaxResults = n }, (c, r, t) => c.DescribeSubnetsAsync(r, t), r => (r.Subnets, r.NextToken)));
 
     public static AwsCall DescribeRouteTables { get; } = Ec2("RouteTables", typeof(DescribeRouteTablesOutput), "CB-2, CB-3, EP-4, EP-5, GL-2, CONN-1",
@@ -65,8 +65,8 @@ public static class AwsCalls
     {
         Service = AwsServices.Ec2, Operation = "GetManagedPrefixListEntries", File = "ManagedPrefixListEntries/{item}.json",
         Cli = "aws ec2 get-managed-prefix-list-entries --prefix-list-id {item}", Shape = typeof(GetManagedPrefixListEntriesOutput),
-        ReadBy = "CB-2, CB-3, GL-1, GL-2 (routes and rules that name a prefix list)", Paging = Paging.SdkTokens,
-        Fanout = new Fanout.PerItem(DescribeManagedPrefixLists, o => Strings(o, "PrefixLists", "PrefixListId")),
+        ReadBy = "CB-2, CB-3, EP-4, GL-1, GL-2 (routes and rules that name a prefix list)", Paging = Paging.SdkTokens,
+        Fanout = new Fanout.PerItem(DescribeManagedPrefixLists, new ItemList("PrefixLists", "PrefixListId")),
         Sdk = SdkBindings.Ec2("Entries", "entrySet", (a, t, n) => new GetManagedPrefixListEntriesRequest { PrefixListId = a.Item, NextToken = t, MaxResults = n },
             (c, r, t) => c.GetManagedPrefixListEntriesAsync(r, t), r => (r.Entries, r.NextToken)),
     };
@@ -74,6 +74,80 @@ public static class AwsCalls
     public static AwsCall DescribeAddresses { get; } = Ec2("Addresses", typeof(DescribeAddressesOutput), "CB-3, GL-2 (Elastic IPs of interfaces)",
         SdkBindings.Ec2("Addresses", "addressesSet", (_, _, _) => new DescribeAddressesRequest(), (c, r, t) => c.DescribeAddressesAsync(r, t), r => (r.Addresses, (string?)null)),
         paged: false);
+
+    // ---- EC2: what connects a VPC to other networks (peering, transit gateways, VPN); read in every scope ----
+
+    public static AwsCall DescribeVpcPeeringConnections { get; } = Ec2("VpcPeeringConnections", typeof(DescribeVpcPeeringConnectionsOutput), Network,
+        SdkBindings.Ec2("VpcPeeringConnections", "vpcPeeringConnectionSet", (_, t, n) => new DescribeVpcPeeringConnectionsRequest { NextToken = t, MaxResults = n },
+            (c, r, t) => c.DescribeVpcPeeringConnectionsAsync(r, t), r => (r.VpcPeeringConnections, r.NextToken)));
+
+    /// <summary>Every attachment of every kind (vpc, vpn, direct-connect-gateway, peering, connect), with its route table association.</summary>
+    public static AwsCall DescribeTransitGatewayAttachments { get; } = Ec2("TransitGatewayAttachments", typeof(DescribeTransitGatewayAttachmentsOutput), Network,
+        SdkBindings.Ec2("TransitGatewayAttachments", "transitGatewayAttachments", (_, t, n) => new DescribeTransitGatewayAttachmentsRequest { NextToken = t, MaxResults = n },
+            (c, r, t) => c.DescribeTransitGatewayAttachmentsAsync(r, t), r => (r.TransitGatewayAttachments, r.NextToken)));
+
+    /// <summary>The subnets (one per availability zone) and appliance mode of each VPC attachment.</summary>
+    public static AwsCall DescribeTransitGatewayVpcAttachments { get; } = Ec2("TransitGatewayVpcAttachments", typeof(DescribeTransitGatewayVpcAttachmentsOutput), Network,
+        SdkBindings.Ec2("TransitGatewayVpcAttachments", "transitGatewayVpcAttachments", (_, t, n) => new DescribeTransitGatewayVpcAttachmentsRequest { NextToken = t, MaxResults = n },
+            (c, r, t) => c.DescribeTransitGatewayVpcAttachmentsAsync(r, t), r => (r.TransitGatewayVpcAttachments, r.NextToken)));
+
+    /// <summary>The route tables of the transit gateways the scope's account owns (route tables are never shared).</summary>
+    public static AwsCall DescribeTransitGatewayRouteTables { get; } = Ec2("TransitGatewayRouteTables", typeof(DescribeTransitGatewayRouteTablesOutput), Network,
+        SdkBindings.Ec2("TransitGatewayRouteTables", "transitGatewayRouteTables", (_, t, n) => new DescribeTransitGatewayRouteTablesRequest { NextToken = t, MaxResults = n },
+            (c, r, t) => c.DescribeTransitGatewayRouteTablesAsync(r, t), r => (r.TransitGatewayRouteTables, r.NextToken)));
+
+    /// <summary>
+    /// The routes of one transit gateway route table (static, propagated and blackhole; propagations are read as the routes
+    /// they produce). One search returns at most 1,000 routes and says when there are more: the file is then a gap.
+    /// </summary>
+    public static AwsCall SearchTransitGatewayRoutes { get; } = new()
+    {
+        Service = AwsServices.Ec2, Operation = "SearchTransitGatewayRoutes", File = "TransitGatewayRoutes/{item}.json",
+        Cli = "aws ec2 search-transit-gateway-routes --transit-gateway-route-table-id {item} --filters Name=state,Values=active,blackhole",
+        Shape = typeof(SearchTransitGatewayRoutesOutput), ReadBy = Network,
+        Fanout = new Fanout.PerItem(DescribeTransitGatewayRouteTables, new ItemList("TransitGatewayRouteTables", "TransitGatewayRouteTableId")),
+        Sdk = SdkBindings.Ec2("Routes", "routeSet",
+            (a, _, _) => new SearchTransitGatewayRoutesRequest
+            {
+                TransitGatewayRouteTableId = a.Target, Filters = [new Filter("state", ["active", "blackhole"])],
+            },
+            (c, r, t) => c.SearchTransitGatewayRoutesAsync(r, t), r => (r.Routes, (string?)null),
+            r => new JsonObject { ["AdditionalRoutesAvailable"] = r.AdditionalRoutesAvailable ?? false }),
+    };
+
+    public static AwsCall DescribeVpnGateways { get; } = Ec2("VpnGateways", typeof(DescribeVpnGatewaysOutput), Network,
+        SdkBindings.Ec2("VpnGateways", "vpnGatewaySet", (_, _, _) => new DescribeVpnGatewaysRequest(),
+            (c, r, t) => c.DescribeVpnGatewaysAsync(r, t), r => (r.VpnGateways, (string?)null)), paged: false);
+
+    public static AwsCall DescribeVpnConnections { get; } = Ec2("VpnConnections", typeof(DescribeVpnConnectionsOutput), Network,
+        SdkBindings.Ec2("VpnConnections", "vpnConnectionSet", (_, _, _) => new DescribeVpnConnectionsRequest(),
+            (c, r, t) => c.DescribeVpnConnectionsAsync(r, t), r => (r.VpnConnections, (string?)null)), paged: false);
+
+    /// <summary>The AWS-managed prefix lists of gateway endpoint services, with their CIDRs (what describe-managed-prefix-lists may not resolve).</summary>
+    public static AwsCall DescribePrefixLists { get; } = Ec2("PrefixLists", typeof(DescribePrefixListsOutput), "CB-2, CB-3, EP-4, GL-2 (routes and rules that name an AWS-managed prefix list)",
+        SdkBindings.Ec2("PrefixLists", "prefixListSet", (_, t, n) => new DescribePrefixListsRequest { NextToken = t, MaxResults = n },
+            (c, r, t) => c.DescribePrefixListsAsync(r, t), r => (r.PrefixLists, r.NextToken)));
+
+    // ---- EC2 Client VPN: how people enter a VPC from the internet; read in every scope when the posture has a gitLab section ----
+
+    public static AwsCall DescribeClientVpnEndpoints { get; } = Ec2("ClientVpnEndpoints", typeof(DescribeClientVpnEndpointsOutput), Ingress,
+        SdkBindings.Ec2("ClientVpnEndpoints", "clientVpnEndpoint", (_, t, n) => new DescribeClientVpnEndpointsRequest { NextToken = t, MaxResults = n },
+            (c, r, t) => c.DescribeClientVpnEndpointsAsync(r, t), r => (r.ClientVpnEndpoints, r.NextToken))) with { Requires = Plans.Ingress };
+
+    public static AwsCall DescribeClientVpnTargetNetworks { get; } = ClientVpn("ClientVpnTargetNetworks", typeof(DescribeClientVpnTargetNetworksOutput),
+        SdkBindings.Ec2("ClientVpnTargetNetworks", "clientVpnTargetNetworks",
+            (a, t, n) => new DescribeClientVpnTargetNetworksRequest { ClientVpnEndpointId = a.Target, NextToken = t, MaxResults = n },
+            (c, r, t) => c.DescribeClientVpnTargetNetworksAsync(r, t), r => (r.ClientVpnTargetNetworks, r.NextToken)));
+
+    public static AwsCall DescribeClientVpnAuthorizationRules { get; } = ClientVpn("ClientVpnAuthorizationRules", typeof(DescribeClientVpnAuthorizationRulesOutput),
+        SdkBindings.Ec2("AuthorizationRules", "authorizationRule",
+            (a, t, n) => new DescribeClientVpnAuthorizationRulesRequest { ClientVpnEndpointId = a.Target, NextToken = t, MaxResults = n },
+            (c, r, t) => c.DescribeClientVpnAuthorizationRulesAsync(r, t), r => (r.AuthorizationRules, r.NextToken)));
+
+    public static AwsCall DescribeClientVpnRoutes { get; } = ClientVpn("ClientVpnRoutes", typeof(DescribeClientVpnRoutesOutput),
+        SdkBindings.Ec2("Routes", "routes",
+            (a, t, n) => new DescribeClientVpnRoutesRequest { ClientVpnEndpointId = a.Target, NextToken = t, MaxResults = n },
+            (c, r, t) => c.DescribeClientVpnRoutesAsync(r, t), r => (r.Routes, r.NextToken)));
 
     // ---- CodeBuild ----
 
@@ -87,7 +161,7 @@ public static class AwsCalls
     {
         Service = AwsServices.CodeBuild, Operation = "BatchGetProjects", File = "codebuild/batch-get-projects.json",
         Cli = "aws codebuild batch-get-projects --names NAME...", Shape = typeof(BatchGetProjectsOutput), ReadBy = "CB-1..CB-5",
-        Fanout = new Fanout.Batched(ListProjects, o => Strings(o, "projects"), 100, ["projects", "projectsNotFound"]),
+        Fanout = new Fanout.Batched(ListProjects, new ItemList("projects"), 100, ["projects", "projectsNotFound"]),
         Request = a => new JsonObject { ["names"] = CallArgs.Strings(a.Batch ?? []) },
     };
 
@@ -103,7 +177,7 @@ public static class AwsCalls
     {
         Service = AwsServices.Ecr, Operation = "GetRepositoryPolicy", File = "ecr/get-repository-policy/{item}.json",
         Cli = "aws ecr get-repository-policy --repository-name {item}", Shape = typeof(RepositoryPolicy), ReadBy = "ECR-1",
-        Fanout = new Fanout.PerItem(DescribeRepositories, o => Strings(o, "repositories", "repositoryName"), Nested: true),
+        Fanout = new Fanout.PerItem(DescribeRepositories, new ItemList("repositories", "repositoryName"), Nested: true),
         AbsentCodes = Codes("RepositoryPolicyNotFoundException"),
         Request = a => new JsonObject { ["repositoryName"] = a.Item },
     };
@@ -112,7 +186,7 @@ public static class AwsCalls
     {
         Service = AwsServices.Ecr, Operation = "GetLifecyclePolicy", File = "ecr/get-lifecycle-policy/{item}.json",
         Cli = "aws ecr get-lifecycle-policy --repository-name {item}", Shape = typeof(LifecyclePolicy), ReadBy = "ECR-4",
-        Fanout = new Fanout.PerItem(DescribeRepositories, o => Strings(o, "repositories", "repositoryName"), Nested: true),
+        Fanout = new Fanout.PerItem(DescribeRepositories, new ItemList("repositories", "repositoryName"), Nested: true),
         AbsentCodes = Codes("LifecyclePolicyNotFoundException"),
         Request = a => new JsonObject { ["repositoryName"] = a.Item },
     };
@@ -159,8 +233,43 @@ public static class AwsCalls
     public static AwsCall DescribeLoadBalancers { get; } = new()
     {
         Service = AwsServices.Elbv2, Operation = "DescribeLoadBalancers", File = "elbv2/describe-load-balancers.json",
-        Cli = "aws elbv2 describe-load-balancers", Shape = typeof(LoadBalancerListing), ReadBy = "GL-1, GL-2 (load-balancer hosts)",
-        Requires = Plans.LoadBalancers, Paging = new Paging.Markers(["LoadBalancers"], NextMarker: "NextMarker", Truncated: null, MaxMember: "PageSize", MaxPage: 400),
+        Cli = "aws elbv2 describe-load-balancers", Shape = typeof(LoadBalancerListing), ReadBy = $"GL-1 (load-balancer hosts), {Ingress}",
+        Requires = Plans.Ingress, Paging = new Paging.Markers(["LoadBalancers"], NextMarker: "NextMarker", Truncated: null, MaxMember: "PageSize", MaxPage: 400),
+    };
+
+    public static AwsCall DescribeListeners { get; } = new()
+    {
+        Service = AwsServices.Elbv2, Operation = "DescribeListeners", File = "elbv2/describe-listeners/{item}.json",
+        Cli = "aws elbv2 describe-listeners --load-balancer-arn ARN (item: the ARN's TYPE/NAME/ID)", Shape = typeof(ListenerListing), ReadBy = Ingress,
+        Requires = Plans.Ingress, Paging = new Paging.Markers(["Listeners"], NextMarker: "NextMarker", Truncated: null, MaxMember: "PageSize", MaxPage: 400),
+        Fanout = new Fanout.PerItem(DescribeLoadBalancers, new ItemList("LoadBalancers", "LoadBalancerArn"), Nested: true, Key: ArnTail(":loadbalancer/")),
+        Request = a => new JsonObject { ["LoadBalancerArn"] = a.Target },
+    };
+
+    public static AwsCall DescribeTargetGroups { get; } = new()
+    {
+        Service = AwsServices.Elbv2, Operation = "DescribeTargetGroups", File = "elbv2/describe-target-groups.json",
+        Cli = "aws elbv2 describe-target-groups", Shape = typeof(TargetGroupListing), ReadBy = Ingress,
+        Requires = Plans.Ingress, Paging = new Paging.Markers(["TargetGroups"], NextMarker: "NextMarker", Truncated: null, MaxMember: "PageSize", MaxPage: 400),
+    };
+
+    public static AwsCall DescribeTargetHealth { get; } = new()
+    {
+        Service = AwsServices.Elbv2, Operation = "DescribeTargetHealth", File = "elbv2/describe-target-health/{item}.json",
+        Cli = "aws elbv2 describe-target-health --target-group-arn ARN (item: the ARN's NAME/ID)", Shape = typeof(TargetHealthListing), ReadBy = Ingress,
+        Requires = Plans.Ingress,
+        Fanout = new Fanout.PerItem(DescribeTargetGroups, new ItemList("TargetGroups", "TargetGroupArn"), Nested: true, Key: ArnTail(":targetgroup/")),
+        Request = a => new JsonObject { ["TargetGroupArn"] = a.Target },
+    };
+
+    /// <summary>Whether a network load balancer's target group preserves the client's address (what the target's security group sees).</summary>
+    public static AwsCall DescribeTargetGroupAttributes { get; } = new()
+    {
+        Service = AwsServices.Elbv2, Operation = "DescribeTargetGroupAttributes", File = "elbv2/describe-target-group-attributes/{item}.json",
+        Cli = "aws elbv2 describe-target-group-attributes --target-group-arn ARN (item: the ARN's NAME/ID; network load balancer target groups only)",
+        Shape = typeof(TargetGroupAttributeListing), ReadBy = Ingress, Requires = Plans.Ingress,
+        Fanout = new Fanout.PerItem(DescribeTargetGroups, new ItemList("TargetGroups", "TargetGroupArn", "Protocol", ["TCP", "UDP", "TLS", "TCP_UDP"]), Nested: true, Key: ArnTail(":targetgroup/")),
+        Request = a => new JsonObject { ["TargetGroupArn"] = a.Target },
     };
 
     public static AwsCall ListHosts { get; } = new()
@@ -192,7 +301,7 @@ public static class AwsCalls
         Service = AwsServices.Ecs, Operation = "DescribeTasks", File = "ecs/describe-tasks/{item}.json",
         Cli = "aws ecs describe-tasks --cluster CLUSTER --tasks ARN... (the tasks list-tasks returned; absent when it returned none)", Shape = typeof(EcsTasks),
         ReadBy = "GL-1, GL-2 (ECS-service hosts)", Requires = Plans.EcsServices,
-        Fanout = new Fanout.Batched(ListTasks, o => Strings(o, "taskArns"), 100, ["tasks", "failures"], SkipWhenEmpty: true),
+        Fanout = new Fanout.Batched(ListTasks, new ItemList("taskArns"), 100, ["tasks", "failures"], SkipWhenEmpty: true),
         Request = a => new JsonObject { ["cluster"] = a.Pair().First, ["tasks"] = CallArgs.Strings(a.Batch ?? []) },
     };
 
@@ -203,7 +312,7 @@ public static class AwsCalls
         Service = AwsServices.Organizations, Operation = "ListOrganizationalUnitsForParent", File = "organizations/list-organizational-units-for-parent/{item}.json",
         Cli = "aws organizations list-organizational-units-for-parent --parent-id {item}", Shape = typeof(OrganizationalUnitListing),
         ReadBy = "ORG-1 and the organisation's targets (the units under each targeted unit)", Requires = Plans.Organization,
-        Fanout = new Fanout.Tree(o => Strings(o, "OrganizationalUnits", "Id"), MaxDepth: 6),
+        Fanout = new Fanout.Tree(new ItemList("OrganizationalUnits", "Id"), MaxDepth: 6),
         Paging = new Paging.Tokens(["OrganizationalUnits"], Token: "NextToken", MaxMember: "MaxResults", MaxPage: 20),
         Request = a => new JsonObject { ["ParentId"] = a.Item },
     };
@@ -222,8 +331,8 @@ public static class AwsCalls
     {
         Service = AwsServices.Organizations, Operation = "ListTagsForResource", File = "organizations/list-tags-for-resource/{item}.json",
         Cli = "aws organizations list-tags-for-resource --resource-id {item}", Shape = typeof(TagListing),
-        ReadBy = "the organisation's targets (an active account's class, from organization.classTag)", Requires = Plans.OrganizationTags,
-        Fanout = new Fanout.PerItem(ListAccountsForParent, ActiveAccounts),
+        ReadBy = "ORG-1 and the organisation's targets (an active account's class, from organization.classTag)", Requires = Plans.OrganizationTags,
+        Fanout = new Fanout.PerItem(ListAccountsForParent, new ItemList("Accounts", "Id", "State", ["ACTIVE"], OrMember: "Status")),
         Paging = new Paging.Tokens(["Tags"], Token: "NextToken", MaxMember: null),
         Request = a => new JsonObject { ["ResourceId"] = a.Item },
     };
@@ -235,11 +344,14 @@ public static class AwsCalls
         DescribeVpcs, DescribeSubnets, DescribeRouteTables, DescribeNetworkAcls, DescribeSecurityGroups, DescribeNatGateways,
         DescribeInternetGateways, DescribeEgressOnlyInternetGateways, DescribeVpcEndpoints, DescribeNetworkInterfaces, DescribeInstances,
         DescribeManagedPrefixLists, GetManagedPrefixListEntries, DescribeAddresses,
+        DescribeVpcPeeringConnections, DescribeTransitGatewayAttachments, DescribeTransitGatewayVpcAttachments, DescribeTransitGatewayRouteTables,
+        SearchTransitGatewayRoutes, DescribeVpnGateways, DescribeVpnConnections, DescribePrefixLists,
+        DescribeClientVpnEndpoints, DescribeClientVpnTargetNetworks, DescribeClientVpnAuthorizationRules, DescribeClientVpnRoutes,
         ListProjects, BatchGetProjects,
         DescribeRepositories, GetRepositoryPolicy, GetLifecyclePolicy, GetRegistryScanningConfiguration,
         DescribePublicRepositories,
         GetAccountAuthorizationDetails, SimulatePrincipalPolicy,
-        DescribeLoadBalancers, ListHosts,
+        DescribeLoadBalancers, DescribeListeners, DescribeTargetGroups, DescribeTargetHealth, DescribeTargetGroupAttributes, ListHosts,
         DescribeServices, ListTasks, DescribeTasks,
         ListOrganizationalUnitsForParent, ListAccountsForParent, ListTagsForResource,
     ];
@@ -249,7 +361,8 @@ public static class AwsCalls
     {
         public const string EcrPublic = "ecr-public";
         public const string Connections = "connections";
-        public const string LoadBalancers = "load-balancers";
+        /// <summary>How traffic enters the network from outside: load balancers and Client VPN, in every scope (GL-2).</summary>
+        public const string Ingress = "ingress";
         public const string EcsServices = "ecs-services";
         public const string PolicySimulations = "policy-simulations";
 
@@ -262,6 +375,24 @@ public static class AwsCalls
 
     /// <summary>The calls that discover an organisation's targets: made with the organisation reader's credentials, never an audited account's.</summary>
     public static bool IsOrganizationDiscovery(AwsCall call) => call.Requires is Plans.Organization or Plans.OrganizationTags;
+
+    private const string Network = "CB-3, EP-4, GL-2, CONN-1 (the path engine)";
+
+    private const string Ingress = "GL-2 (the path engine: how traffic enters from outside)";
+
+    private static AwsCall ClientVpn(string name, Type shape, SdkBinding binding) => new()
+    {
+        Service = AwsServices.Ec2, Operation = $"Describe{name}", File = $"{name}/{{item}}.json",
+        Cli = $"aws ec2 {Kebab($"Describe{name}")} --client-vpn-endpoint-id {{item}}", Shape = shape, ReadBy = Ingress, Requires = Plans.Ingress,
+        Paging = Paging.SdkTokens, Sdk = binding,
+        Fanout = new Fanout.PerItem(DescribeClientVpnEndpoints, new ItemList("ClientVpnEndpoints", "ClientVpnEndpointId")),
+    };
+
+    /// <summary>The part of an ARN after <paramref name="marker"/> ("app/NAME/ID"): a file key that nests like the ARN.</summary>
+    private static Func<string, string> ArnTail(string marker) => arn =>
+        arn.IndexOf(marker, StringComparison.Ordinal) is var at and >= 0 ? arn[(at + marker.Length)..] : arn;
+
+    /// <summary>Network load balancer target groups: the ones whose protocol is TCP, UDP, TLS or TCP_UDP.</summary>
 
     private static AwsCall Ec2(string name, Type shape, string readBy, SdkBinding binding, string? operation = null, bool paged = true) => new()
     {
@@ -279,21 +410,4 @@ public static class AwsCalls
         string.Concat(operation.Select((c, i) => char.IsUpper(c) && i > 0 ? $"-{char.ToLowerInvariant(c)}" : char.ToLowerInvariant(c).ToString()));
 
     private static HashSet<string> Codes(params string[] codes) => new(codes, StringComparer.Ordinal);
-
-    private static IEnumerable<string> ActiveAccounts(JsonObject output) =>
-        (output["Accounts"] as JsonArray ?? [])
-            .Where(a => ((a?["State"] ?? a?["Status"]) as JsonValue)?.ToString() == "ACTIVE")
-            .Select(a => (a?["Id"] as JsonValue)?.ToString())
-            .OfType<string>()
-            .Distinct(StringComparer.Ordinal)
-            .Order(StringComparer.Ordinal);
-
-    /// <summary>The strings of a list member, or of one member of each object in it.</summary>
-    private static IEnumerable<string> Strings(JsonObject output, string list, string? member = null) =>
-        (output[list] as JsonArray ?? [])
-            .Select(n => member is null ? n : n?[member])
-            .Select(n => n is JsonValue v && v.TryGetValue<string>(out var s) ? s : null)
-            .OfType<string>()
-            .Distinct(StringComparer.Ordinal)
-            .Order(StringComparer.Ordinal);
 }

@@ -92,7 +92,10 @@ public static class AwsServices
 
     public static AwsService Elbv2 { get; } = new("elbv2", "elasticloadbalancing", WireProtocol.Query, "Elastic Load Balancing v2", "elasticloadbalancing", "elasticloadbalancing", "2015-12-01",
         XmlShape: new QueryShape(
-            Lists: Set("LoadBalancers", "AvailabilityZones", "SecurityGroups", "LoadBalancerAddresses"),
+            Lists: Set("LoadBalancers", "AvailabilityZones", "SecurityGroups", "LoadBalancerAddresses", "Listeners", "DefaultActions", "Certificates",
+                "TargetGroups", "LoadBalancerArns", "TargetHealthDescriptions", "Attributes"),
+            Booleans: Set("HealthCheckEnabled"),
+            Integers: Set("Port", "Weight", "HealthCheckIntervalSeconds", "HealthCheckTimeoutSeconds", "HealthyThresholdCount", "UnhealthyThresholdCount"),
             Timestamps: Set("CreatedTime")));
 
     /// <summary>AWS Organizations: one endpoint for the partition, in us-east-1, reached from the management or a delegated administrator account.</summary>

@@ -31,8 +31,12 @@ public sealed class AwsServiceSet(Func<AwsService, IAwsServiceClient> create) : 
         }
     }
 
+    /// <summary>
+    /// Makes one call. When <paramref name="cancellationToken"/> fires the caller stops waiting at once, even for a request
+    /// that does not honour it (a body trickling in, read by the SDK's synchronous unmarshaller): the Timeout bounds the run.
+    /// </summary>
     public Task<ApiCallResult> CallAsync(AwsCall call, CallArgs args, CancellationToken cancellationToken) =>
-        For(call.Service).CallAsync(call, args, cancellationToken);
+        For(call.Service).CallAsync(call, args, cancellationToken).WaitAsync(cancellationToken);
 
     public void Dispose()
     {

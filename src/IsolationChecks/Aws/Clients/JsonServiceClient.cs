@@ -21,8 +21,8 @@ internal sealed class JsonServiceClient(ThinServiceClient client, AwsService ser
         if (call.Paging is not Paging.Tokens paging)
             return tracker.Result(await PageAsync(tracker, call, body, cancellationToken).ConfigureAwait(false));
 
-        if (paging.MaxMember is { } max && pageSize is { } size)
-            body[max] = Math.Min(size, paging.MaxPage);
+        if (paging.MaxMember is { } max && PageSizes.For(pageSize, paging.MaxPage) is { } size)
+            body[max] = size;
         var merged = paging.Lists.ToDictionary(l => l, _ => new JsonArray(), StringComparer.Ordinal);
         string? token = null;
         do
@@ -33,7 +33,7 @@ internal sealed class JsonServiceClient(ThinServiceClient client, AwsService ser
             var page = await PageAsync(tracker, call, pageBody, cancellationToken).ConfigureAwait(false);
             foreach (var (list, items) in merged)
                 CliJson.AppendItems(items, page, list);
-            token = page[paging.Token] is JsonValue next ? next.GetValue<string>() : null;
+            token = tracker.Next(page[paging.Token] is JsonValue next ? next.GetValue<string>() : null);
         }
         while (!string.IsNullOrEmpty(token));
 

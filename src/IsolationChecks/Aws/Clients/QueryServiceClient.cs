@@ -25,8 +25,8 @@ internal sealed class QueryServiceClient(ThinServiceClient client, AwsService se
         if (call.Paging is not Paging.Markers paging)
             return tracker.Result(await PageAsync(tracker, call, parameters, cancellationToken).ConfigureAwait(false));
 
-        if (paging.MaxMember is { } max && pageSize is { } size)
-            parameters.Add(new(max, Math.Min(size, paging.MaxPage).ToString(CultureInfo.InvariantCulture)));
+        if (paging.MaxMember is { } max && PageSizes.For(pageSize, paging.MaxPage) is { } size)
+            parameters.Add(new(max, size.ToString(CultureInfo.InvariantCulture)));
         var merged = paging.Lists.ToDictionary(l => l, _ => new JsonArray(), StringComparer.Ordinal);
         string? marker = null;
         do
@@ -36,7 +36,7 @@ internal sealed class QueryServiceClient(ThinServiceClient client, AwsService se
             foreach (var (list, items) in merged)
                 CliJson.AppendItems(items, page, list);
             var truncated = paging.Truncated is null || page[paging.Truncated] is JsonValue flag && flag.GetValueKind() == JsonValueKind.True;
-            marker = truncated && page[paging.NextMarker] is JsonValue next ? next.GetValue<string>() : null;
+            marker = tracker.Next(truncated && page[paging.NextMarker] is JsonValue next ? next.GetValue<string>() : null);
         }
         while (!string.IsNullOrEmpty(marker));
 

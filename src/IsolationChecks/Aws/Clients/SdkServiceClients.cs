@@ -38,31 +38,41 @@ internal sealed class Ec2ServiceClient(GuardedEc2Client client, int? pageSize, T
         Func<string?, TRequest> newRequest,
         Func<TRequest, CancellationToken, Task<TResponse>> send,
         Func<TResponse, (IEnumerable? Items, string? NextToken)> page,
+        Func<TResponse, JsonObject>? extra,
         CancellationToken cancellationToken)
         where TRequest : AmazonWebServiceRequest
     {
         var call = _runner.Begin(operation);
         var merged = new JsonArray();
+        var output = new JsonObject();
         string? token = null;
         do
         {
             var request = newRequest(token);
-            var (items, next) = await call.PageAsync(request, send, response => ConvertPage(request, response, page, wireListElement), cancellationToken).ConfigureAwait(false);
+            var (items, next, members) = await call.PageAsync(request, send, response => ConvertPage(request, response, page, wireListElement, extra), cancellationToken).ConfigureAwait(false);
             CliJson.AppendItems(merged, new JsonObject { ["items"] = items }, "items");
-            token = next;
-        }
-        while (!string.IsNullOrEmpty(token));
+            foreach (var (name, value) in members?.ToList() ?? [])
+            {
+                members!.Remove(name);
+                output[name] = value;
+            }
 
-        return call.Result(new JsonObject { [listMember] = merged });
+            token = call.Next(next);
+        }
+        while (token is not null);
+
+        output[listMember] = merged;
+        return call.Result(output);
     }
 
-    private (JsonArray Items, string? NextToken) ConvertPage<TResponse>(
-        AmazonWebServiceRequest request, TResponse response, Func<TResponse, (IEnumerable? Items, string? NextToken)> page, string wireListElement)
+    private (JsonArray Items, string? NextToken, JsonObject? Members) ConvertPage<TResponse>(
+        AmazonWebServiceRequest request, TResponse response, Func<TResponse, (IEnumerable? Items, string? NextToken)> page, string wireListElement,
+        Func<TResponse, JsonObject>? extra)
     {
         var (items, next) = page(response);
         var body = client.Bodies.BodyOf(request);
         var wireList = body is null ? null : XDocument.Load(new MemoryStream(body)).Root?.Elements().FirstOrDefault(e => e.Name.LocalName == wireListElement);
-        return (_json.ConvertList(items, wireList), next);
+        return (_json.ConvertList(items, wireList), next, extra?.Invoke(response));
     }
 
     public void Dispose() => client.Dispose();
@@ -101,14 +111,15 @@ internal static class SdkBindings
         string wireListElement,
         Func<CallArgs, string?, int?, TRequest> newRequest,
         Func<GuardedEc2Client, TRequest, CancellationToken, Task<TResponse>> send,
-        Func<TResponse, (IEnumerable? Items, string? NextToken)> page)
+        Func<TResponse, (IEnumerable? Items, string? NextToken)> page,
+        Func<TResponse, JsonObject>? extra = null)
         where TRequest : AmazonWebServiceRequest =>
         (client, args, cancellationToken) =>
         {
             var ec2 = (Ec2ServiceClient)client;
             return ec2.PagedAsync(
                 OperationOf<TRequest>(), listMember, wireListElement,
-                token => newRequest(args, token, ec2.PageSize), (r, t) => send(ec2.Client, r, t), page, cancellationToken);
+                token => newRequest(args, token, ec2.PageSize), (r, t) => send(ec2.Client, r, t), page, extra, cancellationToken);
         };
 
     public static SdkBinding CallerIdentity { get; } = (client, _, cancellationToken) => ((StsServiceClient)client).GetCallerIdentityAsync(cancellationToken);

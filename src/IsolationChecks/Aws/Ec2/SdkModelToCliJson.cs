@@ -116,6 +116,9 @@ internal sealed class SdkModelToCliJson
     {
         if (member.XmlName is not null)
             return xmlName == member.XmlName;
+        // A member named "...Set" (CidrBlockSet) is its own element: its singular sibling (cidrBlock) is another member.
+        if (member.Name.EndsWith("Set", StringComparison.Ordinal))
+            return string.Equals(xmlName, member.Name, StringComparison.OrdinalIgnoreCase);
         var wire = Base(xmlName);
         var name = Base(member.Name);
         return wire == name

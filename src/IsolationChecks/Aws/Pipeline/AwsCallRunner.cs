@@ -46,6 +46,9 @@ internal sealed class AwsCallRunner
             })
             .Build();
 
+    /// <summary>The error code of a call whose pages never end: the service repeated a pagination token.</summary>
+    public const string PaginationLoop = "PaginationLoop";
+
     /// <summary>Starts a logical call; pages are sent through the returned tracker.</summary>
     public CallTracker Begin(string operation) => new(this, operation);
 
@@ -72,8 +75,23 @@ internal sealed class AwsCallRunner
     {
         private readonly Stopwatch _stopwatch = Stopwatch.StartNew();
         private readonly List<AmazonWebServiceRequest> _requests = [];
+        private readonly HashSet<string> _tokens = new(StringComparer.Ordinal);
 
         public int Pages { get; private set; }
+
+        /// <summary>
+        /// The token for the next page, or null when this was the last. A token the service already gave for this call
+        /// would only repeat pages (a pagination loop): the call fails instead of merging the same items again for ever.
+        /// </summary>
+        public string? Next(string? token)
+        {
+            if (string.IsNullOrEmpty(token))
+                return null;
+            if (!_tokens.Add(token))
+                throw new AwsCallException(runner._service, operation, PaginationLoop,
+                    $"page {Pages} returned a pagination token it had returned before, so the listing would never end", null, Math.Max(Attempts, 1));
+            return token;
+        }
 
         public int Attempts => _requests.Sum(runner._attempts.AttemptsOf);
 

@@ -1,3 +1,4 @@
+using IsolationChecks.Evaluation.Network;
 using IsolationChecks.Posture;
 using IsolationChecks.Snapshots;
 using IsolationChecks.Collection;
@@ -7,6 +8,29 @@ namespace IsolationChecks.Controls.Catalog;
 /// <summary>What a control may read: the snapshot (one collection, many assertions) and the expected posture.</summary>
 public sealed record EvaluationContext(Snapshot Snapshot, PostureDocument Posture, TimeProvider Clock)
 {
+    private readonly Lock _networkLock = new();
+    private (Snapshot For, NetworkModel Model)? _network;
+
+    /// <summary>How the network model is built (a test counts the builds of a run through it).</summary>
+    public Func<Snapshot, NetworkModel> NetworkBuilder { get; init; } = NetworkModel.Build;
+
+    /// <summary>
+    /// The network of every scope of the snapshot, built on first use and shared by every control and question of the run
+    /// (CB-3, EP-4, GL-2 and CONN-1 ask the same model).
+    /// </summary>
+    public NetworkModel Network
+    {
+        get
+        {
+            lock (_networkLock)
+            {
+                if (_network is not { } built || !ReferenceEquals(built.For, Snapshot))
+                    _network = built = (Snapshot, NetworkBuilder(Snapshot));
+                return built.Model;
+            }
+        }
+    }
+
     /// <summary>The scope of a posture account, or the gap explaining why it is not in the snapshot.</summary>
     public Collected<ScopeSnapshot> ScopeOf(string postureAccount)
     {

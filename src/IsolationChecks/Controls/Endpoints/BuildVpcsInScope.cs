@@ -102,11 +102,20 @@ public static class BuildVpcsInScope
             yield break;
         }
 
-        var subnetsById = scope.Ec2.Subnets.TryGet(out var subnets, out _) ? subnets.ToDictionary(s => s.SubnetId) : new Dictionary<string, Subnet>();
-        var knownVpcs = scope.Ec2.Vpcs.TryGet(out var vpcList, out _) ? vpcList.Select(v => v.VpcId).ToHashSet(StringComparer.Ordinal) : null;
+        // Which build VPCs exist and which build subnets lie in each: without the account's VPCs and subnets neither is known.
+        if (!scope.Ec2.Vpcs.TryGet(out var vpcList, out var vpcsGap) | !scope.Ec2.Subnets.TryGet(out var subnets, out var subnetsGap))
+        {
+            foreach (var vpcId in vpcs)
+            foreach (var service in services)
+                yield return verdict.Unavailable(BuildVpc.ServiceSlot(vpcId, service, scope.AccountId, scope.Region), (vpcsGap ?? subnetsGap)!);
+            yield break;
+        }
+
+        var subnetsById = subnets!.ToDictionary(s => s.SubnetId);
+        var knownVpcs = vpcList!.Select(v => v.VpcId).ToHashSet(StringComparer.Ordinal);
         foreach (var vpcId in vpcs)
         {
-            if (knownVpcs is not null && !knownVpcs.Contains(vpcId))
+            if (!knownVpcs.Contains(vpcId))
             {
                 // A build VPC the account does not have is a posture or snapshot mismatch, not a missing endpoint.
                 foreach (var service in services)

@@ -1,7 +1,6 @@
 using IsolationChecks.Controls.Catalog;
 using IsolationChecks.Evaluation.Addressing;
 using IsolationChecks.Snapshots;
-using IsolationChecks.Aws.Calls;
 
 namespace IsolationChecks.Controls.GitLab;
 
@@ -39,30 +38,22 @@ public sealed record GitLabAllowedSources(
         if (declaredCidrs.Count > 0) facts.Add(new EvidenceFact("posture", $"gitLab.allowedCidrs = {string.Join(", ", declaredCidrs)}"));
         var nats = new Dictionary<string, string>(StringComparer.Ordinal);
         var problems = new List<string>();
-        foreach (var nat in posture.NatGateways ?? [])
+        var (declared, gap) = DeclaredNatGateways.Resolve(context);
+        if (declared is null) return (null, gap, null);
+        foreach (var nat in declared)
         {
-            if (!context.ScopeOf(nat.Account).TryGet(out var scope, out var gap)) return (null, gap, null);
-            if (!scope.Ec2.NatGateways.TryGet(out var gateways, out gap)) return (null, gap, null);
-            var file = scope.PathOf(AwsCalls.DescribeNatGateways.File);
-            var gateway = gateways.FirstOrDefault(g => g.NatGatewayId == nat.Id);
-            var ips = (gateway?.NatGatewayAddresses ?? []).Select(a => a.PublicIp)
-                .Select(ip => Cidr.TryParse(ip, out var c) && c.PrefixLength == c.Width ? c : null).OfType<Cidr>().ToList();
-            if (gateway is null || gateway.State is "deleted" or "deleting" or "failed" || ips.Count == 0)
+            facts.Add(nat.Fact);
+            if (nat.Problem is not null)
             {
-                var state = gateway is null ? "is not in the account's NAT gateway listing"
-                    : ips.Count == 0 ? $"has no public IP (state {gateway.State ?? "?"})" : $"is {gateway.State}";
-                problems.Add($"declared NAT gateway {nat.Id} in account {scope.AccountId} {state}");
-                facts.Add(new EvidenceFact(nat.Id, state, file));
+                problems.Add($"declared NAT gateway {nat.Declared.Id} in account {nat.Scope.AccountId} {nat.Problem}");
                 continue;
             }
 
-            foreach (var ip in ips)
+            foreach (var ip in nat.PublicIps)
             {
                 addresses = addresses.Union(CidrSet.Of(ip));
-                nats[ip.ToString()] = nat.Id;
+                nats[ip.ToString()] = nat.Declared.Id;
             }
-
-            facts.Add(new EvidenceFact(nat.Id, $"state {gateway.State ?? "(not reported)"}, public IP(s) {string.Join(", ", ips)}", file));
         }
 
         var groups = posture.GitLab?.AllowedSecurityGroups ?? [];

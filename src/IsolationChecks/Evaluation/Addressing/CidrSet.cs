@@ -40,6 +40,11 @@ public sealed class CidrSet : IEquatable<CidrSet>
 
     public static CidrSet Of(params Cidr[] cidrs) => Of((IEnumerable<Cidr>)cidrs);
 
+    /// <summary>Every address from <paramref name="first"/> to <paramref name="last"/> of one family.</summary>
+    public static CidrSet OfRange(AddressFamily family, UInt128 first, UInt128 last) => family == AddressFamily.InterNetwork
+        ? new CidrSet([new AddressRange(first, last)], [])
+        : new CidrSet([], [new AddressRange(first, last)]);
+
     /// <summary>Parses CIDRs or bare addresses (a bare address is a /32 or /128).</summary>
     public static CidrSet Parse(params IEnumerable<string> cidrs) => Of(cidrs.Select(Cidr.Parse));
 
@@ -68,6 +73,10 @@ public sealed class CidrSet : IEquatable<CidrSet>
 
         return total;
     }
+
+    /// <summary>The set's addresses of one family as sorted, disjoint, non-adjacent ranges (first, last).</summary>
+    public IReadOnlyList<(UInt128 First, UInt128 Last)> RangesOf(AddressFamily family) =>
+        (family == AddressFamily.InterNetwork ? _v4 : _v6).Select(r => (r.First, r.Last)).ToList();
 
     /// <summary>The minimal CIDR list: IPv4 first, each family in address order.</summary>
     public IReadOnlyList<Cidr> ToCidrs() =>

@@ -17,6 +17,16 @@ public static class InternetAddressSpace
     /// <summary>Global unicast, plus the NAT64 prefix that a NAT gateway translates to IPv4 internet addresses.</summary>
     private static readonly Cidr[] InternetV6 = [Cidr.Parse("2000::/3"), Cidr.Parse("64:ff9b::/96")];
 
+    private static readonly CidrSet InternetV4Set = CidrSet.Of(Ranges(System.Net.Sockets.AddressFamily.InterNetwork));
+    private static readonly CidrSet InternetV6Set = CidrSet.Of(InternetV6);
+
+    /// <summary>The internet addresses of one family as a set (computed once; sets are immutable).</summary>
+    public static CidrSet Set(System.Net.Sockets.AddressFamily family) =>
+        family == System.Net.Sockets.AddressFamily.InterNetwork ? InternetV4Set : InternetV6Set;
+
+    /// <summary>Every internet address, IPv4 and IPv6.</summary>
+    public static CidrSet All { get; } = InternetV4Set.Union(InternetV6Set);
+
     /// <summary>True when some address in <paramref name="destination"/> is an internet address.</summary>
     public static bool Covers(Cidr destination)
     {

@@ -1,9 +1,9 @@
-using System.Net;
+using System.Collections.Concurrent;
 using System.Net.Sockets;
+using IsolationChecks.Aws.Calls;
+using IsolationChecks.Aws.Shapes;
 using IsolationChecks.Evaluation.Addressing;
 using IsolationChecks.Snapshots;
-using IsolationChecks.Aws.Shapes;
-using IsolationChecks.Aws.Calls;
 
 namespace IsolationChecks.Evaluation.Network;
 
@@ -20,135 +20,218 @@ public sealed record RouteCandidates(IReadOnlyList<RouteCandidate> Ordered, IRea
 public sealed record InterfaceAddress(AddressFamily Family, UInt128 Value, string Text, string? PublicIp);
 
 /// <summary>
-/// The network of one account and region, indexed by id so that a query costs only what its path touches.
-/// Built once per snapshot scope; read-only afterwards.
+/// The network of every account and region of a snapshot, as one world: a VPC peered with, or attached through a transit
+/// gateway to, a VPC of another scope is followed into it; anything outside the snapshot is the edge of the world.
+/// Indexed by id so that a query costs only what its path touches. Built once per snapshot; read-only afterwards
+/// (the caches below are filled on first use and safe under concurrent queries).
 /// </summary>
-public sealed class NetworkModel
+public sealed partial class NetworkModel
 {
-    private readonly Dictionary<string, Subnet> _subnets;
-    private readonly Dictionary<string, Vpc> _vpcs;
+    private readonly Dictionary<string, ScopeSnapshot> _vpcScope = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Subnet> _subnets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Vpc> _vpcs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RouteTable> _explicitTables = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RouteTable> _mainTables = new(StringComparer.Ordinal);
     private readonly Dictionary<string, NetworkAcl> _explicitAcls = new(StringComparer.Ordinal);
     private readonly Dictionary<string, NetworkAcl> _defaultAcls = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, SecurityGroup> _groups;
-    private readonly Dictionary<string, NetworkInterface> _interfaces;
+    private readonly Dictionary<string, SecurityGroup> _groups = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, NetworkInterface> _interfaces = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<InterfaceAddress>> _interfaceAddresses = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<string>> _interfacesByGroup = new(StringComparer.Ordinal);
-    private readonly (AddressFamily Family, UInt128 Value, string InterfaceId)[] _addressIndex;
+    private readonly Dictionary<string, List<string>> _interfacesByDescription = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (AddressFamily Family, UInt128 Value, string InterfaceId)[]> _addressIndex = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _publicAddressIndex = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _instancePrimaryInterface = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, NatGateway> _natGateways;
+    private readonly Dictionary<string, NatGateway> _natGateways = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _internetGatewaysByVpc = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _egressOnlyGatewaysByVpc = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, VpcEndpoint> _endpoints;
-    private readonly Dictionary<string, CompiledGroup> _compiledGroups = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Collected<IReadOnlyList<Cidr>>> _prefixLists = new(StringComparer.Ordinal);
-    private readonly Lock _cacheLock = new();
-    private readonly Dictionary<string, Action> _consult = new(StringComparer.Ordinal);
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, bool, AddressFamily), IReadOnlyList<AclRule>> _aclRules = new();
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, AddressFamily), RouteCandidates> _routeCandidates = new();
+    private readonly Dictionary<string, VpcEndpoint> _endpoints = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ScopeSnapshot> _prefixListScopes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (Collected<DescribePrefixListsOutput> Document, IReadOnlyList<string> Cidrs)> _awsPrefixLists = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CompiledGroup> _compiledGroups = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Collected<IReadOnlyList<Cidr>>> _prefixLists = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string, bool, AddressFamily), IReadOnlyList<AclRule>> _aclRules = new();
+    private readonly ConcurrentDictionary<(string, AddressFamily), RouteCandidates> _routeCandidates = new();
+    private readonly Dictionary<(ScopeSnapshot, string), DataGap> _gaps = [];
+    private readonly Dictionary<(ScopeSnapshot, string), Action> _consult = [];
 
-    private NetworkModel(ScopeSnapshot scope)
+    private NetworkModel(IReadOnlyList<ScopeSnapshot> scopes)
     {
-        Scope = scope;
-        var ec2 = scope.Ec2;
-        _subnets = Index(ec2.Subnets, nameof(ec2.Subnets), AwsCalls.DescribeSubnets.File, s => s.SubnetId);
-        _vpcs = Index(ec2.Vpcs, nameof(ec2.Vpcs), AwsCalls.DescribeVpcs.File, v => v.VpcId);
-        _groups = Index(ec2.SecurityGroups, nameof(ec2.SecurityGroups), AwsCalls.DescribeSecurityGroups.File, g => g.GroupId);
-        _interfaces = Index(ec2.NetworkInterfaces, nameof(ec2.NetworkInterfaces), AwsCalls.DescribeNetworkInterfaces.File, n => n.NetworkInterfaceId);
-        _natGateways = Index(ec2.NatGateways, nameof(ec2.NatGateways), AwsCalls.DescribeNatGateways.File, n => n.NatGatewayId);
-        _endpoints = Index(ec2.VpcEndpoints, nameof(ec2.VpcEndpoints), AwsCalls.DescribeVpcEndpoints.File, e => e.VpcEndpointId);
-
-        foreach (var table in Read(ec2.RouteTables, nameof(ec2.RouteTables), AwsCalls.DescribeRouteTables.File))
-        foreach (var association in table.Associations ?? [])
-        {
-            if (association.AssociationState?.State is not (null or "associated")) continue;
-            if (association.SubnetId is { } subnetId) _explicitTables[subnetId] = table;
-            else if (association.Main == true) _mainTables[table.VpcId] = table;
-            else if (association.GatewayId is not null) EdgeAssociatedTables.Add(table.RouteTableId);
-        }
-
-        foreach (var acl in Read(ec2.NetworkAcls, nameof(ec2.NetworkAcls), AwsCalls.DescribeNetworkAcls.File))
-        {
-            if (acl.IsDefault == true) _defaultAcls[acl.VpcId] = acl;
-            foreach (var association in acl.Associations ?? [])
-                if (association.SubnetId is { } subnetId) _explicitAcls[subnetId] = acl;
-        }
-
-        var elasticIps = Read(ec2.Addresses, nameof(ec2.Addresses), AwsCalls.DescribeAddresses.File)
-            .Where(a => a is { NetworkInterfaceId: not null, PrivateIpAddress: not null, PublicIp: not null })
-            .ToDictionary(a => (a.NetworkInterfaceId!, a.PrivateIpAddress!), a => a.PublicIp!);
-        var addressIndex = new List<(AddressFamily, UInt128, string)>();
-        foreach (var eni in _interfaces.Values)
-        {
-            var addresses = new List<InterfaceAddress>();
-            var privateIps = eni.PrivateIpAddresses is { Count: > 0 } list
-                ? list.Select(p => ((string?)p.PrivateIpAddress, p.Association?.PublicIp))
-                : [(eni.PrivateIpAddress, eni.Association?.PublicIp)];
-            foreach (var (ip, publicIp) in privateIps)
-            {
-                if (!Cidr.TryParse(ip, out var cidr)) continue;
-                var mapped = publicIp ?? elasticIps.GetValueOrDefault((eni.NetworkInterfaceId, ip!));
-                addresses.Add(new InterfaceAddress(cidr.Family, cidr.First, ip!, mapped));
-            }
-
-            foreach (var v6 in eni.Ipv6Addresses ?? [])
-                if (Cidr.TryParse(v6.Ipv6Address, out var cidr))
-                    addresses.Add(new InterfaceAddress(cidr.Family, cidr.First, v6.Ipv6Address!, v6.Ipv6Address));
-            _interfaceAddresses[eni.NetworkInterfaceId] = addresses;
-            foreach (var a in addresses) addressIndex.Add((a.Family, a.Value, eni.NetworkInterfaceId));
-            foreach (var group in eni.Groups ?? [])
-            {
-                if (!_interfacesByGroup.TryGetValue(group.GroupId, out var members))
-                    _interfacesByGroup[group.GroupId] = members = [];
-                members.Add(eni.NetworkInterfaceId);
-            }
-
-            if (eni.Attachment is { InstanceId: { } instanceId, DeviceIndex: 0 })
-                _instancePrimaryInterface[instanceId] = eni.NetworkInterfaceId;
-        }
-
-        _addressIndex = addressIndex.OrderBy(a => a.Item1).ThenBy(a => a.Item2).ToArray();
-        foreach (var reservation in Read(ec2.Reservations, nameof(ec2.Reservations), AwsCalls.DescribeInstances.File))
-        foreach (var instance in reservation.Instances ?? [])
-            if (!_instancePrimaryInterface.ContainsKey(instance.InstanceId) && instance.NetworkInterfaces is { Count: > 0 } enis)
-                _instancePrimaryInterface[instance.InstanceId] = enis[0].NetworkInterfaceId;
-
-        foreach (var igw in Read(ec2.InternetGateways, nameof(ec2.InternetGateways), AwsCalls.DescribeInternetGateways.File))
-        foreach (var attachment in igw.Attachments ?? [])
-            if (attachment is { VpcId: { } vpcId, State: null or "available" or "attached" })
-                Add(_internetGatewaysByVpc, vpcId, igw.InternetGatewayId);
-        foreach (var eigw in Read(ec2.EgressOnlyInternetGateways, nameof(ec2.EgressOnlyInternetGateways), AwsCalls.DescribeEgressOnlyInternetGateways.File))
-        foreach (var attachment in eigw.Attachments ?? [])
-            if (attachment is { VpcId: { } vpcId, State: null or "available" or "attached" })
-                Add(_egressOnlyGatewaysByVpc, vpcId, eigw.EgressOnlyInternetGatewayId);
+        Scopes = scopes;
+        foreach (var scope in scopes) IndexEc2(scope);
+        foreach (var scope in scopes) IndexTransit(scope);
+        foreach (var scope in scopes) IndexIngress(scope);
+        foreach (var (vpc, list) in _addressBuilder)
+            _addressIndex[vpc] = list.OrderBy(a => a.Item1).ThenBy(a => a.Item2).ToArray();
+        _addressBuilder.Clear();
     }
 
-    public ScopeSnapshot Scope { get; }
+    private readonly Dictionary<string, List<(AddressFamily, UInt128, string)>> _addressBuilder = new(StringComparer.Ordinal);
 
-    /// <summary>Inventories that were not collected, by name (e.g. "NatGateways"): a query that needs one is inconclusive.</summary>
-    public Dictionary<string, DataGap> Gaps { get; } = new(StringComparer.Ordinal);
+    /// <summary>Every scope the model spans.</summary>
+    public IReadOnlyList<ScopeSnapshot> Scopes { get; }
 
     /// <summary>Route tables associated with a gateway (ingress routing), which the engine does not model.</summary>
     public HashSet<string> EdgeAssociatedTables { get; } = new(StringComparer.Ordinal);
 
-    public static NetworkModel Build(ScopeSnapshot scope) => new(scope);
+    /// <summary>The network of every scope of the snapshot.</summary>
+    public static NetworkModel Build(Snapshot snapshot) => new(snapshot.Scopes);
 
-    public string PathOf(string layoutFile) => Scope.PathOf(layoutFile);
+    public static NetworkModel Build(params ScopeSnapshot[] scopes) => new(scopes);
 
-    /// <summary>The gap of an inventory a question needs; asking is consulting it (the run's evidence log and its reports list it).</summary>
-    public DataGap? GapOf(string inventory)
+    private void IndexEc2(ScopeSnapshot scope)
     {
-        if (_consult.TryGetValue(inventory, out var consult))
-            consult();
-        return Gaps.GetValueOrDefault(inventory);
+        var ec2 = scope.Ec2;
+        foreach (var vpc in Read(scope, ec2.Vpcs, "Vpcs", AwsCalls.DescribeVpcs))
+        {
+            // A shared VPC is listed by its owner and its participants: the owner's scope is the VPC's home.
+            if (!_vpcScope.ContainsKey(vpc.VpcId) || vpc.OwnerId == scope.AccountId) _vpcScope[vpc.VpcId] = scope;
+            _vpcs.TryAdd(vpc.VpcId, vpc);
+            Name(vpc.VpcId, vpc.Tags);
+        }
+
+        foreach (var subnet in Read(scope, ec2.Subnets, "Subnets", AwsCalls.DescribeSubnets))
+        {
+            _subnets.TryAdd(subnet.SubnetId, subnet);
+            _vpcScope.TryAdd(subnet.VpcId, scope);
+            Name(subnet.SubnetId, subnet.Tags);
+        }
+
+        IndexById(Read(scope, ec2.SecurityGroups, "SecurityGroups", AwsCalls.DescribeSecurityGroups), _groups, g => g.GroupId, g => g.Tags);
+        IndexById(Read(scope, ec2.NatGateways, "NatGateways", AwsCalls.DescribeNatGateways), _natGateways, n => n.NatGatewayId, n => n.Tags);
+        IndexById(Read(scope, ec2.VpcEndpoints, "VpcEndpoints", AwsCalls.DescribeVpcEndpoints), _endpoints, e => e.VpcEndpointId, e => e.Tags);
+
+        foreach (var table in Read(scope, ec2.RouteTables, "RouteTables", AwsCalls.DescribeRouteTables))
+        {
+            Name(table.RouteTableId, table.Tags);
+            foreach (var association in table.Associations)
+            {
+                if (association.AssociationState?.State is not (null or "associated")) continue;
+                if (association.SubnetId is { } subnetId) _explicitTables[subnetId] = table;
+                else if (association.Main) _mainTables[table.VpcId] = table;
+                else if (association.GatewayId is not null) EdgeAssociatedTables.Add(table.RouteTableId);
+            }
+        }
+
+        foreach (var acl in Read(scope, ec2.NetworkAcls, "NetworkAcls", AwsCalls.DescribeNetworkAcls))
+        {
+            Name(acl.NetworkAclId, acl.Tags);
+            if (acl.IsDefault) _defaultAcls[acl.VpcId] = acl;
+            foreach (var association in acl.Associations) _explicitAcls[association.SubnetId] = acl;
+        }
+
+        var elasticIps = Read(scope, ec2.Addresses, "Addresses", AwsCalls.DescribeAddresses)
+            .Where(a => a is { NetworkInterfaceId: not null, PrivateIpAddress: not null })
+            .GroupBy(a => (a.NetworkInterfaceId!, a.PrivateIpAddress!))
+            .ToDictionary(g => g.Key, g => g.First().PublicIp);
+        foreach (var eni in Read(scope, ec2.NetworkInterfaces, "NetworkInterfaces", AwsCalls.DescribeNetworkInterfaces))
+        {
+            if (!_interfaces.TryAdd(eni.NetworkInterfaceId, eni)) continue;
+            Name(eni.NetworkInterfaceId, eni.TagSet);
+            var addresses = new List<InterfaceAddress>();
+            IEnumerable<(string? Ip, string? PublicIp)> privateIps = eni.PrivateIpAddresses.Count > 0
+                ? eni.PrivateIpAddresses.Select(p => ((string?)p.PrivateIpAddress, p.Association?.PublicIp))
+                : [(eni.PrivateIpAddress, eni.Association?.PublicIp)];
+            foreach (var (ip, publicIp) in privateIps)
+            {
+                if (!Cidr.TryParseAddress(ip, out var cidr)) continue;
+                var mapped = publicIp ?? elasticIps.GetValueOrDefault((eni.NetworkInterfaceId, ip!));
+                addresses.Add(new InterfaceAddress(cidr.Family, cidr.First, ip!, mapped));
+                if (mapped is not null) _publicAddressIndex.TryAdd(mapped, eni.NetworkInterfaceId);
+            }
+
+            foreach (var v6 in eni.Ipv6Addresses)
+                if (Cidr.TryParseAddress(v6.Ipv6Address, out var cidr))
+                    addresses.Add(new InterfaceAddress(cidr.Family, cidr.First, v6.Ipv6Address, v6.Ipv6Address));
+            _interfaceAddresses[eni.NetworkInterfaceId] = addresses;
+            if (!_addressBuilder.TryGetValue(eni.VpcId, out var byVpc)) _addressBuilder[eni.VpcId] = byVpc = [];
+            foreach (var a in addresses) byVpc.Add((a.Family, a.Value, eni.NetworkInterfaceId));
+            foreach (var group in eni.Groups) Add(_interfacesByGroup, group.GroupId, eni.NetworkInterfaceId);
+            if (eni.Description is { Length: > 0 } description) Add(_interfacesByDescription, description, eni.NetworkInterfaceId);
+            if (eni.Attachment is { InstanceId: { } instanceId, DeviceIndex: 0 })
+                _instancePrimaryInterface[instanceId] = eni.NetworkInterfaceId;
+        }
+
+        foreach (var reservation in Read(scope, ec2.Reservations, "Reservations", AwsCalls.DescribeInstances))
+        foreach (var instance in reservation.Instances)
+        {
+            Name(instance.InstanceId, instance.Tags);
+            if (!_instancePrimaryInterface.ContainsKey(instance.InstanceId) && instance.NetworkInterfaces.Count > 0)
+                _instancePrimaryInterface[instance.InstanceId] = instance.NetworkInterfaces[0].NetworkInterfaceId;
+        }
+
+        foreach (var igw in Read(scope, ec2.InternetGateways, "InternetGateways", AwsCalls.DescribeInternetGateways))
+        {
+            Name(igw.InternetGatewayId, igw.Tags);
+            foreach (var attachment in igw.Attachments)
+                if (attachment.State is "available" or "attached")
+                    Add(_internetGatewaysByVpc, attachment.VpcId, igw.InternetGatewayId);
+        }
+
+        foreach (var eigw in Read(scope, ec2.EgressOnlyInternetGateways, "EgressOnlyInternetGateways", AwsCalls.DescribeEgressOnlyInternetGateways))
+        foreach (var attachment in eigw.Attachments)
+            if (attachment.State is "available" or "attached")
+                Add(_egressOnlyGatewaysByVpc, attachment.VpcId, eigw.EgressOnlyInternetGatewayId);
+
+        if (ec2.ManagedPrefixLists.Peek(out var lists, out _))
+            foreach (var list in lists)
+            {
+                if (!_prefixListScopes.ContainsKey(list.PrefixListId) || list.OwnerId == scope.AccountId) _prefixListScopes[list.PrefixListId] = scope;
+                Name(list.PrefixListId, list.Tags);
+            }
+
+        foreach (var id in ec2.PrefixListEntries.Keys) _prefixListScopes.TryAdd(id, scope);
+        var prefixLists = scope.Read<DescribePrefixListsOutput>(AwsCalls.DescribePrefixLists);
+        foreach (var list in ReadDocument<DescribePrefixListsOutput, AwsPrefixList>(scope, AwsCalls.DescribePrefixLists, o => o.PrefixLists))
+            if (list.Cidrs is { } cidrs) _awsPrefixLists.TryAdd(list.PrefixListId, (prefixLists, cidrs));
     }
+
+    // ---- gaps ------------------------------------------------------------------------------------------
+
+    /// <summary>The gap of one inventory ("NatGateways", "VpcPeeringConnections", ...) of one scope, if it was not collected;
+    /// asking is consulting it (the run's evidence log and its reports list it).</summary>
+    public DataGap? GapOf(ScopeSnapshot scope, string inventory)
+    {
+        if (_consult.TryGetValue((scope, inventory), out var consult)) consult();
+        return _gaps.GetValueOrDefault((scope, inventory));
+    }
+
+    /// <summary>The first gap of an inventory in any scope (a lookup by id that failed may be explained by it).</summary>
+    public DataGap? AnyGapOf(string inventory) => Scopes.Select(s => GapOf(s, inventory)).FirstOrDefault(g => g is not null);
+
+    /// <summary>The gap of an inventory in the scope that holds a VPC (or, when the VPC is unknown, in any scope).</summary>
+    public DataGap? GapFor(string? vpcId, string inventory) =>
+        vpcId is not null && _vpcScope.TryGetValue(vpcId, out var scope) ? GapOf(scope, inventory) : AnyGapOf(inventory);
+
+    private IReadOnlyList<T> Read<T>(ScopeSnapshot scope, Collected<IReadOnlyList<T>> collected, string name, AwsCall call)
+    {
+        // Peek, not TryGet: the model indexes every inventory up front; which of them a verdict rests on is what its question uses.
+        _consult[(scope, name)] = collected.Consult;
+        if (collected.Peek(out var items, out var gap)) return items;
+        _gaps[(scope, name)] = gap with { File = gap.File ?? scope.PathOf(call.File) };
+        return [];
+    }
+
+    private IReadOnlyList<TItem> ReadDocument<TOutput, TItem>(ScopeSnapshot scope, AwsCall call, Func<TOutput, IReadOnlyList<TItem>> items) where TOutput : class =>
+        Read(scope, scope.Read<TOutput>(call).Select(items), NameOf(call), call);
+
+    /// <summary>The inventory name of a catalog document the model reads whole: its operation ("DescribeTransitGatewayAttachments").</summary>
+    public static string NameOf(AwsCall call) => call.Operation;
+
+    // ---- lookups ---------------------------------------------------------------------------------------
 
     public Subnet? Subnet(string id) => _subnets.GetValueOrDefault(id);
 
     public Vpc? Vpc(string id) => _vpcs.GetValueOrDefault(id);
 
+    /// <summary>The scope that holds a VPC (its owner's, when several list it).</summary>
+    public ScopeSnapshot? ScopeOfVpc(string vpcId) => _vpcScope.GetValueOrDefault(vpcId);
+
     public SecurityGroup? Group(string id) => _groups.GetValueOrDefault(id);
+
+    /// <summary>The VPC's default security group (named "default"), what AWS gives an interface created without groups.</summary>
+    public string? DefaultGroupOf(string vpcId) => _groups.Values.FirstOrDefault(g => g.VpcId == vpcId && g.GroupName == "default")?.GroupId;
 
     public NetworkInterface? Interface(string id) => _interfaces.GetValueOrDefault(id);
 
@@ -156,6 +239,13 @@ public sealed class NetworkModel
         _interfaceAddresses.TryGetValue(interfaceId, out var list) ? list : [];
 
     public IReadOnlyList<string> MembersOf(string groupId) => _interfacesByGroup.TryGetValue(groupId, out var list) ? list : [];
+
+    /// <summary>Interfaces EC2 describes with exactly this text ("ELB app/NAME/ID").</summary>
+    public IReadOnlyList<string> InterfacesDescribedAs(string description) =>
+        _interfacesByDescription.TryGetValue(description, out var list) ? list : [];
+
+    /// <summary>The interface a public IPv4 address (public IP or Elastic IP) is mapped to.</summary>
+    public string? InterfaceWithPublicAddress(string address) => _publicAddressIndex.GetValueOrDefault(address);
 
     public string? PrimaryInterfaceOf(string instanceId) => _instancePrimaryInterface.GetValueOrDefault(instanceId);
 
@@ -166,6 +256,9 @@ public sealed class NetworkModel
     public IEnumerable<VpcEndpoint> Endpoints => _endpoints.Values;
 
     public IEnumerable<NetworkInterface> Interfaces => _interfaces.Values;
+
+    /// <summary>The Name tag of a resource, if it has one.</summary>
+    public string? NameOf(string id) => _names.GetValueOrDefault(id);
 
     public bool InternetGatewayAttached(string vpcId, string gatewayId) =>
         _internetGatewaysByVpc.TryGetValue(vpcId, out var set) && set.Contains(gatewayId);
@@ -186,40 +279,57 @@ public sealed class NetworkModel
     public NetworkAcl? NetworkAclOf(Subnet subnet) =>
         _explicitAcls.TryGetValue(subnet.SubnetId, out var own) ? own : _defaultAcls.GetValueOrDefault(subnet.VpcId);
 
-    /// <summary>Interfaces holding a private address inside [lo, hi].</summary>
-    public IEnumerable<(UInt128 Address, string InterfaceId)> InterfacesIn(AddressFamily family, UInt128 lo, UInt128 hi)
+    /// <summary>Interfaces of one VPC holding a private address inside [lo, hi].</summary>
+    public IEnumerable<(UInt128 Address, string InterfaceId)> InterfacesIn(string vpcId, AddressFamily family, UInt128 lo, UInt128 hi)
     {
-        var index = Array.BinarySearch(_addressIndex, (family, lo, ""), AddressComparer.Instance);
-        if (index < 0) index = ~index;
-        for (; index < _addressIndex.Length; index++)
+        if (!_addressIndex.TryGetValue(vpcId, out var index)) yield break;
+        var at = Array.BinarySearch(index, (family, lo, ""), AddressComparer.Instance);
+        if (at < 0) at = ~at;
+        for (; at < index.Length; at++)
         {
-            var (f, value, id) = _addressIndex[index];
+            var (f, value, id) = index[at];
             if (f != family || value > hi) yield break;
             if (value >= lo) yield return (value, id);
         }
     }
 
-    /// <summary>A prefix list's CIDRs, read once.</summary>
-    public Collected<IReadOnlyList<Cidr>> PrefixList(string id)
-    {
-        lock (_cacheLock)
+    /// <summary>
+    /// A prefix list's CIDRs, read once: its entries (get-managed-prefix-list-entries, from the scope that owns it), else the
+    /// CIDRs describe-prefix-lists gives for an AWS-managed list; otherwise the gap that keeps it unknown.
+    /// </summary>
+    public Collected<IReadOnlyList<Cidr>> PrefixList(string id, ScopeSnapshot? from = null) =>
+        _prefixLists.GetOrAdd(id, key =>
         {
-            if (_prefixLists.TryGetValue(id, out var cached)) return cached;
-            var resolved = Scope.Ec2.EntriesOf(id, Scope.Folder).Select<IReadOnlyList<Cidr>>(entries =>
-                entries.Select(e => Cidr.TryParse(e.Cidr, out var c) ? c : null).OfType<Cidr>().ToList());
-            _prefixLists[id] = resolved;
-            return resolved;
-        }
+            // Select, not TryGet: the answer is consulted (and logged) by the question that uses it, not by this lookup.
+            var scope = _prefixListScopes.GetValueOrDefault(key) ?? from ?? Scopes.FirstOrDefault();
+            var entries = scope?.Ec2.EntriesOf(key, scope.Folder);
+            // Entries that were collected but do not read are a gap, not a reason to trust another listing instead.
+            if (entries is not null && (entries.Peek(out _, out var entriesGap) || entriesGap.ErrorCode == DataGap.MalformedEvidence))
+                return entries.Select(listed => (IReadOnlyList<Cidr>)Parse(listed.Select(e => e.Cidr), out _));
+            if (_awsPrefixLists.TryGetValue(key, out var listing))
+                return listing.Document.Select(document => (IReadOnlyList<Cidr>)Parse(listing.Cidrs, out _));
+            return entries?.Select(unread => (IReadOnlyList<Cidr>)[])
+                   ?? Collected<IReadOnlyList<Cidr>>.Missing(DataGap.NotCollected("ec2", "GetManagedPrefixListEntries", AwsCalls.GetManagedPrefixListEntries.FileFor(key)));
+        });
+
+    private static List<Cidr> Parse(IEnumerable<string> texts, out List<string> unreadable)
+    {
+        var cidrs = new List<Cidr>();
+        unreadable = [];
+        foreach (var text in texts)
+            if (Cidr.TryParse(text, out var cidr)) cidrs.Add(cidr);
+            else unreadable.Add(text);
+        return cidrs;
     }
 
     /// <summary>An ACL's entries of one direction and family in rule-number order, parsed once.</summary>
     public IReadOnlyList<AclRule> AclRules(NetworkAcl acl, bool egress, AddressFamily family) =>
-        _aclRules.GetOrAdd((acl.NetworkAclId, egress, family), _ => (acl.Entries ?? [])
+        _aclRules.GetOrAdd((acl.NetworkAclId, egress, family), _ => acl.Entries
             .Where(e => e.Egress == egress)
             .OrderBy(e => e.RuleNumber)
             .Select(e => Cidr.TryParse(family == AddressFamily.InterNetworkV6 ? e.Ipv6CidrBlock : e.CidrBlock, out var cidr)
                 ? new AclRule(e, cidr, Protocols.Parse(e.Protocol),
-                    e.PortRange is { From: { } from, To: { } to } ? new Interval((UInt128)from, (UInt128)to) : null)
+                    e.PortRange is { } range ? new Interval((UInt128)range.From, (UInt128)range.To) : null)
                 : null)
             .OfType<AclRule>()
             .ToList());
@@ -230,20 +340,25 @@ public sealed class NetworkModel
         {
             var candidates = new List<RouteCandidate>();
             var unresolved = new List<(Route, DataGap)>();
-            var routes = table.Routes ?? [];
-            for (var i = 0; i < routes.Count; i++)
+            var scope = ScopeOfVpc(table.VpcId);
+            for (var i = 0; i < table.Routes.Count; i++)
             {
-                var route = routes[i];
+                var route = table.Routes[i];
                 var propagated = route.Origin == "EnableVgwRoutePropagation";
-                if (Cidr.TryParse(route.DestinationCidrBlock ?? route.DestinationIpv6CidrBlock, out var cidr))
+                if (route.DestinationPrefixListId is { } listId)
+                {
+                    if (PrefixList(listId, scope).TryGet(out var entries, out var gap))
+                        candidates.AddRange(entries.Where(e => e.Family == family).Select(e => new RouteCandidate(e, propagated ? 2 : 1, i, route)));
+                    else unresolved.Add((route, gap));
+                }
+                else if (Cidr.TryParse(route.DestinationCidrBlock ?? route.DestinationIpv6CidrBlock, out var cidr))
                 {
                     if (cidr.Family == family) candidates.Add(new RouteCandidate(cidr, propagated ? 2 : 0, i, route));
                 }
-                else if (route.DestinationPrefixListId is { } listId)
+                else
                 {
-                    if (PrefixList(listId).TryGet(out var entries, out var gap))
-                        candidates.AddRange(entries.Where(e => e.Family == family).Select(e => new RouteCandidate(e, propagated ? 2 : 1, i, route)));
-                    else unresolved.Add((route, gap));
+                    unresolved.Add((route, new DataGap("ec2", "DescribeRouteTables", $"route destination '{route.Destination}' is not a CIDR",
+                        DataGap.MalformedEvidence, scope?.PathOf(AwsCalls.DescribeRouteTables.File))));
                 }
             }
 
@@ -252,49 +367,28 @@ public sealed class NetworkModel
         });
 
     /// <summary>A security group's rules turned into filter boxes, computed once per group.</summary>
-    public CompiledGroup? Compiled(string groupId)
+    public CompiledGroup? Compiled(string groupId) =>
+        Group(groupId) is { } group ? _compiledGroups.GetOrAdd(groupId, _ => CompiledGroup.Compile(group, this)) : null;
+
+    /// <summary>Indexes items by id (the first scope that lists one wins: ids are global) with their Name tags.</summary>
+    private void IndexById<T>(IEnumerable<T> items, Dictionary<string, T> index, Func<T, string> id, Func<T, IReadOnlyList<Tag>?> tags)
     {
-        lock (_cacheLock)
+        foreach (var item in items)
         {
-            if (_compiledGroups.TryGetValue(groupId, out var cached)) return cached;
+            index.TryAdd(id(item), item);
+            Name(id(item), tags(item));
         }
-
-        if (Group(groupId) is not { } group) return null;
-        var compiled = CompiledGroup.Compile(group, this);
-        lock (_cacheLock) _compiledGroups[groupId] = compiled;
-        return compiled;
     }
 
-    private Dictionary<string, T> Index<T>(Collected<IReadOnlyList<T>> collected, string name, string file, Func<T, string> key)
+    private void Name(string id, IReadOnlyList<Tag>? tags)
     {
-        var index = new Dictionary<string, T>(StringComparer.Ordinal);
-        foreach (var item in Read(collected, name, file)) index[key(item)] = item;
-        return index;
+        if (tags?.FirstOrDefault(t => t.Key == "Name") is { Value.Length: > 0 } name) _names.TryAdd(id, name.Value);
     }
 
-    // Peek, not TryGet: the model indexes every inventory up front; which of them a verdict rests on is what its question uses.
-    private IReadOnlyList<T> Read<T>(Collected<IReadOnlyList<T>> collected, string name, string file)
+    private static void Add<TCollection>(Dictionary<string, TCollection> index, string key, string value) where TCollection : ICollection<string>, new()
     {
-        _consult[name] = collected.Consult;
-        if (collected.Peek(out var items, out var gap)) return items;
-        Gaps[name] = gap with { File = gap.File ?? PathOf(file) };
-        return [];
-    }
-
-    private static void Add(Dictionary<string, HashSet<string>> index, string key, string value)
-    {
-        if (!index.TryGetValue(key, out var set)) index[key] = set = new HashSet<string>(StringComparer.Ordinal);
-        set.Add(value);
-    }
-
-    public static bool TryParseAddress(string text, out AddressFamily family, out UInt128 value)
-    {
-        family = default;
-        value = default;
-        if (!IPAddress.TryParse(text, out _) || !Cidr.TryParse(text, out var cidr)) return false;
-        family = cidr.Family;
-        value = cidr.First;
-        return true;
+        if (!index.TryGetValue(key, out var set)) index[key] = set = new TCollection();
+        if (!set.Contains(value)) set.Add(value);
     }
 
     private sealed class AddressComparer : IComparer<(AddressFamily, UInt128, string)>

@@ -20,22 +20,31 @@ public enum PathEnd
     /// <summary>Out to the internet through an internet gateway or egress-only internet gateway.</summary>
     Internet,
 
-    /// <summary>Handed to a transit gateway, peering connection, VPN gateway or an appliance: outside the VPC.</summary>
-    LeftVpc,
+    /// <summary>
+    /// Leaves the modelled world: toward premises (VPN, Direct Connect), an account or VPC not in the snapshot, or through an
+    /// appliance whose forwarding is not modelled. <see cref="ReachedPath.Toward"/> says where.
+    /// </summary>
+    Edge,
 
     /// <summary>Delivered to an AWS service through a gateway VPC endpoint.</summary>
     GatewayEndpoint,
+
+    /// <summary>Handed to a component the question names as an approved exit (posture build.approvedEgress): not followed further.</summary>
+    ApprovedExit,
 }
 
 /// <summary>One component a path crosses, and the rule or route that let it through.</summary>
-public sealed record PathHop(string Component, string Detail)
+/// <param name="Name">The component's Name tag, when it has one.</param>
+public sealed record PathHop(string Component, string Detail, string? Name = null)
 {
-    public override string ToString() => $"{Component}: {Detail}";
+    public override string ToString() => Name is null ? $"{Component}: {Detail}" : $"{Component} [{Name}]: {Detail}";
 }
 
 /// <summary>A path that gets through, hop by hop, with the connections that complete over it.</summary>
 /// <param name="Sample">One concrete connection (the lowest of each coordinate) that completes over the path.</param>
-public sealed record ReachedPath(IReadOnlyList<PathHop> Hops, PathEnd End, string Target, string Flows, FlowBox Sample)
+/// <param name="Toward">For an <see cref="PathEnd.Edge"/>: what lies beyond ("premises over VPN vpn-..."); null otherwise.</param>
+/// <param name="Entry">For a question from outside: where the traffic entered the modelled world (igw-, a load balancer, cvpn-endpoint-, vgw-, pcx-, tgw-attach-).</param>
+public sealed record ReachedPath(IReadOnlyList<PathHop> Hops, PathEnd End, string Target, string Flows, FlowBox Sample, string? Toward = null, string? Entry = null)
 {
     public string Describe() => string.Join(" -> ", Hops.Select(h => h.ToString()));
 }
@@ -71,6 +80,13 @@ public sealed record PathAnswer(
     IReadOnlyList<BlockingPoint> Blocks,
     IReadOnlyList<UnsupportedPoint> Unsupported)
 {
+    /// <summary>One answer for several questions asked together (every interface of a load balancer): reachable when any is.</summary>
+    public static PathAnswer Merge(string question, IReadOnlyList<PathAnswer> answers) => new(
+        answers.Any(a => a.Verdict == PathVerdict.Reachable) ? PathVerdict.Reachable
+        : answers.Any(a => a.Verdict == PathVerdict.Inconclusive) ? PathVerdict.Inconclusive
+        : PathVerdict.Unreachable,
+        question, [.. answers.SelectMany(a => a.Paths)], [.. answers.SelectMany(a => a.Blocks)], [.. answers.SelectMany(a => a.Unsupported)]);
+
     public string Describe()
     {
         var text = new StringBuilder();

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Net.Sockets;
 using IsolationChecks.Evaluation.Addressing;
 using IsolationChecks.Evaluation.Routing;
@@ -10,10 +11,13 @@ namespace IsolationChecks.Evaluation.Network;
 public sealed partial class PathEngine
 {
     /// <summary>Applies the return-path filters, last leg first, and records the path if any connection completes.</summary>
-    private void Finish(Walk walk, Trace trace, PathEnd end, string target)
+    /// <param name="detail">A last hop at <paramref name="target"/> (how the path ends there), if any.</param>
+    /// <param name="toward">For an edge: what lies beyond it.</param>
+    private void Finish(Walk walk, Trace trace, PathEnd end, string target, string? detail = null, string? toward = null)
     {
         var legs = walk.Legs.ToArray();
         var hops = walk.Hops.ToList();
+        if (detail is not null) hops.Add(Hop(target, toward is null ? detail : $"{detail}; toward {toward}"));
         for (var leg = legs.Length - 1; leg >= 0; leg--)
         {
             if (leg < legs.Length - 1)
@@ -26,7 +30,7 @@ public sealed partial class PathEngine
                 legs[leg] = legs[leg].IntersectAny(survivors);
             }
 
-            foreach (var stage in walk.Returns.Where(r => r.Leg == leg).Reverse())
+            foreach (var stage in walk.Returns.Where(r => r.Leg == leg && !trace.RequestOnly).Reverse())
             {
                 if (legs[leg].IsEmpty) return;
                 var (allowed, hop) = stage.Apply(legs[leg], trace, hops);
@@ -40,30 +44,20 @@ public sealed partial class PathEngine
         var first = legs[0].Boxes[0];
         var sample = new FlowBox(Interval.Single(first.Protocol.Lo), Interval.Single(first.Client.Lo), Interval.Single(first.Server.Lo),
             Interval.Single(first.ServerPort.Lo), Interval.Single(first.ClientPort.Lo));
-        trace.Reach(new ReachedPath(hops, end, target, legs[0].Describe(), sample), legs[0]);
+        trace.Reach(new ReachedPath(hops, end, target, legs[0].Describe(), sample, toward, walk.Entry), legs[0]);
     }
 
-    private string? GapFile(string inventory) => Model.GapOf(inventory)?.File ?? Model.PathOf(inventory + ".json");
+    /// <summary>The file a missing inventory would be in: the gap's file, in the scope of the VPC when known.</summary>
+    private string? GapFile(string? vpcId, string inventory) =>
+        Model.GapFor(vpcId, inventory)?.File ?? (vpcId is not null && Model.ScopeOfVpc(vpcId) is { } scope ? scope.PathOf(inventory + ".json") : inventory + ".json");
 
-    /// <summary>The addresses in both lists, as merged intervals (adjacent CIDRs become one interval, one box).</summary>
-    private static List<Interval> Intersect(IEnumerable<Cidr> a, IEnumerable<Cidr> b) =>
-        Merge(from x in a from y in b where x.Overlaps(y) select Interval.Of(x).Intersect(Interval.Of(y)));
-
-    private static List<Interval> Merge(IEnumerable<Interval> intervals)
-    {
-        var merged = new List<Interval>();
-        foreach (var next in intervals.OrderBy(i => i.Lo))
-        {
-            if (merged.Count > 0 && (merged[^1].Hi == UInt128.MaxValue || next.Lo <= merged[^1].Hi + 1))
-                merged[^1] = new Interval(merged[^1].Lo, UInt128.Max(merged[^1].Hi, next.Hi));
-            else merged.Add(next);
-        }
-
-        return merged;
-    }
-
-    /// <summary>One branch of the exploration: the connections of each leg (one per address translation), the return filters owed, the hops so far.</summary>
-    private sealed record Walk(List<FlowSet> Legs, List<ReturnStage> Returns, List<PathHop> Hops, Node Source, Quantifier Quantifier)
+    /// <summary>
+    /// One branch of the exploration: the connections of each leg (one per address translation), the return filters owed,
+    /// the hops so far, the route tables already crossed with these destinations (a loop is dropped), the subnet the traffic
+    /// is in (its availability zone decides where a transit gateway delivers it) and where it entered from outside.
+    /// </summary>
+    private sealed record Walk(List<FlowSet> Legs, List<ReturnStage> Returns, List<PathHop> Hops, Node Source, Quantifier Quantifier,
+        ImmutableHashSet<string> Visited, Subnet Origin, string? Entry)
     {
         public FlowSet Current => Legs[^1];
 
@@ -71,18 +65,32 @@ public sealed partial class PathEngine
         {
             var legs = Legs.ToList();
             legs[^1] = current;
-            return new Walk(legs, Returns.ToList(), hop is null ? Hops.ToList() : [.. Hops, hop], Source, Quantifier);
+            return new Walk(legs, Returns.ToList(), hop is null ? Hops.ToList() : [.. Hops, hop], Source, Quantifier,
+                Visited, Origin, Entry);
         }
     }
 
     /// <summary>What the exploration found: paths that get through, points that block, constructs not modelled.</summary>
-    private sealed class Trace(Quantifier quantifier)
+    private sealed class Trace(Quantifier quantifier, bool requestOnly = false)
     {
-        private readonly List<ReachedPath> _paths = [];
+        /// <summary>Replies are not checked: a request that arrives counts.</summary>
+        public bool RequestOnly => requestOnly;
+
+        private readonly List<(ReachedPath Path, FlowSet Flows)> _paths = [];
         private readonly List<BlockingPoint> _blocks = [];
         private readonly List<UnsupportedPoint> _unsupported = [];
 
-        public void Reach(ReachedPath path, FlowSet flows) => _paths.Add(path);
+        public void Reach(ReachedPath path, FlowSet flows) => _paths.Add((path, flows));
+
+        /// <summary>The paths found, with the connections that complete over each (a sub-exploration hands them on).</summary>
+        public IReadOnlyList<(ReachedPath Path, FlowSet Flows)> Arrivals => _paths;
+
+        /// <summary>Takes over another exploration's blocks and gaps (not its paths: the caller keeps those it asked for).</summary>
+        public void AbsorbFindings(Trace other)
+        {
+            _blocks.AddRange(other._blocks);
+            _unsupported.AddRange(other._unsupported);
+        }
 
         public void Block(string component, string reason, Func<string> flows, IReadOnlyList<PathHop> before) =>
             _blocks.Add(new BlockingPoint(component, reason, flows, before.ToList()));
@@ -100,7 +108,7 @@ public sealed partial class PathEngine
             var verdict = quantifier == Quantifier.Any
                 ? _paths.Count > 0 ? PathVerdict.Reachable : unsupported.Count > 0 ? PathVerdict.Inconclusive : PathVerdict.Unreachable
                 : blocks.Count > 0 ? PathVerdict.Unreachable : unsupported.Count > 0 || _paths.Count == 0 ? PathVerdict.Inconclusive : PathVerdict.Reachable;
-            return new PathAnswer(verdict, question, _paths, blocks, unsupported);
+            return new PathAnswer(verdict, question, _paths.Select(p => p.Path).ToList(), blocks, unsupported);
         }
     }
 }

@@ -33,9 +33,9 @@ public sealed partial class PathEngine
         var direction = (egress ? "outbound" : "inbound") + (isReturn ? " (return traffic, stateless)" : "");
         if (Model.NetworkAclOf(subnet) is not { } acl)
         {
-            trace.Unsupported(subnet.SubnetId, Model.GapOf("NetworkAcls") is { } gap
+            trace.Unsupported(subnet.SubnetId, Model.GapFor(subnet.VpcId, "NetworkAcls") is { } gap
                 ? $"its network ACL cannot be read ({gap.Describe()})"
-                : "no network ACL is associated with it and its VPC has no default ACL in the data", hops, GapFile("NetworkAcls"));
+                : "no network ACL is associated with it and its VPC has no default ACL in the data", hops, GapFile(subnet.VpcId, "NetworkAcls"));
             return (FlowSet.Empty(flows.Family), null);
         }
 
@@ -52,7 +52,7 @@ public sealed partial class PathEngine
                 $"{(protocol is { } p ? Protocols.Describe(p) : entry.Protocol)}{(protocol is { } q && Protocols.HasPorts(q) && entry.PortRange is { } r ? $" {r.From}-{r.To}" : "")} {cidr}";
             if (protocol is null)
             {
-                trace.Unsupported(component, $"{RuleText()}: protocol not readable", hops, GapFile("NetworkAcls"));
+                trace.Unsupported(component, $"{RuleText()}: protocol not readable", hops, GapFile(subnet.VpcId, "NetworkAcls"));
                 return (FlowSet.Empty(flows.Family), null);
             }
 
@@ -77,7 +77,7 @@ public sealed partial class PathEngine
         if (!remaining.IsEmpty)
             trace.Block(component, "no rule admits it (implicit deny)", () => remaining.Describe(address, port), hops);
         var result = new FlowSet(flows.Family, allowed);
-        return (result, result.IsEmpty ? null : new PathHop(component, string.Join(", ", admitted)));
+        return (result, result.IsEmpty ? null : new PathHop(component, string.Join(", ", admitted), Model.NameOf(acl.NetworkAclId)));
     }
 
     private bool ApplyGroups(Walk walk, Trace trace, IReadOnlyList<string> groups, bool egress, Node client, string component)
@@ -91,7 +91,8 @@ public sealed partial class PathEngine
         {
             if (Model.Compiled(groupId) is not { } compiled)
             {
-                trace.Unsupported(groupId, Model.GapOf("SecurityGroups") is { } gap ? gap.Describe() : "is not in the snapshot's security groups", walk.Hops, GapFile("SecurityGroups"));
+                trace.Unsupported(groupId, Model.GapFor(client.Subnet.VpcId, "SecurityGroups") is { } gap ? gap.Describe() : "is not in the snapshot's security groups",
+                    walk.Hops, GapFile(client.Subnet.VpcId, "SecurityGroups"));
                 continue;
             }
 

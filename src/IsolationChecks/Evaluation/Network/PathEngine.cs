@@ -1,141 +1,69 @@
+using System.Collections.Immutable;
 using System.Net.Sockets;
+using IsolationChecks.Aws.Shapes;
 using IsolationChecks.Evaluation.Addressing;
 using IsolationChecks.Evaluation.Routing;
-using IsolationChecks.Snapshots;
-using IsolationChecks.Aws.Shapes;
 
 namespace IsolationChecks.Evaluation.Network;
 
 /// <summary>
 /// Answers reachability questions over a <see cref="NetworkModel"/> by carrying sets of connections
 /// (<see cref="FlowSet"/>) through every component on the way, hop by hop: security groups (stateful),
-/// network ACLs (ordered, stateless, both directions), route tables (longest prefix match) and gateways.
+/// network ACLs (ordered, stateless, both directions), route tables (longest prefix match), gateways, peering
+/// connections, transit gateways and load balancers, across every account and region of the snapshot.
 /// Exhaustive over the query's addresses, protocols and ports: nothing is sampled.
 /// </summary>
 public sealed partial class PathEngine(NetworkModel model)
 {
-    private const int MaxGatewayHops = 4;
+    /// <summary>Gateways, transit gateways and peering hops one path may cross before the engine gives up (a longer path is inconclusive).</summary>
+    private const int MaxGatewayHops = 8;
 
     public NetworkModel Model { get; } = model;
 
     public PathAnswer Ask(PathQuery query)
     {
-        var trace = new Trace(query.Quantifier);
+        var trace = new Trace(query.Quantifier, query.RequestOnly);
         if (ResolveSource(query.Source, trace) is { } source)
-        {
-            foreach (var family in new[] { AddressFamily.InterNetwork, AddressFamily.InterNetworkV6 })
-            {
-                var destinations = query.Destinations.Where(d => d.Family == family).ToList();
-                if (destinations.Count == 0) continue;
-                var serverRanges = query.InternetOnly
-                    ? Intersect(destinations, InternetAddressSpace.Ranges(family))
-                    : Merge(destinations.Select(Interval.Of));
-                if (serverRanges.Count == 0) continue;
-                var clients = source.Addresses(family);
-                var label = family == AddressFamily.InterNetwork ? "IPv4" : "IPv6";
-                if (clients.Count == 0)
-                {
-                    trace.Block(source.Name, $"has no {label} address", $"{label} traffic", []);
-                    continue;
-                }
-
-                var flows = new FlowSet(family, from c in clients
-                    from s in serverRanges
-                    select new FlowBox(query.Protocol, c, s, query.Ports, query.ClientPorts));
-                var walk = new Walk([flows], [], [], source, query.Quantifier);
-                if (source.Groups is { } groups && !ApplyGroups(walk, trace, groups, egress: true, source, $"{source.Name} security group egress"))
-                    continue;
-                RouteFrom(source, walk, trace, query, 0);
-            }
-        }
-
+            Explore(source, query, trace, entry: null);
         return trace.Answer(query.Describe());
     }
 
-    /// <summary>From an internet address to an interface, through the VPC's internet gateway and the interface's public address.</summary>
-    public PathAnswer Ask(InboundQuery query)
+    /// <summary>Carries the query's connections from <paramref name="source"/> through its groups and routes, both families.</summary>
+    /// <param name="clients">The client addresses when they are not the source's own (traffic that entered from outside keeps its source).</param>
+    private void Explore(Node source, PathQuery query, Trace trace, string? entry, IReadOnlyList<PathHop>? before = null, CidrSet? clients = null)
     {
-        var trace = new Trace(Quantifier.Any);
-        var question = query.Describe();
-        var interfaceId = query.ToInterfaceOrInstance.StartsWith("i-", StringComparison.Ordinal)
-            ? Model.PrimaryInterfaceOf(query.ToInterfaceOrInstance)
-            : query.ToInterfaceOrInstance;
-        if (interfaceId is null || ResolveSource(new PathSource.Interface(interfaceId), trace) is not { } target)
+        foreach (var family in new[] { AddressFamily.InterNetwork, AddressFamily.InterNetworkV6 })
         {
-            if (interfaceId is null) trace.Unsupported(query.ToInterfaceOrInstance, "no network interface of this instance is in the snapshot", [], GapFile("NetworkInterfaces"));
-            return trace.Answer(question);
-        }
-
-        var family = query.From.Family;
-        var hops = new List<PathHop>();
-        var gateways = Model.InternetGatewaysOf(target.Subnet.VpcId);
-        if (Model.GapOf("InternetGateways") is { } igwGap)
-        {
-            trace.Unsupported("internet gateways", igwGap.Describe(), hops, igwGap.File);
-            return trace.Answer(question);
-        }
-
-        if (gateways.Count == 0)
-        {
-            trace.Block(target.Subnet.VpcId, "has no internet gateway attached: nothing enters from the internet", query.From.ToString(), hops);
-            return trace.Answer(question);
-        }
-
-        var gateway = gateways.First();
-        hops.Add(new PathHop(gateway, $"internet gateway attached to {target.Subnet.VpcId}"));
-        var reachable = family == AddressFamily.InterNetwork
-            ? target.PublicAddresses.Select(a => (Interval.Single(a.Value), $"public IP {a.PublicIp} maps to {a.Text}")).ToList()
-            : target.Addresses(family).Select(a => (a, $"IPv6 address {AddressRange.Describe(family, a.Lo, a.Hi)}")).ToList();
-        if (reachable.Count == 0)
-        {
-            trace.Block(target.Name, family == AddressFamily.InterNetwork
-                ? "has no public IPv4 address (no public IP, no Elastic IP): the internet gateway has nothing to translate to it"
-                : "has no IPv6 address", query.From.ToString(), hops);
-            return trace.Answer(question);
-        }
-
-        if (Model.EdgeAssociatedTables.Count > 0)
-            trace.Unsupported(gateway, "a route table is associated with a gateway (ingress routing), which the engine does not model", hops, GapFile("RouteTables"));
-        hops.Add(new PathHop(gateway, string.Join("; ", reachable.Select(r => r.Item2))));
-        var flows = new FlowSet(family, reachable.Select(r => new FlowBox(query.Protocol, Interval.Of(query.From), r.Item1, query.Ports, query.ClientPorts)));
-        var client = new Node("internet " + query.From, target.Subnet, null, [], []);
-        var walk = new Walk([flows], [], hops, client, Quantifier.Any);
-        if (!ApplyAcl(walk, trace, target.Subnet, egress: false, FlowDimension.Client, FlowDimension.ServerPort)) return trace.Answer(question);
-        if (!ApplyGroups(walk, trace, target.Groups!, egress: false, client, $"{target.Name} security group ingress")) return trace.Answer(question);
-
-        // The reply must leave through the same internet gateway, else the connection never completes.
-        if (Model.RouteTableOf(target.Subnet) is not { } table)
-        {
-            trace.Unsupported(target.Subnet.SubnetId, "has no route table in the data (no association, no main table)", walk.Hops, GapFile("RouteTables"));
-            return trace.Answer(question);
-        }
-
-        var byRoute = Partition(walk.Current, table.Table, FlowDimension.Client, trace, walk.Hops);
-        foreach (var (route, part) in byRoute.Routed)
-        {
-            var kind = RouteTargets.Classify(route);
-            var branch = walk.With(part, new PathHop(table.Table.RouteTableId, $"reply route {route.Destination} -> {route.Target}"));
-            if (route.State == "blackhole" || kind != RouteTargetKind.InternetGateway || !Model.InternetGatewayAttached(target.Subnet.VpcId, route.Target))
+            var destinations = query.Destinations.Where(d => d.Family == family).ToList();
+            if (destinations.Count == 0) continue;
+            var serverRanges = query.InternetOnly
+                ? Intervals(CidrSet.Of(destinations).Intersect(InternetAddressSpace.Set(family)), family)
+                : Intervals(CidrSet.Of(destinations), family);
+            if (serverRanges.Count == 0) continue;
+            var clientRanges = clients is null ? source.Addresses(family) : Intervals(clients, family);
+            var label = family == AddressFamily.InterNetwork ? "IPv4" : "IPv6";
+            if (clientRanges.Count == 0)
             {
-                trace.Block(table.Table.RouteTableId, $"routes the reply by {route.Destination} -> {route.Target} ({RouteTargets.Describe(kind)}), not through the internet gateway: the connection cannot complete",
-                    part.Describe(FlowDimension.Client), walk.Hops);
+                trace.Block(source.Name, $"has no {label} address", $"{label} traffic", before ?? []);
                 continue;
             }
 
-            branch.Returns.Add(new ReturnStage(0, ReturnAcl(target.Subnet, egress: true, FlowDimension.Client, FlowDimension.ClientPort)));
-            Finish(branch, trace, PathEnd.Interface, target.Name);
+            var flows = new FlowSet(family, from c in clientRanges
+                from s in serverRanges
+                select new FlowBox(query.Protocol, c, s, query.Ports, query.ClientPorts));
+            var walk = new Walk([flows], [], [.. before ?? []], source, query.Quantifier, ImmutableHashSet<string>.Empty, source.Subnet, entry);
+            if (source.Groups is { } groups && !ApplyGroups(walk, trace, groups, egress: true, source, $"{source.Name} security group egress"))
+                continue;
+            RouteFrom(source, walk, trace, query, 0);
         }
-
-        if (!byRoute.Unrouted.IsEmpty)
-            trace.Block(table.Table.RouteTableId, "has no route for the reply", () => byRoute.Unrouted.Describe(FlowDimension.Client), walk.Hops);
-        return trace.Answer(question);
     }
 
     // ---- sources -------------------------------------------------------------------------------------
 
-    /// <summary>Where traffic originates: a subnet, the client addresses per family, the security groups (null for a NAT gateway).</summary>
+    /// <summary>Where traffic originates: a subnet, the client addresses per family, the security groups (null: none filter it).</summary>
+    /// <param name="TransitGateway">A transit gateway's interface: its subnet's network ACL applies even to traffic within the subnet.</param>
     private sealed record Node(string Name, Subnet Subnet, IReadOnlyList<string>? Groups, IReadOnlyList<InterfaceAddress> Known,
-        IReadOnlyList<Interval> SubnetRanges, string? InterfaceId = null)
+        IReadOnlyList<Interval> SubnetRanges, string? InterfaceId = null, bool TransitGateway = false)
     {
         public IReadOnlyList<Interval> Addresses(AddressFamily family) =>
         [
@@ -157,42 +85,56 @@ public sealed partial class PathEngine(NetworkModel model)
                 var primary = Model.PrimaryInterfaceOf(instance.InstanceId);
                 if (primary is null)
                 {
-                    trace.Unsupported(instance.InstanceId, "no network interface of this instance is in the snapshot", [], GapFile("NetworkInterfaces"));
+                    trace.Unsupported(instance.InstanceId, "no network interface of this instance is in the snapshot", [], GapFile(null, "NetworkInterfaces"));
                     return null;
                 }
 
                 return ResolveSource(new PathSource.Interface(primary), trace);
             case PathSource.Interface eni:
-                if (Model.Interface(eni.NetworkInterfaceId) is not { } networkInterface)
-                {
-                    trace.Unsupported(eni.NetworkInterfaceId, "is not in the snapshot's network interfaces", [], GapFile("NetworkInterfaces"));
-                    return null;
-                }
-
-                if (networkInterface.SubnetId is null || Model.Subnet(networkInterface.SubnetId) is not { } eniSubnet)
-                {
-                    trace.Unsupported(eni.NetworkInterfaceId, $"its subnet {networkInterface.SubnetId} is not in the snapshot", [], GapFile("Subnets"));
-                    return null;
-                }
-
-                return new Node(eni.NetworkInterfaceId, eniSubnet, (networkInterface.Groups ?? []).Select(g => g.GroupId).ToList(),
-                    Model.AddressesOf(eni.NetworkInterfaceId), [], eni.NetworkInterfaceId);
+                return InterfaceNode(eni.NetworkInterfaceId, trace, []);
             case PathSource.SubnetWithGroups build:
                 if (Model.Subnet(build.SubnetId) is not { } subnet)
                 {
-                    trace.Unsupported(build.SubnetId, "is not in the snapshot's subnets", [], GapFile("Subnets"));
+                    trace.Unsupported(build.SubnetId, "is not in the snapshot's subnets", [], GapFile(null, "Subnets"));
                     return null;
                 }
 
-                var ranges = new List<Interval>();
-                if (Cidr.TryParse(subnet.CidrBlock, out var v4)) ranges.Add(Interval.Of(v4));
-                foreach (var block in subnet.Ipv6CidrBlockAssociationSet ?? [])
-                    if (Cidr.TryParse(block.Ipv6CidrBlock, out var v6)) ranges.Add(Interval.Of(v6));
-                return new Node($"{build.SubnetId} (an interface with {string.Join(", ", build.SecurityGroupIds)})", subnet,
-                    build.SecurityGroupIds, [], ranges);
+                return SubnetNode(subnet, build.SecurityGroupIds, $"{build.SubnetId} (an interface with {string.Join(", ", build.SecurityGroupIds)})");
             default:
                 throw new ArgumentOutOfRangeException(nameof(source), source, null);
         }
+    }
+
+    /// <summary>Any address of a subnet, with these groups (a build interface, a Client VPN association).</summary>
+    private static Node SubnetNode(Subnet subnet, IReadOnlyList<string> groups, string name)
+    {
+        var ranges = new List<Interval>();
+        if (Cidr.TryParse(subnet.CidrBlock, out var v4)) ranges.Add(Interval.Of(v4));
+        foreach (var block in subnet.Ipv6CidrBlockAssociationSet)
+            if (Cidr.TryParse(block.Ipv6CidrBlock, out var v6)) ranges.Add(Interval.Of(v6));
+        return new Node(name, subnet, groups, [], ranges);
+    }
+
+    /// <summary>An existing interface: its subnet, addresses and groups; null (with the reason traced) when the data lacks it.</summary>
+    private Node? InterfaceNode(string interfaceId, Trace trace, IReadOnlyList<PathHop> before)
+    {
+        if (Model.Interface(interfaceId) is not { } networkInterface)
+        {
+            trace.Unsupported(interfaceId, "is not in the snapshot's network interfaces", before, GapFile(null, "NetworkInterfaces"));
+            return null;
+        }
+
+        if (Model.Subnet(networkInterface.SubnetId) is not { } subnet)
+        {
+            trace.Unsupported(interfaceId, $"its subnet {networkInterface.SubnetId} is not in the snapshot", before, GapFile(networkInterface.VpcId, "Subnets"));
+            return null;
+        }
+
+        // A service-managed interface without groups (a network load balancer without security groups, a NAT gateway) filters nothing itself.
+        IReadOnlyList<string>? groups = networkInterface.Groups.Count == 0 && networkInterface.InterfaceType != "interface"
+            ? null
+            : networkInterface.Groups.Select(g => g.GroupId).ToList();
+        return new Node(interfaceId, subnet, groups, Model.AddressesOf(interfaceId), [], interfaceId);
     }
 
     // ---- routing -------------------------------------------------------------------------------------
@@ -201,38 +143,54 @@ public sealed partial class PathEngine(NetworkModel model)
     {
         if (depth > MaxGatewayHops)
         {
-            trace.Unsupported(node.Name, $"the path crosses more than {MaxGatewayHops} gateways (a routing loop?)", walk.Hops);
+            trace.Unsupported(node.Name, $"the path crosses more than {MaxGatewayHops} gateways", walk.Hops);
             return;
         }
 
         if (Model.RouteTableOf(node.Subnet) is not { } effective)
         {
             trace.Unsupported(node.Subnet.SubnetId, $"has no explicit route table association and {node.Subnet.VpcId} has no main route table in the data",
-                walk.Hops, GapFile("RouteTables"));
+                walk.Hops, GapFile(node.Subnet.VpcId, "RouteTables"));
             return;
         }
 
         var table = effective.Table;
+        if (walk.Visited.Contains(table.RouteTableId))
+        {
+            trace.Block(table.RouteTableId, "routing loop: the traffic comes back to this route table with the same destinations (dropped when its TTL runs out)",
+                () => walk.Current.Describe(), walk.Hops);
+            return;
+        }
+
+        walk = walk with { Visited = walk.Visited.Add(table.RouteTableId) };
+
         var how = effective.ViaMain ? $"main route table of {node.Subnet.VpcId}, {node.Subnet.SubnetId} has no explicit association" : $"associated with {node.Subnet.SubnetId}";
-        var partition = Partition(walk.Current, table, FlowDimension.Server, trace, walk.Hops);
+        var tableText = $"{table.RouteTableId} ({how})";
+        var partition = Partition(walk.Current, table.RouteTableId, Model.RoutesOf(table, walk.Current.Family), FlowDimension.Server, trace, walk.Hops, GapFile(table.VpcId, "RouteTables"));
         if (!partition.Unrouted.IsEmpty)
-            trace.Block($"{table.RouteTableId} ({how})", "no route covers the destination", () => partition.Unrouted.Describe(), walk.Hops);
+            trace.Block(tableText, "no route covers the destination", () => partition.Unrouted.Describe(), walk.Hops);
         foreach (var (route, part) in partition.Routed)
         {
             var kind = RouteTargets.Classify(route);
             var routeText = $"route {route.Destination} -> {route.Target} ({RouteTargets.Describe(kind)})";
-            var branch = walk.With(part, new PathHop($"{table.RouteTableId} ({how})", routeText));
+            var branch = walk.With(part, new PathHop(tableText, routeText, Model.NameOf(table.RouteTableId)));
             if (route.State == "blackhole")
             {
                 trace.Block(table.RouteTableId, $"{routeText} is a blackhole (its target no longer exists): traffic is dropped", () => part.Describe(), walk.Hops);
                 continue;
             }
 
-            var approved = query.ApprovedEgress?.Contains(route.Target) == true;
+            if (query.ApprovedEgress?.Contains(route.Target) == true && kind is not (RouteTargetKind.Local or RouteTargetKind.GatewayEndpoint))
+            {
+                if (LeaveSubnet(node, branch, trace))
+                    Finish(branch, trace, PathEnd.ApprovedExit, route.Target, $"{RouteTargets.Describe(kind)} {route.Target}, an approved exit (posture build.approvedEgress): not followed further");
+                continue;
+            }
+
             switch (kind)
             {
                 case RouteTargetKind.Local:
-                    DeliverLocally(node, branch, trace, walk.Hops);
+                    DeliverLocally(node, branch, trace);
                     break;
                 case RouteTargetKind.InternetGateway:
                     ToInternetGateway(node, route.Target, branch, trace);
@@ -245,53 +203,65 @@ public sealed partial class PathEngine(NetworkModel model)
                     break;
                 case RouteTargetKind.GatewayEndpoint when route.DestinationPrefixListId is null:
                     // S3/DynamoDB gateway endpoints are routed by their prefix list; a vpce- target of a CIDR is a Gateway Load Balancer endpoint.
-                    trace.Unsupported(table.RouteTableId, $"{routeText}: a Gateway Load Balancer endpoint (inspection appliance) is not modelled", branch.Hops, GapFile("RouteTables"));
+                    trace.Unsupported(table.RouteTableId, $"{routeText}: a Gateway Load Balancer endpoint (inspection appliance) is not modelled", branch.Hops, GapFile(table.VpcId, "RouteTables"));
                     break;
                 case RouteTargetKind.GatewayEndpoint:
                     if (LeaveSubnet(node, branch, trace))
-                        Finish(branch with { Hops = [.. branch.Hops, new PathHop(route.Target, "gateway VPC endpoint: delivered to the AWS service, not the internet")] },
+                        Finish(branch.With(branch.Current, Hop(route.Target, "gateway VPC endpoint: delivered to the AWS service, not the internet")),
                             trace, PathEnd.GatewayEndpoint, route.Target);
                     break;
-                case RouteTargetKind.InstanceOrInterface or RouteTargetKind.TransitGateway or RouteTargetKind.PeeringConnection
-                    or RouteTargetKind.VirtualPrivateGateway or RouteTargetKind.OtherGateway:
-                    if (approved)
-                    {
-                        trace.Block(route.Target, $"{RouteTargets.Describe(kind)} is an approved egress (posture build.approvedEgress): treated as not leaving",
-                            part.Describe(), branch.Hops);
-                        break;
-                    }
-
+                case RouteTargetKind.PeeringConnection:
+                    ThroughPeering(node, route.VpcPeeringConnectionId!, branch, trace, query, depth);
+                    break;
+                case RouteTargetKind.TransitGateway:
+                    ThroughTransitGateway(node, route.TransitGatewayId!, branch, trace, query, depth);
+                    break;
+                case RouteTargetKind.VirtualPrivateGateway:
+                    ThroughVpnGateway(node, route.Target, branch, trace, query);
+                    break;
+                case RouteTargetKind.InstanceOrInterface:
                     if (LeaveSubnet(node, branch, trace))
-                        Finish(branch with
-                        {
-                            Hops = [.. branch.Hops, new PathHop(route.Target, $"{RouteTargets.Describe(kind)}: traffic leaves the VPC (what lies beyond is not modelled and counts as reachable)")],
-                        }, trace, PathEnd.LeftVpc, route.Target);
+                        Finish(branch, trace, PathEnd.Edge, route.Target,
+                            $"{route.Target} is an appliance (NAT instance, firewall): what it forwards is not modelled",
+                            $"whatever {route.Target} forwards to (not modelled)");
+                    break;
+                case RouteTargetKind.OtherGateway:
+                    if (LeaveSubnet(node, branch, trace))
+                        Finish(branch, trace, PathEnd.Edge, route.Target, $"{RouteTargets.Describe(kind)}: the network beyond is not in the snapshot",
+                            $"the network behind {route.Target} (Outposts, Wavelength or Cloud WAN; not modelled)");
                     break;
                 default:
-                    trace.Unsupported(table.RouteTableId, $"{routeText}: the engine does not model this target", branch.Hops, GapFile("RouteTables"));
+                    trace.Unsupported(table.RouteTableId, $"{routeText}: the engine does not model this target", branch.Hops, GapFile(table.VpcId, "RouteTables"));
                     break;
             }
         }
     }
 
-    private sealed record Partitioned(IReadOnlyList<(Route Route, FlowSet Flows)> Routed, FlowSet Unrouted);
+    private sealed record Partitioned<TRoute>(IReadOnlyList<(TRoute Route, FlowSet Flows)> Routed, FlowSet Unrouted);
+
+    /// <summary>One destination of a route table (VPC or transit gateway) in priority order.</summary>
+    private sealed record Destination<TRoute>(Cidr Cidr, int Order, TRoute Route);
+
+    private Partitioned<Route> Partition(FlowSet flows, string tableId, RouteCandidates candidates, FlowDimension dimension, Trace trace, IReadOnlyList<PathHop> hops, string? file) =>
+        Partition(flows, tableId, candidates.Ordered.Select(c => new Destination<Route>(c.Cidr, c.Order, c.Route)).ToList(),
+            candidates.Unresolved.Select(u => ($"route {u.Route.Destination} -> {u.Route.Target}", u.Gap)).ToList(), dimension, trace, hops, file);
 
     /// <summary>
-    /// Splits the flows by the route that carries them (AWS route priority): the longest prefix first; at equal
-    /// length a static CIDR route before a prefix-list route before a propagated route. A blackhole route is a
-    /// route like any other, so a more specific blackhole wins.
+    /// Splits the flows by the route that carries them: the longest prefix first, then the table's own priority (the
+    /// destinations arrive ordered). A blackhole route is a route like any other, so a more specific blackhole wins.
+    /// A destination that cannot be resolved (a prefix list whose entries were not collected) could be more specific
+    /// than any known route, so every flow the table routes is undecided, except those a host route (/32, /128) decides.
     /// </summary>
-    private Partitioned Partition(FlowSet flows, RouteTable table, FlowDimension dimension, Trace trace, IReadOnlyList<PathHop> hops)
+    private static Partitioned<TRoute> Partition<TRoute>(FlowSet flows, string tableId, IReadOnlyList<Destination<TRoute>> destinations,
+        IReadOnlyList<(string Route, Snapshots.DataGap Gap)> unresolved, FlowDimension dimension, Trace trace, IReadOnlyList<PathHop> hops, string? file)
     {
-        var candidates = Model.RoutesOf(table, flows.Family);
-        foreach (var (route, gap) in candidates.Unresolved)
-            trace.Unsupported(table.RouteTableId, $"route {route.DestinationPrefixListId} -> {route.Target}: the prefix list cannot be resolved ({gap.Describe()})", hops, gap.File);
-
-        var routed = new Dictionary<int, (Route Route, List<FlowBox> Boxes)>();
+        var routed = new Dictionary<int, (TRoute Route, List<FlowBox> Boxes)>();
         var remaining = flows;
-        foreach (var candidate in candidates.Ordered)
+        var width = flows.Family == AddressFamily.InterNetwork ? 32 : 128;
+        foreach (var candidate in destinations)
         {
             if (remaining.IsEmpty) break;
+            if (unresolved.Count > 0 && candidate.Cidr.PrefixLength < width) break;
             var range = Interval.Of(candidate.Cidr);
             var matched = remaining.Restrict(dimension, range);
             if (matched.IsEmpty) continue;
@@ -300,61 +270,99 @@ public sealed partial class PathEngine(NetworkModel model)
             remaining = remaining.Subtract(FlowBox.Everything(flows.Family).With(dimension, range));
         }
 
-        return new Partitioned(routed.OrderBy(r => r.Key).Select(r => (r.Value.Route, new FlowSet(flows.Family, r.Value.Boxes))).ToList(), remaining);
+        if (unresolved.Count > 0 && !remaining.IsEmpty)
+        {
+            foreach (var (route, gap) in unresolved)
+                trace.Unsupported(tableId, $"{route}: its destination cannot be resolved ({gap.Describe()}), and it may be more specific than any other route for {remaining.Describe(dimension)}",
+                    hops, gap.File ?? file);
+            remaining = FlowSet.Empty(flows.Family);
+        }
+
+        return new Partitioned<TRoute>(routed.OrderBy(r => r.Key).Select(r => (r.Value.Route, new FlowSet(flows.Family, r.Value.Boxes))).ToList(), remaining);
     }
 
-    private void DeliverLocally(Node node, Walk walk, Trace trace, IReadOnlyList<PathHop> before)
+    /// <summary>The local route: delivered to the interface of the node's VPC that holds the destination.</summary>
+    private void DeliverLocally(Node node, Walk walk, Trace trace) => Deliver(node.Subnet.VpcId, node, walk, trace);
+
+    /// <summary>
+    /// Delivers to the interfaces of a VPC that hold the destinations. With a <paramref name="from"/> node the traffic left a
+    /// subnet of the same VPC (its ACL applies outbound, unless the target is in the same subnet); without one it arrived
+    /// from outside the VPC (a peering connection, a virtual private gateway), and only the target subnet's ACL applies.
+    /// </summary>
+    private void Deliver(string vpcId, Node? from, Walk walk, Trace trace)
     {
         var flows = walk.Current;
         var byInterface = new Dictionary<string, List<Interval>>(StringComparer.Ordinal);
         foreach (var box in flows.Boxes)
-        foreach (var (address, id) in Model.InterfacesIn(flows.Family, box.Server.Lo, box.Server.Hi))
+        foreach (var (address, id) in Model.InterfacesIn(vpcId, flows.Family, box.Server.Lo, box.Server.Hi))
         {
-            if (id == node.InterfaceId) continue;
+            if (id == from?.InterfaceId) continue;
             if (!byInterface.TryGetValue(id, out var list)) byInterface[id] = list = [];
             list.Add(Interval.Single(address));
         }
 
         var unheld = flows.Subtract(byInterface.Values.SelectMany(v => v).Select(i => FlowBox.Everything(flows.Family).With(FlowDimension.Server, i)));
         if (!unheld.IsEmpty)
-            trace.Block(node.Subnet.VpcId, Model.GapOf("NetworkInterfaces") is { } gap
-                ? $"no interface can be matched to the address ({gap.Describe()})"
-                : "no network interface in the snapshot holds the destination address", unheld.Describe(), walk.Hops);
+        {
+            if (Model.GapFor(vpcId, "NetworkInterfaces") is { } gap)
+                trace.Unsupported(vpcId, $"no interface can be matched to the address ({gap.Describe()})", walk.Hops, gap.File);
+            else
+                trace.Block(vpcId, "no network interface in the snapshot holds the destination address", () => unheld.Describe(), walk.Hops);
+        }
 
         foreach (var (id, addresses) in byInterface)
         {
             var eni = Model.Interface(id)!;
-            if (eni.SubnetId is null || Model.Subnet(eni.SubnetId) is not { } subnet)
+            if (Model.Subnet(eni.SubnetId) is not { } subnet)
             {
-                trace.Unsupported(id, $"its subnet {eni.SubnetId} is not in the snapshot", walk.Hops, GapFile("Subnets"));
+                trace.Unsupported(id, $"its subnet {eni.SubnetId} is not in the snapshot", walk.Hops, GapFile(vpcId, "Subnets"));
                 continue;
             }
 
-            var branch = walk.With(walk.Current.Restrict(FlowDimension.Server, addresses), new PathHop(id,
+            var branch = walk.With(walk.Current.Restrict(FlowDimension.Server, addresses), Hop(id,
                 $"holds {string.Join(", ", addresses.Select(a => AddressRange.Describe(flows.Family, a.Lo, a.Hi)))} in {subnet.SubnetId}{Describe(eni)}"));
-            if (subnet.SubnetId != node.Subnet.SubnetId)
+            if (from is null)
             {
-                if (!ApplyAcl(branch, trace, node.Subnet, egress: true, FlowDimension.Server, FlowDimension.ServerPort)) continue;
                 if (!ApplyAcl(branch, trace, subnet, egress: false, FlowDimension.Client, FlowDimension.ServerPort)) continue;
-                // Added in request order; Finish applies them in reverse, the order the replies travel.
-                branch.Returns.Add(new ReturnStage(branch.Legs.Count - 1, ReturnAcl(node.Subnet, egress: false, FlowDimension.Server, FlowDimension.ClientPort)));
                 branch.Returns.Add(new ReturnStage(branch.Legs.Count - 1, ReturnAcl(subnet, egress: true, FlowDimension.Client, FlowDimension.ClientPort)));
             }
-            else branch.Hops.Add(new PathHop(subnet.SubnetId, "same subnet: network ACLs do not apply"));
+            else if (subnet.SubnetId == from.Subnet.SubnetId && from.TransitGateway)
+            {
+                // AWS evaluates the subnet's ACL for traffic from a transit gateway to an interface of the same subnet: inbound, by source.
+                if (!ApplyAcl(branch, trace, subnet, egress: false, FlowDimension.Client, FlowDimension.ServerPort)) continue;
+                branch.Returns.Add(new ReturnStage(branch.Legs.Count - 1, ReturnAcl(subnet, egress: true, FlowDimension.Client, FlowDimension.ClientPort)));
+            }
+            else if (subnet.SubnetId != from.Subnet.SubnetId)
+            {
+                if (!ApplyAcl(branch, trace, from.Subnet, egress: true, FlowDimension.Server, FlowDimension.ServerPort)) continue;
+                if (!ApplyAcl(branch, trace, subnet, egress: false, FlowDimension.Client, FlowDimension.ServerPort)) continue;
+                // Added in request order; Finish applies them in reverse, the order the replies travel.
+                branch.Returns.Add(new ReturnStage(branch.Legs.Count - 1, ReturnAcl(from.Subnet, egress: false, FlowDimension.Server, FlowDimension.ClientPort)));
+                branch.Returns.Add(new ReturnStage(branch.Legs.Count - 1, ReturnAcl(subnet, egress: true, FlowDimension.Client, FlowDimension.ClientPort)));
+            }
+            else branch.Hops.Add(Hop(subnet.SubnetId, "same subnet: network ACLs do not apply"));
 
-            var groups = (eni.Groups ?? []).Select(g => g.GroupId).ToList();
-            if (!ApplyGroups(branch, trace, groups, egress: false, branch.Source, $"{id} security group ingress")) continue;
+            if (eni.InterfaceType == "nat_gateway")
+            {
+                trace.Block(id, "is a NAT gateway's interface: a NAT gateway accepts no connection addressed to it", () => branch.Current.Describe(), branch.Hops);
+                continue;
+            }
+
+            if (eni.Groups.Count == 0 && eni.InterfaceType != "interface")
+                branch.Hops.Add(Hop(id, $"{eni.InterfaceType} interface without security groups: nothing filters at the interface"));
+            else if (!ApplyGroups(branch, trace, eni.Groups.Select(g => g.GroupId).ToList(), egress: false, branch.Source, $"{id} security group ingress"))
+                continue;
             Finish(branch, trace, PathEnd.Interface, id);
         }
     }
 
     private static string Describe(NetworkInterface eni) =>
-        eni.InterfaceType is { } type && type != "interface" ? $" ({type}{(eni.Description is { } d ? ": " + d : "")})"
+        eni.InterfaceType != "interface" ? $" ({eni.InterfaceType}{(eni.Description is { } d ? ": " + d : "")})"
         : eni.Description is { Length: > 0 } description ? $" ({description})" : "";
 
     private void ToInternetGateway(Node node, string gatewayId, Walk walk, Trace trace)
     {
-        if (Model.GapOf("InternetGateways") is { } gap)
+        if (Model.GapFor(node.Subnet.VpcId, "InternetGateways") is { } gap)
         {
             trace.Unsupported(gatewayId, $"cannot tell whether it is attached ({gap.Describe()})", walk.Hops, gap.File);
             return;
@@ -383,8 +391,7 @@ public sealed partial class PathEngine(NetworkModel model)
         }
         else translation = "forwards IPv6 unchanged";
 
-        Finish(walk with { Hops = [.. walk.Hops, new PathHop(gatewayId, $"internet gateway attached to {node.Subnet.VpcId}: {translation}")] },
-            trace, PathEnd.Internet, gatewayId);
+        Finish(walk.With(walk.Current, Hop(gatewayId, $"internet gateway attached to {node.Subnet.VpcId}: {translation}")), trace, PathEnd.Internet, gatewayId);
     }
 
     private void ToEgressOnlyGateway(Node node, string gatewayId, Walk walk, Trace trace)
@@ -395,7 +402,7 @@ public sealed partial class PathEngine(NetworkModel model)
             return;
         }
 
-        if (Model.GapOf("EgressOnlyInternetGateways") is { } gap)
+        if (Model.GapFor(node.Subnet.VpcId, "EgressOnlyInternetGateways") is { } gap)
         {
             trace.Unsupported(gatewayId, $"cannot tell whether it is attached ({gap.Describe()})", walk.Hops, gap.File);
             return;
@@ -408,13 +415,13 @@ public sealed partial class PathEngine(NetworkModel model)
         }
 
         if (!LeaveSubnet(node, walk, trace)) return;
-        Finish(walk with { Hops = [.. walk.Hops, new PathHop(gatewayId, $"egress-only internet gateway attached to {node.Subnet.VpcId}: IPv6 out, replies in")] },
+        Finish(walk.With(walk.Current, Hop(gatewayId, $"egress-only internet gateway attached to {node.Subnet.VpcId}: IPv6 out, replies in")),
             trace, PathEnd.Internet, gatewayId);
     }
 
     private void ThroughNatGateway(Node node, string natId, Walk walk, Trace trace, PathQuery query, int depth)
     {
-        if (Model.GapOf("NatGateways") is { } gap)
+        if (Model.GapFor(node.Subnet.VpcId, "NatGateways") is { } gap)
         {
             trace.Unsupported(natId, gap.Describe(), walk.Hops, gap.File);
             return;
@@ -428,7 +435,7 @@ public sealed partial class PathEngine(NetworkModel model)
 
         if (nat.State is not "available")
         {
-            trace.Block(natId, $"is in state {nat.State ?? "(unknown)"}, not available: traffic is dropped", () => walk.Current.Describe(), walk.Hops);
+            trace.Block(natId, $"is in state {nat.State}, not available: traffic is dropped", () => walk.Current.Describe(), walk.Hops);
             return;
         }
 
@@ -436,29 +443,25 @@ public sealed partial class PathEngine(NetworkModel model)
         if (flows.Family == AddressFamily.InterNetworkV6)
         {
             var nat64 = Interval.Of(Cidr.Parse("64:ff9b::/96"));
-            var translated = flows.Restrict(FlowDimension.Server, nat64);
-            if (!translated.IsEmpty)
+            if (!flows.Restrict(FlowDimension.Server, nat64).IsEmpty)
                 trace.Unsupported(natId, "NAT64 (64:ff9b::/96 through a NAT gateway) is not modelled", walk.Hops);
             var rest = flows.Subtract(FlowBox.Everything(flows.Family).With(FlowDimension.Server, nat64));
             if (!rest.IsEmpty) trace.Block(natId, "a NAT gateway forwards IPv6 only for NAT64 (64:ff9b::/96)", () => rest.Describe(), walk.Hops);
             return;
         }
 
-        if (nat.SubnetId is null || Model.Subnet(nat.SubnetId) is not { } natSubnet)
+        if (Model.Subnet(nat.SubnetId) is not { } natSubnet)
         {
-            trace.Unsupported(natId, $"its subnet {nat.SubnetId} is not in the snapshot", walk.Hops, GapFile("Subnets"));
+            trace.Unsupported(natId, $"its subnet {nat.SubnetId} is not in the snapshot", walk.Hops, GapFile(nat.VpcId, "Subnets"));
             return;
         }
 
-        var addresses = (nat.NatGatewayAddresses ?? []).Where(a => a.PrivateIp is not null).ToList();
-        var natAddresses = addresses
-            .Select(a => NetworkModel.TryParseAddress(a.PrivateIp!, out var family, out var value)
-                ? new InterfaceAddress(family, value, a.PrivateIp!, nat.ConnectivityType == "private" ? null : a.PublicIp)
-                : null)
+        var natAddresses = NatAddresses.Of(nat)
+            .Select(a => Cidr.TryParseAddress(a.PrivateIp, out var cidr) ? new InterfaceAddress(cidr.Family, cidr.First, a.PrivateIp!, a.PublicIp) : null)
             .OfType<InterfaceAddress>().ToList();
         if (natAddresses.Count == 0)
         {
-            trace.Unsupported(natId, "has no private address in the data", walk.Hops, GapFile("NatGateways"));
+            trace.Unsupported(natId, "has no private address in the data", walk.Hops, GapFile(nat.VpcId, "NatGateways"));
             return;
         }
 
@@ -476,7 +479,8 @@ public sealed partial class PathEngine(NetworkModel model)
             from a in natAddresses
             select b with { Client = Interval.Single(a.Value), ClientPort = PathQuery.EphemeralPorts });
         var next = new Walk([.. walk.Legs, translatedFlows], [.. walk.Returns],
-            [.. walk.Hops, new PathHop(natId, $"NAT gateway in {natSubnet.SubnetId}, state available: translates the source to {publicText}")], walk.Source, walk.Quantifier);
+            [.. walk.Hops, Hop(natId, $"NAT gateway in {natSubnet.SubnetId}, state available: translates the source to {publicText}")], walk.Source, walk.Quantifier,
+            walk.Visited, walk.Origin, walk.Entry);
         RouteFrom(natNode, next, trace, query, depth + 1);
     }
 
@@ -487,4 +491,9 @@ public sealed partial class PathEngine(NetworkModel model)
         walk.Returns.Add(new ReturnStage(walk.Legs.Count - 1, ReturnAcl(node.Subnet, egress: false, FlowDimension.Server, FlowDimension.ClientPort)));
         return true;
     }
+
+    private static List<Interval> Intervals(CidrSet set, AddressFamily family) => set.RangesOf(family).Select(r => new Interval(r.First, r.Last)).ToList();
+
+    /// <summary>A hop, with the component's Name tag when the snapshot has one.</summary>
+    private PathHop Hop(string component, string detail) => new(component, detail, Model.NameOf(component));
 }

@@ -69,6 +69,12 @@ public sealed record PathQuery(
     /// <summary>Only the internet part of <see cref="Destinations"/> is asked about (private ranges are cut out).</summary>
     public bool InternetOnly { get; init; }
 
+    /// <summary>
+    /// A request that arrives counts, whether or not its replies would get back (what a one-way protocol needs, and what
+    /// decides which address a server sees); otherwise a connection must complete both ways.
+    /// </summary>
+    public bool RequestOnly { get; init; }
+
     public string Describe()
     {
         var protocol = Protocols.Describe(Protocol);
@@ -78,12 +84,16 @@ public sealed record PathQuery(
     }
 }
 
-/// <summary>Traffic from an internet address to a network interface (through its public IP and the VPC's internet gateway).</summary>
+/// <summary>
+/// Traffic from outside the modelled world to a network interface: from the internet (through the interface's public IP,
+/// a load balancer or a Client VPN endpoint) and from the edges (VPN, Direct Connect, accounts and VPCs not in the
+/// snapshot). Each path names where it entered (<see cref="ReachedPath.Entry"/>).
+/// </summary>
 public sealed record InboundQuery(Cidr From, string ToInterfaceOrInstance, Interval Protocol, Interval Ports, Interval ClientPorts)
 {
     public string Describe()
     {
         var ports = Protocols.HasPorts(Protocol) ? " " + FlowSet.DescribePorts(Ports) : "";
-        return $"internet {From} -> {ToInterfaceOrInstance} ({Protocols.Describe(Protocol)}{ports})";
+        return $"outside {From} -> {ToInterfaceOrInstance} ({Protocols.Describe(Protocol)}{ports})";
     }
 }

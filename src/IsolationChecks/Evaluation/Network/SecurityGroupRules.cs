@@ -27,12 +27,12 @@ public sealed record CompiledGroup(string GroupId, IReadOnlyList<CompiledRule> I
     public static CompiledGroup Compile(SecurityGroup group, NetworkModel model) =>
         new(group.GroupId, Rules(group, group.IpPermissions, false, model), Rules(group, group.IpPermissionsEgress, true, model));
 
-    private static List<CompiledRule> Rules(SecurityGroup group, IReadOnlyList<IpPermission>? permissions, bool egress, NetworkModel model)
+    private static List<CompiledRule> Rules(SecurityGroup group, IReadOnlyList<IpPermission> permissions, bool egress, NetworkModel model)
     {
         var rules = new List<CompiledRule>();
         var direction = egress ? "egress" : "ingress";
         var toFrom = egress ? "to" : "from";
-        foreach (var permission in permissions ?? [])
+        foreach (var permission in permissions)
         {
             var protocol = Protocols.Parse(permission.IpProtocol);
             if (protocol is null)
@@ -46,13 +46,13 @@ public sealed record CompiledGroup(string GroupId, IReadOnlyList<CompiledRule> I
                 ? new Interval((UInt128)from, (UInt128)to)
                 : Interval.AllPorts;
             var what = Protocols.Describe(protocol.Value) + (Protocols.HasPorts(protocol.Value) ? " " + FlowSet.DescribePorts(ports) : "");
-            foreach (var range in permission.IpRanges ?? [])
+            foreach (var range in permission.IpRanges)
                 if (Cidr.TryParse(range.CidrIp, out var cidr))
                     rules.Add(new CompiledRule(group.GroupId, egress, $"{direction} {what} {toFrom} {range.CidrIp}", protocol.Value, ports, [cidr]));
-            foreach (var range in permission.Ipv6Ranges ?? [])
+            foreach (var range in permission.Ipv6Ranges)
                 if (Cidr.TryParse(range.CidrIpv6, out var cidr))
                     rules.Add(new CompiledRule(group.GroupId, egress, $"{direction} {what} {toFrom} {range.CidrIpv6}", protocol.Value, ports, [cidr]));
-            foreach (var list in permission.PrefixListIds ?? [])
+            foreach (var list in permission.PrefixListIds)
             {
                 var text = $"{direction} {what} {toFrom} prefix list {list.PrefixListId}";
                 rules.Add(model.PrefixList(list.PrefixListId).TryGet(out var cidrs, out var gap)
@@ -61,7 +61,7 @@ public sealed record CompiledGroup(string GroupId, IReadOnlyList<CompiledRule> I
                         Unresolved: $"prefix list {list.PrefixListId} cannot be resolved ({gap.Describe()})", File: gap.File));
             }
 
-            foreach (var pair in permission.UserIdGroupPairs ?? [])
+            foreach (var pair in permission.UserIdGroupPairs)
                 if (pair.GroupId is { } referenced)
                     rules.Add(new CompiledRule(group.GroupId, egress, $"{direction} {what} {toFrom} security group {referenced}",
                         protocol.Value, ports, [], ReferencedGroup: referenced));

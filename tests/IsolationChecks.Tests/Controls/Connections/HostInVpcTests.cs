@@ -38,6 +38,7 @@ public class HostInVpcTests
             Assert.That(finding.Resource.Id, Is.EqualTo(HostArn));
             Assert.That(finding.Message, Does.Contain("subnet-00344aeac69be4126 -> nat-0ba146328338d5775"));
             Assert.That(finding.Evidence.Select(e => e.ToString()), Has.Some.Contains("0.0.0.0/0 -> nat-0ba146328338d5775").And.Some.Contains("codeconnections/list-hosts.json"));
+            Assert.That(finding.Evidence.Select(e => e.ToString()), Has.Some.Contains("igw-02963ad2c55c2480d"), "the path is the engine's, out to the internet gateway");
         }
     }
 
@@ -59,16 +60,36 @@ public class HostInVpcTests
         Assert.That(finding.Message, Does.Contain("incomplete VPC configuration"));
     }
 
-    [TestCase("""{"DestinationCidrBlock":"0.0.0.0/0","NatGatewayId":"nat-0fffffffffffffff0","Origin":"CreateRoute","State":"active"}""", "nat-0fffffffffffffff0 via rtb-03ee72a519e0b4061, which is not among the declared NAT gateways")]
-    [TestCase("""{"DestinationCidrBlock":"0.0.0.0/0","GatewayId":"igw-02963ad2c55c2480d","Origin":"CreateRoute","State":"active"}""", "igw-02963ad2c55c2480d (internet gateway)")]
-    [TestCase("""{"DestinationCidrBlock":"0.0.0.0/0","TransitGatewayId":"tgw-0123456789abcdef0","Origin":"CreateRoute","State":"active"}""", "tgw-0123456789abcdef0 (transit gateway)")]
+    [Test]
+    public void Leaving_through_a_nat_gateway_the_posture_does_not_declare_fails()
+    {
+        const string other = "nat-0fffffffffffffff0";
+        var variant = WithDefaultRoute($$"""{"DestinationCidrBlock":"0.0.0.0/0","NatGatewayId":"{{other}}","Origin":"CreateRoute","State":"active"}""")
+            .Edit(ReferenceVariant.Dev + "NatGateways.json", n =>
+            {
+                var copy = n["NatGateways"]![0]!.DeepClone();
+                copy["NatGatewayId"] = other;
+                copy["NatGatewayAddresses"]![0]!["PublicIp"] = "198.51.100.77";
+                n["NatGateways"]!.AsArray().Add(copy);
+            });
+
+        var finding = Single(variant);
+
+        Assert.That(finding.Status, Is.EqualTo(Status.Fail), finding.Message);
+        Assert.That(finding.Message, Does.Contain("subnet-00344aeac69be4126 reaches the internet through nat-0fffffffffffffff0")
+            .And.Contain("not among the declared NAT gateways"));
+    }
+
+    [TestCase("""{"DestinationCidrBlock":"0.0.0.0/0","GatewayId":"igw-02963ad2c55c2480d","Origin":"CreateRoute","State":"active"}""", "has no public IPv4 address")]
+    [TestCase("""{"DestinationCidrBlock":"0.0.0.0/0","TransitGatewayId":"tgw-0123456789abcdef0","Origin":"CreateRoute","State":"active"}""", "has no available attachment")]
     [TestCase("""{"DestinationCidrBlock":"0.0.0.0/0","NatGatewayId":"nat-0ba146328338d5775","Origin":"CreateRoute","State":"blackhole"}""", "blackhole")]
-    public void A_subnet_that_does_not_leave_through_a_declared_nat_gateway_fails(string route, string expected)
+    public void A_default_route_that_carries_nothing_to_the_internet_is_inconclusive_with_the_blocking_hop(string route, string blocked)
     {
         var finding = Single(WithDefaultRoute(route));
 
-        Assert.That(finding.Status, Is.EqualTo(Status.Fail));
-        Assert.That(finding.Message, Does.Contain("subnet-00344aeac69be4126").And.Contain(expected));
+        Assert.That(finding.Status, Is.EqualTo(Status.Inconclusive), finding.Message);
+        Assert.That(finding.Message, Does.Contain("no connection from subnet-00344aeac69be4126"));
+        Assert.That(finding.Evidence.Select(e => e.ToString()), Has.Some.Contains(blocked));
     }
 
     [Test]
@@ -77,7 +98,7 @@ public class HostInVpcTests
         var finding = Single(WithDefaultRoute("""{"DestinationCidrBlock":"10.99.0.0/16","TransitGatewayId":"tgw-0123456789abcdef0","State":"active"}"""));
 
         Assert.That(finding.Status, Is.EqualTo(Status.Inconclusive));
-        Assert.That(finding.Message, Does.Contain("has no 0.0.0.0/0 route"));
+        Assert.That(finding.Message, Does.Contain("no connection from subnet-00344aeac69be4126").And.Contain("reaches the internet"));
     }
 
     [Test]

@@ -161,7 +161,7 @@ public class IngressAllowlistTests
 
     [TestCase("""{"instanceId":"i-0000000000000dead"}""", "lists no running instance")]
     [TestCase("""{"tag":{"key":"Name","value":"nope"}}""", "lists no running instance")]
-    [TestCase("""{"loadBalancerArn":"arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:loadbalancer/app/gitlab/50dc6c495c0c9188"}""", "elasticloadbalancing:DescribeLoadBalancers was not collected")]
+    [TestCase("""{"loadBalancerArn":"arn:aws:elasticloadbalancing:ap-northeast-1:111111111111:loadbalancer/app/gitlab/50dc6c495c0c9188"}""", "lists no load balancer with ARN")]
     [TestCase("""{"ecsService":{"cluster":"gitlab","service":"gitlab-ce"}}""", "ecs:DescribeServices was not collected (accounts/111111111111/ap-northeast-1/ecs/describe-services/gitlab/gitlab-ce.json")]
     public void A_host_that_cannot_be_resolved_is_inconclusive(string host, string expected)
     {

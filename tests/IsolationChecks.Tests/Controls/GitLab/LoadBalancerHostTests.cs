@@ -24,6 +24,8 @@ public class LoadBalancerHostTests
     private static ReferenceVariant WithAlb(params string[] sources) => ReferenceVariant.Load()
         .Edit("posture.json", p => p["gitLab"]!["hosts"] = new JsonArray(new JsonObject { ["loadBalancerArn"] = Arn }))
         .Put(Listing, LoadBalancers($"""["{AlbGroup}"]"""))
+        .Put(ReferenceVariant.Dev + "elbv2/describe-listeners/app/gitlab-alb/50dc6c495c0c9188.json",
+            $$"""{"Listeners":[{"ListenerArn":"{{Arn.Replace(":loadbalancer/", ":listener/", StringComparison.Ordinal)}}/0a1b2c3d4e5f6071","LoadBalancerArn":"{{Arn}}","Port":443,"Protocol":"HTTPS"}]}""")
         .Edit(ReferenceVariant.Dev + "SecurityGroups.json", sg => sg["SecurityGroups"]!.AsArray().Add(new JsonObject
         {
             ["GroupId"] = AlbGroup,

@@ -19,13 +19,16 @@ public sealed class NoPathToInternet : SnapshotControl
         Severity: Severity.Critical,
         Claim: "has no network path to the internet",
         Rationale: "Routes alone do not decide reachability: a NAT gateway route, a security group that admits all egress and network ACLs " +
-                   "that let the replies back in together make a path. The engine follows every hop (longest-prefix routing, NAT gateways " +
-                   "to their own subnet's routes, internet gateways, stateless ACLs both ways, stateful security groups) for every internet " +
-                   "address, so a build cannot pull from or upload to the internet, whatever its code does.",
+                   "that let the replies back in together make a path, and so does a transit gateway or peering connection to another VPC " +
+                   "with its own way out. The engine follows every hop (longest-prefix routing, NAT gateways to their own subnet's routes, " +
+                   "internet gateways, peering, transit gateway route tables across accounts, stateless ACLs both ways, stateful security " +
+                   "groups) for every internet address; a path that leaves the snapshot (VPN, Direct Connect, an account not collected) " +
+                   "fails unless the posture approves that exit.",
         Remediation: "Break the path at the hop the message names: remove the route to the NAT/internet gateway from the build subnet's route table " +
                      "(aws ec2 delete-route), or narrow the security group egress to the VPC endpoints' security group and the S3 prefix list " +
                      "(aws ec2 revoke-security-group-egress), or deny the traffic in the subnet's network ACL. If the path goes to an approved, " +
-                     "inspected egress, name its target under build.approvedEgress in the posture.",
+                     "inspected egress (a transit gateway or attachment to an inspection VPC, a VPN to premises that do not route to the internet), " +
+                     "name it under build.approvedEgress in the posture.",
         References:
         [
             "https://docs.aws.amazon.com/vpc/latest/userguide/route-tables-priority.html",
@@ -35,9 +38,9 @@ public sealed class NoPathToInternet : SnapshotControl
         ]);
 
     protected override IEnumerable<Finding> Evaluate(FindingFactory verdict, EvaluationContext context) =>
-        BuildProjectsInScope.Evaluate(context, verdict, audit => [Judge(verdict, audit)]);
+        BuildProjectsInScope.Evaluate(context, verdict, audit => [Judge(verdict, audit, context.Network)]);
 
-    private static Finding Judge(FindingFactory verdict, ProjectUnderAudit audit)
+    private static Finding Judge(FindingFactory verdict, ProjectUnderAudit audit, NetworkModel network)
     {
         var name = audit.Project.Name;
         if (audit.Project.VpcConfig is not { Subnets.Count: > 0 } config)
@@ -47,7 +50,7 @@ public sealed class NoPathToInternet : SnapshotControl
         if (NetworkInventories.FirstGap(audit.Scope, NetworkInventories.ForInternetPaths) is { } gap)
             return verdict.Unavailable(audit.Resource, gap);
 
-        var engine = new PathEngine(NetworkModel.Build(audit.Scope));
+        var engine = new PathEngine(network);
         var groups = config.SecurityGroupIds ?? [];
         var evidence = new List<EvidenceFact>
         {
@@ -58,13 +61,16 @@ public sealed class NoPathToInternet : SnapshotControl
         foreach (var subnetId in config.Subnets!)
         {
             var answer = engine.Ask(PathQuery.ToInternet(new PathSource.SubnetWithGroups(subnetId, groups), audit.Posture.ApprovedEgress));
-            var outward = answer.Paths.Where(p => p.End is PathEnd.Internet or PathEnd.LeftVpc).ToList();
+            var outward = answer.Paths.Where(p => p.End is PathEnd.Internet or PathEnd.Edge).ToList();
             foreach (var path in outward)
             {
-                paths.Add($"from {subnetId}: {PathText.Hops(path)} [{path.Flows}]");
+                var how = path.End == PathEnd.Edge ? $"exits the modelled world via {path.Target} toward {path.Toward}: " : "";
+                paths.Add($"from {subnetId}: {how}{PathText.Hops(path)} [{path.Flows}]");
                 evidence.Add(new EvidenceFact($"path {subnetId} -> {path.Target}", PathText.Hops(path), audit.Scope.PathOf(AwsCalls.DescribeRouteTables.File)));
             }
 
+            foreach (var path in answer.Paths.Where(p => p.End == PathEnd.ApprovedExit))
+                evidence.Add(new EvidenceFact($"{subnetId} -> {path.Target}", $"reaches an approved exit (build.approvedEgress), not followed further: {PathText.Hops(path)}"));
             if (outward.Count > 0) continue;
             foreach (var unsupported in answer.Unsupported)
             {
@@ -84,7 +90,8 @@ public sealed class NoPathToInternet : SnapshotControl
             return verdict.Inconclusive(audit.Resource, $"cannot prove {name} has no path to the internet: {string.Join("; ", undecided)}",
                 EvidenceRemedies.UnmodelledPath, evidence);
         return verdict.Pass(audit.Resource,
-            $"no connection from {name}'s {config.Subnets!.Count} subnet(s) with {string.Join(", ", groups)} completes to any internet address (IPv4 or IPv6, any protocol or port)",
+            $"no connection from {name}'s {config.Subnets!.Count} subnet(s) with {string.Join(", ", groups)} completes to any internet address (IPv4 or IPv6, any protocol or port) " +
+            "or leaves the modelled world (VPN, Direct Connect, accounts outside the snapshot) except through an approved exit",
             evidence);
     }
 }

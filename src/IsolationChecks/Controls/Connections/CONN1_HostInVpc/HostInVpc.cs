@@ -1,5 +1,5 @@
 using IsolationChecks.Controls.Catalog;
-using IsolationChecks.Evaluation.Routing;
+using IsolationChecks.Evaluation.Network;
 using IsolationChecks.Snapshots;
 using IsolationChecks.Aws.Shapes;
 using IsolationChecks.Aws.Calls;
@@ -52,61 +52,56 @@ public sealed class HostInVpc : SnapshotControl
             return verdict.Fail(resource,
                 $"{host.HostArn} has no VPC configuration: it reaches {host.ProviderEndpoint ?? "GitLab"} from AWS-owned addresses, not through a declared NAT gateway, " +
                 "so GitLab's source-IP allowlist either blocks it or has been opened to admit it", facts);
-        var subnets = vpc.SubnetIds ?? [];
-        var groups = vpc.SecurityGroupIds ?? [];
+        var subnets = vpc.SubnetIds;
+        var groups = vpc.SecurityGroupIds;
         facts.Add(new EvidenceFact(host.HostArn, $"VPC configuration: VPC {vpc.VpcId ?? "(none)"}, subnets {string.Join(", ", subnets)}, security groups {string.Join(", ", groups)}", path));
         if (string.IsNullOrEmpty(vpc.VpcId) || subnets.Count == 0 || groups.Count == 0)
             return verdict.Fail(resource,
                 $"{host.HostArn} has an incomplete VPC configuration (VPC {vpc.VpcId ?? "none"}, {subnets.Count} subnet(s), {groups.Count} security group(s))", facts);
 
-        if (!scope.Ec2.Subnets.TryGet(out var allSubnets, out var gap)) return verdict.Unavailable(resource, gap);
-        if (!scope.Ec2.RouteTables.TryGet(out var routeTables, out gap)) return verdict.Unavailable(resource, gap);
+        if (NetworkInventories.FirstGap(scope, NetworkInventories.ForInternetPaths) is { } gap) return verdict.Unavailable(resource, gap);
         var declared = context.Posture.NatGateways ?? [];
-        var declaredHere = declared.Where(n => context.Posture.Accounts.TryGetValue(n.Account, out var a) && a.AccountId == scope.AccountId)
-            .Select(n => n.Id).ToHashSet(StringComparer.Ordinal);
+        var declaredIds = declared.Select(n => n.Id).ToHashSet(StringComparer.Ordinal);
         facts.Add(new EvidenceFact("posture", $"declared NAT gateways: {(declared.Count == 0 ? "none" : string.Join(", ", declared.Select(n => $"{n.Id} ({n.Account})")))}"));
 
+        // The engine answers where the host's internet traffic leaves: through which NAT gateway (in this VPC, or in an egress
+        // VPC behind a transit gateway or peering), or out of the modelled world.
+        var engine = new PathEngine(context.Network);
         var problems = new List<string>();
         var unknown = new List<string>();
-        var serving = new List<string>();
-        var routeFile = scope.PathOf(AwsCalls.DescribeRouteTables.File);
+        var serving = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var subnetId in subnets)
         {
-            var subnet = allSubnets.FirstOrDefault(s => s.SubnetId == subnetId);
-            if (subnet is null)
+            // Which address GitLab sees is decided by where the request leaves; whether replies get back is connectivity, not CONN-1's claim.
+            var answer = engine.Ask(PathQuery.ToInternet(new PathSource.SubnetWithGroups(subnetId, groups)) with { RequestOnly = true });
+            var internet = answer.Paths.Where(p => p.End == PathEnd.Internet).ToList();
+            foreach (var route in internet)
             {
-                unknown.Add($"subnet {subnetId} is not in describe-subnets of account {scope.AccountId}");
-                continue;
+                var nat = route.Hops.Select(h => h.Component).FirstOrDefault(c => c.StartsWith("nat-", StringComparison.Ordinal));
+                facts.Add(new EvidenceFact($"path {subnetId} -> {route.Target}", PathText.Hops(route), scope.PathOf(AwsCalls.DescribeRouteTables.File)));
+                if (nat is not null && declaredIds.Contains(nat))
+                    serving.Add($"{subnetId} -> {nat}");
+                else
+                    problems.Add($"{subnetId} reaches the internet through {nat ?? route.Target}, " +
+                                 (nat is null ? "not through a NAT gateway" : $"which is not among the declared NAT gateways [{string.Join(", ", declared.Select(n => n.Id))}]") +
+                                 $", so GitLab sees the host's traffic from an address it should not admit ({PathText.Hops(route)})");
             }
 
-            if (EffectiveRouteTable.For(subnet, routeTables) is not { } effective)
+            foreach (var edge in answer.Paths.Where(p => p.End == PathEnd.Edge))
+                unknown.Add($"{subnetId}'s traffic exits the modelled world via {edge.Target} toward {edge.Toward}: the address GitLab sees there is not known");
+            if (internet.Count > 0) continue;
+            foreach (var unsupported in answer.Unsupported)
             {
-                unknown.Add($"no route table governs {subnetId} (no explicit association and no main table of {subnet.VpcId})");
-                continue;
+                unknown.Add($"from {subnetId}: {unsupported}");
+                facts.Add(new EvidenceFact(unsupported.Component, unsupported.Reason, unsupported.File));
             }
 
-            var table = effective.Table;
-            var route = (table.Routes ?? []).FirstOrDefault(r => r.DestinationCidrBlock == "0.0.0.0/0");
-            if (route is null)
+            if (answer.Unsupported.Count == 0 && !answer.Paths.Any(p => p.End == PathEnd.Edge))
             {
-                unknown.Add($"{subnetId}'s route table {table.RouteTableId} has no 0.0.0.0/0 route, so no NAT gateway serves it " +
+                unknown.Add($"no connection from {subnetId} with {string.Join(", ", groups)} reaches the internet, so no NAT gateway serves it " +
                             "(if GitLab is reached privately over VPN, Direct Connect or peering, the NAT allowlist does not apply)");
-                facts.Add(new EvidenceFact(table.RouteTableId, $"{effective.HowAssociated} of {subnetId}; no 0.0.0.0/0 route", routeFile));
-                continue;
+                facts.AddRange(answer.Blocks.Take(6).Select(b => new EvidenceFact($"{subnetId} blocked at {b.Component}", $"{b.Reason} (stops {b.Flows})")));
             }
-
-            var kind = RouteTargets.Classify(route);
-            facts.Add(new EvidenceFact(table.RouteTableId,
-                $"{effective.HowAssociated} of {subnetId}: 0.0.0.0/0 -> {route.Target} ({RouteTargets.Describe(kind)}), state {route.State ?? "(not reported)"}", routeFile));
-            if (kind != RouteTargetKind.NatGateway)
-                problems.Add($"{subnetId} sends 0.0.0.0/0 to {route.Target} ({RouteTargets.Describe(kind)}) via {table.RouteTableId}, not to a declared NAT gateway");
-            else if (!declaredHere.Contains(route.NatGatewayId!))
-                problems.Add($"{subnetId} sends 0.0.0.0/0 to {route.NatGatewayId} via {table.RouteTableId}, which is not among the declared NAT gateways " +
-                             $"[{string.Join(", ", declared.Select(n => n.Id))}], so GitLab sees the host's traffic from an address it should not admit");
-            else if (route.State == "blackhole")
-                problems.Add($"{subnetId} sends 0.0.0.0/0 to {route.NatGatewayId} via {table.RouteTableId}, but the route is a blackhole (the NAT gateway is gone)");
-            else
-                serving.Add($"{subnetId} -> {route.NatGatewayId}");
         }
 
         if (problems.Count > 0)
@@ -116,6 +111,6 @@ public sealed class HostInVpc : SnapshotControl
                 "Each unknown above names the subnet, route table or NAT gateway the snapshot lacks: collect the account's subnets, route tables and "
                 + "NAT gateways completely (Target=live), and declare the NAT gateways the host should use under gitLab.natGateways; then run again.", facts);
         return verdict.Pass(resource,
-            $"{host.HostArn} runs in {vpc.VpcId} and its subnets reach GitLab through declared NAT gateways ({string.Join(", ", serving)})", facts);
+            $"{host.HostArn} runs in {vpc.VpcId} and every path of its subnets to the internet leaves through a declared NAT gateway ({string.Join(", ", serving)})", facts);
     }
 }

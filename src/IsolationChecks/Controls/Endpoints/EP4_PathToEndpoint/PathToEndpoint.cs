@@ -33,9 +33,9 @@ public sealed class PathToEndpoint : SnapshotControl
         ]);
 
     protected override IEnumerable<Finding> Evaluate(FindingFactory verdict, EvaluationContext context) =>
-        BuildVpcsInScope.Evaluate(context, verdict, (vpc, service) => Judge(verdict, vpc, service));
+        BuildVpcsInScope.Evaluate(context, verdict, (vpc, service) => Judge(verdict, vpc, service, context.Network));
 
-    private static IEnumerable<Finding> Judge(FindingFactory verdict, BuildVpc vpc, string service)
+    private static IEnumerable<Finding> Judge(FindingFactory verdict, BuildVpc vpc, string service, NetworkModel model)
     {
         if (RequiredEndpoints.IsGatewayService(service)) yield break;
         var resource = vpc.Resource(service);
@@ -54,13 +54,12 @@ public sealed class PathToEndpoint : SnapshotControl
 
         var (endpoint, buildSubnets) = (found!, listed!);
         resource = vpc.Resource(service, endpoint);
-        var model = NetworkModel.Build(vpc.Scope);
         var engine = new PathEngine(model);
         var interfacesFile = vpc.Scope.PathOf(AwsCalls.DescribeNetworkInterfaces.File);
         var evidence = new List<EvidenceFact>();
         var targets = new List<Cidr>();
         var missing = new List<string>();
-        foreach (var eniId in endpoint.NetworkInterfaceIds ?? [])
+        foreach (var eniId in endpoint.NetworkInterfaceIds)
         {
             var addresses = model.AddressesOf(eniId);
             if (model.Interface(eniId) is null || addresses.Count == 0) missing.Add(eniId);

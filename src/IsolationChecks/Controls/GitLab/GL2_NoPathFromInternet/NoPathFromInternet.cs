@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using IsolationChecks.Controls.Catalog;
 using IsolationChecks.Evaluation.Addressing;
 using IsolationChecks.Evaluation.Network;
@@ -23,10 +22,14 @@ public sealed class NoPathFromInternet : SnapshotControl
         Severity: Severity.High,
         Claim: "is unreachable from the internet outside the allowed sources",
         Rationale: "Security groups are one layer; whether GitLab is actually exposed depends on its public address, the internet gateway, " +
-                   "the subnet's network ACL and every security group together. The path engine answers for every internet address outside " +
-                   "the allowlist and every port at once, so the verdict does not depend on sampled probes.",
+                   "load balancers in front of it (with or without security groups, preserving the client's address or not), Client VPN, " +
+                   "VPN and Direct Connect from premises, peers and transit gateways from other accounts, the subnet's network ACL and every " +
+                   "security group together. The path engine answers for every address outside the allowlist and every port at once, so the " +
+                   "verdict does not depend on sampled probes.",
         Remediation: "Break the path at the hop the message names: remove the security group rule admitting the source (see GL-1), deny it in the " +
-                     "subnet's network ACL, or remove the public IP / Elastic IP from GitLab's interface if it should be reached only privately.",
+                     "subnet's network ACL, remove the public IP / Elastic IP from GitLab's interface, make the load balancer internal or give it a " +
+                     "security group, or narrow the Client VPN authorization rules; if the entry is part of the design (a Client VPN for the " +
+                     "work terminals, a VPN to the office), name it under gitLab.approvedEntries in the posture.",
         References:
         [
             "https://docs.aws.amazon.com/vpc/latest/userguide/infrastructure-security.html",
@@ -35,23 +38,25 @@ public sealed class NoPathFromInternet : SnapshotControl
         ]);
 
     protected override IEnumerable<Finding> Evaluate(FindingFactory verdict, EvaluationContext context) =>
-        GitLabHostsInScope.EvaluateAgainstAllowlist(context, verdict, (audit, sources) => Judge(verdict, audit, sources));
+        GitLabHostsInScope.EvaluateAgainstAllowlist(context, verdict, (audit, sources) => Judge(verdict, audit, sources, context));
 
-    /// <summary>The internet addresses GitLab must not be reachable from: every internet address minus the allowed set.</summary>
-    public static IReadOnlyList<Cidr> Outsiders(CidrSet allowed) =>
-        CidrSet.Of(InternetAddressSpace.Ranges(AddressFamily.InterNetwork).Concat(InternetAddressSpace.Ranges(AddressFamily.InterNetworkV6)))
-            .Subtract(allowed).ToCidrs();
+    /// <summary>The internet sources GitLab must not be reachable from: every internet address outside the allowed set.</summary>
+    public static IReadOnlyList<Cidr> Outsiders(CidrSet allowed) => InternetAddressSpace.All.Subtract(allowed).ToCidrs();
 
-    private static Finding Judge(FindingFactory verdict, GitLabHostUnderAudit audit, GitLabAllowedSources sources)
+    private static Finding Judge(FindingFactory verdict, GitLabHostUnderAudit audit, GitLabAllowedSources sources, EvaluationContext context)
     {
         if (NetworkInventories.FirstGap(audit.Scope, NetworkInventories.ForInterfacePaths) is { } gap)
             return verdict.Unavailable(audit.Resource, gap);
 
-        var engine = new PathEngine(NetworkModel.Build(audit.Scope));
+        var engine = new PathEngine(context.Network);
+        var approved = context.Posture.GitLab?.ApprovedEntries ?? [];
         var outsiders = Outsiders(sources.Addresses);
         var facts = new List<EvidenceFact>(audit.Facts);
         facts.AddRange(sources.Facts);
-        facts.Add(new EvidenceFact("question", $"every internet address outside {sources.Label} ({outsiders.Count} CIDRs), any protocol and port, to {string.Join(", ", audit.Interfaces.Select(i => i.NetworkInterfaceId))}"));
+        facts.Add(new EvidenceFact("question", $"any protocol and port to {string.Join(", ", audit.Interfaces.Select(i => i.NetworkInterfaceId))}: " +
+            $"from every internet address outside {sources.Label} ({outsiders.Count} CIDRs) through internet gateways (public IPs, load balancers), and from " +
+            $"every address through Client VPN, VPN, Direct Connect, peers and transit gateway attachments outside the snapshot, unless approved " +
+            $"(gitLab.approvedEntries: {ListText.Joined(approved, "none")})"));
         // One entry per distinct route through the network, with every outside source range that takes it.
         var reached = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         void Reached(string hops, string flows)
@@ -62,20 +67,33 @@ public sealed class NoPathFromInternet : SnapshotControl
 
         var undecided = new List<string>();
         var blocks = new Dictionary<string, string>(StringComparer.Ordinal);
+        var approvedPaths = new SortedSet<string>(StringComparer.Ordinal);
+        // Through an internet gateway (the host's public address, a load balancer) the allowlist decides: every address outside it.
+        // Through any other entry (Client VPN, VPN, Direct Connect, peers and transit gateways outside the snapshot) GitLab sees
+        // addresses the allowlist cannot speak for: the posture's approved entries decide, for every source.
+        var questions = outsiders.Select(o => (From: o, Internet: true))
+            .Concat(CidrSet.Everything.ToCidrs().Select(c => (From: c, Internet: false)));
         foreach (var eni in audit.Interfaces)
         {
-            foreach (var from in outsiders)
+            foreach (var (from, internet) in questions)
             {
                 var answer = engine.Ask(new InboundQuery(from, eni.NetworkInterfaceId, Interval.AllProtocols, Interval.AllPorts, PathQuery.EphemeralPorts));
-                foreach (var path in answer.Paths.Where(p => p.End == PathEnd.Interface))
-                    Reached(PathText.Hops(path), path.Flows);
+                foreach (var path in answer.Paths.Where(p => p.End == PathEnd.Interface && IsInternetGateway(p.Entry) == internet))
+                {
+                    if (!internet && path.Entry is { } entry && IsApproved(entry, approved, context.Network))
+                        approvedPaths.Add($"{entry}: {PathText.Hops(path)}");
+                    else
+                        Reached(PathText.Hops(path), path.Flows);
+                }
+
                 foreach (var block in answer.Blocks)
                 {
                     if (IsReplyRoute(block))
                     {
-                        Reached($"{string.Join(" -> ", block.Before.Select(h => $"{h.Component} [{h.Detail}]"))} -> {eni.NetworkInterfaceId} " +
-                                $"[the request reaches the host; its reply would leave another way ({block.Component} {block.Reason}), which does not protect the host]",
-                            block.Flows);
+                        if (internet)
+                            Reached($"{string.Join(" -> ", block.Before.Select(h => $"{h.Component} [{h.Detail}]"))} -> {eni.NetworkInterfaceId} " +
+                                    $"[the request reaches the host; its reply would leave another way ({block.Component} {block.Reason}), which does not protect the host]",
+                                block.Flows);
                         continue;
                     }
 
@@ -90,29 +108,37 @@ public sealed class NoPathFromInternet : SnapshotControl
             }
         }
 
+        facts.AddRange(approvedPaths.Take(MaxEvidenceBlocks).Select(p => new EvidenceFact("approved entry", p)));
         facts.AddRange(blocks.Take(MaxEvidenceBlocks).Select(b => new EvidenceFact("blocked", $"{b.Key} (stops {b.Value})")));
         if (reached.Count > 0)
         {
             var described = reached.Select(r => $"{r.Key} for {Flows(r.Value)}").ToList();
             facts.AddRange(described.Select(p => new EvidenceFact("path", p)));
             return verdict.Fail(audit.Resource,
-                $"{audit.Resource.Name} is reachable from internet addresses outside {sources.Label}: {described[0]}" +
+                $"{audit.Resource.Name} is reachable from addresses outside {sources.Label}: {described[0]}" +
                 (described.Count > 1 ? $" (and {described.Count - 1} more path(s), in the evidence)" : ""), facts);
         }
 
         if (undecided.Count > 0)
             return verdict.Inconclusive(audit.Resource,
-                $"cannot decide whether {audit.Resource.Name} is reachable from the internet: {string.Join("; ", undecided.Distinct().Take(3))}",
+                $"cannot decide whether {audit.Resource.Name} is reachable from outside: {string.Join("; ", undecided.Distinct().Take(3))}",
                 EvidenceRemedies.UnmodelledPath, facts);
         return verdict.Pass(audit.Resource,
-            $"no internet address outside {sources.Label} reaches {audit.Resource.Name} on any port: " +
+            $"no address outside {sources.Label} reaches {audit.Resource.Name} on any port" +
+            (approvedPaths.Count > 0 ? $" except through approved entries ({string.Join(", ", approvedPaths.Select(p => p[..p.IndexOf(':')]).Distinct())})" : "") + ": " +
             string.Join("; ", blocks.Keys.Take(3)) + (blocks.Count > 3 ? $"; and {blocks.Count - 3} more blocking point(s)" : ""), facts);
     }
+
+    private static bool IsInternetGateway(string? entry) => entry?.StartsWith("igw-", StringComparison.Ordinal) == true;
+
+    /// <summary>An entry the posture approves: by its own id, or (for a VPN gateway) by one of its VPN connections.</summary>
+    private static bool IsApproved(string entry, IReadOnlyList<string> approved, NetworkModel network) =>
+        approved.Contains(entry) || network.VpnConnectionsOn(entry).Any(c => approved.Contains(c.VpnConnectionId));
 
     private static string Flows(List<string> flows) =>
         flows.Count <= 3 ? string.Join("; ", flows) : $"{string.Join("; ", flows.Take(3))}; and {flows.Count - 3} more source range(s)";
 
     /// <summary>The engine stops a connection at the reply route when the request already reached the interface.</summary>
     private static bool IsReplyRoute(BlockingPoint block) =>
-        block.Reason.StartsWith("routes the reply", StringComparison.Ordinal) || block.Reason.StartsWith("has no route for the reply", StringComparison.Ordinal);
+        block.Reason.StartsWith(PathEngine.ReplyRoutePrefix, StringComparison.Ordinal) || block.Reason.StartsWith(PathEngine.NoReplyRoute, StringComparison.Ordinal);
 }

@@ -55,6 +55,7 @@ internal static class EcsServiceHosts
                 $"Run again while {key} has running tasks (its network interfaces exist only then), or collect while it is scaled up.",
                 serviceFact, new EvidenceFact(key, "list-tasks --desired-status RUNNING returned no task", tasksListFile))];
 
+        var listedFact = new EvidenceFact(key, $"list-tasks --desired-status RUNNING: {taskArns.Count} task(s)", tasksListFile);
         var tasksFile = scope.PathOf(AwsCalls.DescribeTasks.FileFor($"{ecs.Cluster}/{ecs.Service}"));
         if (!scope.Read<EcsTasks>(AwsCalls.DescribeTasks, key).TryGet(out var tasks, out gap))
             return [verdict.Unavailable(resource, gap)];
@@ -98,7 +99,7 @@ internal static class EcsServiceHosts
                 $"cannot verify {key}: the task network interface(s) {string.Join(", ", absent)} are not in describe-network-interfaces",
                 EvidenceRemedies.Recollect(AwsCalls.DescribeNetworkInterfaces, scope.PathOf(AwsCalls.DescribeNetworkInterfaces.File)), serviceFact, tasksFact)];
 
-        return resolution.Audit(resource, $"ECS service {key}", attached, configured?.SecurityGroups ?? [], [serviceFact, tasksFact],
+        return resolution.Audit(resource, $"ECS service {key}", attached, configured?.SecurityGroups ?? [], [serviceFact, listedFact, tasksFact],
             n => $"task {ShortId(interfaceIds[n.NetworkInterfaceId])}");
     }
 

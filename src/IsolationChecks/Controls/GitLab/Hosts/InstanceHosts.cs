@@ -46,8 +46,10 @@ internal static class InstanceHosts
                 continue;
             }
 
+            var instanceFact = new EvidenceFact(instance.InstanceId,
+                $"{instance.State?.Name ?? "state unknown"}, interfaces {string.Join(", ", attached.Select(n => n.NetworkInterfaceId))}", reservationsFile);
             findings.AddRange(resolution.Audit(resource, $"instance {instance.InstanceId}", attached,
-                (instance.SecurityGroups ?? []).Select(g => g.GroupId), [], _ => $"attached to {instance.InstanceId}"));
+                (instance.SecurityGroups ?? []).Select(g => g.GroupId), [instanceFact], _ => $"attached to {instance.InstanceId}"));
         }
 
         return findings;

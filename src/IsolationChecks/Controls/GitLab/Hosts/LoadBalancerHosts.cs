@@ -36,7 +36,8 @@ internal static class LoadBalancerHosts
         if ((loadBalancer.SecurityGroups ?? []).Count == 0)
             return [verdict.Inconclusive(resource,
                 $"cannot verify {resource.Name}: the load balancer has no security group, so which sources reach GitLab is decided by its targets' " +
-                "security groups, which this suite does not follow; attach a security group to the load balancer (network load balancers support them) or declare the targets as hosts",
+                "security groups (GL-2 follows the load balancer to its targets); attach a security group to the load balancer (network load balancers " +
+                "support them) or declare the targets as hosts",
                 "Declare the load balancer's targets (instance ids) as gitLab.hosts, whose security groups the suite can judge, then run again.",
                 loadBalancerFact)];
 

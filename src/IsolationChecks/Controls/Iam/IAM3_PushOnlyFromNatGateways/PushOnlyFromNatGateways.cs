@@ -1,8 +1,7 @@
 using IsolationChecks.Controls.Catalog;
 using IsolationChecks.Evaluation.Addressing;
 using IsolationChecks.Evaluation.Policies;
-using IsolationChecks.Snapshots;
-using IsolationChecks.Aws.Calls;
+using IsolationChecks.Evaluation.Network;
 
 namespace IsolationChecks.Controls.Iam.IAM3_PushOnlyFromNatGateways;
 
@@ -45,32 +44,27 @@ public sealed class PushOnlyFromNatGateways : CrossCheckedIamControl
         var owners = new Dictionary<string, string>();
         var facts = new List<EvidenceFact>();
         var missing = new List<string>();
-        foreach (var nat in declared)
+        var (nats, gap) = DeclaredNatGateways.Resolve(context);
+        if (nats is null) return verdict.Unavailable(audit.Resource, gap!);
+        foreach (var nat in nats)
         {
-            if (!context.ScopeOf(nat.Account).TryGet(out var scope, out var gap)) return verdict.Unavailable(audit.Resource, gap);
-            if (!scope.Ec2.NatGateways.TryGet(out var gateways, out gap)) return verdict.Unavailable(audit.Resource, gap);
-            var file = scope.PathOf(AwsCalls.DescribeNatGateways.File);
-            var gateway = gateways.FirstOrDefault(g => g.NatGatewayId == nat.Id);
-            var ips = (gateway?.NatGatewayAddresses ?? []).Select(a => a.PublicIp)
-                .Where(ip => Cidr.TryParse(ip, out var cidr) && cidr.PrefixLength == cidr.Width).OfType<string>().ToList();
-            if (gateway is null || gateway.State is "deleted" or "deleting" or "failed" || ips.Count == 0)
+            facts.Add(nat.Fact);
+            if (nat.Problem is not null)
             {
-                var others = gateways.Where(g => g.NatGatewayId != nat.Id && g.State is null or "available" or "pending")
-                    .Select(g => $"{g.NatGatewayId} ({string.Join(", ", (g.NatGatewayAddresses ?? []).Select(a => a.PublicIp).OfType<string>())})").ToList();
-                var state = gateway is null ? "is not in the account's NAT gateway listing" : ips.Count == 0 ? $"has no public IP (state {gateway.State ?? "?"})" : $"is {gateway.State}";
-                missing.Add($"declared NAT gateway {nat.Id} in account {scope.AccountId} ({nat.Account}) {state}" +
+                var others = nat.Scope.Ec2.NatGateways.TryGet(out var gateways, out _)
+                    ? gateways.Where(g => g.NatGatewayId != nat.Declared.Id && g.State is "available" or "pending")
+                        .Select(g => $"{g.NatGatewayId} ({string.Join(", ", NatAddresses.Public(g).PublicIps.Select(Address))})").ToList()
+                    : [];
+                missing.Add($"declared NAT gateway {nat.Declared.Id} in account {nat.Scope.AccountId} ({nat.Declared.Account}) {nat.Problem}" +
                             (others.Count > 0 ? $"; the account's NAT gateways are now {string.Join(", ", others)}" : ""));
-                facts.Add(new EvidenceFact(nat.Id, state, file));
                 continue;
             }
 
-            foreach (var ip in ips)
+            foreach (var ip in nat.PublicIps)
             {
-                expected = expected.Union(CidrSet.Parse(ip));
-                owners[ip] = nat.Id;
+                expected = expected.Union(CidrSet.Of(ip));
+                owners[Address(ip)] = nat.Declared.Id;
             }
-
-            facts.Add(new EvidenceFact(nat.Id, $"state {gateway.State ?? "(not reported)"}, public IP(s) {string.Join(", ", ips)}", file));
         }
 
         var label = $"the public IPs of the declared NAT gateways [{string.Join(", ", owners.Select(o => $"{o.Value}: {o.Key}"))}]";
@@ -91,4 +85,6 @@ public sealed class PushOnlyFromNatGateways : CrossCheckedIamControl
             refused => owners.TryGetValue(refused.ToString(), out var id) ? $"the public IP of {id}" : "a declared NAT gateway address"),
             audit.Policies, [decision], expected);
     }
+
+    private static string Address(Cidr host) => Cidr.ToAddress(host.Family, host.First).ToString();
 }

@@ -97,7 +97,7 @@ public sealed class AccountsReached : SnapshotControl
         var resource = Resource(name, account);
         if (!context.ScopeOf(name).TryGet(out var scope, out var scopeGap))
             return verdict.Inconclusive(resource, $"account {account.AccountId} ({name}) in {account.Region} is not in the snapshot: {scopeGap.Describe()}",
-                "Collect every targeted account: a merged snapshot needs every shard's part (isolationchecks snapshot-merge refuses a gap); then run again.",
+                "Collect every targeted account: a merged snapshot needs every shard's part (isolationchecks snapshot merge refuses a gap); then run again.",
                 new EvidenceFact(name, scopeGap.Describe(), scopeGap.File));
         if (!scope.CallerIdentity.TryGet(out var identity, out var gap))
             return verdict.Inconclusive(resource, $"account {account.AccountId} ({name}) in {account.Region} was not reached: {gap.Describe()}; nothing of it was collected",
