@@ -59,11 +59,11 @@ case "$step" in
     done
     $tool snapshot merge --plan "$work/plan" --trusted-keys "$trusted" --out "$work/merged" --key "$key" "${parts[@]}"
     put "$work/merged" merged
+    # The gate on the merged snapshot: evaluated offline (the snapshot is already evidence, so nothing is saved again),
+    # accepted only as signed by a trusted key.
     status=0
-    ISOLATION_TARGET="$work/merged" ISOLATION_POSTURE="$work/merged/posture.json" ISOLATION_TRUSTEDKEYS="$trusted" \
-    ISOLATION_OUTPUT="$work/results" ISOLATION_GATE=true \
-      ${EVALUATE:-dotnet test "$root/IsolationTests" --no-build -c "$configuration" -s "$root/runsettings/audit-gate.runsettings" --logger "trx;LogFileName=isolationchecks.trx" --results-directory "$work/results"} \
-      || status=$?
+    $tool audit --target "$work/merged" --posture "$work/merged/posture.json" --trusted-keys "$trusted" --gate \
+      --output "$work/results" --progress plain || status=$?
     put "$work/results" results
     mkdir -p "$root/results" && cp -R "$work/results"/. "$root/results/" 2>/dev/null || true
     exit "$status"

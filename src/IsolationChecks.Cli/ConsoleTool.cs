@@ -16,7 +16,7 @@ public sealed class ConsoleTool(ToolContext context)
 
     /// <summary>
     /// The organisation-scale snapshot verbs (`snapshot plan`, `snapshot collect --plan ... --shard K/N`, `snapshot merge`),
-    /// which parse their own arguments the same way; `snapshot collect` without --plan is the one-process collection.
+    /// which parse their own arguments the same way; `snapshot collect` without --plan (or --shard) is the one-process collection.
     /// </summary>
     private readonly IReadOnlyList<ICommand> _snapshotVerbs = [new SnapshotPlanCommand(), new SnapshotCollectCommand(), new SnapshotMergeCommand()];
 
@@ -45,7 +45,7 @@ public sealed class ConsoleTool(ToolContext context)
         if (args.Count > 0 && _verbs.FirstOrDefault(v => v.Name == args[0]) is { } verb)
             return await RunVerbAsync(verb, args.Skip(1).ToList());
         if (args.Count > 1 && args[0] == "snapshot"
-            && _snapshotVerbs.FirstOrDefault(v => v.Name == args[1] && (args[1] != "collect" || args.Contains("--plan"))) is { } snapshotVerb)
+            && _snapshotVerbs.FirstOrDefault(v => v.Name == args[1] && (args[1] != "collect" || args.Contains("--plan") || args.Contains("--shard"))) is { } snapshotVerb)
             return await RunVerbAsync(snapshotVerb, args.Skip(2).ToList());
         var parse = Build().Parse(args);
         var help = parse.Action is System.CommandLine.Help.HelpAction;
