@@ -65,7 +65,9 @@ case "$step" in
     $tool audit --target "$work/merged" --posture "$work/merged/posture.json" --trusted-keys "$trusted" --gate \
       --output "$work/results" --progress plain || status=$?
     put "$work/results" results
-    mkdir -p "$root/results" && cp -R "$work/results"/. "$root/results/" 2>/dev/null || true
+    # Where the build's report group reads findings.junit.xml (buildspec-batch.yml: reports, base-directory results).
+    reports="${REPORTS:-$root/results}"
+    mkdir -p "$reports" && cp -R "$work/results"/. "$reports/" 2>/dev/null || true
     exit "$status"
     ;;
   *)

@@ -47,6 +47,9 @@ public sealed class CodeBuildDeploymentTests
             Assert.That(Scalar(merge, "env", "variables", "SHARDS"), Is.EqualTo($"{count}"));
             Assert.That(((YamlSequenceNode)((YamlMappingNode)((YamlMappingNode)root["phases"])["build"])["commands"]).Cast<YamlScalarNode>().Select(c => c.Value),
                 Has.Some.Contains("deploy/codebuild/step.sh \"$STEP\""));
+            Assert.That(Scalar(root, "reports", "isolationchecks", "file-format"), Is.EqualTo("JUNITXML"));
+            Assert.That(((YamlSequenceNode)((YamlMappingNode)((YamlMappingNode)root["reports"])["isolationchecks"])["files"]).Cast<YamlScalarNode>().Single().Value,
+                Is.EqualTo(IsolationChecks.Reporting.ReportFormats.Junit.FileName), "the report group reads the gate's JUnit report");
         }
     }
 

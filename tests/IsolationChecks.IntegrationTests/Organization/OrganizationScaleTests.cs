@@ -34,6 +34,7 @@ public sealed class OrganizationScaleTests
     private RunResult _unsharded = null!;
     private RunResult _sharded = null!;
     private readonly Dictionary<string, TimeSpan> _times = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, string> _shardProgress = new();
 
     public static IReadOnlyDictionary<string, string> Environment(MotoServer moto) => new Dictionary<string, string>
     {
@@ -90,14 +91,18 @@ public sealed class OrganizationScaleTests
 
         await TimedAsync("plan", () => ToolAsync("snapshot", "plan", posture, "--out", Folder("plan"), "--key", _key, "--endpoint-url", _moto.Endpoint));
         await TimedAsync("unsharded", () => ToolAsync("snapshot", "collect", "--plan", Folder("plan"), "--out", Folder("whole"), "--key", _key, "--endpoint-url", _moto.Endpoint));
-        await TimedAsync("4 shards", () => Task.WhenAll(Enumerable.Range(1, 4).Select(k =>
-            ToolAsync("snapshot", "collect", "--plan", Folder("plan"), "--shard", $"{k}/4", "--out", Folder($"part{k}"), "--key", _key, "--endpoint-url", _moto.Endpoint))));
+        await TimedAsync("4 shards", () => Task.WhenAll(Enumerable.Range(1, 4).Select(async k => _shardProgress[k] =
+            await ToolAsync("snapshot", "collect", "--plan", Folder("plan"), "--shard", $"{k}/4", "--out", Folder($"part{k}"), "--key", _key, "--endpoint-url", _moto.Endpoint))));
         await TimedAsync("merge", () => ToolAsync("snapshot", "merge", "--plan", Folder("plan"), "--trusted-keys", _trusted, "--out", Folder("merged"), "--key", _key,
             Folder("part1"), Folder("part2"), Folder("part3"), Folder("part4")));
         // The unsharded collection is one part of one shard: merged alone with the plan, it is the whole audit.
         await ToolAsync("snapshot", "merge", "--plan", Folder("plan"), "--trusted-keys", _trusted, "--out", Folder("whole-merged"), "--key", _key, Folder("whole"));
         foreach (var (step, time) in _times)
             TestContext.Progress.WriteLine($"organisation scale, {Accounts * Regions.Length} targets: {step} {time.TotalSeconds:0.0} s");
+        // What a target costs in AWS calls: the README's estimate per 100 accounts rests on it.
+        var calls = SnapshotFolder.ParseManifest(File.ReadAllBytes(Path.Combine(Folder("whole"), "manifest.json")), "manifest.json").Calls;
+        TestContext.Progress.WriteLine($"organisation scale, {Accounts * Regions.Length} targets: {calls.Count} calls, {calls.Sum(c => c.Pages)} pages, "
+                                       + $"{calls.Count(c => c.Service == "ec2")} to ec2, {calls.Count(c => c.Service == "iam")} to iam, {calls.Count(c => c.Service == "sts")} to sts");
 
         _unsharded = await EvaluateAsync(Folder("whole-merged"));
         _sharded = await EvaluateAsync(Folder("merged"));
@@ -121,14 +126,15 @@ public sealed class OrganizationScaleTests
         _times[step] = watch.Elapsed;
     }
 
-    /// <summary>Runs the built console tool as a process, as a CodeBuild step does, and requires exit code 0.</summary>
-    private async Task ToolAsync(params string[] args)
+    /// <summary>Runs the built console tool as a process, as a CodeBuild step does, requires exit code 0, and returns its progress (standard error).</summary>
+    private async Task<string> ToolAsync(params string[] args)
     {
-        var (code, output) = await RunToolAsync(Environment(_moto), args);
-        Assert.That(code, Is.Zero, output);
+        var (code, output, error) = await RunToolAsync(Environment(_moto), args);
+        Assert.That(code, Is.Zero, $"{output}\n{error}");
+        return error;
     }
 
-    public static async Task<(int Code, string Output)> RunToolAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static async Task<(int Code, string Output, string Error)> RunToolAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet", [EndToEnd.SuiteProcess.ConsoleTool, .. args])
         {
@@ -140,7 +146,7 @@ public sealed class OrganizationScaleTests
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
-        return (process.ExitCode, $"{await stdout}\n{await stderr}");
+        return (process.ExitCode, await stdout, await stderr);
     }
 
     private async Task<RunResult> EvaluateAsync(string folder) =>
@@ -186,6 +192,22 @@ public sealed class OrganizationScaleTests
         }
     }
 
+    /// <summary>Shards run side by side (CodeBuild builds, or processes here): every progress line says which shard it is from.</summary>
+    [Test]
+    public void Every_progress_line_of_a_shard_names_the_shard_its_share_and_its_end()
+    {
+        using (Assert.EnterMultipleScope())
+        {
+            foreach (var (k, progress) in _shardProgress.OrderBy(p => p.Key))
+            {
+                var lines = progress.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                Assert.That(lines, Has.Length.GreaterThan(2).And.All.StartWith($"shard {k}/4: "), progress);
+                Assert.That(lines[0], Does.Match($@"^shard {k}/4: \d+ of the plan's {Accounts * Regions.Length} targets$"));
+                Assert.That(lines[^1], Does.StartWith($"shard {k}/4: done, "));
+            }
+        }
+    }
+
     [Test]
     public void A_rerun_of_one_shard_deals_it_the_same_targets()
     {
@@ -209,7 +231,7 @@ public sealed class OrganizationScaleTests
         };
         foreach (var (name, value) in new Dictionary<string, string>
                  {
-                     ["EXCHANGE"] = exchange, ["SHARDS"] = "4", ["SIGNING_KEY"] = _key, ["TRUSTED_KEYS"] = _trusted, ["WORK"] = Folder("step-work"),
+                     ["EXCHANGE"] = exchange, ["REPORTS"] = Folder("reports"), ["SHARDS"] = "4", ["SIGNING_KEY"] = _key, ["TRUSTED_KEYS"] = _trusted, ["WORK"] = Folder("step-work"),
                      ["ISOLATIONCHECKS"] = $"dotnet {EndToEnd.SuiteProcess.ConsoleTool}", ["CONFIGURATION"] = EndToEnd.SuiteProcess.Configuration,
                  })
             start.Environment[name] = value;
@@ -224,6 +246,7 @@ public sealed class OrganizationScaleTests
             Assert.That(step.ExitCode, Is.Not.Zero, "the gate fails: the first account's project runs privileged");
             Assert.That(File.Exists(findings), Is.True, $"{await output}\n{await error}");
             Assert.That(File.Exists(Path.Combine(exchange, "merged", "manifest.sig")), Is.True, "the merged snapshot is signed and kept");
+            Assert.That(File.Exists(Path.Combine(Folder("reports"), "findings.junit.xml")), Is.True, "the build's report group gets the JUnit report");
             using var report = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(findings));
             Assert.That(report.RootElement.GetProperty("evidence").GetProperty("state").GetString(), Is.EqualTo("signed"));
             Assert.That(report.RootElement.GetProperty("findings").EnumerateArray().Count(f => f.GetProperty("control").GetString() == "ORG-1"), Is.EqualTo(Accounts * Regions.Length));
