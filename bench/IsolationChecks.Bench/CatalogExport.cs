@@ -47,6 +47,8 @@ public static class CatalogExport
         Aws.Calls.Fanout.PerItem p => new() { ["kind"] = "perItem", ["of"] = p.Of.ToString(), ["list"] = p.Items.List, ["member"] = p.Items.Member, ["where"] = Where(p.Items) },
         Aws.Calls.Fanout.Batched b => new() { ["kind"] = "batched", ["of"] = b.Of.ToString(), ["list"] = b.Items.List, ["member"] = b.Items.Member, ["where"] = Where(b.Items), ["size"] = b.Size, ["members"] = Strings(b.Members), ["skipWhenEmpty"] = b.SkipWhenEmpty },
         Aws.Calls.Fanout.Planned => new() { ["kind"] = "planned" },
+        // An organisation's discovery (units level by level, then their accounts): not part of one account's scripts.
+        Aws.Calls.Fanout.Tree or Aws.Calls.Fanout.PerParentItem => new() { ["kind"] = "organization" },
         _ => new() { ["kind"] = "once" },
     };
 
@@ -66,7 +68,7 @@ public static class CatalogExport
     private static JsonNode? Max(int maxPage) => maxPage == int.MaxValue ? null : maxPage;
 
     private static JsonObject? Where(Aws.Calls.ItemList items) => items.WhereMember is { } member
-        ? new JsonObject { ["member"] = member, ["in"] = Strings(items.WhereIn ?? []) }
+        ? new JsonObject { ["member"] = member, ["or"] = items.OrMember, ["in"] = Strings(items.WhereIn ?? []) }
         : null;
 
     private static JsonArray Strings(IEnumerable<string> values) => new(values.Select(v => (JsonNode?)v).ToArray());

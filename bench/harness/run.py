@@ -72,7 +72,7 @@ def minimum_requests(catalog, snapshot, plans):
         if not os.path.exists(os.path.join(snapshot, parent["file"])):
             return []
         where = fanout.get("where")
-        values = [v for v in load(parent["file"]).get(fanout["list"], []) if not where or v.get(where["member"]) in where["in"]]
+        values = [v for v in load(parent["file"]).get(fanout["list"], []) if not where or v.get(where["member"], v.get(where["or"])) in where["in"]]
         return sorted({v[fanout["member"]] if fanout["member"] else v for v in values})
 
     total = 0

@@ -19,7 +19,7 @@ def kebab_to_pascal(flag):
 
 
 def scripted(calls, plans):
-    return [c for c in calls if (c["requires"] is None or c["requires"] in plans) and c["fanout"]["kind"] != "planned"]
+    return [c for c in calls if (c["requires"] is None or c["requires"] in plans) and c["fanout"]["kind"] in ("once", "perItem", "batched")]
 
 
 def cli_base(call):
@@ -37,7 +37,7 @@ def item_flag(call):
 
 def items_expression(fanout):
     where = fanout.get("where")
-    condition = f' if x.get({where["member"]!r}) in {where["in"]!r}' if where else ""
+    condition = f' if x.get({where["member"]!r}, x.get({where["or"]!r})) in {where["in"]!r}' if where else ""
     member = f'[x[{fanout["member"]!r}] for x in d.get({fanout["list"]!r}, []){condition}]' if fanout["member"] else f'd.get({fanout["list"]!r}, [])'
     return f"sorted(set({member}))"
 
@@ -176,7 +176,7 @@ for entry in PLAN:
     parent = outputs.get(fanout["of"])
     if parent is None:
         continue
-    values = [v for v in parent.get(fanout["list"], []) if not fanout.get("where") or v.get(fanout["where"]["member"]) in fanout["where"]["in"]]
+    values = [v for v in parent.get(fanout["list"], []) if not fanout.get("where") or v.get(fanout["where"]["member"], v.get(fanout["where"]["or"])) in fanout["where"]["in"]]
     items = sorted(set(v[fanout["member"]] for v in values) if fanout["member"] else set(values))
     if fanout["kind"] == "perItem":
         for item in items:

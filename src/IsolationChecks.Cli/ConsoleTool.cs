@@ -14,6 +14,12 @@ public sealed class ConsoleTool(ToolContext context)
     /// <summary>Verbs that parse their own arguments, exactly as before System.CommandLine: their tokens reach them untouched.</summary>
     private readonly IReadOnlyList<ICommand> _verbs = [new PathCommand()];
 
+    /// <summary>
+    /// The organisation-scale snapshot verbs (`snapshot plan`, `snapshot collect --plan ... --shard K/N`, `snapshot merge`),
+    /// which parse their own arguments the same way; `snapshot collect` without --plan (or --shard) is the one-process collection.
+    /// </summary>
+    private readonly IReadOnlyList<ICommand> _snapshotVerbs = [new SnapshotPlanCommand(), new SnapshotCollectCommand(), new SnapshotMergeCommand()];
+
     public RootCommand Build()
     {
         var root = new RootCommand(
@@ -21,7 +27,10 @@ public sealed class ConsoleTool(ToolContext context)
             + "Exit codes: " + string.Join("; ", ExitCodes.Documented.Select(c => $"{c.Code} {c.Meaning}")) + ".");
         root.Add(AuditCommand.Create(context));
         root.Add(ControlsCommand.Create(context));
-        root.Add(SnapshotCommands.Create(context));
+        var snapshot = SnapshotCommands.Create(context);
+        foreach (var verb in _snapshotVerbs.Where(v => v.Name != "collect"))
+            snapshot.Add(Listed(verb));
+        root.Add(snapshot);
         root.Add(PostureCommands.Create(context));
         foreach (var verb in _verbs)
             root.Add(Listed(verb));
@@ -35,6 +44,9 @@ public sealed class ConsoleTool(ToolContext context)
     {
         if (args.Count > 0 && _verbs.FirstOrDefault(v => v.Name == args[0]) is { } verb)
             return await RunVerbAsync(verb, args.Skip(1).ToList());
+        if (args.Count > 1 && args[0] == "snapshot"
+            && _snapshotVerbs.FirstOrDefault(v => v.Name == args[1] && (args[1] != "collect" || args.Contains("--plan") || args.Contains("--shard"))) is { } snapshotVerb)
+            return await RunVerbAsync(snapshotVerb, args.Skip(2).ToList());
         var parse = Build().Parse(args);
         var help = parse.Action is System.CommandLine.Help.HelpAction;
         if (parse.Errors.Count > 0 && !help)

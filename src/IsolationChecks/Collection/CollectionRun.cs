@@ -8,8 +8,8 @@ using Polly;
 
 namespace IsolationChecks.Collection;
 
-/// <summary>The state one run shares across scopes: the concurrency limiter, the files and the manifest calls.</summary>
-internal sealed class CollectionRun(TimeProvider clock, ResiliencePipeline limiter, IProgress<CollectionProgress>? progress)
+/// <summary>The state one run shares across scopes: the throttle (rates and slots), the files and the manifest calls.</summary>
+internal sealed class CollectionRun(TimeProvider clock, CollectionThrottle throttle, IProgress<CollectionProgress>? progress)
 {
     private readonly long _started = clock.GetTimestamp();
     private readonly ConcurrentDictionary<string, byte[]> _files = new(StringComparer.Ordinal);
@@ -38,10 +38,11 @@ internal sealed class CollectionRun(TimeProvider clock, ResiliencePipeline limit
         var started = clock.GetTimestamp();
         try
         {
-            var result = await limiter.ExecuteAsync(
+            var result = await throttle.RunAsync(
+                PartitionOf(scope, call),
                 async token =>
                 {
-                    // The duration is the call's own, not its wait for a slot.
+                    // The duration is the call's own, not its wait for a token or a slot.
                     started = clock.GetTimestamp();
                     return await services.CallAsync(call, args, token).ConfigureAwait(false);
                 },
@@ -115,7 +116,7 @@ internal sealed class CollectionRun(TimeProvider clock, ResiliencePipeline limit
     {
         try
         {
-            var result = await LimitedAsync(t => services.CallAsync(call, new CallArgs(item, batch), t), scopeToken).ConfigureAwait(false);
+            var result = await LimitedAsync(scope, call, t => services.CallAsync(call, new CallArgs(item, batch), t), scopeToken).ConfigureAwait(false);
             return new BatchOutcome(result.Output, result.Attempts);
         }
         catch (AwsCallException e)
@@ -143,9 +144,13 @@ internal sealed class CollectionRun(TimeProvider clock, ResiliencePipeline limit
         }
     }
 
-    /// <summary>Runs work under the shared limiter without recording it (the caller records).</summary>
-    public async Task<ApiCallResult> LimitedAsync(Func<CancellationToken, Task<ApiCallResult>> send, CancellationToken scopeToken) =>
-        await limiter.ExecuteAsync(async token => await send(token).ConfigureAwait(false), scopeToken).ConfigureAwait(false);
+    /// <summary>Runs work under the shared throttle without recording it (the caller records).</summary>
+    public Task<ApiCallResult> LimitedAsync(ScopeContext scope, AwsCall call, Func<CancellationToken, Task<ApiCallResult>> send, CancellationToken scopeToken) =>
+        throttle.RunAsync(PartitionOf(scope, call), send, scopeToken);
+
+    /// <summary>Where AWS counts the call against its limits: the scope's account, the service's region ("global" for IAM and Organizations).</summary>
+    private static string PartitionOf(ScopeContext scope, AwsCall call) =>
+        CollectionThrottle.Partition(scope.Scope.AccountId, call.Service.GlobalEndpoint is not null ? "global" : call.Service.FixedRegion ?? scope.Scope.Region, call.Service.IamPrefix);
 
     public void RecordFailed(ScopeContext scope, AwsCall call, string? item, string errorCode, string errorMessage, int attempts, long startedTimestamp) =>
         Record(scope, call, item, "failed", null, 0, attempts, startedTimestamp, errorCode, errorMessage);

@@ -9,17 +9,40 @@ namespace IsolationChecks.Collection;
 
 /// <param name="EndpointUrl">Overrides every service endpoint (else AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_&lt;SERVICE&gt;).</param>
 /// <param name="MaxConcurrency">Calls in flight at once, across services and accounts.</param>
+/// <param name="CallsPerSecond">Calls a second per (account, region, service); null: the defaults per service (<see cref="CollectionLimits"/>).</param>
 /// <param name="TimeBudgetPerScope">Wall-clock budget for one scope; calls not finished by then are recorded as failed.</param>
 /// <param name="PageSize">MaxResults for paginated calls (null: the service default).</param>
 /// <param name="Requests">What the posture asks for beyond the calls every scope makes.</param>
 /// <param name="PlannedOnly">Make only the planned calls of <paramref name="Requests"/> (a second pass whose questions come from the first's evidence).</param>
+/// <param name="OnlyPlans">Make only the calls of these plan keys in every scope (the organisation discovery); null: every call a scope is asked for.</param>
+/// <param name="Folders">Where each scope's files go in the snapshot.</param>
 public sealed record CollectionOptions(
     string? EndpointUrl = null,
-    int MaxConcurrency = 8,
+    int MaxConcurrency = CollectionOptions.DefaultMaxConcurrency,
     TimeSpan? TimeBudgetPerScope = null,
     int? PageSize = null,
     CollectionRequests? Requests = null,
-    bool PlannedOnly = false);
+    bool PlannedOnly = false,
+    IReadOnlySet<string>? OnlyPlans = null,
+    ScopeFolders Folders = ScopeFolders.Auto,
+    double? CallsPerSecond = null)
+{
+    /// <summary>Calls in flight at once in one process: low enough that one run never floods an account, high enough to overlap latency.</summary>
+    public const int DefaultMaxConcurrency = 8;
+}
+
+/// <summary>Where a collection puts each scope's files.</summary>
+public enum ScopeFolders
+{
+    /// <summary>A single scope at the snapshot's root, several under accounts/&lt;account&gt;/&lt;region&gt;/.</summary>
+    Auto,
+
+    /// <summary>Always under accounts/&lt;account&gt;/&lt;region&gt;/: a part of a sharded snapshot, merged with others.</summary>
+    Nested,
+
+    /// <summary>The organisation reader's discovery, under organization/ (never an audited scope's folder).</summary>
+    Organization,
+}
 
 /// <summary>One thing the posture asks the collector to read: a plan key of the catalog, in one scope or all, for one item or all.</summary>
 /// <param name="Plan">An <see cref="AwsCalls.Plans"/> key.</param>
@@ -89,11 +112,10 @@ public sealed class Collector(IAwsClientFactory clients, CollectionOptions optio
     public async Task<SnapshotFiles> CollectAsync(IReadOnlyList<AuditScope> scopes, IProgress<CollectionProgress>? progress, CancellationToken cancellationToken)
     {
         var collectedAt = clock.GetUtcNow();
-        using var limiterStrategy = new ConcurrencyLimiterStrategy(options.MaxConcurrency);
-        var limiter = new ResiliencePipelineBuilder().AddStrategy(_ => limiterStrategy).Build();
-        var run = new CollectionRun(clock, limiter, progress);
+        using var throttle = new CollectionThrottle(new CollectionLimits(options.MaxConcurrency, options.CallsPerSecond));
+        var run = new CollectionRun(clock, throttle, progress);
         var contexts = scopes
-            .Select(s => new ScopeContext(s, scopes.Count > 1 ? SnapshotLayout.ScopeFolder(s.AccountId, s.Region) : "", options.TimeBudgetPerScope, cancellationToken))
+            .Select(s => new ScopeContext(s, FolderOf(s, scopes.Count), options.TimeBudgetPerScope, cancellationToken))
             .ToList();
 
         await Task.WhenAll(contexts.Select(scope => CollectScopeAsync(run, scope, cancellationToken))).ConfigureAwait(false);
@@ -108,6 +130,13 @@ public sealed class Collector(IAwsClientFactory clients, CollectionOptions optio
             new SortedDictionary<string, string>(files.ToDictionary(f => f.Key, f => FileDigest.Sha256Hex(f.Value)), StringComparer.Ordinal));
         return new SnapshotFiles("live", files, manifest);
     }
+
+    private string FolderOf(AuditScope scope, int scopes) => options.Folders switch
+    {
+        ScopeFolders.Organization => SnapshotLayout.OrganizationFolder,
+        ScopeFolders.Auto when scopes == 1 => "",
+        _ => SnapshotLayout.ScopeFolder(scope.AccountId, scope.Region),
+    };
 
     private static readonly TimeSpan ShortestBudget = TimeSpan.FromMilliseconds(10);
 
@@ -129,7 +158,7 @@ public sealed class Collector(IAwsClientFactory clients, CollectionOptions optio
                 async token =>
                 {
                     scope.ScopeToken = token;
-                    await new ScopeCollector(run, scope, options.Requests ?? CollectionRequests.None, options.PlannedOnly).CollectAsync(clients, token).ConfigureAwait(false);
+                    await new ScopeCollector(run, scope, options.Requests ?? CollectionRequests.None, options.PlannedOnly, options.OnlyPlans).CollectAsync(clients, token).ConfigureAwait(false);
                 },
                 cancellationToken).ConfigureAwait(false);
         }

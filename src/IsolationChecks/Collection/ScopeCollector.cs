@@ -9,7 +9,8 @@ namespace IsolationChecks.Collection;
 /// Collects one scope from the call catalog: confirms the account with STS, then makes every call the scope is
 /// asked for, each as soon as the call it depends on has answered, all under the run's shared limiter.
 /// </summary>
-internal sealed class ScopeCollector(CollectionRun run, ScopeContext scope, CollectionRequests requests, bool plannedOnly = false)
+/// <param name="onlyPlans">Make only the calls of these plan keys (with the identity check): a scope read for one purpose, such as the organisation reader.</param>
+internal sealed class ScopeCollector(CollectionRun run, ScopeContext scope, CollectionRequests requests, bool plannedOnly = false, IReadOnlySet<string>? onlyPlans = null)
 {
     private readonly Dictionary<AwsCall, Task<IReadOnlyDictionary<string, JsonObject?>>> _outputs = [];
 
@@ -21,6 +22,7 @@ internal sealed class ScopeCollector(CollectionRun run, ScopeContext scope, Coll
     {
         var calls = CallsFor(requests, scope.Name)
             .Where(c => c != AwsCalls.GetCallerIdentity && (!plannedOnly || (c.Fanout is Fanout.Planned && requests.Items(scope.Name, c.Requires!).Count > 0)))
+            .Where(c => onlyPlans is null || (c.Requires is { } plan && onlyPlans.Contains(plan)))
             .ToList();
         if (calls.Count == 0)
             return;
@@ -59,7 +61,7 @@ internal sealed class ScopeCollector(CollectionRun run, ScopeContext scope, Coll
         var started = run.Timestamp();
         try
         {
-            identity = await run.LimitedAsync(t => services.CallAsync(identityCall, CallArgs.None, t), scopeToken).ConfigureAwait(false);
+            identity = await run.LimitedAsync(scope, identityCall, t => services.CallAsync(identityCall, CallArgs.None, t), scopeToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is AwsCallException || (e is OperationCanceledException && scope.BudgetExpired))
         {
@@ -95,6 +97,16 @@ internal sealed class ScopeCollector(CollectionRun run, ScopeContext scope, Coll
             case Fanout.Planned:
                 return await Each(requests.Items(scope.Name, call.Requires!), item =>
                     run.RunAsync(scope, call, new CallArgs(item.Key, Input: item.Input), services, token)).ConfigureAwait(false);
+
+            case Fanout.Tree tree:
+                return await TreeAsync(services, call, tree, token).ConfigureAwait(false);
+
+            case Fanout.PerParentItem perParent:
+            {
+                var parents = await ParentOf(perParent.Of).ConfigureAwait(false);
+                return await Each(parents.Keys.Order(StringComparer.Ordinal).Select(i => new PlanItem(i)),
+                    item => run.RunAsync(scope, call, new CallArgs(item.Key), services, token)).ConfigureAwait(false);
+            }
 
             case Fanout.PerItem perItem:
             {
@@ -134,6 +146,23 @@ internal sealed class ScopeCollector(CollectionRun run, ScopeContext scope, Coll
             default:
                 throw new InvalidOperationException($"{call}: fanout {call.Fanout.GetType().Name} is not collected");
         }
+    }
+
+    /// <summary>The planned items, then each item their answers list, level by level; an item is asked once however often it is listed.</summary>
+    private async Task<IReadOnlyDictionary<string, JsonObject?>> TreeAsync(AwsServiceSet services, AwsCall call, Fanout.Tree tree, CancellationToken token)
+    {
+        var outputs = new Dictionary<string, JsonObject?>(StringComparer.Ordinal);
+        var level = requests.Items(scope.Name, call.Requires!).Select(i => i.Key).Distinct(StringComparer.Ordinal).ToList();
+        for (var depth = 0; depth < tree.MaxDepth && level.Count > 0; depth++)
+        {
+            var answers = await Each(level.Select(i => new PlanItem(i)), item => run.RunAsync(scope, call, new CallArgs(item.Key), services, token)).ConfigureAwait(false);
+            foreach (var (item, output) in answers)
+                outputs[item] = output;
+            level = answers.Values.OfType<JsonObject>().SelectMany(tree.Children.Of).Where(c => !outputs.ContainsKey(c))
+                .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        }
+
+        return outputs;
     }
 
     private Task<IReadOnlyDictionary<string, JsonObject?>> ParentOf(AwsCall parent) =>

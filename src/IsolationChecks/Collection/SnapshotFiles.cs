@@ -35,6 +35,7 @@ public sealed record SnapshotFiles(string Origin, IReadOnlyDictionary<string, by
             ? Manifest
             : Manifest with
             {
+                Scopes = [.. Manifest.Scopes, .. pass.Manifest.Scopes.Where(s => !Manifest.Scopes.Any(m => m.Folder == s.Folder))],
                 Calls = [.. Manifest.Calls, .. pass.Manifest.Calls],
                 Files = new SortedDictionary<string, string>(files.ToDictionary(f => f.Key, f => FileDigest.Sha256Hex(f.Value)), StringComparer.Ordinal),
             };

@@ -13,6 +13,9 @@ public static class SnapshotLayout
     public const string SignatureFile = "manifest.sig";
     public const string AccountsFolder = "accounts";
 
+    /// <summary>The organisation reader's discovery (which accounts the targets cover): one folder, outside every audited scope.</summary>
+    public const string OrganizationFolder = "organization";
+
     /// <summary>Scope folder for multi-account/multi-region snapshots.</summary>
     public static string ScopeFolder(string accountId, string region) => $"{AccountsFolder}/{accountId}/{region}";
 }

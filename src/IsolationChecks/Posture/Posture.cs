@@ -14,9 +14,50 @@ public sealed record PostureDocument(
     ConnectionsPosture? Connections = null,
     InVpcProbePosture? InVpcProbes = null,
     IReadOnlyList<Waiver>? Waivers = null,
-    IReadOnlyList<ControlExclusion>? ExcludedControls = null)
+    IReadOnlyList<ControlExclusion>? ExcludedControls = null,
+    OrganizationPosture? Organization = null)
 {
     public const int CurrentVersion = 1;
+
+    /// <summary>
+    /// The (account, region) pairs the organisation's targets cover, as the snapshot's discovery listed them (see
+    /// <see cref="WithMembers"/>); empty until then, and for a posture without an organization section.
+    /// </summary>
+    public IReadOnlyList<ClassMember> Members { get; init; } = [];
+
+    /// <summary>
+    /// This posture with the organisation's members: each becomes an account (named by its scope) judged by its class's
+    /// sections. An account the posture names under accounts (same id and region) keeps its entry: it is not a member too.
+    /// </summary>
+    public PostureDocument WithMembers(IReadOnlyList<ClassMember> members)
+    {
+        var named = Accounts.Values.Select(a => (a.AccountId, a.Region.ToLowerInvariant())).ToHashSet();
+        var added = members.Where(m => !named.Contains((m.Scope.AccountId, m.Scope.Region.ToLowerInvariant()))).ToList();
+        var accounts = new Dictionary<string, AccountTarget>(Accounts, StringComparer.Ordinal);
+        foreach (var member in added)
+            accounts[member.Scope.Name] = new AccountTarget(member.Scope.AccountId, member.Scope.Region, member.Scope.Profile, member.Scope.RoleArn);
+        return this with { Accounts = accounts, Members = added };
+    }
+
+    /// <summary>Every build section judged: the posture's own, then each class member's.</summary>
+    public IReadOnlyList<BuildPosture> Builds => [.. Section(Build), .. ClassSections(c => c.Build, (b, name, path) => b with { Account = name, Section = path })];
+
+    /// <summary>Every ecr section judged: the posture's own, then each class member's.</summary>
+    public IReadOnlyList<EcrPosture> Ecrs => [.. Section(Ecr), .. ClassSections(c => c.Ecr, (e, name, path) => e with { Account = name, Section = path })];
+
+    /// <summary>Every connections section judged: the posture's own, then each class member's.</summary>
+    public IReadOnlyList<ConnectionsPosture> ConnectionSections =>
+        [.. Section(Connections), .. ClassSections(c => c.Connections, (h, name, path) => h with { Account = name, Section = path })];
+
+    private static IEnumerable<T> Section<T>(T? section) where T : class => section is null ? [] : [section];
+
+    private IEnumerable<T> ClassSections<T>(Func<AccountClass, T?> section, Func<T, string, string, T> bind) where T : class =>
+        Members.Where(m => m.Class is not null && Organization?.Classes.ContainsKey(m.Class) == true)
+            .Select(m => (Member: m, Section: section(Organization!.Classes[m.Class!])))
+            .Where(s => s.Section is not null)
+            .Select(s => bind(s.Section!, s.Member.Scope.Name, $"organization.classes.{s.Member.Class}.{SectionName<T>()}"));
+
+    private static string SectionName<T>() => typeof(T) == typeof(BuildPosture) ? "build" : typeof(T) == typeof(EcrPosture) ? "ecr" : "connections";
 
     /// <summary>What a person must still review (a generated posture's review block); null when nothing is pending.</summary>
     public PostureReview? Review { get; init; }
@@ -86,6 +127,9 @@ public sealed record BuildPosture(
     IReadOnlyList<string>? RequiredEndpoints = null,
     IReadOnlyList<ResourceExclusion>? Exclude = null)
 {
+    /// <summary>Where the section is in the posture ("build", or "organization.classes.NAME.build" for a class member's).</summary>
+    public string Section { get; init; } = "build";
+
     /// <summary>The services as endpoint short names (the loader normalises com.amazonaws.&lt;region&gt;.&lt;name&gt; once).</summary>
     public IReadOnlyList<string> EffectiveRequiredEndpoints => RequiredEndpoints ?? PostureDocument.DefaultRequiredEndpoints;
 
@@ -104,7 +148,11 @@ public sealed record EcrPosture(
     IReadOnlyList<string> Repositories,
     IReadOnlyList<string>? AllowedPrincipalAccounts = null,
     IReadOnlyList<string>? PublicRepositoriesAllowed = null,
-    IReadOnlyList<ResourceExclusion>? Exclude = null);
+    IReadOnlyList<ResourceExclusion>? Exclude = null)
+{
+    /// <summary>Where the section is in the posture ("ecr", or "organization.classes.NAME.ecr" for a class member's).</summary>
+    public string Section { get; init; } = "ecr";
+}
 
 /// <summary>How to find a GitLab host: exactly one of the members is set.</summary>
 public sealed record GitLabHostRef(
@@ -142,7 +190,11 @@ public sealed record GitCredentialsRef(string? UsernameEnv = null, string? Passw
 public sealed record GitProbePosture(string RepositoryUrl, string ExpectedBranch, GitCredentialsRef Credentials, int? TimeoutSeconds = null);
 
 /// <param name="Hosts">Host ARNs that must exist; "*" names none. Every GitLabSelfManaged host of the account is judged unless excluded.</param>
-public sealed record ConnectionsPosture(string Account, IReadOnlyList<string> Hosts, IReadOnlyList<ResourceExclusion>? Exclude = null);
+public sealed record ConnectionsPosture(string Account, IReadOnlyList<string> Hosts, IReadOnlyList<ResourceExclusion>? Exclude = null)
+{
+    /// <summary>Where the section is in the posture ("connections", or "organization.classes.NAME.connections" for a class member's).</summary>
+    public string Section { get; init; } = "connections";
+}
 
 public sealed record InVpcProbePosture(
     bool Enabled,

@@ -28,7 +28,10 @@ public static partial class PostureLoader
 
     private static PostureDocument ReadDocument(PostureValue root)
     {
-        var accounts = root["accounts"]!.Members.ToDictionary(a => a.Name, a => ReadAccount(a.Value), StringComparer.Ordinal);
+        if (root["accounts"] is null && root["organization"] is null)
+            throw root.Error("the member \"accounts\" (the AWS accounts the suite reads, by name), or an organization section whose targets list them",
+                "neither \"accounts\" nor \"organization\"");
+        var accounts = (root["accounts"]?.Members ?? []).ToDictionary(a => a.Name, a => ReadAccount(a.Value), StringComparer.Ordinal);
         var posture = new PostureDocument(
             PostureDocument.CurrentVersion,
             root.Required("name"),
@@ -42,7 +45,8 @@ public static partial class PostureLoader
             root["connections"] is { } connections ? ReadConnections(connections, accounts) : null,
             root["inVpcProbes"] is { } probes ? ReadInVpcProbes(probes) : null,
             root.List("waivers", ReadWaiver),
-            root.List("excludedControls", e => new ControlExclusion(e.Required("control"), e.Required("reason"))))
+            root.List("excludedControls", e => new ControlExclusion(e.Required("control"), e.Required("reason"))),
+            root["organization"] is { } organization ? ReadOrganization(organization) : null)
         {
             Review = root["review"] is { } review
                 ? new PostureReview(review.Optional("generatedBy"), review.Optional("generatedAt"), review.Optional("from"),
@@ -67,26 +71,33 @@ public static partial class PostureLoader
     private static BuildPosture ReadBuild(PostureValue build, IReadOnlyDictionary<string, AccountTarget> accounts)
     {
         var account = AccountReference(build, accounts);
-        var projects = build.Strings("projects")!;
-        return new BuildPosture(
-            account,
-            projects,
-            build.Strings("vpcs"),
-            build.Strings("privilegedModeAllowed"),
-            build.Strings("approvedEgress"),
-            build["requiredEndpoints"] is { } endpoints ? ReadEndpoints(endpoints, accounts[account].Region) : null,
-            ReadExclusions(build, "projects", "CodeBuild project"));
+        return ReadBuildSection(build, account, accounts[account].Region);
     }
 
-    private static EcrPosture ReadEcr(PostureValue ecr, IReadOnlyDictionary<string, AccountTarget> accounts) => new(
-        AccountReference(ecr, accounts),
+    /// <param name="region">The account's region, for prefixed endpoint service names; null in a class, which spans regions.</param>
+    private static BuildPosture ReadBuildSection(PostureValue build, string account, string? region) => new(
+        account,
+        build.Strings("projects")!,
+        build.Strings("vpcs"),
+        build.Strings("privilegedModeAllowed"),
+        build.Strings("approvedEgress"),
+        build["requiredEndpoints"] is { } endpoints ? ReadEndpoints(endpoints, region) : null,
+        ReadExclusions(build, "projects", "CodeBuild project"));
+
+    private static EcrPosture ReadEcr(PostureValue ecr, IReadOnlyDictionary<string, AccountTarget> accounts) => ReadEcrSection(ecr, AccountReference(ecr, accounts));
+
+    private static EcrPosture ReadEcrSection(PostureValue ecr, string account) => new(
+        account,
         ecr.Strings("repositories")!,
         ecr.Strings("allowedPrincipalAccounts"),
         ecr.Strings("publicRepositoriesAllowed"),
         ReadExclusions(ecr, "repositories", "ECR repository"));
 
-    private static ConnectionsPosture ReadConnections(PostureValue connections, IReadOnlyDictionary<string, AccountTarget> accounts) => new(
-        AccountReference(connections, accounts),
+    private static ConnectionsPosture ReadConnections(PostureValue connections, IReadOnlyDictionary<string, AccountTarget> accounts) =>
+        ReadConnectionsSection(connections, AccountReference(connections, accounts));
+
+    private static ConnectionsPosture ReadConnectionsSection(PostureValue connections, string account) => new(
+        account,
         connections.Strings("hosts")!,
         ReadExclusions(connections, "hosts", "CodeConnections host"));
 
@@ -119,7 +130,7 @@ public static partial class PostureLoader
     /// Endpoint services as short names: com.amazonaws.&lt;region&gt;.&lt;name&gt; is normalised here, once, and its
     /// region must be the build account's; the name must be a known AWS endpoint service.
     /// </summary>
-    private static List<string> ReadEndpoints(PostureValue endpoints, string region)
+    private static List<string> ReadEndpoints(PostureValue endpoints, string? region)
     {
         var names = new List<string>();
         foreach (var item in endpoints.Items)
@@ -128,6 +139,8 @@ public static partial class PostureLoader
             if (name.StartsWith(EndpointServices.Prefix, StringComparison.Ordinal))
             {
                 var prefixed = PrefixedService().Match(name);
+                if (region is null)
+                    throw item.Error("a service short name such as logs: a class applies to accounts in several regions, so the region-prefixed name cannot be right for all");
                 if (!prefixed.Success)
                     throw item.Error($"a service short name such as logs, or {EndpointServices.FullName(region, "logs")}");
                 if (prefixed.Groups["region"].Value != region)
@@ -152,6 +165,49 @@ public static partial class PostureLoader
 
         return names;
     }
+
+    /// <summary>
+    /// The organization section. Rules beyond the schema: a target's class is declared; every target has a class or the
+    /// organisation a classTag (an account must never be targeted with no way to know what to expect of it); a class's
+    /// sections name no account (the schema refuses one: their accounts are the class's members); each region and excluded account once.
+    /// </summary>
+    private static OrganizationPosture ReadOrganization(PostureValue organization)
+    {
+        var classes = new Dictionary<string, AccountClass>(StringComparer.Ordinal);
+        foreach (var (name, value) in organization["classes"]?.Members ?? [])
+        {
+            classes[name] = new AccountClass(
+                value["build"] is { } build ? ReadBuildSection(build, "", region: null) : null,
+                value["ecr"] is { } ecr ? ReadEcrSection(ecr, "") : null,
+                value["connections"] is { } connections ? ReadConnectionsSection(connections, "") : null);
+        }
+
+        var classTag = organization.Optional("classTag");
+        var targets = new List<OrganizationTarget>();
+        foreach (var target in organization["targets"]!.Items)
+        {
+            var className = target["class"];
+            if (className is not null && !classes.ContainsKey(className.Text))
+                throw className.Error($"the name of a class declared under $.organization.classes ({ListText(classes.Keys)})");
+            if (className is null && classTag is null)
+                throw target.Error("a target with a class (\"class\": NAME), or an organization.classTag whose value on each account names its class: " +
+                                   "an account is never judged without knowing what to expect of it", "a target with neither");
+            Unique(target["regions"], r => r.Text, "each region at most once in a target");
+            targets.Add(new OrganizationTarget(target.Required("parent"), target.Strings("regions")!, target.Required("roleName"), className?.Text,
+                target["includeNested"]?.Element.GetBoolean() ?? true));
+        }
+
+        Unique(organization["exclude"], e => e.Required("accountId"), "each account at most once in organization.exclude");
+        var reader = organization["reader"]!;
+        return new OrganizationPosture(
+            new OrganizationReader(reader.Required("accountId"), reader.Optional("profile"), reader.Optional("roleArn")),
+            targets,
+            classes,
+            classTag,
+            organization.List("exclude", e => new AccountExclusion(e.Required("accountId"), e.Required("reason"))));
+    }
+
+    private static string ListText(IEnumerable<string> names) => names.Any() ? string.Join(", ", names.Order(StringComparer.Ordinal)) : "none declared";
 
     private static GitLabPosture ReadGitLab(PostureValue gitLab, IReadOnlyDictionary<string, AccountTarget> accounts) => new(
         AccountReference(gitLab, accounts),

@@ -162,7 +162,9 @@ internal sealed partial class PostureSchema
                     .FirstOrDefault(r => value.ValueKind == JsonValueKind.Object && !value.TryGetProperty(r, out _));
                 if (missing is null)
                     return null;
-                var member = schema.TryGetProperty("properties", out var properties) && properties.TryGetProperty(missing, out var m) ? Deref(m) : (JsonElement?)null;
+                // A section that refers to a shared definition for its members ("$ref" beside "required") describes them there.
+                var owner = schema.TryGetProperty("properties", out _) ? schema : Deref(schema);
+                var member = owner.TryGetProperty("properties", out var properties) && properties.TryGetProperty(missing, out var m) ? Deref(m) : (JsonElement?)null;
                 return new Failure(JsonSourceMap.Child(pointer, missing),
                     $"the member \"{missing}\"{(member is { } s ? $": {Expectation(s, s)}" : "")}", $"no \"{missing}\" member", false, FailureKind.MissingMember);
             case "minItems":

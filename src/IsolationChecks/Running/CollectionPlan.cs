@@ -13,10 +13,9 @@ public static class CollectionPlan
     {
         var requests = new List<CollectionRequest>();
         // ECR Public is read in every scope: a public repository anywhere the posture covers is a finding.
-        if (posture.Ecr is not null)
+        if (posture.Ecrs.Count > 0)
             requests.Add(new(AwsCalls.Plans.EcrPublic));
-        if (posture.Connections is { } connections)
-            requests.Add(new(AwsCalls.Plans.Connections, connections.Account));
+        requests.AddRange(posture.ConnectionSections.Select(c => new CollectionRequest(AwsCalls.Plans.Connections, c.Account)));
         if (posture.GitLab is { } gitLab)
         {
             // GL-2 asks how GitLab can be entered from outside: load balancers and Client VPN endpoints of every scope

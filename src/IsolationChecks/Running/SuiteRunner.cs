@@ -44,6 +44,8 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
         }
 
         var snapshot = SnapshotReader.Read(files);
+        // An organisation's members come from the snapshot's own discovery, live or offline: the same evidence, the same targets.
+        posture = OrganizationTargets.Expand(posture, snapshot);
         var evidence = settings.Target is TargetSpec.Live ? EvidenceStatus.Live : EvidenceStatus.Of(files, snapshot.Integrity, trusted);
         progress?.Report($"Evidence: {evidence.Describe()}");
         progress?.Report($"Evaluating {controls.Count} controls");
@@ -87,7 +89,7 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
     /// <summary>Evaluates every control on a snapshot and applies the post-processing: a pure function of snapshot and posture.</summary>
     public async Task<IReadOnlyList<Finding>> EvaluateAsync(Snapshot snapshot, PostureDocument posture, string postureFile, CancellationToken ct)
     {
-        var context = new EvaluationContext(snapshot, posture, clock);
+        var context = new EvaluationContext(snapshot, OrganizationTargets.Expand(posture, snapshot), clock);
         var findings = await new ControlEvaluator(controls).EvaluateAsync(context, ct).ConfigureAwait(false);
         findings = IntegrityGuard.Apply(findings, snapshot.Integrity);
         return new WaiverApplier(clock).Apply(findings, posture.Waivers, postureFile);
@@ -120,24 +122,21 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
                 RequireReviewed(settings, posture, progress);
                 if (settings.Region is not null)
                 {
+                    if (posture.Organization is not null)
+                        throw new InputException(SettingsResolver.ParametersSource, "Region",
+                            "no Region setting with a posture whose organization targets name their own regions (organization.targets[].regions)", settings.Region);
                     posture = WithRegion(posture, settings.Region);
                     postureBytes = WithRegion(postureBytes, settings.Region);
                 }
-                var scopes = ScopesOf(posture);
-                progress?.Report($"Collecting live: {string.Join(", ", scopes.Select(s => $"{s.Name} {s.AccountId} {s.Region}"))} "
-                    + $"(Timeout {Duration.Format(settings.EffectiveTimeout)})");
-                var factory = new AwsClientFactory(new AwsAccessSettings(settings.EndpointUrl, settings.Profile, settings.Region));
-                var options = CollectionPlan.For(posture, settings.EndpointUrl) with { TimeBudgetPerScope = deadline.Remaining };
-                // A front door that renders collection itself (the console tool's live table) takes the events as they are.
-                var lines = progress as IProgress<CollectionProgress> ?? (progress is null ? null : new ProgressLines(progress));
-                var files = await new Collector(factory, options, TimeProvider.System).CollectAsync(scopes, lines, ct).ConfigureAwait(false);
-                files = await WithPolicySimulationsAsync(files, posture, scopes,
-                    new Collector(factory, options with { TimeBudgetPerScope = deadline.Remaining }, TimeProvider.System), lines, ct).ConfigureAwait(false);
-                files = await WithGitProbeAsync(files, posture.GitProbe, deadline, progress, ct).ConfigureAwait(false);
-                files = await WithInVpcProbesAsync(files, posture.InVpcProbes, deadline, progress, ct).ConfigureAwait(false);
-                files = files.WithDocument(SnapshotFiles.PostureFile, postureBytes,
-                    new ManifestCall("", "posture", "JudgedWith", settings.PosturePath, SnapshotFiles.PostureFile, "ok", Pages: 1, Attempts: 1, DurationMs: 0));
-                return (files, posture);
+
+                var live = new LiveCollection(controls, new AwsAccessSettings(settings.EndpointUrl, settings.Profile, settings.Region), new CollectionLimits(), clock);
+                var discovery = await live.DiscoverAsync(posture, deadline, progress, ct).ConfigureAwait(false);
+                // An organisation's audit always nests its scopes, as a merged sharded snapshot does: the same evidence, the same paths.
+                var folders = posture.Organization is null ? ScopeFolders.Auto : ScopeFolders.Nested;
+                var files = await live.CollectAsync(discovery.Posture, discovery.Targets, folders, withProbes: true, deadline, progress, ct).ConfigureAwait(false);
+                if (discovery.Files is { } listed)
+                    files = listed.With(files) with { Origin = files.Origin };
+                return (LiveCollection.WithPosture(files, postureBytes, settings.PosturePath), posture);
             }
 
             default:
@@ -161,88 +160,6 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
         progress?.Report($"{RunResult.UnreviewedNotice}: {review.Describe()}");
     }
 
-    /// <summary>
-    /// IAM's simulator is asked, during collection, the questions the IAM controls derive from the evidence just collected;
-    /// its answers join the snapshot, so an offline replay of the snapshot judges exactly what the live run judged.
-    /// </summary>
-    private async Task<SnapshotFiles> WithPolicySimulationsAsync(
-        SnapshotFiles files, PostureDocument posture, IReadOnlyList<AuditScope> scopes, Collector collector, IProgress<CollectionProgress>? progress, CancellationToken ct)
-    {
-        var context = new EvaluationContext(SnapshotReader.Read(files), posture, clock);
-        var requests = controls.OfType<Controls.Iam.CrossCheckedIamControl>()
-            .SelectMany(c => c.Questions(context))
-            .Select(q => (Scope: scopes.FirstOrDefault(s => s.AccountId == q.AccountId && string.Equals(s.Region, q.Region, StringComparison.OrdinalIgnoreCase)), q.Query))
-            .Where(q => q.Scope is not null)
-            .Select(q => new CollectionRequest(AwsCalls.Plans.PolicySimulations, q.Scope!.Name, new PlanItem(q.Query.Key, q.Query.ToRequest())))
-            .DistinctBy(r => (r.Scope, r.Item!.Key))
-            .ToList();
-        if (requests.Count == 0)
-            return files;
-        var pass = await collector.CollectAsync(scopes, new CollectionRequests(requests), progress, ct).ConfigureAwait(false);
-        return files.With(pass);
-    }
-
-    /// <summary>The NET-* probes run from this machine with the collection; their record is evidence like any API output.</summary>
-    private static Task<SnapshotFiles> WithInVpcProbesAsync(
-        SnapshotFiles files, InVpcProbePosture? probes, RunDeadline deadline, IProgress<string>? progress, CancellationToken ct)
-    {
-        if (probes is not { Enabled: true })
-            return Task.FromResult(files);
-        progress?.Report($"Probing from inside: {probes.InternetCanaries?.Count ?? 0} internet canaries, {probes.ServiceHosts?.Count ?? 0} service hosts");
-        var call = new ManifestCall("", Probes.InVpcProbeRecord.Service, Probes.InVpcProbeRecord.Operation, null, Probes.InVpcProbeRecord.SnapshotPath, "ok", 1, 1, 0);
-        return WithProbeAsync(files, call, deadline, async token =>
-            (Probes.InVpcProbeRecord.SnapshotPath, (await new Probes.InVpcProber(TimeProvider.System).RunAsync(probes, token).ConfigureAwait(false)).ToJson()), ct);
-    }
-
-    /// <summary>
-    /// The GIT-1 probe runs with the collection, so its record is evidence in the snapshot like any API
-    /// output (hashed in the manifest) and the control judges it the same way live and offline.
-    /// </summary>
-    private static Task<SnapshotFiles> WithGitProbeAsync(
-        SnapshotFiles files, GitProbePosture? probe, RunDeadline deadline, IProgress<string>? progress, CancellationToken ct)
-    {
-        if (probe is null)
-            return Task.FromResult(files);
-        progress?.Report($"Probing Git push refusal at {probe.RepositoryUrl}");
-        var call = new ManifestCall("", Git.GitProbeRecord.Service, Git.GitProbeRecord.Operation, probe.RepositoryUrl, Git.GitProbeRecord.SnapshotPath, "ok", 1, 1, 0);
-        return WithProbeAsync(files, call, deadline, token => Git.GitProbeCollection.CollectAsync(probe, token), ct);
-    }
-
-    /// <summary>
-    /// Runs one probe within what is left of the run's Timeout. A probe the deadline cut off (or never let start) is
-    /// recorded as a failed call, so the controls that judge it name the timeout instead of a missing file.
-    /// </summary>
-    private static async Task<SnapshotFiles> WithProbeAsync(
-        SnapshotFiles files, ManifestCall call, RunDeadline deadline, Func<CancellationToken, Task<(string Path, byte[] Json)?>> probe, CancellationToken ct)
-    {
-        var started = System.Diagnostics.Stopwatch.StartNew();
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        (string Path, byte[] Json)? record = null;
-        if (deadline.Remaining > TimeSpan.Zero)
-        {
-            limit.CancelAfter(deadline.Remaining);
-            try
-            {
-                record = await probe(limit.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-            {
-                // The deadline, not an interruption: recorded below.
-            }
-        }
-
-        if (record is { } document)
-            return files.WithDocument(document.Path, document.Json, call with { DurationMs = started.ElapsedMilliseconds });
-        if (!deadline.Expired)
-            return files;
-        var failed = call with
-        {
-            File = null, Outcome = "failed", Pages = 0, Attempts = 0, DurationMs = started.ElapsedMilliseconds, ErrorCode = RunTimedOut.ErrorCode,
-            ErrorMessage = $"The run's Timeout of {Duration.Format(deadline.Timeout)} ran out before this probe finished.",
-        };
-        return files with { Manifest = files.Manifest is null ? null : files.Manifest with { Calls = [.. files.Manifest.Calls, failed] } };
-    }
-
     /// <summary>One collection scope per distinct (account, region) of the posture; the account's own profile and role travel with it.</summary>
     public static IReadOnlyList<AuditScope> ScopesOf(PostureDocument posture) =>
         posture.Accounts
@@ -264,11 +181,5 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
         foreach (var (_, account) in document["accounts"]!.AsObject())
             account!["region"] = region;
         return System.Text.Encoding.UTF8.GetBytes(document.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
-    }
-
-    /// <summary>Forwards collection progress synchronously, in order (Progress&lt;T&gt; would post to the thread pool).</summary>
-    private sealed class ProgressLines(IProgress<string> lines) : IProgress<CollectionProgress>
-    {
-        public void Report(CollectionProgress value) => lines.Report(value.ToString());
     }
 }

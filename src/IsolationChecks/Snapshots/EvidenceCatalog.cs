@@ -20,17 +20,24 @@ public static class EvidenceCatalog
     public const string LayoutBegin = "<!-- generated: snapshot layout (EvidenceCatalog.LayoutTable); do not edit by hand -->";
     public const string LayoutEnd = "<!-- end of generated snapshot layout -->";
 
-    /// <summary>The least-privilege policy of the audit role: exactly the catalog's IAM actions.</summary>
-    public static string AuditRolePolicy()
+    public const string OrganizationPolicyFile = "docs/organization-reader-policy.json";
+
+    /// <summary>The least-privilege policy of the audit role: exactly the catalog's IAM actions, but the organisation's discovery.</summary>
+    public static string AuditRolePolicy() => Policy("IsolationChecksReadOnlyAudit", ReadOnlyAllowlist.AuditActions);
+
+    /// <summary>The least-privilege policy of the organisation reader (management or delegated administrator account): the discovery's actions.</summary>
+    public static string OrganizationReaderPolicy() => Policy("IsolationChecksOrganizationReader", ReadOnlyAllowlist.OrganizationActions);
+
+    private static string Policy(string sid, IReadOnlyList<string> actions)
     {
         var policy = new JsonObject
         {
             ["Version"] = "2012-10-17",
             ["Statement"] = new JsonArray(new JsonObject
             {
-                ["Sid"] = "IsolationChecksReadOnlyAudit",
+                ["Sid"] = sid,
                 ["Effect"] = "Allow",
-                ["Action"] = new JsonArray(ReadOnlyAllowlist.AuditActions.Select(a => (JsonNode?)a).ToArray()),
+                ["Action"] = new JsonArray(actions.Select(a => (JsonNode?)a).ToArray()),
                 ["Resource"] = "*",
             }),
         };

@@ -12,6 +12,9 @@ public sealed record Snapshot(string Origin, SnapshotManifest? Manifest, IReadOn
     /// <summary>What the controls consulted of this snapshot (files and gaps); null for a snapshot built in memory.</summary>
     public EvidenceLog? Log { get; init; }
 
+    /// <summary>The organisation reader's discovery (organization/), when the posture targets an organisation; never an audited scope.</summary>
+    public ScopeSnapshot? Organization { get; init; }
+
     /// <summary>A probe's record, read by the same rules as every other document.</summary>
     public Collected<T> ReadProbe<T>(ProbeDocument document) where T : class => ProbeDocuments.Read<T>(Files, Manifest, document, Log);
 

@@ -15,7 +15,23 @@ public static partial class SnapshotReader
         var scopes = FindScopes(files);
         var log = new EvidenceLog();
         var read = scopes.Select(s => new ScopeReader(files, s.Folder, log).Read(s.Account, s.Region)).ToList();
-        return new Snapshot(files.Origin, files.Manifest, read, VerifyIntegrity(files, scopes.Select(s => s.Folder).ToList()), files) { Log = log };
+        var organization = OrganizationScope(files);
+        var folders = scopes.Select(s => s.Folder).Concat(organization is null ? [] : [organization.Folder]).ToList();
+        return new Snapshot(files.Origin, files.Manifest, read, VerifyIntegrity(files, folders), files)
+        {
+            Log = log,
+            Organization = organization is null ? null : new ScopeReader(files, organization.Folder, log).Read(organization.Account, organization.Region),
+        };
+    }
+
+    /// <summary>The organisation reader's discovery, when the snapshot holds one (its own folder, never an audited scope).</summary>
+    private static ScopeIdentity? OrganizationScope(SnapshotFiles files)
+    {
+        var folder = SnapshotLayout.OrganizationFolder;
+        var declared = files.Manifest?.Scopes.FirstOrDefault(s => s.Folder == folder);
+        if (declared is not null)
+            return new ScopeIdentity(declared.Account, declared.Region, folder);
+        return files.Files.Keys.Any(k => k.StartsWith(folder + "/", StringComparison.Ordinal)) ? new ScopeIdentity("", "", folder) : null;
     }
 
     private sealed record ScopeIdentity(string Account, string Region, string Folder);
@@ -25,9 +41,10 @@ public static partial class SnapshotReader
         var prefix = SnapshotLayout.AccountsFolder + "/";
         var nested = files.Files.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).ToList();
         // A scope whose every call failed has no files; the manifest still names it, so its gaps are reported.
-        var declared = files.Manifest?.Scopes.Where(s => s.Folder.Length > 0).ToList() ?? [];
+        var declared = files.Manifest?.Scopes.Where(s => s.Folder.Length > 0 && s.Folder != SnapshotLayout.OrganizationFolder).ToList() ?? [];
+        // A manifest that declares no scope (a plan: the posture and the organisation's discovery) holds no audited scope.
         if (nested.Count == 0 && declared.Count == 0)
-            return [RootScope(files)];
+            return files.Manifest is { Scopes.Count: 0 } || (OrganizationScope(files) is not null && !HasRootScope(files)) ? [] : [RootScope(files)];
 
         var scopes = new SortedDictionary<string, ScopeIdentity>(StringComparer.Ordinal);
         foreach (var scope in declared)
@@ -53,6 +70,10 @@ public static partial class SnapshotReader
 
         return [.. scopes.Values];
     }
+
+    /// <summary>Whether evidence sits at the snapshot's root (a single-scope snapshot), beside an organisation's discovery.</summary>
+    private static bool HasRootScope(SnapshotFiles files) =>
+        files.Manifest?.Scopes.Any(s => s.Folder.Length == 0) == true || files.Files.Keys.Any(k => !k.StartsWith(SnapshotLayout.OrganizationFolder + "/", StringComparison.Ordinal) && IsCallFile(k));
 
     private static ScopeIdentity RootScope(SnapshotFiles files)
     {

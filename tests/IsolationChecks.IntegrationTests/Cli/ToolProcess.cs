@@ -24,7 +24,11 @@ public sealed class ToolProcess : IAsyncDisposable
 
     private ToolProcess(Process process) => _process = process;
 
-    public static string ToolAssembly => Path.Combine(AppContext.BaseDirectory, "IsolationChecks.Cli.dll");
+    /// <summary>
+    /// The tool from its own build output, as it ships: the copy beside these tests resolves its dependencies with this
+    /// project's (ASP.NET Core's shared framework supplies System.Threading.RateLimiting here, so the copy lacks it).
+    /// </summary>
+    public static string ToolAssembly => EndToEnd.SuiteProcess.ConsoleTool;
 
     public int Id => _process.Id;
 

@@ -71,6 +71,14 @@ public sealed class SuiteProcess : IAsyncDisposable
 
     public static string SuiteProject => Path.Combine(RepoRoot, "IsolationTests", "IsolationTests.csproj");
 
+    /// <summary>
+    /// The console tool as built in its own folder, with its own dependencies (this test project's folder resolves some of them
+    /// from ASP.NET Core's shared framework, which the tool does not run on).
+    /// </summary>
+    public static string Configuration => Metadata("Configuration");
+
+    public static string ConsoleTool => Path.Combine(RepoRoot, "src", "IsolationChecks.Cli", "bin", Metadata("Configuration"), "net10.0", "IsolationChecks.Cli.dll");
+
     /// <summary>The `dotnet test` process; it leads its own process group.</summary>
     public int Id => _process.Id;
 

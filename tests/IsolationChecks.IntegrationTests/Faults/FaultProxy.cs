@@ -140,13 +140,13 @@ public sealed class FaultProxy : IAsyncDisposable
         _upstreamClient.Dispose();
     }
 
-    private Fault? ClaimFault(AwsCallIdentity call)
+    private Fault? ClaimFault(AwsCallIdentity call, byte[] body)
     {
         lock (_rulesLock)
         {
             foreach (var rule in _rules)
             {
-                if (rule.Matches(call) && rule.TryClaim())
+                if (rule.Matches(call, body) && rule.TryClaim())
                     return rule.Fault;
             }
         }
@@ -171,7 +171,7 @@ public sealed class FaultProxy : IAsyncDisposable
             request.ContentType,
             request.QueryString.Value,
             body);
-        var fault = ClaimFault(call);
+        var fault = ClaimFault(call, body);
         if (fault is null && _answer?.Invoke(call, body) is { } answered)
         {
             Record(call, StatusCodes.Status200OK, null);

@@ -2,7 +2,8 @@ namespace IsolationChecks.IntegrationTests.Faults;
 
 /// <summary>A fault bound to a service and (optionally) one operation, with how often it has been applied.</summary>
 /// <param name="Operation">Null: every operation of the service.</param>
-public sealed class FaultRule(Fault fault, string service, string? operation)
+/// <param name="When">Null: every matching request; else only those whose body it accepts (one role of sts:AssumeRole).</param>
+public sealed class FaultRule(Fault fault, string service, string? operation, Func<byte[], bool>? When = null)
 {
     private int _applied;
 
@@ -15,9 +16,10 @@ public sealed class FaultRule(Fault fault, string service, string? operation)
     /// <summary>How many requests this rule has faulted so far.</summary>
     public int Applied => Volatile.Read(ref _applied);
 
-    public bool Matches(AwsCallIdentity call) =>
+    public bool Matches(AwsCallIdentity call, byte[] body) =>
         string.Equals(call.Service, Service, StringComparison.OrdinalIgnoreCase)
-        && (Operation is null || string.Equals(call.Operation, Operation, StringComparison.Ordinal));
+        && (Operation is null || string.Equals(call.Operation, Operation, StringComparison.Ordinal))
+        && (When is null || When(body));
 
     /// <summary>Takes one use of the rule; false once a limited rule is used up. Safe under concurrent requests.</summary>
     public bool TryClaim()
@@ -39,6 +41,9 @@ public sealed class FaultRule(Fault fault, string service, string? operation)
 public sealed class FaultTargeting(FaultProxy proxy, Fault fault)
 {
     public FaultRule On(string service, string operation) => proxy.AddRule(new FaultRule(fault, service, operation));
+
+    /// <summary>Only the requests of the operation whose body <paramref name="when"/> accepts (e.g. AssumeRole of one role).</summary>
+    public FaultRule On(string service, string operation, Func<byte[], bool> when) => proxy.AddRule(new FaultRule(fault, service, operation, when));
 
     public FaultRule OnEveryOperationOf(string service) => proxy.AddRule(new FaultRule(fault, service, null));
 }

@@ -1,4 +1,7 @@
 using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using IsolationChecks.Aws;
 using IsolationChecks.Cli;
@@ -136,6 +139,32 @@ public sealed partial class DeploymentExamplesTests
             "deploy/audit-role.yml differs from the call catalog: regenerate with ISOLATIONCHECKS_WRITE_DOCS=1 dotnet test tests/IsolationChecks.Tests --filter DeploymentExamplesTests");
         Assert.That(File.ReadAllText(RepositoryPaths.Path("docs", "audit-role-policy.json")), Does.Contain(string.Join("\",\n        \"", granted)));
         Assert.That(((YamlScalarNode)At(Load(AuditRole), "Resources", "AuditRole", "Type")).Value, Is.EqualTo("AWS::IAM::Role"));
+    }
+
+    /// <summary>
+    /// The CodeBuild deployment's StackSet template (deploy/codebuild/isolationchecks-audit-role.json) gives the audit role the
+    /// catalog's audit actions and the organisation reader the discovery actions, regenerated like deploy/audit-role.yml.
+    /// </summary>
+    [Test]
+    public void The_organisation_stack_set_roles_grant_exactly_the_call_catalogs_actions()
+    {
+        var file = RepositoryPaths.Path("deploy", "codebuild", "isolationchecks-audit-role.json");
+        var template = JsonNode.Parse(File.ReadAllText(file))!;
+        var roles = new Dictionary<string, IReadOnlyList<string>>
+        {
+            ["AuditRole"] = ReadOnlyAllowlist.AuditActions, ["OrganizationReaderRole"] = ReadOnlyAllowlist.OrganizationActions,
+        };
+        JsonNode Statement(string role) => template["Resources"]![role]!["Properties"]!["Policies"]!.AsArray().Single()!["PolicyDocument"]!["Statement"]!.AsArray().Single()!;
+        if (Environment.GetEnvironmentVariable("ISOLATIONCHECKS_WRITE_DOCS") == "1")
+        {
+            foreach (var (role, actions) in roles)
+                Statement(role)["Action"] = new JsonArray(actions.Select(a => (JsonNode?)a).ToArray());
+            File.WriteAllText(file, template.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n");
+        }
+
+        foreach (var (role, actions) in roles)
+            Assert.That(Statement(role)["Action"]!.AsArray().Select(a => a!.GetValue<string>()), Is.EqualTo(actions),
+                $"{role} in {file} differs from the call catalog: regenerate with ISOLATIONCHECKS_WRITE_DOCS=1 dotnet test tests/IsolationChecks.Tests --filter DeploymentExamplesTests");
     }
 
     [GeneratedRegex(@"\$\{\w+:\+[^}]*\}")]

@@ -27,6 +27,9 @@ public class GeneratedDocsTests
     public void The_audit_role_policy_is_the_catalog_actions() => Matches(EvidenceCatalog.PolicyFile, EvidenceCatalog.AuditRolePolicy());
 
     [Test]
+    public void The_organization_reader_policy_is_the_discovery_actions() => Matches(EvidenceCatalog.OrganizationPolicyFile, EvidenceCatalog.OrganizationReaderPolicy());
+
+    [Test]
     public void The_call_catalog_reference_is_generated() => Matches(EvidenceCatalog.CatalogFile, EvidenceCatalog.CatalogMarkdown());
 
     [Test]

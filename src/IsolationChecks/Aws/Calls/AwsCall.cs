@@ -164,6 +164,18 @@ public abstract record Fanout
         public override bool NestedItems => Of.Fanout.NestedItems;
     }
 
+    /// <summary>
+    /// Once per item the collection plan names, then once per item each answer lists (<paramref name="Children"/>), level by
+    /// level down to <paramref name="MaxDepth"/> levels: a tree such as an organisation's units.
+    /// </summary>
+    public sealed record Tree(ItemList Children, int MaxDepth) : Fanout;
+
+    /// <summary>Once per item the parent call was made for (the accounts of every unit whose child units were listed).</summary>
+    public sealed record PerParentItem(AwsCall Of) : Fanout
+    {
+        public override AwsCall? Parent => Of;
+    }
+
     /// <summary>Once per item the collection plan names for <see cref="AwsCall.Requires"/> (ECS services, policy simulations).</summary>
     public sealed record Planned(bool Nested = false) : Fanout
     {
@@ -173,22 +185,31 @@ public abstract record Fanout
 
 /// <summary>
 /// Where a parent's output lists the items a call fans out over: the strings of <paramref name="List"/>, or of its
-/// objects' <paramref name="Member"/>, optionally only the objects whose <paramref name="WhereMember"/> is one of
-/// <paramref name="WhereIn"/>. Declared as data, so scripts generated from the catalog read the same items.
+/// objects' <paramref name="Member"/>, optionally only the objects whose <paramref name="WhereMember"/> (the first of
+/// <paramref name="WhereMember"/> and <paramref name="OrMember"/> present) is one of <paramref name="WhereIn"/>.
+/// Declared as data, so scripts generated from the catalog read the same items.
 /// </summary>
-public sealed record ItemList(string List, string? Member = null, string? WhereMember = null, IReadOnlyList<string>? WhereIn = null)
+public sealed record ItemList(string List, string? Member = null, string? WhereMember = null, IReadOnlyList<string>? WhereIn = null, string? OrMember = null)
 {
     /// <summary>The distinct items, in ordinal order.</summary>
     public IEnumerable<string> Of(JsonObject output) =>
         (output[List] as JsonArray ?? [])
-            .Where(n => WhereMember is null || (n?[WhereMember] is JsonValue w && w.TryGetValue<string>(out var value) && (WhereIn ?? []).Contains(value)))
+            .Where(Selected)
             .Select(n => Member is null ? n : n?[Member])
             .Select(n => n is JsonValue v && v.TryGetValue<string>(out var s) ? s : null)
             .OfType<string>()
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal);
 
+    private bool Selected(JsonNode? item)
+    {
+        if (WhereMember is null)
+            return true;
+        var value = item?[WhereMember] ?? (OrMember is null ? null : item?[OrMember]);
+        return value is JsonValue v && v.TryGetValue<string>(out var text) && (WhereIn ?? []).Contains(text);
+    }
+
     /// <summary>"repositories[].repositoryName": how the docs and generated scripts name it.</summary>
     public override string ToString() => (Member is null ? $"{List}[]" : $"{List}[].{Member}")
-        + (WhereMember is null ? "" : $" where {WhereMember} in {string.Join("|", WhereIn ?? [])}");
+        + (WhereMember is null ? "" : $" where {WhereMember}{(OrMember is null ? "" : $" (or {OrMember})")} in {string.Join("|", WhereIn ?? [])}");
 }

@@ -305,6 +305,38 @@ public static class AwsCalls
         Request = a => new JsonObject { ["cluster"] = a.Pair().First, ["tasks"] = CallArgs.Strings(a.Batch ?? []) },
     };
 
+    // ---- AWS Organizations: which accounts an organisation target covers (read from the management or a delegated administrator account) ----
+
+    public static AwsCall ListOrganizationalUnitsForParent { get; } = new()
+    {
+        Service = AwsServices.Organizations, Operation = "ListOrganizationalUnitsForParent", File = "organizations/list-organizational-units-for-parent/{item}.json",
+        Cli = "aws organizations list-organizational-units-for-parent --parent-id {item}", Shape = typeof(OrganizationalUnitListing),
+        ReadBy = "ORG-1 and the organisation's targets (the units under each targeted unit)", Requires = Plans.Organization,
+        Fanout = new Fanout.Tree(new ItemList("OrganizationalUnits", "Id"), MaxDepth: 6),
+        Paging = new Paging.Tokens(["OrganizationalUnits"], Token: "NextToken", MaxMember: "MaxResults", MaxPage: 20),
+        Request = a => new JsonObject { ["ParentId"] = a.Item },
+    };
+
+    public static AwsCall ListAccountsForParent { get; } = new()
+    {
+        Service = AwsServices.Organizations, Operation = "ListAccountsForParent", File = "organizations/list-accounts-for-parent/{item}.json",
+        Cli = "aws organizations list-accounts-for-parent --parent-id {item}", Shape = typeof(AccountListing),
+        ReadBy = "ORG-1 and the organisation's targets (the accounts directly in each unit, with their state)", Requires = Plans.Organization,
+        Fanout = new Fanout.PerParentItem(ListOrganizationalUnitsForParent),
+        Paging = new Paging.Tokens(["Accounts"], Token: "NextToken", MaxMember: "MaxResults", MaxPage: 20),
+        Request = a => new JsonObject { ["ParentId"] = a.Item },
+    };
+
+    public static AwsCall ListTagsForResource { get; } = new()
+    {
+        Service = AwsServices.Organizations, Operation = "ListTagsForResource", File = "organizations/list-tags-for-resource/{item}.json",
+        Cli = "aws organizations list-tags-for-resource --resource-id {item}", Shape = typeof(TagListing),
+        ReadBy = "ORG-1 and the organisation's targets (an active account's class, from organization.classTag)", Requires = Plans.OrganizationTags,
+        Fanout = new Fanout.PerItem(ListAccountsForParent, new ItemList("Accounts", "Id", "State", ["ACTIVE"], OrMember: "Status")),
+        Paging = new Paging.Tokens(["Tags"], Token: "NextToken", MaxMember: null),
+        Request = a => new JsonObject { ["ResourceId"] = a.Item },
+    };
+
     /// <summary>Every call, in collection order (a call's parent comes before it).</summary>
     public static IReadOnlyList<AwsCall> All { get; } =
     [
@@ -321,6 +353,7 @@ public static class AwsCalls
         GetAccountAuthorizationDetails, SimulatePrincipalPolicy,
         DescribeLoadBalancers, DescribeListeners, DescribeTargetGroups, DescribeTargetHealth, DescribeTargetGroupAttributes, ListHosts,
         DescribeServices, ListTasks, DescribeTasks,
+        ListOrganizationalUnitsForParent, ListAccountsForParent, ListTagsForResource,
     ];
 
     /// <summary>The collection plan's keys: what a posture can ask for beyond what every scope reads.</summary>
@@ -332,7 +365,16 @@ public static class AwsCalls
         public const string Ingress = "ingress";
         public const string EcsServices = "ecs-services";
         public const string PolicySimulations = "policy-simulations";
+
+        /// <summary>The organisation's units and accounts under the targeted units (the items: the targeted unit ids).</summary>
+        public const string Organization = "organization";
+
+        /// <summary>The tags of the organisation's active accounts, which name their class.</summary>
+        public const string OrganizationTags = "organization-tags";
     }
+
+    /// <summary>The calls that discover an organisation's targets: made with the organisation reader's credentials, never an audited account's.</summary>
+    public static bool IsOrganizationDiscovery(AwsCall call) => call.Requires is Plans.Organization or Plans.OrganizationTags;
 
     private const string Network = "CB-3, EP-4, GL-2, CONN-1 (the path engine)";
 

@@ -98,6 +98,11 @@ public static class AwsServices
             Integers: Set("Port", "Weight", "HealthCheckIntervalSeconds", "HealthCheckTimeoutSeconds", "HealthyThresholdCount", "UnhealthyThresholdCount"),
             Timestamps: Set("CreatedTime")));
 
+    /// <summary>AWS Organizations: one endpoint for the partition, in us-east-1, reached from the management or a delegated administrator account.</summary>
+    public static AwsService Organizations { get; } = new("organizations", "organizations", WireProtocol.Json, "Organizations", "organizations", "organizations", "2016-11-28",
+        FixedRegion: "us-east-1", GlobalEndpoint: "https://organizations.us-east-1.amazonaws.com", JsonTargetPrefix: "AWSOrganizationsV20161128",
+        TimestampMembers: Set("JoinedTimestamp"));
+
     /// <summary>Every service of the catalog.</summary>
-    public static IReadOnlyList<AwsService> All { get; } = [Ec2, Sts, CodeBuild, Ecr, EcrPublic, Ecs, CodeConnections, Iam, Elbv2];
+    public static IReadOnlyList<AwsService> All { get; } = [Ec2, Sts, CodeBuild, Ecr, EcrPublic, Ecs, CodeConnections, Iam, Elbv2, Organizations];
 }

@@ -23,14 +23,18 @@ public static class ConnectionHostsInScope
 
     public static IEnumerable<Catalog.Finding> Evaluate(
         Catalog.EvaluationContext context, Catalog.FindingFactory verdict, Func<Catalog.ResourceRef, ConnectionHost, Snapshots.ScopeSnapshot, IEnumerable<Catalog.Finding>> check) =>
-        Catalog.DeclaredResources.Evaluate(context, verdict, Scope(context), check);
+        Sections(context).SelectMany(connections => Catalog.DeclaredResources.Evaluate(context, verdict, Scope(connections), check));
 
-    public static IEnumerable<Catalog.JudgementExclusion> Excluded(Catalog.EvaluationContext context) => Catalog.DeclaredResources.Excluded(context, Scope(context));
+    public static IEnumerable<Catalog.JudgementExclusion> Excluded(Catalog.EvaluationContext context) =>
+        Sections(context).SelectMany(c => Catalog.DeclaredResources.Excluded(context, Scope(c)));
 
-    private static Catalog.DeclaredScope<ConnectionHost> Scope(Catalog.EvaluationContext context)
+    /// <summary>Every connections section (the posture's own and each class member's); one absent section when there is none, which says so.</summary>
+    private static IReadOnlyList<Posture.ConnectionsPosture?> Sections(Catalog.EvaluationContext context) =>
+        context.Posture.ConnectionSections is { Count: > 0 } sections ? [.. sections] : [null];
+
+    private static Catalog.DeclaredScope<ConnectionHost> Scope(Posture.ConnectionsPosture? connections)
     {
-        var connections = context.Posture.Connections;
-        return new Catalog.DeclaredScope<ConnectionHost>("connections", "hosts", "CodeConnections host", connections?.Account, connections?.Hosts ?? [],
+        return new Catalog.DeclaredScope<ConnectionHost>(connections?.Section ?? "connections", "hosts", "CodeConnections host", connections?.Account, connections?.Hosts ?? [],
             connections?.Exclude ?? [],
             scope => scope.Read<HostListing>(Aws.Calls.AwsCalls.ListHosts).Select(listing => listing.Hosts),
             Aws.Calls.AwsCalls.ListHosts.File,

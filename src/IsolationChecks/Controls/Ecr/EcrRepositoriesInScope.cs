@@ -18,16 +18,17 @@ public sealed record RepositoryUnderAudit(ResourceRef Resource, Repository Repos
 public static class EcrRepositoriesInScope
 {
     public static IEnumerable<Finding> Evaluate(
-        EvaluationContext context, FindingFactory verdict, Func<RepositoryUnderAudit, IEnumerable<Finding>> check)
-    {
-        var ecr = context.Posture.Ecr;
-        return DeclaredResources.Evaluate(context, verdict, Scope(ecr), (resource, repository, snapshot) => check(new RepositoryUnderAudit(resource, repository, snapshot, ecr!)));
-    }
+        EvaluationContext context, FindingFactory verdict, Func<RepositoryUnderAudit, IEnumerable<Finding>> check) =>
+        Sections(context).SelectMany(ecr =>
+            DeclaredResources.Evaluate(context, verdict, Scope(ecr), (resource, repository, snapshot) => check(new RepositoryUnderAudit(resource, repository, snapshot, ecr!))));
 
-    public static IEnumerable<JudgementExclusion> Excluded(EvaluationContext context) => DeclaredResources.Excluded(context, Scope(context.Posture.Ecr));
+    public static IEnumerable<JudgementExclusion> Excluded(EvaluationContext context) => Sections(context).SelectMany(e => DeclaredResources.Excluded(context, Scope(e)));
+
+    /// <summary>Every ecr section (the posture's own and each class member's); one absent section when there is none, which says so.</summary>
+    public static IReadOnlyList<EcrPosture?> Sections(EvaluationContext context) => context.Posture.Ecrs is { Count: > 0 } ecrs ? [.. ecrs] : [null];
 
     private static DeclaredScope<Repository> Scope(EcrPosture? ecr) =>
-        new("ecr", "repositories", "private ECR repository", ecr?.Account, ecr?.Repositories ?? [], ecr?.Exclude ?? [],
+        new(ecr?.Section ?? "ecr", "repositories", "private ECR repository", ecr?.Account, ecr?.Repositories ?? [], ecr?.Exclude ?? [],
             s => s.Ecr.Repositories, AwsCalls.DescribeRepositories.File, r => r.RepositoryName,
             (repository, name, account, region) => repository?.RepositoryArn ?? $"arn:aws:ecr:{region}:{account}:repository/{name}");
 

@@ -43,15 +43,14 @@ public sealed record BuildVpc(string VpcId, ScopeSnapshot Scope, BuildPosture Po
 /// </summary>
 public static class BuildVpcsInScope
 {
-    public static IEnumerable<Finding> Evaluate(EvaluationContext context, FindingFactory verdict, Func<BuildVpc, string, IEnumerable<Finding>> check)
-    {
-        var build = context.Posture.Build;
-        if (build is null)
-        {
-            yield return verdict.NoScope("build", "build VPC", "build.projects and build.vpcs");
-            yield break;
-        }
+    public static IEnumerable<Finding> Evaluate(EvaluationContext context, FindingFactory verdict, Func<BuildVpc, string, IEnumerable<Finding>> check) =>
+        context.Posture.Builds.Count == 0
+            ? [verdict.NoScope("build", "build VPC", "build.projects and build.vpcs")]
+            : context.Posture.Builds.SelectMany(build => Evaluate(context, verdict, build, check));
 
+    /// <summary>One build section's VPCs (the posture's own, or a class member's).</summary>
+    private static IEnumerable<Finding> Evaluate(EvaluationContext context, FindingFactory verdict, BuildPosture build, Func<BuildVpc, string, IEnumerable<Finding>> check)
+    {
         var target = context.Posture.Account(build.Account);
         var services = build.EffectiveRequiredEndpoints;
         if (!context.ScopeOf(build.Account).TryGet(out var scope, out var scopeGap))

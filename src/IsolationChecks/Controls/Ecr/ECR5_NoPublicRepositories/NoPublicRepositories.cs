@@ -27,9 +27,14 @@ public sealed class NoPublicRepositories : SnapshotControl
             "https://docs.aws.amazon.com/AmazonECRPublic/latest/APIReference/API_DescribeRepositories.html",
         ]);
 
-    protected override IEnumerable<Finding> Evaluate(FindingFactory verdict, EvaluationContext context)
+    protected override IEnumerable<Finding> Evaluate(FindingFactory verdict, EvaluationContext context) =>
+        // ECR Public is one registry per account (us-east-1): an account judged in several regions is judged once, from its first.
+        EcrRepositoriesInScope.Sections(context).DistinctBy(ecr => ecr is null ? "" : context.Posture.Account(ecr.Account).AccountId)
+            .SelectMany(ecr => Evaluate(verdict, context, ecr));
+
+    /// <summary>One ecr section's account (the posture's own, or a class member's).</summary>
+    private static IEnumerable<Finding> Evaluate(FindingFactory verdict, EvaluationContext context, Posture.EcrPosture? ecr)
     {
-        var ecr = context.Posture.Ecr;
         if (ecr is null)
         {
             yield return verdict.Inconclusive(new ResourceRef("posture:ecr", "(no ecr scope)", "", ""),
