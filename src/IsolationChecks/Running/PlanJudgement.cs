@@ -82,7 +82,15 @@ public static class PlanJudgement
         // The overlay's documents differ from the manifest by design: it is judged with the evidence's own integrity.
         var hypothetical = SnapshotReader.Read(overlay.Files) with { Integrity = snapshot.Integrity };
         var after = await runner.EvaluateAsync(hypothetical, posture, postureFile, ct).ConfigureAwait(false);
-        after = Undecided(after, current, overlay.Unknowns);
+        IReadOnlyList<Finding> widest = [];
+        if (overlay.Unknowns.Count > 0)
+        {
+            // The same plan with every unknown value at its most permissive: a verdict that does not move between the two does not rest on them.
+            var wide = PlanOverlay.Build(snapshot.Files, plan, widest: true);
+            widest = await runner.EvaluateAsync(SnapshotReader.Read(wide.Files) with { Integrity = snapshot.Integrity }, posture, postureFile, ct).ConfigureAwait(false);
+        }
+
+        after = Undecided(after, widest, current, overlay.Unknowns);
         return new PlanReport(planFile, plan.TerraformVersion, plan.Changes.Count(c => c.ChangesSomething), overlay, Compare(current, after, overlay), after);
     }
 
@@ -99,18 +107,21 @@ public static class PlanJudgement
     }
 
     /// <summary>
-    /// A verdict that may rest on a value known only after apply is not decided: every verdict of a control that reads the
-    /// evidence the value lands in becomes inconclusive, unless it is a failure the plan leaves as it was.
+    /// A verdict that may rest on a value known only after apply is not decided. Where every such value has a most permissive
+    /// form, the verdict rests on them when it differs between the value left out and the value at its widest; otherwise every
+    /// verdict of a control that reads the evidence the value lands in is undecided, unless it is a failure the plan leaves as it was.
     /// </summary>
-    private static IReadOnlyList<Finding> Undecided(IReadOnlyList<Finding> after, IReadOnlyList<Finding> before, IReadOnlyList<UnknownValue> unknowns)
+    private static IReadOnlyList<Finding> Undecided(IReadOnlyList<Finding> after, IReadOnlyList<Finding> widest, IReadOnlyList<Finding> before, IReadOnlyList<UnknownValue> unknowns)
     {
         if (unknowns.Count == 0)
             return after;
         var beforeStatus = before.GroupBy(Key).ToDictionary(g => g.Key, g => g.First().Status, StringComparer.Ordinal);
+        var widestStatus = widest.GroupBy(Key).ToDictionary(g => g.Key, g => g.First().Status, StringComparer.Ordinal);
         return after.Select(finding =>
         {
             var values = unknowns.Where(u => u.Controls.Contains(finding.Control.Id)).ToList();
             if (values.Count == 0 || finding.Status is Status.Error
+                || values.All(v => v.Bounded) && widestStatus.TryGetValue(Key(finding), out var wide) && wide == finding.Status
                 || finding.Status is Status.Fail or Status.Waived && beforeStatus.GetValueOrDefault(Key(finding)) == finding.Status)
                 return finding;
             return finding with

@@ -529,11 +529,14 @@ internal static class PlanMappings
         if (e.Docs.Find(Subnets, "Subnets", "SubnetId", a.Text("subnet_id")) is not { } subnet)
             return false;
         e.Docs.Remove(NatGateways, "NatGateways", "NatGatewayId", a.Text("id"));
+        // The public address is the Elastic IP's (public_ip is only an output): taken from the evidence when the EIP is there.
         var address = new JsonObject();
         if (a.Text("allocation_id") is { } allocation)
+        {
             address["AllocationId"] = allocation;
-        if (a.Text("public_ip") is { } ip)
-            address["PublicIp"] = ip;
+            if (e.Docs.Find(AwsCalls.DescribeAddresses.File, "Addresses", "AllocationId", allocation)?.Item["PublicIp"]?.GetValue<string>() is { } ip)
+                address["PublicIp"] = ip;
+        }
         e.Docs.Add(subnet.Scope, NatGateways, "NatGateways", new JsonObject
         {
             ["NatGatewayId"] = e.Id, ["SubnetId"] = a.Text("subnet_id"), ["VpcId"] = subnet.Item["VpcId"]?.GetValue<string>(), ["State"] = "available",

@@ -13,7 +13,9 @@ namespace IsolationChecks.Evaluation.Plans;
 public sealed record PlacedChange(string Address, string Type, IReadOnlyList<string> Actions, IReadOnlyList<string> Files, IReadOnlyList<string> Controls, IReadOnlyList<string> Names);
 
 /// <summary>A value known only after apply that the overlay needed, and the controls reading the evidence it lands in.</summary>
-public sealed record UnknownValue(string Address, string Attribute, IReadOnlyList<string> Controls)
+/// <param name="Bounded">The value has a most permissive form (a CIDR, a port, a protocol): a verdict that is the same with the
+/// value left out and with its widest form does not depend on it.</param>
+public sealed record UnknownValue(string Address, string Attribute, IReadOnlyList<string> Controls, bool Bounded)
 {
     public string Describe() => $"{Address}: {Attribute} is known only after apply";
 }
@@ -42,7 +44,8 @@ public sealed partial record PlanOverlay(
     /// <summary>The Terraform resource types the overlay maps, in catalog order.</summary>
     public static IReadOnlyList<string> MappedTypes => PlanMappings.All.Select(m => m.Type).ToList();
 
-    public static PlanOverlay Build(SnapshotFiles snapshot, TerraformPlan plan)
+    /// <param name="widest">Read values known only after apply as their most permissive form instead of leaving them out.</param>
+    public static PlanOverlay Build(SnapshotFiles snapshot, TerraformPlan plan, bool widest = false)
     {
         var docs = new OverlayDocuments(snapshot);
         var inScope = IdentifiersOf(snapshot);
@@ -67,7 +70,7 @@ public sealed partial record PlanOverlay(
             }
 
             docs.BeginChange();
-            var reading = new PlanReading(change, standIns);
+            var reading = new PlanReading(change, standIns, widest);
             var edit = new PlanEdit(change, docs, PlanValues.Of(change.Before, null, reading), PlanValues.Of(change.After, change.AfterUnknown, reading),
                 standIns.GetValueOrDefault(change.Address) ?? change.Address);
             bool applied;
@@ -97,11 +100,13 @@ public sealed partial record PlanOverlay(
                 .SelectMany(ControlsReading.Of).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
             var names = NamesOf(change).Concat(standIns.TryGetValue(change.Address, out var standIn) ? [standIn] : []).Distinct(StringComparer.Ordinal).ToList();
             placed.Add(new PlacedChange(change.Address, change.Type, change.Actions, files, controls, names));
-            unknowns.AddRange(reading.UnknownAttributes.Select(a => new UnknownValue(change.Address, a, controls)));
+            unknowns.AddRange(reading.UnknownAttributes.Select(a => new UnknownValue(change.Address, a, controls, PlanValues.Widest(TrimIndex(a)) is not null)));
         }
 
         return new PlanOverlay(docs.Result(), placed, unknowns, unjudged, outside, standIns);
     }
+
+    private static string TrimIndex(string attribute) => attribute.EndsWith(']') ? attribute[..attribute.LastIndexOf('[')] : attribute;
 
     /// <summary>An id shaped as AWS shapes its ids (the network model recognises a target by its prefix), derived from the address.</summary>
     private static string StandInId(string prefix, string address) =>
@@ -134,7 +139,7 @@ public sealed partial record PlanOverlay(
     private static IEnumerable<string> NamesOf(PlannedChange change) =>
         Leaves(change.Before).Concat(Leaves(change.After)).Where(v => Identifier().IsMatch($"\"{v}\""))
             .Concat(new[] { change.Before, change.After }.OfType<JsonObject>()
-                .SelectMany(o => NameAttributes.Select(a => o[a])).SelectMany(n => n is JsonArray list ? list : [n])
+                .SelectMany(o => NameAttributes.Select(a => o[a])).SelectMany(n => n is JsonArray list ? list.ToList() : new List<JsonNode?> { n })
                 .OfType<JsonValue>().Where(v => v.GetValueKind() == System.Text.Json.JsonValueKind.String).Select(v => v.GetValue<string>()))
             .Where(v => v.Length > 0);
 

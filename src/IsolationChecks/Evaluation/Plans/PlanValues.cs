@@ -6,7 +6,8 @@ namespace IsolationChecks.Evaluation.Plans;
 /// <summary>
 /// A resource's values on one side of a planned change, read through after_unknown: a value known only after apply is
 /// never guessed. An id the configuration takes from another planned resource reads as that resource's stand-in id;
-/// any other unknown value a mapping reads is recorded (by attribute path) and reads as null.
+/// any other unknown value a mapping reads is recorded (by attribute path) and reads as null, or, in the widest reading,
+/// as the most permissive value of its kind (0.0.0.0/0 for a CIDR, every port, every protocol) where there is one.
 /// </summary>
 internal sealed class PlanValues
 {
@@ -40,7 +41,7 @@ internal sealed class PlanValues
         if (Unknown(attribute) is true)
         {
             _reading.Unknown(Name(attribute));
-            return [];
+            return _reading.Widest && Widest(attribute) is { } all ? [all] : [];
         }
 
         if (_values?[attribute] is not JsonArray items)
@@ -50,7 +51,11 @@ internal sealed class PlanValues
         for (var i = 0; i < items.Count; i++)
         {
             if (marks is not null && i < marks.Count && marks[i] is JsonValue mark && mark.GetValueKind() == JsonValueKind.True)
+            {
                 _reading.Unknown($"{Name(attribute)}[{i}]");
+                if (_reading.Widest && Widest(attribute) is { } widest)
+                    texts.Add(widest);
+            }
             else if (items[i] is JsonValue value && value.GetValueKind() == JsonValueKind.String)
                 texts.Add(value.GetValue<string>());
         }
@@ -89,14 +94,31 @@ internal sealed class PlanValues
         {
             if (_path.Length == 0 && _reading.StandIn(attribute) is { } standIn)
                 return JsonValue.Create(standIn);
-            // A created resource's own id and ARN: the mapping uses its stand-in id instead.
-            if (_path.Length == 0 && attribute is "id" or "arn")
+            // A created resource's own id and ARN (the mapping uses its stand-in id instead), and outputs the configuration does not set.
+            if (_path.Length == 0 && (attribute is "id" or "arn" || !_reading.MayBeConfigured(attribute)))
                 return null;
             Record(attribute);
-            return null;
+            return _reading.Widest && Widest(attribute) is { } widest
+                ? widest is "0" or "65535" ? JsonValue.Create(long.Parse(widest, System.Globalization.CultureInfo.InvariantCulture)) : JsonValue.Create(widest)
+                : null;
         }
 
         return _values?[attribute] as JsonValue;
+    }
+
+    /// <summary>The most permissive value an attribute of this kind can take, or null when it has none (an id, a policy).</summary>
+    public static string? Widest(string attribute)
+    {
+        var name = attribute[(attribute.LastIndexOf('.') + 1)..];
+        return name switch
+        {
+            _ when name.Contains("ipv6", StringComparison.Ordinal) && name.Contains("cidr", StringComparison.Ordinal) => "::/0",
+            _ when name.Contains("cidr", StringComparison.Ordinal) => "0.0.0.0/0",
+            "from_port" => "0",
+            "to_port" => "65535",
+            "protocol" or "ip_protocol" => "-1",
+            _ => null,
+        };
     }
 
     private JsonNode? Record(string attribute)
@@ -114,8 +136,11 @@ internal sealed class PlanValues
 }
 
 /// <summary>What reading one change found: the attributes known only after apply it needed, and the stand-in ids of planned resources.</summary>
-internal sealed class PlanReading(PlannedChange change, IReadOnlyDictionary<string, string> standIns)
+/// <param name="Widest">Unknown values read as the most permissive value of their kind, where there is one.</param>
+internal sealed class PlanReading(PlannedChange change, IReadOnlyDictionary<string, string> standIns, bool widest)
 {
+    public bool Widest => widest;
+
     private readonly List<string> _unknown = [];
 
     public IReadOnlyList<string> UnknownAttributes => _unknown.Distinct(StringComparer.Ordinal).ToList();
@@ -123,9 +148,11 @@ internal sealed class PlanReading(PlannedChange change, IReadOnlyDictionary<stri
     public void Unknown(string attribute) => _unknown.Add(attribute);
 
     /// <summary>The stand-in id of the planned resource an attribute's expression references (aws_nat_gateway.tmp.id), if any.</summary>
+    public bool MayBeConfigured(string attribute) => change.MayBeConfigured(attribute);
+
     public string? StandIn(string attribute)
     {
-        if (!change.References.TryGetValue(attribute, out var references))
+        if (change.References is null || !change.References.TryGetValue(attribute, out var references))
             return null;
         foreach (var reference in references)
         {

@@ -8,8 +8,9 @@ namespace IsolationChecks.Evaluation.Plans;
 /// One planned change of <c>terraform show -json PLANFILE</c>'s <c>resource_changes</c>: the resource's address and type,
 /// the actions, and the values before and after (after_unknown marks what is known only after apply).
 /// </summary>
-/// <param name="References">Per attribute of <see cref="After"/>, the addresses its configuration expression references
-/// (the plan's <c>configuration</c> section), so an id known only after apply can be traced to the planned resource it names.</param>
+/// <param name="References">Per attribute set in the configuration (the plan's <c>configuration</c> section), the addresses its
+/// expression references, so an id known only after apply can be traced to the planned resource it names; null when the plan
+/// has no configuration for the resource.</param>
 public sealed record PlannedChange(
     string Address,
     string Type,
@@ -17,8 +18,14 @@ public sealed record PlannedChange(
     JsonObject? Before,
     JsonObject? After,
     JsonNode? AfterUnknown,
-    IReadOnlyDictionary<string, IReadOnlyList<string>> References)
+    IReadOnlyDictionary<string, IReadOnlyList<string>>? References)
 {
+    /// <summary>
+    /// False for an attribute the configuration does not set (a computed output such as a route's network_interface_id when
+    /// it targets a NAT gateway); true when it sets it, or when the plan carries no configuration to tell.
+    /// </summary>
+    public bool MayBeConfigured(string attribute) => References is null || References.ContainsKey(attribute);
+
     public bool Creates => Actions.Contains("create");
 
     public bool Deletes => Actions.Contains("delete");
@@ -84,7 +91,7 @@ public sealed record TerraformPlan(string File, string FormatVersion, string? Te
             throw map.Error(changePointer + "/after_unknown", "an object marking the attributes known only after apply", unknown.ToJsonString());
         var module = item.TryGetProperty("module_address", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : "";
         var own = references.GetValueOrDefault($"{module}|{type}.{(item.TryGetProperty("name", out var n) ? n.GetString() : "")}");
-        return new PlannedChange(address, type, list, before, after, unknown, (IReadOnlyDictionary<string, IReadOnlyList<string>>?)own ?? new Dictionary<string, IReadOnlyList<string>>());
+        return new PlannedChange(address, type, list, before, after, unknown, own);
     }
 
     private static readonly string[] KnownActions = ["no-op", "create", "read", "update", "delete", "forget"];
@@ -125,9 +132,10 @@ public sealed record TerraformPlan(string File, string FormatVersion, string? Te
                     continue;
                 var attributes = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
                 foreach (var expression in expressions.EnumerateObject())
-                    if (expression.Value.ValueKind == JsonValueKind.Object && expression.Value.TryGetProperty("references", out var refs) && refs.ValueKind == JsonValueKind.Array)
-                        attributes[expression.Name] = refs.EnumerateArray().Where(r => r.ValueKind == JsonValueKind.String)
-                            .Select(r => prefix.Length == 0 ? r.GetString()! : $"{prefix}.{r.GetString()}").ToList();
+                    attributes[expression.Name] = expression.Value.ValueKind == JsonValueKind.Object && expression.Value.TryGetProperty("references", out var refs)
+                                                  && refs.ValueKind == JsonValueKind.Array
+                        ? refs.EnumerateArray().Where(r => r.ValueKind == JsonValueKind.String).Select(r => prefix.Length == 0 ? r.GetString()! : $"{prefix}.{r.GetString()}").ToList()
+                        : [];
                 found[$"{prefix}|{address.GetString()}"] = attributes;
             }
 
