@@ -50,6 +50,24 @@ public class PlanJudgementTests
     }
 
     [Test]
+    public async Task A_transit_gateway_route_to_a_newly_attached_vpc_fails_CB_2_and_CB_3_across_the_two_accounts()
+    {
+        using var based = await IsolationChecks.TestSupport.FixtureOverlay.MaterialiseAsync(
+            Path.Combine(RepositoryPaths.Root, "tests", "IsolationChecks.Tests", "Plans", "Bases", "build-on-transit-gateway"));
+        var run = await JudgeAsync(Case("tgw-route-to-a-newly-attached-vpc"), based.Folder);
+        var report = run.Plan!;
+
+        Assert.That(Controls(report.WouldNewlyFail), Is.EqualTo(new[] { "CB-2", "CB-3" }), string.Join('\n', report.Verdicts.Select(v => v.Describe())));
+        Assert.That(report.WouldNewlyFail.Select(v => v.Change.Before), Has.All.EqualTo(Status.Pass));
+        Assert.That(report.WouldBecomeInconclusive.Concat(report.OtherChanges), Is.Empty, string.Join('\n', report.Verdicts.Select(v => v.Describe())));
+        var attachment = report.Overlay.StandIns["aws_ec2_transit_gateway_vpc_attachment.gitlab"];
+        var cb3 = report.WouldNewlyFail.First(v => v.Change.Control == "CB-3");
+        Assert.That(cb3.Hypothetical!.Message, Does.Contain(attachment).And.Contain("nat-0ba146328338d5775"));
+        Assert.That(cb3.Addresses, Does.Contain("aws_ec2_transit_gateway_route.default_to_gitlab").And.Contain("aws_route.build_1c_default"));
+        Assert.That(report.Overlay.Unknowns, Is.Empty, "the attachment id is taken from the planned attachment, not left unknown");
+    }
+
+    [Test]
     public async Task Deleting_the_logs_endpoint_leaves_what_rested_on_it_inconclusive_and_nothing_else()
     {
         var report = (await JudgeAsync(Case("delete-logs-endpoint"))).Plan!;

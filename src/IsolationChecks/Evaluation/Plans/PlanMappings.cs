@@ -633,6 +633,15 @@ internal static class PlanMappings
             && e.Docs.Scopes.SelectMany(s => e.Docs.Read(s, TgwRouteTables)?["TransitGatewayRouteTables"] as JsonArray ?? [])
                 .OfType<JsonObject>().FirstOrDefault(t => t["TransitGatewayId"]?.GetValue<string>() == a.Text("transit_gateway_id") && t["DefaultAssociationRouteTable"]?.GetValue<bool>() == true) is { } table)
             attachment["Association"] = new JsonObject { ["TransitGatewayRouteTableId"] = table["TransitGatewayRouteTableId"]!.GetValue<string>(), ["State"] = "associated" };
+        // The VPC's CIDR is propagated to the gateway's default propagation route table unless the configuration says otherwise.
+        if (a.Flag("transit_gateway_default_route_table_propagation") != false && VpcCidr(e.Docs, a.Text("vpc_id")) is { } cidr)
+            foreach (var propagation in e.Docs.Scopes.SelectMany(s => e.Docs.Read(s, TgwRouteTables)?["TransitGatewayRouteTables"] as JsonArray ?? []).OfType<JsonObject>()
+                         .Where(t => t["TransitGatewayId"]?.GetValue<string>() == a.Text("transit_gateway_id") && t["DefaultPropagationRouteTable"]?.GetValue<bool>() == true).ToList())
+                EditTgwRoutes(e.Docs, propagation["TransitGatewayRouteTableId"]!.GetValue<string>(), routes => routes.Add(new JsonObject
+                {
+                    ["DestinationCidrBlock"] = cidr, ["Type"] = "propagated", ["State"] = "active",
+                    ["TransitGatewayAttachments"] = new JsonArray(new JsonObject { ["ResourceId"] = a.Text("vpc_id"), ["TransitGatewayAttachmentId"] = e.Id, ["ResourceType"] = "vpc" }),
+                }));
         // Both the VPC's account and the gateway owner's list the attachment.
         foreach (var scope in e.Docs.Scopes.Where(s => s == vpc.Scope || e.Docs.Read(s, TgwAttachments)?["TransitGatewayAttachments"] is JsonArray list
                      && list.OfType<JsonObject>().Any(x => x["TransitGatewayId"]?.GetValue<string>() == a.Text("transit_gateway_id"))))
