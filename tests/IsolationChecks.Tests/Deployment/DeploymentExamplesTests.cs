@@ -61,7 +61,7 @@ public sealed partial class DeploymentExamplesTests
     public void The_gitlab_merge_request_job_judges_the_terraform_plan_against_the_signed_nightly_snapshot()
     {
         var job = At(Load(GitLabPlanCi), "isolation-plan-gate");
-        var script = Strings(At(job, "script"));
+        var script = Strings(At(job, "script")).ToList();
         var show = script.Single(l => l.Contains("terraform", StringComparison.Ordinal) && l.Contains(" show -json ", StringComparison.Ordinal));
         var audit = script.Single(l => l.Contains("isolationchecks audit", StringComparison.Ordinal));
         var planFile = show[(show.LastIndexOf('>') + 1)..].Trim();

@@ -136,6 +136,21 @@ public class PlanCommandTests
     }
 
     [Test]
+    public async Task ISOLATION_PLAN_sets_the_plan_and_the_option_wins_over_it()
+    {
+        var environment = new Dictionary<string, string> { ["ISOLATION_PLAN"] = PlanJudgementTests.Case("gitlab-sg-open-to-world") };
+
+        var fromEnvironment = await ToolRun.RunAsync(["audit", "--target", _signed, "--output", Path.Combine(_work, "env"), "--progress", "quiet"], environment, _work);
+        var optionWins = await ToolRun.RunAsync(["audit", "--target", _signed, "--plan", PlanJudgementTests.Case("nothing-relevant"), "--output", Path.Combine(_work, "option"), "--progress", "quiet"],
+            environment, _work);
+
+        Assert.That(fromEnvironment.Code, Is.EqualTo(ExitCodes.GateFailed), fromEnvironment.ToString());
+        Assert.That(fromEnvironment.Output, Does.Contain("gitlab-sg-open-to-world.json").And.Contain("HYPOTHETICAL"));
+        Assert.That(optionWins.Code, Is.EqualTo(ExitCodes.GatePassed), optionWins.ToString());
+        Assert.That(optionWins.Output, Does.Contain("nothing-relevant.json"));
+    }
+
+    [Test]
     public async Task A_plan_that_does_not_exist_is_a_configuration_error()
     {
         var run = await ToolRun.RunAsync(["audit", "--target", _signed, "--plan", Path.Combine(_work, "missing.json"), "--progress", "quiet"], null, _work);
