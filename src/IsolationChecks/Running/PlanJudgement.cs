@@ -127,7 +127,7 @@ public static class PlanJudgement
             return finding with
             {
                 Status = Status.Inconclusive,
-                Message = $"would depend on values known only after apply ({string.Join("; ", values.Select(v => v.Describe()))}); with them unknown the verdict would be "
+                Message = $"would depend on values known only after apply ({string.Join("; ", values.Select(v => v.Describe()))}); with them left out the verdict would be "
                           + $"{finding.Status.ToWire()}: {finding.Message}",
                 Remediation = "Make the value known at plan time (set it in the configuration instead of taking it from a resource created in the same apply), "
                               + "or apply the resource that produces it first and plan again; the nightly audit judges the applied change either way",

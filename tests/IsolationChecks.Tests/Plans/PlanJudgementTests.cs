@@ -30,6 +30,7 @@ public class PlanJudgementTests
         yield return new TestCaseData("nat-route-in-build-subnet", new[] { "CB-2" }, "aws_route.build_1c_default").SetName("A NAT route in a build subnet fails CB-2");
         yield return new TestCaseData("ecr-policy-public", new[] { "ECR-1" }, "aws_ecr_repository_policy.app").SetName("A public ECR repository policy fails ECR-1");
         yield return new TestCaseData("pull-user-in-push-group", new[] { "IAM-1", "IAM-2" }, "aws_iam_user_group_membership.isolated_pull").SetName("The pull user in a push group fails IAM-1 and IAM-2");
+        yield return new TestCaseData("codebuild-privileged-without-logs", new[] { "CB-4", "CB-5" }, "aws_codebuild_project.app").SetName("A build project made privileged and without logs fails CB-4 and CB-5");
         yield return new TestCaseData("delete-logs-endpoint", new[] { "EP-1" }, "module.build_network.aws_vpc_endpoint.interface[\"logs\"]").SetName("Deleting the logs endpoint fails EP-1");
     }
 
