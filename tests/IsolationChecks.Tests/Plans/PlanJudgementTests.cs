@@ -129,6 +129,18 @@ public class PlanJudgementTests
     }
 
     [Test]
+    public async Task A_new_group_open_to_the_world_but_attached_to_nothing_moves_no_verdict_and_is_not_undecided()
+    {
+        var run = await JudgeAsync(Case("new-open-group-attached-to-nothing"));
+        var report = run.Plan!;
+
+        Assert.That(report.Overlay.Placed.Select(p => p.Address), Is.EqualTo(new[] { "aws_security_group.debug", "aws_vpc_security_group_ingress_rule.debug_https" }));
+        Assert.That(report.Overlay.Unknowns, Is.Empty, "a new group's ingress and egress are outputs the configuration does not set, and the rule's group is the planned group");
+        Assert.That(report.Verdicts, Is.Empty, string.Join('\n', report.Verdicts.Select(v => v.Describe())));
+        Assert.That(new RunOutcome.Completed(run).ExitCode, Is.EqualTo(ExitCodes.GatePassed), run.Gate.Describe());
+    }
+
+    [Test]
     public async Task The_overlay_never_writes_the_snapshot_folder()
     {
         var before = Directory.EnumerateFiles(RepositoryPaths.Reference, "*", SearchOption.AllDirectories)

@@ -40,6 +40,8 @@ internal sealed class PlanValues
     {
         if (Unknown(attribute) is true)
         {
+            if (Output(attribute))
+                return [];
             _reading.Unknown(Name(attribute));
             return _reading.Widest && Widest(attribute) is { } all ? [all] : [];
         }
@@ -68,7 +70,8 @@ internal sealed class PlanValues
     {
         if (Unknown(attribute) is true)
         {
-            _reading.Unknown(Name(attribute));
+            if (!Output(attribute))
+                _reading.Unknown(Name(attribute));
             return [];
         }
 
@@ -94,8 +97,7 @@ internal sealed class PlanValues
         {
             if (_path.Length == 0 && _reading.StandIn(attribute) is { } standIn)
                 return JsonValue.Create(standIn);
-            // A created resource's own id and ARN (the mapping uses its stand-in id instead), and outputs the configuration does not set.
-            if (_path.Length == 0 && (attribute is "id" or "arn" || !_reading.MayBeConfigured(attribute)))
+            if (Output(attribute))
                 return null;
             Record(attribute);
             return _reading.Widest && Widest(attribute) is { } widest
@@ -120,6 +122,12 @@ internal sealed class PlanValues
             _ => null,
         };
     }
+
+    /// <summary>
+    /// A created resource's own id and ARN (the mapping uses its stand-in id instead), and what the configuration does not set
+    /// (a computed output, or a block such as a new security group's ingress that AWS creates empty): no value a verdict rests on.
+    /// </summary>
+    private bool Output(string attribute) => _path.Length == 0 && (attribute is "id" or "arn" || !_reading.MayBeConfigured(attribute));
 
     private JsonNode? Record(string attribute)
     {
