@@ -141,6 +141,21 @@ public class PlanJudgementTests
     }
 
     [Test]
+    public async Task A_new_repository_is_judged_where_the_audited_registry_is_and_a_verdict_appears_for_it()
+    {
+        var report = (await JudgeAsync(Case("new-mutable-repository"))).Plan!;
+
+        // Mutable tags fail ECR-2 for the new repository; its lifecycle policy (planned with it) satisfies ECR-4; no policy is private.
+        var appeared = report.Verdicts.Where(v => v.Change.Resource.EndsWith("repository/scratch", StringComparison.Ordinal)).ToList();
+        Assert.That(appeared.Select(v => (v.Change.Control, v.Change.Before, v.Change.After)),
+            Is.EquivalentTo(new (string, Status?, Status?)[] { ("ECR-1", null, Status.Pass), ("ECR-2", null, Status.Fail), ("ECR-3", null, Status.Pass), ("ECR-4", null, Status.Pass) }),
+            string.Join('\n', report.Verdicts.Select(v => v.Describe())));
+        Assert.That(appeared.Single(v => v.Change.Control == "ECR-2").Addresses, Is.EqualTo(new[] { "aws_ecr_repository.scratch" }));
+        Assert.That(Controls(report.WouldNewlyFail), Is.EqualTo(new[] { "ECR-2" }));
+        Assert.That(report.Verdicts.Where(v => !v.Change.Resource.EndsWith("repository/scratch", StringComparison.Ordinal)), Is.Empty);
+    }
+
+    [Test]
     public async Task The_overlay_never_writes_the_snapshot_folder()
     {
         var before = Directory.EnumerateFiles(RepositoryPaths.Reference, "*", SearchOption.AllDirectories)

@@ -63,6 +63,7 @@ internal static class PlanMappings
         new("aws_codebuild_project", Projects, null, CodeBuildProject),
         new("aws_ecr_repository", Repositories, null, EcrRepository),
         new("aws_ecr_repository_policy", "ecr/get-repository-policy/{item}.json", null, EcrRepositoryPolicy),
+        new("aws_ecr_lifecycle_policy", "ecr/get-lifecycle-policy/{item}.json", null, EcrLifecyclePolicy),
         new("aws_iam_user", Iam, null, IamUser),
         new("aws_iam_user_group_membership", Iam, null, IamUserGroupMembership),
         new("aws_iam_group_membership", Iam, null, IamGroupMembership),
@@ -744,9 +745,45 @@ internal static class PlanMappings
             return e.Docs.Remove(Repositories, "repositories", "repositoryName", name);
         var repository = e.Docs.FindForEdit(Repositories, "repositories", "repositoryName", name);
         if (repository is null)
-            return false; // a new repository's account is not in the plan; it is judged once it exists
+        {
+            // The plan does not say which account a new repository is created in: the one audited registry that holds
+            // repositories, when there is exactly one; otherwise the change cannot be placed (and is reported so).
+            var registries = e.Docs.Scopes.Where(s => e.Docs.Read(s, Repositories)?["repositories"] is JsonArray { Count: > 0 }).ToList();
+            if (registries.Count != 1 || name is null)
+                return false;
+            var scope = registries[0];
+            var (account, region) = (OverlayDocuments.AccountOf(scope), scope.Split('/')[2]);
+            repository = new JsonObject
+            {
+                ["repositoryArn"] = $"arn:aws:ecr:{region}:{account}:repository/{name}", ["registryId"] = account, ["repositoryName"] = name,
+                ["repositoryUri"] = $"{account}.dkr.ecr.{region}.amazonaws.com/{name}",
+            };
+            e.Docs.Add(scope, Repositories, "repositories", repository);
+            // Created without a policy or a lifecycle policy until their own resources give one (mapped below).
+            e.Docs.Put(scope, AwsCalls.GetRepositoryPolicy.FileFor(name), NotFound("RepositoryPolicyNotFoundException", $"Repository policy does not exist for the repository with name '{name}' in the registry with id '{account}'"));
+            e.Docs.Put(scope, AwsCalls.GetLifecyclePolicy.FileFor(name), NotFound("LifecyclePolicyNotFoundException", $"Lifecycle policy does not exist for the repository with name '{name}' in the registry with id '{account}'"));
+        }
+
         repository["imageTagMutability"] = e.After.Text("image_tag_mutability") ?? "MUTABLE";
         repository["imageScanningConfiguration"] = new JsonObject { ["scanOnPush"] = e.After.Block("image_scanning_configuration").Flag("scan_on_push") ?? false };
+        return true;
+    }
+
+    private static JsonObject NotFound(string code, string message) => new() { ["Error"] = new JsonObject { ["Code"] = code, ["Message"] = message } };
+
+    private static bool EcrLifecyclePolicy(PlanEdit e)
+    {
+        var name = e.After.Text("repository") ?? e.Before.Text("repository");
+        if (e.Docs.Find(Repositories, "repositories", "repositoryName", name) is not { } repository)
+            return false;
+        var file = AwsCalls.GetLifecyclePolicy.FileFor(name);
+        var registry = repository.Item["registryId"]?.GetValue<string>() ?? OverlayDocuments.AccountOf(repository.Scope);
+        if (e.Change.Deletes && !e.Change.Creates)
+            e.Docs.Put(repository.Scope, file, NotFound("LifecyclePolicyNotFoundException", $"Lifecycle policy does not exist for the repository with name '{name}' in the registry with id '{registry}'"));
+        else if (e.After.Text("policy") is { } policy)
+            e.Docs.Put(repository.Scope, file, new JsonObject { ["registryId"] = registry, ["repositoryName"] = name, ["lifecyclePolicyText"] = policy });
+        else
+            e.Docs.Touched.Add((repository.Scope, file));
         return true;
     }
 
@@ -758,14 +795,7 @@ internal static class PlanMappings
         var file = AwsCalls.GetRepositoryPolicy.FileFor(name);
         var registry = repository.Item["registryId"]?.GetValue<string>() ?? OverlayDocuments.AccountOf(repository.Scope);
         if (e.Change.Deletes && !e.Change.Creates)
-            e.Docs.Put(repository.Scope, file, new JsonObject
-            {
-                ["Error"] = new JsonObject
-                {
-                    ["Code"] = "RepositoryPolicyNotFoundException",
-                    ["Message"] = $"Repository policy does not exist for the repository with name '{name}' in the registry with id '{registry}'",
-                },
-            });
+            e.Docs.Put(repository.Scope, file, NotFound("RepositoryPolicyNotFoundException", $"Repository policy does not exist for the repository with name '{name}' in the registry with id '{registry}'"));
         else if (e.After.Text("policy") is { } policy)
             e.Docs.Put(repository.Scope, file, new JsonObject { ["registryId"] = registry, ["repositoryName"] = name, ["policyText"] = policy });
         else
