@@ -13,9 +13,10 @@ namespace IsolationChecks.Tests.Plans;
 
 /// <summary>
 /// The overlay is the evidence as the plan would leave it: for generated security group rules (any CIDR, protocol and
-/// ports, on any of the reference's groups, inbound or outbound) planned as aws_vpc_security_group_*_rule, every control's
-/// verdicts on the overlay are exactly its verdicts on the snapshot edited by hand the way AWS would show the rule; and
-/// the overlay leaves the snapshot's own files untouched.
+/// ports, on any of the reference's groups, inbound or outbound) planned as aws_vpc_security_group_*_rule, generated routes
+/// (aws_route to an internet gateway, a NAT gateway or an endpoint) and generated network ACL entries (aws_network_acl_rule),
+/// every control's verdicts on the overlay are exactly its verdicts on the snapshot edited by hand the way AWS would show
+/// the change; and the overlay leaves the snapshot's own files untouched.
 /// </summary>
 public class PlanOverlayProperties
 {
@@ -132,4 +133,76 @@ public class PlanOverlayProperties
             Assert.That(Verdicts(overlay.Files), Is.EqualTo(Verdicts(Edited(rule))), rule.ToString());
             Assert.That(Reference.Files.ToDictionary(f => f.Key, f => Convert.ToHexString(f.Value)), Is.EqualTo(before), "the snapshot's files are untouched");
         }, iter: 25);
+
+    private static byte[] PlanOf(string type, JsonObject after) => Encoding.UTF8.GetBytes(new JsonObject
+    {
+        ["format_version"] = "1.2",
+        ["resource_changes"] = new JsonArray(new JsonObject
+        {
+            ["address"] = $"{type}.generated", ["mode"] = "managed", ["type"] = type, ["name"] = "generated",
+            ["change"] = new JsonObject { ["actions"] = new JsonArray("create"), ["before"] = null, ["after"] = after, ["after_unknown"] = new JsonObject { ["id"] = true } },
+        }),
+    }.ToJsonString());
+
+    private static SnapshotFiles EditedList(string path, string list, string idMember, string id, string member, JsonObject item)
+    {
+        var document = JsonNode.Parse(Reference.Files[path])!;
+        document[list]!.AsArray().Single(x => x![idMember]!.GetValue<string>() == id)![member]!.AsArray().Add(item);
+        return Reference with { Files = new Dictionary<string, byte[]>(Reference.Files) { [path] = Encoding.UTF8.GetBytes(document.ToJsonString()) } };
+    }
+
+    private static bool Holds(string path, string list, string idMember, string id, string member, Func<JsonNode, bool> match) =>
+        JsonNode.Parse(Reference.Files[path])![list]!.AsArray().Single(x => x![idMember]!.GetValue<string>() == id)![member]!.AsArray().Any(x => match(x!));
+
+    private static void SameVerdicts(byte[] plan, SnapshotFiles edited, string what)
+    {
+        var overlay = PlanOverlay.Build(Reference, TerraformPlan.Read(plan, "generated.json"));
+        Assert.That(overlay.Placed, Has.Count.EqualTo(1), what);
+        Assert.That(overlay.Unknowns, Is.Empty, what);
+        Assert.That(Verdicts(overlay.Files), Is.EqualTo(Verdicts(edited)), what);
+    }
+
+    [Test]
+    public void A_planned_route_is_judged_exactly_as_the_applied_route_would_be() =>
+        Gen.Select(
+                OneOf((Prd, "rtb-0d13d05d8165bee13"), (Prd, "rtb-040db9a243c261ebc"), (Prd, "rtb-0c90928f2c242f644"), (Dev, "rtb-03ee72a519e0b4061"), (Dev, "rtb-056de455e27598e97")),
+                OneOf(("gateway_id", "GatewayId", "igw-02963ad2c55c2480d"), ("nat_gateway_id", "NatGatewayId", "nat-0ba146328338d5775"),
+                    ("vpc_endpoint_id", "GatewayId", "vpce-0983e2d4f20c1c6e1")),
+                Cidrs)
+            .Sample((table, target, cidr) =>
+            {
+                var path = table.Item1 + "RouteTables.json";
+                if (Holds(path, "RouteTables", "RouteTableId", table.Item2, "Routes", r => r["DestinationCidrBlock"]?.GetValue<string>() == cidr))
+                    return; // AWS refuses a second route to the same destination
+                var after = new JsonObject { ["route_table_id"] = table.Item2, ["destination_cidr_block"] = cidr, [target.Item1] = target.Item3 };
+                var route = new JsonObject { ["DestinationCidrBlock"] = cidr, [target.Item2] = target.Item3, ["Origin"] = "CreateRoute", ["State"] = "active" };
+                SameVerdicts(PlanOf("aws_route", after), EditedList(path, "RouteTables", "RouteTableId", table.Item2, "Routes", route), $"{table.Item2} {cidr} -> {target.Item3}");
+            }, iter: 20);
+
+    [Test]
+    public void A_planned_network_acl_entry_is_judged_exactly_as_the_applied_entry_would_be() =>
+        Gen.Select(
+                OneOf((Prd, "acl-07102b1f09d29f0d4"), (Dev, "acl-05db89a5493b15b5d")),
+                Gen.Int[1, 400],
+                Gen.Bool,
+                OneOf(("tcp", "6"), ("udp", "17"), ("-1", "-1")),
+                Gen.Bool,
+                Cidrs,
+                OneOf((443, 443), (1024, 65535), (0, 65535)))
+            .Sample((acl, number, egress, protocol, allow, cidr, ports) =>
+            {
+                var path = acl.Item1 + "NetworkAcls.json";
+                if (Holds(path, "NetworkAcls", "NetworkAclId", acl.Item2, "Entries", x => x["RuleNumber"]!.GetValue<int>() == number && x["Egress"]!.GetValue<bool>() == egress))
+                    return; // AWS refuses a second entry with the same number and direction
+                var after = new JsonObject
+                {
+                    ["network_acl_id"] = acl.Item2, ["rule_number"] = number, ["egress"] = egress, ["protocol"] = protocol.Item1, ["rule_action"] = allow ? "allow" : "deny",
+                    ["cidr_block"] = cidr, ["from_port"] = ports.Item1, ["to_port"] = ports.Item2,
+                };
+                var entry = new JsonObject { ["RuleNumber"] = number, ["Protocol"] = protocol.Item2, ["RuleAction"] = allow ? "allow" : "deny", ["Egress"] = egress, ["CidrBlock"] = cidr };
+                if (protocol.Item2 is "6" or "17")
+                    entry["PortRange"] = new JsonObject { ["From"] = ports.Item1, ["To"] = ports.Item2 };
+                SameVerdicts(PlanOf("aws_network_acl_rule", after), EditedList(path, "NetworkAcls", "NetworkAclId", acl.Item2, "Entries", entry),
+                    $"{acl.Item2} {number} {(egress ? "out" : "in")} {protocol.Item1} {ports} {cidr} {(allow ? "allow" : "deny")}");
+            }, iter: 20);
 }
