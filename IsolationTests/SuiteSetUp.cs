@@ -22,6 +22,8 @@ public sealed class SuiteSetUp
             // TestContext.Error: the adapter shows it at dotnet test's default verbosity.
             if (finished.Result is { DemoData: true })
                 TestContext.Error.WriteLine($"IsolationChecks {RunResult.DemoNotice}");
+            if (finished.Result is { Plan: not null })
+                TestContext.Error.WriteLine($"IsolationChecks {PlanReport.HypotheticalNotice}");
             TestContext.Error.WriteLine($"IsolationChecks {finished.Outcome.Message}");
             foreach (var line in files)
                 TestContext.Error.WriteLine(line);
@@ -33,6 +35,8 @@ public sealed class SuiteSetUp
             ? finished.Outcome.Message
             : $"the run ended with a {finished.Outcome.Kind}: see \"{SuiteCases.CaseNameFor(finished.Outcome)}\" above";
         var lines = new List<string> { $"IsolationChecks {message}" };
+        if (finished.Result is { Plan: not null })
+            lines.Insert(0, $"IsolationChecks {PlanReport.HypotheticalNotice}");
         lines.AddRange(files);
         lines.Add($"IsolationChecks exit code {finished.ExitCode} ({OutputFolder.Meaning(finished.ExitCode)}); dotnet test exits non-zero");
         throw new SuiteFailure(string.Join('\n', lines));

@@ -60,6 +60,15 @@ internal static class AuditCommand
             if (result.Drift is { } drift)
                 await output.WriteLineAsync($"IsolationChecks drift since {drift.Baseline}: {drift.Evidence.Changes.Count} evidence change(s), "
                                             + $"{drift.Evidence.NotCompared.Count} not compared, {drift.Verdicts.Count} verdict(s) changed");
+            if (result.Plan is { } plan)
+            {
+                await output.WriteLineAsync($"IsolationChecks {PlanReport.HypotheticalNotice}");
+                await output.WriteLineAsync($"IsolationChecks Terraform plan {plan.PlanFile}: {plan.Summary()}");
+                foreach (var verdict in plan.WouldNewlyFail.Concat(plan.WouldBecomeInconclusive).Take(20))
+                    await output.WriteLineAsync($"  WOULD {(verdict.Effect == PlanEffect.WouldNewlyFail ? "NEWLY FAIL" : "BECOME INCONCLUSIVE")} {verdict.Describe()}");
+                foreach (var change in plan.Overlay.Unjudged.Take(20))
+                    await output.WriteLineAsync($"  NOT JUDGED {change.Describe()}");
+            }
         }
 
         await output.WriteLineAsync($"IsolationChecks {finished.Outcome.Message}");

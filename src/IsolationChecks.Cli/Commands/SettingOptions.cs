@@ -12,7 +12,7 @@ internal sealed class SettingOptions
 {
     private static readonly Dictionary<string, string> Values = new(StringComparer.Ordinal)
     {
-        ["Target"] = "live|DIR", ["Posture"] = "FILE", ["Output"] = "DIR", ["Baseline"] = "DIR", ["Timeout"] = "DURATION", ["Formats"] = "FORMAT,...",
+        ["Target"] = "live|DIR", ["Posture"] = "FILE", ["Output"] = "DIR", ["Baseline"] = "DIR", ["Plan"] = "PLAN.json", ["Timeout"] = "DURATION", ["Formats"] = "FORMAT,...",
         ["Region"] = "REGION", ["Profile"] = "PROFILE", ["EndpointUrl"] = "URL", ["SaveSnapshot"] = "DIR", ["TrustedKeys"] = "PEM|DIR", ["SigningKey"] = "PEM",
         ["Evidence"] = "any|verified",
     };
@@ -23,6 +23,7 @@ internal sealed class SettingOptions
         ["Posture"] = "the expected-posture file (default: posture.json in the Target folder; required for live)",
         ["Output"] = $"the results folder (default: {SettingsResolver.DefaultOutput})",
         ["Baseline"] = "an earlier run's snapshot folder: report what changed since, and which verdicts",
+        ["Plan"] = "the JSON of `terraform show -json PLANFILE`: report, hypothetically, the verdicts the plan would change (would newly fail, would newly pass, unchanged failures)",
         ["Timeout"] = "how long collection may take: 90s, 30m, 1h30m or hh:mm:ss (default: 30m); exit code 5 when it runs out",
         ["Formats"] = $"comma-separated report formats among {string.Join(", ", Reporting.ReportFormats.All.Select(f => f.Name))} (default: all)",
         ["Region"] = "audit this region in every account (overrides the posture's)",

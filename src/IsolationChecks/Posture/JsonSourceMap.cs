@@ -64,14 +64,14 @@ internal sealed partial class JsonSourceMap
     public static string Child(string pointer, int index) => $"{pointer}/{index}";
 
     /// <summary>Scans a whole file; bad input throws <see cref="InputException"/> naming the line and column.</summary>
-    public static JsonSourceMap Scan(byte[] bytes, string file)
+    public static JsonSourceMap Scan(byte[] bytes, string file, string what = "the posture")
     {
         ArgumentNullException.ThrowIfNull(bytes);
         if (bytes.Length >= 2 && ((bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF)))
             throw new InputException(file, "$", "a UTF-8 text file (save it as UTF-8)", "a UTF-16 byte order mark", position: new TextPosition(1, 1));
         var text = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? bytes.AsMemory(3) : bytes.AsMemory();
         if (text.Span.Trim(" \t\r\n"u8).IsEmpty)
-            throw new InputException(file, "$", "a JSON object (the posture)", "an empty file", position: new TextPosition(1, 1));
+            throw new InputException(file, "$", $"a JSON object ({what})", "an empty file", position: new TextPosition(1, 1));
         var map = new JsonSourceMap(file, text);
         map.Read();
         return map;

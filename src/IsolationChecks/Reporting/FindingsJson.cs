@@ -34,8 +34,11 @@ public static class FindingsJson
             json.WriteBoolean("demoData", run.DemoData);
             if (run.DemoData)
                 json.WriteString("notice", RunResult.DemoNotice);
+            else if (run.Plan is not null)
+                json.WriteString("notice", PlanReport.HypotheticalNotice);
             else
                 json.WriteNull("notice");
+            json.WriteBoolean("hypothetical", run.Plan is not null);
             json.WriteString("origin", run.SnapshotOrigin);
             json.WriteString("posture", run.PostureName);
             json.WriteString("postureFile", run.Settings.PosturePath);
@@ -56,6 +59,7 @@ public static class FindingsJson
             else
                 json.WriteNull("postureReview");
             DriftReporting.WriteJson(json, run.Drift);
+            PlanReporting.WriteJson(json, run.Plan);
             json.WriteEndObject();
         }
 

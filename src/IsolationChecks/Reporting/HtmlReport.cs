@@ -44,6 +44,7 @@ public static class HtmlReport
         html.Append("<h1>Isolation checks: ").Append(E(run.PostureName)).Append("</h1>\n");
         if (run.DemoData)
             html.Append("<p class=\"gate failed\">").Append(E(RunResult.DemoNotice)).Append("</p>\n");
+        PlanReporting.AppendHtmlNotice(html, run);
         if (run.ReviewNotice is { } review)
             html.Append("<p class=\"gate failed\">").Append(E(review)).Append("</p>\n");
         if (run.TimedOut is { } timedOut)
@@ -109,6 +110,7 @@ public static class HtmlReport
         }
 
         DriftReporting.AppendHtml(html, run.Drift);
+        PlanReporting.AppendHtml(html, run.Plan);
         html.Append("</body>\n</html>\n");
         return html.ToString();
     }

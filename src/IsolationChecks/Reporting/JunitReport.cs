@@ -33,7 +33,7 @@ public static class JunitReport
         {
             xml.WriteStartDocument();
             xml.WriteStartElement("testsuites");
-            xml.WriteAttributeString("name", Text($"{ToolInfo.Name}: {run.PostureName}"));
+            xml.WriteAttributeString("name", Text($"{ToolInfo.Name}: {run.PostureName}{(run.Plan is null ? "" : " (hypothetical: Terraform plan)")}"));
             WriteCounts(xml, run.Findings);
             xml.WriteAttributeString("time", Seconds(run.FinishedAt - run.StartedAt));
             xml.WriteAttributeString("timestamp", Timestamp(run.StartedAt));
@@ -56,12 +56,16 @@ public static class JunitReport
                 Property(xml, "evidence", run.Trust.Describe());
                 if (run.DemoData)
                     Property(xml, "notice", RunResult.DemoNotice);
+                if (run.Plan is not null)
+                    Property(xml, "hypothetical", Running.PlanReport.HypotheticalNotice);
                 xml.WriteEndElement();
                 foreach (var finding in findings)
                     WriteCase(xml, finding);
                 xml.WriteEndElement();
             }
 
+            if (run.Plan is { } plan)
+                PlanReporting.WriteJunit(xml, run, plan);
             xml.WriteEndElement();
             xml.WriteEndDocument();
         }

@@ -20,6 +20,7 @@ public static partial class MarkdownReport
         md.Append("# Isolation checks: ").Append(Escape(run.PostureName)).Append("\n\n");
         if (run.DemoData)
             md.Append("> **").Append(Escape(RunResult.DemoNotice)).Append("**\n\n");
+        PlanReporting.AppendNotice(md, run);
         if (run.ReviewNotice is { } review)
             md.Append("> **").Append(Escape(review)).Append("**\n\n");
         md.Append("- **Audit gate:** ").Append(Escape(run.Gate.Describe())).Append('\n');
@@ -71,6 +72,7 @@ public static partial class MarkdownReport
         foreach (var gap in run.Gaps)
             md.Append("- ").Append(Escape(ReportOrder.Describe(gap))).Append('\n');
         DriftReporting.AppendMarkdown(md, run.Drift);
+        PlanReporting.AppendMarkdown(md, run.Plan);
 
         return md.ToString();
     }

@@ -85,10 +85,13 @@ public static class OcsfReport
         json.WriteString("version", ToolInfo.Version);
         json.WriteEndObject();
         json.WriteString("log_name", FileName);
-        if (run.DemoData)
+        if (run.DemoData || run.Plan is not null)
         {
             json.WriteStartArray("labels");
-            json.WriteStringValue("demo-data");
+            if (run.DemoData)
+                json.WriteStringValue("demo-data");
+            if (run.Plan is not null)
+                json.WriteStringValue("hypothetical-terraform-plan");
             json.WriteEndArray();
         }
 
@@ -152,6 +155,7 @@ public static class OcsfReport
         json.WriteString("evidence_state", run.Trust.Wire);
         json.WriteBoolean("gate_passed", run.Gate.Passed);
         json.WriteBoolean("demo_data", run.DemoData);
+        json.WriteBoolean("hypothetical", run.Plan is not null);
         FindingsJson.WriteEvidence(json, finding.Evidence);
         json.WriteEndObject();
         json.WriteEndObject();

@@ -72,6 +72,9 @@ public static class SarifReport
             json.WriteString("gate", run.Gate.Describe());
             json.WriteString("evidence", run.Trust.Describe());
             json.WriteBoolean("demoData", run.DemoData);
+            json.WriteBoolean("hypothetical", run.Plan is not null);
+            if (run.Plan is { } plan)
+                json.WriteString("notice", $"{PlanReport.HypotheticalNotice} ({plan.PlanFile})");
             json.WriteStartObject("counts");
             foreach (var status in Enum.GetValues<Status>())
                 json.WriteNumber(status.ToWire(), run.Counts[status]);

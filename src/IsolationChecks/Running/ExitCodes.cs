@@ -26,7 +26,7 @@ public static class ExitCodes
     /// <summary>The run's Timeout ran out: what was not collected by then is inconclusive, and the run says so.</summary>
     public const int TimedOut = 5;
 
-    /// <summary>A query command ran but its answer is undecided (the path command's inconclusive).</summary>
+    /// <summary>A query command ran but its answer is undecided (the path command's inconclusive), or a Terraform plan's gate cannot decide.</summary>
     public const int Undecided = 6;
 
     /// <summary>A query command's answer is yes (the path is reachable, the evidence is intact): the code of a passed gate.</summary>
@@ -44,6 +44,6 @@ public static class ExitCodes
         (EvidenceUnverified, "evidence unverified: the gate accepts only live or signed evidence, or a snapshot's manifest is missing"),
         (Interrupted, "interrupted by a signal"),
         (TimedOut, "timed out"),
-        (Undecided, "undecided (a query could not be answered from the evidence)"),
+        (Undecided, "undecided (a query could not be answered from the evidence; a Terraform plan holds changes or values the suite cannot judge)"),
     ];
 }

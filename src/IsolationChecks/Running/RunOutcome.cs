@@ -20,6 +20,7 @@ public abstract record RunOutcome
         public override int ExitCode => Result.TimedOut is not null ? ExitCodes.TimedOut
             : Result.Gate.EvidenceRefusal is not null ? ExitCodes.EvidenceUnverified
             : Result.Gate.Passed ? ExitCodes.GatePassed
+            : Result.Gate is { Blocking.Count: 0, Undecided: not null } ? ExitCodes.Undecided
             : ExitCodes.GateFailed;
 
         public override string Message => Result.TimedOut is { } timedOut

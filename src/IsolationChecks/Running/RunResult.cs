@@ -36,6 +36,9 @@ public sealed record RunResult(
     /// <summary>Drift since the Baseline setting's snapshot, when one was given.</summary>
     public DriftReport? Drift { get; init; }
 
+    /// <summary>The Terraform plan judged against the evidence, when the Plan setting names one: <see cref="Findings"/> are then hypothetical.</summary>
+    public PlanReport? Plan { get; init; }
+
     /// <summary>The posture's review block while entries are unreviewed (a generated posture): every report says so first.</summary>
     public Posture.PostureReview? UnreviewedPosture { get; init; }
 
@@ -50,7 +53,9 @@ public sealed record RunResult(
     /// <summary>"live", or the snapshot folder named by the Target setting.</summary>
     public string Target => Settings.Target is TargetSpec.SnapshotFolder folder ? folder.Path : "live";
 
-    public AuditGateVerdict Gate => AuditGate.Judge(Findings, Trust, Settings.RequireVerifiedEvidence);
+    public AuditGateVerdict Gate => Plan is { } plan
+        ? AuditGate.Judge(plan, Trust, Settings.RequireVerifiedEvidence)
+        : AuditGate.Judge(Findings, Trust, Settings.RequireVerifiedEvidence);
 
     /// <summary>True when the target is the embedded reference environment: demo data, not an audit of anyone's accounts.</summary>
     public bool DemoData => Settings.DemoData;

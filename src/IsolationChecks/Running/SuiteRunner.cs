@@ -58,6 +58,15 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
             progress?.Report($"Drift since the baseline: {drift.Evidence.Changes.Count} change(s), {drift.Evidence.NotCompared.Count} not compared, {drift.Verdicts.Count} verdict(s) changed");
         }
 
+        PlanReport? plan = null;
+        if (settings.Plan is { } planFile)
+        {
+            progress?.Report($"Laying the Terraform plan {planFile} over the evidence (in memory, hypothetical)");
+            plan = await PlanJudgement.JudgeAsync(this, planFile, snapshot, posture, settings.PosturePath, findings, ct).ConfigureAwait(false);
+            progress?.Report($"Terraform plan: {plan.Summary()}");
+            findings = plan.Hypothetical;
+        }
+
         var result = new RunResult(settings, posture.Name, snapshot.Origin, snapshot.Manifest, snapshot.Integrity,
             startedAt, clock.GetUtcNow(), controls.Select(c => c.Metadata).ToList(), findings, evidence,
             settings.Target is TargetSpec.Live ? deadline.Outcome(files) : null)
@@ -65,6 +74,7 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
             Exclusions = ExcludedFromJudgement.Of(new EvaluationContext(snapshot, posture, clock), controls.Select(c => c.Metadata).ToList()),
             Gaps = snapshot.Log?.Gaps ?? [],
             Drift = drift,
+            Plan = plan,
             UnreviewedPosture = posture.Unreviewed ? posture.Review : null,
         };
         progress?.Report($"Findings: {string.Join(", ", result.Counts.ByStatus.Select(kv => $"{kv.Value} {kv.Key.ToWire()}"))}; audit gate {result.Gate.Describe()}");

@@ -22,7 +22,7 @@ public static partial class SettingsResolver
     /// <summary>The setting names, case-sensitive as they appear in runsettings.</summary>
     public static IReadOnlyList<string> Names { get; } = 
         ["Target", "Posture", "Region", "Profile", "EndpointUrl", "Output", "SaveSnapshot", "Gate", "Timeout", "TrustedKeys", "SigningKey", "Evidence",
-         "History", "HistoryRuns", "Formats", "Baseline"];
+         "History", "HistoryRuns", "Formats", "Baseline", "Plan"];
 
     /// <summary>The console tool's option for a setting: "--target", "--endpoint-url"; Formats is "--format".</summary>
     public static string CommandLineOption(string name) => name == "Formats"
@@ -72,6 +72,7 @@ public static partial class SettingsResolver
         {
             Formats = Formats(values),
             Baseline = ExistingFolder(values, "Baseline", workingDirectory, "the snapshot folder of an earlier run to compare with (its saved snapshot, posture.json included)"),
+            Plan = ExistingFile(values, "Plan", workingDirectory, "a file holding the output of `terraform show -json PLANFILE`"),
         };
     }
 
@@ -105,6 +106,17 @@ public static partial class SettingsResolver
             ? path
             : throw new InputException(setting.Source, name, $"{expected} (relative paths are resolved against {workingDirectory})",
                 File.Exists(path) ? $"{path} is a file" : $"{path} does not exist");
+    }
+
+    private static string? ExistingFile(SettingValues values, string name, string workingDirectory, string expected)
+    {
+        if (values[name] is not { } setting)
+            return null;
+        var path = Path.GetFullPath(setting.Value, workingDirectory);
+        return File.Exists(path)
+            ? path
+            : throw new InputException(setting.Source, name, $"{expected} (relative paths are resolved against {workingDirectory})",
+                Directory.Exists(path) ? $"{path} is a folder" : $"{path} does not exist");
     }
 
     private static string? ExistingPath(SettingValues values, string name, string workingDirectory, string expected)

@@ -43,6 +43,9 @@ public sealed record SuiteSettings(
     /// <summary>An earlier run's snapshot folder to report drift against (Baseline setting): what changed, and which verdicts.</summary>
     public string? Baseline { get; init; }
 
+    /// <summary>The JSON of `terraform show -json PLANFILE` (Plan setting): judge what the plan would change, hypothetically, before apply.</summary>
+    public string? Plan { get; init; }
+
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(30);
 
     public const int DefaultHistoryRuns = 30;

@@ -20,6 +20,7 @@ public sealed partial class DeploymentExamplesTests
 {
     public static string BuildSpec => RepositoryPaths.Path("deploy", "buildspec.yml");
     public static string GitLabCi => RepositoryPaths.Path("deploy", "gitlab-ci.yml");
+    public static string GitLabPlanCi => RepositoryPaths.Path("deploy", "gitlab-ci-plan.yml");
     public static string AuditRole => RepositoryPaths.Path("deploy", "audit-role.yml");
 
     public static YamlMappingNode Load(string file)
@@ -60,15 +61,34 @@ public sealed partial class DeploymentExamplesTests
     }
 
     [Test]
+    public void The_gitlab_merge_request_job_judges_the_terraform_plan_against_the_signed_nightly_snapshot()
+    {
+        var job = At(Load(GitLabPlanCi), "isolation-plan-gate");
+        var script = Strings(At(job, "script")).ToList();
+        var show = script.Single(l => l.Contains("terraform", StringComparison.Ordinal) && l.Contains(" show -json ", StringComparison.Ordinal));
+        var audit = script.Single(l => l.Contains("isolationchecks audit", StringComparison.Ordinal));
+        var planFile = show[(show.LastIndexOf('>') + 1)..].Trim();
+
+        Assert.That(((YamlScalarNode)At(((YamlSequenceNode)At(job, "rules")).Children[0], "if")).Value, Does.Contain("merge_request_event"));
+        Assert.That(script.IndexOf(show), Is.GreaterThan(script.FindIndex(l => l.Contains(" plan ", StringComparison.Ordinal) && l.Contains("-out=", StringComparison.Ordinal))));
+        Assert.That(audit, Does.Contain($"--plan {planFile}").And.Contain("--gate").And.Contain("--target \"$EVIDENCE_DIR\"").And.Contain("--trusted-keys"));
+        Assert.That(script.IndexOf(audit), Is.GreaterThan(script.FindIndex(l => l.Contains("snapshot verify", StringComparison.Ordinal))));
+        var junit = ((YamlScalarNode)At(job, "artifacts", "reports", "junit")).Value!;
+        Assert.That(junit, Does.StartWith(((YamlScalarNode)At(job, "variables", "ISOLATION_OUTPUT")).Value + "/"));
+        Assert.That(Path.GetFileName(junit), Is.EqualTo(IsolationChecks.Reporting.ReportFormats.Junit.FileName));
+    }
+
+    [Test]
     public void Every_isolationchecks_command_line_in_the_examples_parses()
     {
-        var lines = new[] { BuildSpec, GitLabCi }.SelectMany(file => File.ReadAllText(file).Split('\n').Select(l => (File: file, Line: l)))
+        var lines = new[] { BuildSpec, GitLabCi, GitLabPlanCi }.SelectMany(file => File.ReadAllText(file).Split('\n').Select(l => (File: file, Line: l)))
             .ToList();
         var commands = Folded(BuildSpec).Concat(Strings(At(Load(GitLabCi), "isolation-gate", "script")))
+            .Concat(Strings(At(Load(GitLabPlanCi), "isolation-plan-gate", "script")))
             .Where(c => c.Contains("isolationchecks\"", StringComparison.Ordinal) || c.Contains("isolationchecks ", StringComparison.Ordinal))
             .ToList();
 
-        Assert.That(commands, Has.Count.GreaterThanOrEqualTo(3), string.Join('\n', lines.Select(l => l.Line)));
+        Assert.That(commands, Has.Count.GreaterThanOrEqualTo(5), string.Join('\n', lines.Select(l => l.Line)));
         using var interruption = new Interruption();
         var tool = new ConsoleTool(new ToolContext(TextWriter.Null, TextWriter.Null, false, new Dictionary<string, string>(), ".", ".", interruption, TimeProvider.System)).Build();
         foreach (var command in commands)

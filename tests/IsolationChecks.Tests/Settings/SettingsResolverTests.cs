@@ -151,13 +151,13 @@ public sealed class SettingsResolverTests
         yield return new("relative EndpointUrl", new() { ["EndpointUrl"] = "localhost:5000/" }, [], Parameters, "EndpointUrl", EndpointUrls.Rule);
         yield return new("EndpointUrl that is a path", new() { ["EndpointUrl"] = "/moto" }, [], Parameters, "EndpointUrl", EndpointUrls.Rule);
         yield return new("unknown parameter (typo)", new() { ["Traget"] = "live" }, [], Parameters, "Traget",
-            "one of the settings Target, Posture, Region, Profile, EndpointUrl, Output, SaveSnapshot, Gate, Timeout, TrustedKeys, SigningKey, Evidence, History, HistoryRuns, Formats, Baseline (names are case-sensitive)");
+            "one of the settings Target, Posture, Region, Profile, EndpointUrl, Output, SaveSnapshot, Gate, Timeout, TrustedKeys, SigningKey, Evidence, History, HistoryRuns, Formats, Baseline, Plan (names are case-sensitive)");
         yield return new("parameter in the wrong case", new() { ["region"] = "us-east-1" }, [], Parameters, "region",
-            "one of the settings Target, Posture, Region, Profile, EndpointUrl, Output, SaveSnapshot, Gate, Timeout, TrustedKeys, SigningKey, Evidence, History, HistoryRuns, Formats, Baseline (names are case-sensitive)");
+            "one of the settings Target, Posture, Region, Profile, EndpointUrl, Output, SaveSnapshot, Gate, Timeout, TrustedKeys, SigningKey, Evidence, History, HistoryRuns, Formats, Baseline, Plan (names are case-sensitive)");
         yield return new("unknown ISOLATION_ variable", [], new() { ["ISOLATION_POSTURE_FILE"] = "x" }, "environment variable ISOLATION_POSTURE_FILE",
             "ISOLATION_POSTURE_FILE",
             "one of ISOLATION_TARGET, ISOLATION_POSTURE, ISOLATION_REGION, ISOLATION_PROFILE, ISOLATION_ENDPOINTURL, ISOLATION_OUTPUT, ISOLATION_SAVESNAPSHOT, "
-            + "ISOLATION_GATE, ISOLATION_TIMEOUT, ISOLATION_TRUSTEDKEYS, ISOLATION_SIGNINGKEY, ISOLATION_EVIDENCE, ISOLATION_HISTORY, ISOLATION_HISTORYRUNS, ISOLATION_FORMATS, ISOLATION_BASELINE");
+            + "ISOLATION_GATE, ISOLATION_TIMEOUT, ISOLATION_TRUSTEDKEYS, ISOLATION_SIGNINGKEY, ISOLATION_EVIDENCE, ISOLATION_HISTORY, ISOLATION_HISTORYRUNS, ISOLATION_FORMATS, ISOLATION_BASELINE, ISOLATION_PLAN");
         yield return new("live without Posture", new() { ["Target"] = "live" }, [], Parameters, "Posture",
             "the posture file to verify the live environment against (Posture, or ISOLATION_POSTURE), required when Target is \"live\"");
         yield return new("Posture file that does not exist", [], new() { ["ISOLATION_POSTURE"] = "nope.json" }, "environment variable ISOLATION_POSTURE",
