@@ -17,7 +17,7 @@ using IsolationChecks.Snapshots;
 namespace IsolationChecks.IntegrationTests.Faults;
 
 /// <summary>
-/// Every call of the catalog (<see cref="AwsCalls.All"/>) under every way AWS can fail it for good: throttled for ever, 5xx,
+/// Every call of the catalog (<see cref="AwsCalls.All"/>; the organisation's discovery in OrganizationDiscoveryFaultTests) under every way AWS can fail it for good: throttled for ever, 5xx,
 /// no answer, a truncated body, a malformed body, access denied, pages that never end, an answer that trickles. Each
 /// case is a whole live run (collection, IAM's questions, every control) with a short Timeout; it must end within that
 /// Timeout, record the call as not collected, and leave no finding that depends on the call `pass`. What depends on a
@@ -61,11 +61,21 @@ public sealed partial class FaultMatrixTests
     /// <summary>What the clean run found, and which files each control consulted for it.</summary>
     private sealed record Baseline(IReadOnlyList<Finding> Findings, IReadOnlyDictionary<string, IReadOnlySet<string>> ConsultedBy, SnapshotFiles Files);
 
-    public static IEnumerable<TestCaseData> Cases() =>
-        from call in AwsCalls.All
+    /// <summary>
+    /// The calls this estate's run makes: every call of the catalog but the organisation's discovery, which a posture with an
+    /// organization section makes with the organisation reader's credentials (Organization/OrganizationDiscoveryFaultTests
+    /// runs the same faults against it).
+    /// </summary>
+    public static IReadOnlyList<AwsCall> EstateCalls { get; } = AwsCalls.All.Where(c => !AwsCalls.IsOrganizationDiscovery(c)).ToList();
+
+    /// <summary>One case per call and fault that applies to it (endless pagination only to a paginated call), named "call fault: claim".</summary>
+    public static IEnumerable<TestCaseData> CasesOf(IEnumerable<AwsCall> calls, string claim) =>
+        from call in calls
         from fault in Enum.GetValues<MatrixFault>()
         where fault != MatrixFault.EndlessPagination || call.Paging != Paging.None
-        select new TestCaseData(call.ToString(), fault).SetName($"{call} {fault}: nothing that depends on it passes, the run ends within its Timeout");
+        select new TestCaseData(call.ToString(), fault).SetName($"{call} {fault}: {claim}");
+
+    public static IEnumerable<TestCaseData> Cases() => CasesOf(EstateCalls, "nothing that depends on it passes, the run ends within its Timeout");
 
     [OneTimeSetUp]
     public async Task BuildEstateAndBaselineAsync()
@@ -92,7 +102,7 @@ public sealed partial class FaultMatrixTests
         var notOk = result.Manifest!.Calls.Where(c => c.Outcome is not ("ok" or "absent")).Select(c => $"{c.Service}:{c.Operation} {c.Target} {c.ErrorCode}").ToList();
         Assert.That(notOk, Is.Empty, "the clean run collects everything");
         var made = result.Manifest.Calls.Select(c => $"{c.Service}:{c.Operation}").ToHashSet(StringComparer.Ordinal);
-        Assert.That(AwsCalls.All.Select(c => c.IamAction).Where(a => !made.Contains(a)), Is.Empty, "the estate gives every call of the catalog something to read");
+        Assert.That(EstateCalls.Select(c => c.IamAction).Where(a => !made.Contains(a)), Is.Empty, "the estate gives every call of the catalog something to read");
     }
 
     private string Estate(string name) => _estate.GetProperty(name).GetString()!;
@@ -163,7 +173,7 @@ public sealed partial class FaultMatrixTests
     [Test]
     public void Every_call_has_passes_resting_on_it_except_the_named_ones()
     {
-        var without = AwsCalls.All.Where(c => DependentFindings(c).Count == 0).Select(c => c.IamAction).ToList();
+        var without = EstateCalls.Where(c => DependentFindings(c).Count == 0).Select(c => c.IamAction).ToList();
         Assert.That(without, Is.EquivalentTo(new[]
         {
             // An egress-only gateway matters only to a route that names one; the estate's build routes name none (CB-2
@@ -196,11 +206,12 @@ public sealed partial class FaultMatrixTests
     public void The_matrix_covers_every_call_of_the_catalog()
     {
         var cases = Cases().ToList();
-        TestContext.Out.WriteLine($"fault matrix: {AwsCalls.All.Count} calls, {Enum.GetValues<MatrixFault>().Length} faults, {cases.Count} cases");
-        Assert.That(cases.Select(c => (string)c.Arguments[0]!).Distinct(), Is.EquivalentTo(AwsCalls.All.Select(c => c.IamAction)));
+        TestContext.Out.WriteLine($"fault matrix: {EstateCalls.Count} calls, {Enum.GetValues<MatrixFault>().Length} faults, {cases.Count} cases");
+        Assert.That(cases.Select(c => (string)c.Arguments[0]!).Distinct(), Is.EquivalentTo(EstateCalls.Select(c => c.IamAction)));
+        Assert.That(AwsCalls.All.Except(EstateCalls), Is.EquivalentTo(Organization.OrganizationDiscoveryFaultTests.Calls), "every other call has its faults proven with the organisation");
     }
 
-    private static Fault FaultFor(AwsCall call, MatrixFault fault) => fault switch
+    internal static Fault FaultFor(AwsCall call, MatrixFault fault) => fault switch
     {
         MatrixFault.ThrottledForever => Fault.ThrottleAlways(),
         MatrixFault.ServerError => Fault.ServerError(500),
