@@ -61,6 +61,31 @@ public sealed class CorruptionTests
         Assert.That(baseline.ControlsByFile.Count, Is.GreaterThan(20));
     }
 
+    /// <summary>Every control of the catalog can be made inconclusive: one file it reads, truncated, leaves it undecided.</summary>
+    [TestCaseSource(typeof(ControlCatalogIds), nameof(ControlCatalogIds.All))]
+    public void Every_control_is_inconclusive_when_a_file_it_reads_does_not_read(string controlId)
+    {
+        var baseline = Reference.Value;
+        // What it consulted beyond the reader's own reads, and what its verdicts cite (a file the reader consulted first).
+        var read = baseline.ControlsByFile.Where(kv => kv.Value.Contains(controlId)).Select(kv => kv.Key)
+            .Concat(baseline.Findings.Where(f => f.Control.Id == controlId).SelectMany(f => f.Evidence).Select(e => e.Source).OfType<string>())
+            .Where(baseline.Files.Files.ContainsKey)
+            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        Assert.That(read, Is.Not.Empty, $"{controlId} reads evidence from the reference");
+
+        var undecided = read.Where(file =>
+        {
+            var bytes = baseline.Files.Files[file];
+            var corrupted = baseline.Files with
+            {
+                Files = new Dictionary<string, byte[]>(baseline.Files.Files, StringComparer.Ordinal) { [file] = bytes[..(bytes.Length / 2)] },
+            };
+            return Evaluate(corrupted, baseline.Posture).Any(f => f.Control.Id == controlId && f.Status == Status.Inconclusive);
+        });
+
+        Assert.That(undecided, Is.Not.Empty, $"truncating a file {controlId} reads makes one of its verdicts inconclusive");
+    }
+
     [TestCaseSource(nameof(Cases))]
     public void A_corrupted_evidence_file_never_leaves_a_pass_resting_on_it(Corruption corruption)
     {
@@ -123,4 +148,10 @@ public sealed class CorruptionTests
 
         Assert.That(readme, Does.Contain($"{count} corruptions"), $"README.md states the number of generated corruption cases: {count}");
     }
+}
+
+/// <summary>The ids of every control the catalog discovers, as test cases.</summary>
+public static class ControlCatalogIds
+{
+    public static IEnumerable<string> All() => ControlCatalog.Discover().Controls.Select(c => c.Metadata.Id);
 }
