@@ -54,11 +54,11 @@ public static class DriftReporting
         Definition(html, "Baseline judged with", drift.BaselinePosture);
         Definition(html, "Scope", drift.Evidence.PrincipalScope);
         html.Append("</dl>\n<h3>Verdicts that changed (").Append(drift.Verdicts.Count).Append(")</h3>\n");
-        List(html, drift.Verdicts.Select(v => $"{v.Describe()} ({v.Severity.ToWire()})"));
+        ReportText.HtmlList(html, drift.Verdicts.Select(v => $"{v.Describe()} ({v.Severity.ToWire()})"));
         html.Append("<h3>Evidence that changed (").Append(drift.Evidence.Changes.Count).Append(")</h3>\n");
-        List(html, drift.Evidence.Changes.Select(c => $"[{c.Category}] {c.Account} {c.Region}: {c.Describe()} (controls: {string.Join(", ", c.Controls)}; {c.File})"));
+        ReportText.HtmlList(html, drift.Evidence.Changes.Select(c => $"[{c.Category}] {c.Account} {c.Region}: {c.Describe()} (controls: {string.Join(", ", c.Controls)}; {c.File})"));
         html.Append("<h3>Not compared (").Append(drift.Evidence.NotCompared.Count).Append(")</h3>\n");
-        List(html, drift.Evidence.NotCompared.Select(g => $"{g.Account} {g.Region} {g.File} ({g.Call}): {g.Reason} (controls: {string.Join(", ", g.Controls)})"));
+        ReportText.HtmlList(html, drift.Evidence.NotCompared.Select(g => $"{g.Account} {g.Region} {g.File} ({g.Call}): {g.Reason} (controls: {string.Join(", ", g.Controls)})"));
     }
 
     /// <summary>Writes the "drift" member: null without a baseline.</summary>
@@ -115,12 +115,12 @@ public static class DriftReporting
             json.WriteString("file", gap.File);
             json.WriteString("call", gap.Call);
             json.WriteString("reason", gap.Reason);
-            WriteControls(json, gap.Controls);
+            ReportText.JsonStrings(json, "controls", gap.Controls);
             json.WriteEndObject();
         }
 
         json.WriteEndArray();
-        WriteControls(json, drift.Evidence.AffectedControls, "affectedControls");
+        ReportText.JsonStrings(json, "affectedControls", drift.Evidence.AffectedControls);
     }
 
     private static void WriteChange(Utf8JsonWriter json, SnapshotChange change)
@@ -137,7 +137,7 @@ public static class DriftReporting
         json.WriteString("call", change.Call);
         WriteRaw(json, "before", change.Before);
         WriteRaw(json, "after", change.After);
-        WriteControls(json, change.Controls);
+        ReportText.JsonStrings(json, "controls", change.Controls);
         json.WriteString("description", change.Describe());
         json.WriteEndObject();
     }
@@ -157,29 +157,6 @@ public static class DriftReporting
             json.WriteString(name, value.ToWire());
         else
             json.WriteNull(name);
-    }
-
-    private static void WriteControls(Utf8JsonWriter json, IReadOnlyList<string> controls, string name = "controls")
-    {
-        json.WriteStartArray(name);
-        foreach (var control in controls)
-            json.WriteStringValue(control);
-        json.WriteEndArray();
-    }
-
-    private static void List(StringBuilder html, IEnumerable<string> items)
-    {
-        var list = items.ToList();
-        if (list.Count == 0)
-        {
-            html.Append("<p class=\"muted\">None.</p>\n");
-            return;
-        }
-
-        html.Append("<ul>\n");
-        foreach (var item in list)
-            html.Append("<li>").Append(E(item)).Append("</li>\n");
-        html.Append("</ul>\n");
     }
 
     private static void Definition(StringBuilder html, string term, string value) =>

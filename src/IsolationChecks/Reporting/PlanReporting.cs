@@ -100,7 +100,7 @@ public static class PlanReporting
                 json.WriteString("resourceName", verdict.Change.ResourceName);
                 Status(json, "before", verdict.Change.Before);
                 Status(json, "after", verdict.Change.After);
-                Strings(json, "addresses", verdict.Addresses);
+                ReportText.JsonStrings(json, "addresses", verdict.Addresses);
                 if (verdict.Hypothetical is { } finding)
                     json.WriteString("message", finding.Message);
                 else
@@ -117,7 +117,7 @@ public static class PlanReporting
             json.WriteStartObject();
             json.WriteString("address", change.Address);
             json.WriteString("type", change.Type);
-            Strings(json, "actions", change.Actions);
+            ReportText.JsonStrings(json, "actions", change.Actions);
             json.WriteString("reason", change.Reason);
             json.WriteEndObject();
         }
@@ -129,7 +129,7 @@ public static class PlanReporting
             json.WriteStartObject();
             json.WriteString("address", value.Address);
             json.WriteString("attribute", value.Attribute);
-            Strings(json, "controls", value.Controls);
+            ReportText.JsonStrings(json, "controls", value.Controls);
             json.WriteEndObject();
         }
 
@@ -140,14 +140,14 @@ public static class PlanReporting
             json.WriteStartObject();
             json.WriteString("address", change.Address);
             json.WriteString("type", change.Type);
-            Strings(json, "actions", change.Actions);
-            Strings(json, "evidence", change.Files);
-            Strings(json, "controls", change.Controls);
+            ReportText.JsonStrings(json, "actions", change.Actions);
+            ReportText.JsonStrings(json, "evidence", change.Files);
+            ReportText.JsonStrings(json, "controls", change.Controls);
             json.WriteEndObject();
         }
 
         json.WriteEndArray();
-        Strings(json, "notInScope", plan.Overlay.NotInScope);
+        ReportText.JsonStrings(json, "notInScope", plan.Overlay.NotInScope);
         json.WriteStartObject("standInIds");
         foreach (var (address, id) in plan.Overlay.StandIns)
             json.WriteString(address, id);
@@ -269,16 +269,7 @@ public static class PlanReporting
     private static void List(StringBuilder html, string heading, IReadOnlyList<string> lines)
     {
         html.Append("<h3>").Append(E(heading)).Append(" (").Append(lines.Count).Append(")</h3>\n");
-        if (lines.Count == 0)
-        {
-            html.Append("<p class=\"muted\">None.</p>\n");
-            return;
-        }
-
-        html.Append("<ul>\n");
-        foreach (var line in lines)
-            html.Append("<li>").Append(E(line)).Append("</li>\n");
-        html.Append("</ul>\n");
+        ReportText.HtmlList(html, lines);
     }
 
     private static void Status(Utf8JsonWriter json, string name, Status? status)
@@ -287,14 +278,6 @@ public static class PlanReporting
             json.WriteString(name, value.ToWire());
         else
             json.WriteNull(name);
-    }
-
-    private static void Strings(Utf8JsonWriter json, string name, IEnumerable<string> values)
-    {
-        json.WriteStartArray(name);
-        foreach (var value in values)
-            json.WriteStringValue(value);
-        json.WriteEndArray();
     }
 
     private static string E(string text) => WebUtility.HtmlEncode(text);

@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Net;
 using System.Text;
+using System.Text.Json;
 
 namespace IsolationChecks.Reporting;
 
@@ -14,4 +16,29 @@ public static class ReportText
 
     /// <summary>Text cut to at most <paramref name="length"/> characters, an ellipsis saying it was cut.</summary>
     public static string Cut(string text, int length) => text.Length <= length ? text : string.Concat(text.AsSpan(0, length - 1), "…");
+
+    /// <summary>A JSON array of strings under <paramref name="name"/>.</summary>
+    public static void JsonStrings(Utf8JsonWriter json, string name, IEnumerable<string> values)
+    {
+        json.WriteStartArray(name);
+        foreach (var value in values)
+            json.WriteStringValue(value);
+        json.WriteEndArray();
+    }
+
+    /// <summary>An HTML list of the items, or "None." when there are none.</summary>
+    public static void HtmlList(StringBuilder html, IEnumerable<string> items)
+    {
+        var list = items.ToList();
+        if (list.Count == 0)
+        {
+            html.Append("<p class=\"muted\">None.</p>\n");
+            return;
+        }
+
+        html.Append("<ul>\n");
+        foreach (var item in list)
+            html.Append("<li>").Append(WebUtility.HtmlEncode(item)).Append("</li>\n");
+        html.Append("</ul>\n");
+    }
 }

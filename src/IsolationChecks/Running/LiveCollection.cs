@@ -64,11 +64,15 @@ public sealed class LiveCollection(IReadOnlyList<IControl> controls, AwsAccessSe
     public static IReadOnlyList<ManifestTarget> TargetsOf(PostureDocument posture)
     {
         var classes = posture.Members.ToDictionary(m => m.Scope.Name, m => m.Class, StringComparer.Ordinal);
-        return posture.Accounts
-            .Select(a => ShardPlan.TargetOf(new AuditScope(a.Key, a.Value.AccountId, a.Value.Region, a.Value.Profile, a.Value.RoleArn), classes.GetValueOrDefault(a.Key)))
-            .DistinctBy(t => (t.Account, t.Region.ToLowerInvariant()))
-            .ToList();
+        return ScopesOf(posture).Select(s => ShardPlan.TargetOf(s, classes.GetValueOrDefault(s.Name))).ToList();
     }
+
+    /// <summary>One collection scope per distinct (account, region) of the posture; the account's own profile and role travel with it.</summary>
+    public static IReadOnlyList<AuditScope> ScopesOf(PostureDocument posture) =>
+        posture.Accounts
+            .Select(a => new AuditScope(a.Key, a.Value.AccountId, a.Value.Region, a.Value.Profile, a.Value.RoleArn))
+            .DistinctBy(s => (s.AccountId, s.Region.ToLowerInvariant()))
+            .ToList();
 
     /// <summary>
     /// The targets a shard must collect together: IAM's simulator questions (IAM-1..IAM-3) come from the codeCommit account's

@@ -170,13 +170,6 @@ public sealed class SuiteRunner(IReadOnlyList<IControl> controls, TimeProvider c
         progress?.Report($"{RunResult.UnreviewedNotice}: {review.Describe()}");
     }
 
-    /// <summary>One collection scope per distinct (account, region) of the posture; the account's own profile and role travel with it.</summary>
-    public static IReadOnlyList<AuditScope> ScopesOf(PostureDocument posture) =>
-        posture.Accounts
-            .Select(a => new AuditScope(a.Key, a.Value.AccountId, a.Value.Region, a.Value.Profile, a.Value.RoleArn))
-            .DistinctBy(s => (s.AccountId, s.Region.ToLowerInvariant()))
-            .ToList();
-
     /// <summary>
     /// The Region setting names the region to audit: it replaces every posture account's region, so the
     /// scopes collected there are the scopes the controls look up.

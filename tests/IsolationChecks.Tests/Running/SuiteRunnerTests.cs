@@ -179,7 +179,7 @@ public class SuiteRunnerTests
             ["prd-again"] = new("222222222222", "AP-NORTHEAST-1"),
         });
 
-        var scopes = SuiteRunner.ScopesOf(posture);
+        var scopes = LiveCollection.ScopesOf(posture);
 
         Assert.That(scopes, Is.EqualTo(new[]
         {
