@@ -53,6 +53,28 @@ public sealed partial class PaginationTests
         }
     }
 
+    [TestCase("<additionalRoutesAvailable>true</additionalRoutesAvailable>", true)]
+    [TestCase("<additionalRoutesAvailable>false</additionalRoutesAvailable>", false)]
+    [TestCase("", null)]
+    public async Task A_route_search_that_does_not_say_whether_it_was_cut_short_is_never_recorded_as_complete(string element, bool? expected)
+    {
+        await using var server = await RecordingAwsServer.StartAsync(_ => AwsAnswers.Xml(
+            $"<SearchTransitGatewayRoutesResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>r</requestId><routeSet/>{element}</SearchTransitGatewayRoutesResponse>"));
+        using var ec2 = new Ec2ServiceClient(TestClients.Ec2(server.Endpoint), PageSize);
+
+        var result = await ec2.CallAsync(AwsCalls.SearchTransitGatewayRoutes, new CallArgs("tgw-rtb-1"), CancellationToken.None);
+        var read = () => System.Text.Json.JsonSerializer.Deserialize<IsolationChecks.Aws.Shapes.SearchTransitGatewayRoutesOutput>(result.Output,
+            IsolationChecks.Snapshots.Json.SnapshotJson.PascalCase);
+
+        if (expected is { } more)
+            Assert.That(read()!.AdditionalRoutesAvailable, Is.EqualTo(more));
+        else
+        {
+            Assert.That(result.Output.ContainsKey("AdditionalRoutesAvailable"), Is.False, result.Output.ToJsonString());
+            Assert.That(read, Throws.InstanceOf<System.Text.Json.JsonException>(), "the reader's shape makes the absence a data gap");
+        }
+    }
+
     private static CannedResponse SecurityGroupPage(RecordedRequest request)
     {
         var token = NextToken().Match(request.Body) is { Success: true } m ? int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;

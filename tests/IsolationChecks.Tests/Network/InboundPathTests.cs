@@ -129,6 +129,20 @@ public class InboundPathTests
     }
 
     [Test]
+    public void A_target_whose_port_neither_it_nor_its_target_group_declares_is_inconclusive_never_unreachable()
+    {
+        var network = App(Tcp(443, "0.0.0.0/0"));
+        AddLoadBalancer(network, "network", "instance", null);
+        network.TargetGroups[0] = network.TargetGroups[0] with { Port = null };
+        network.TargetHealth[TgArn] = [new TargetHealthDescription(new TargetDescription("i-gitlab"), new TargetHealth("healthy"))];
+
+        var answer = FromOutside(network, "198.51.100.7/32");
+
+        Assert.That(answer.Verdict, Is.EqualTo(PathVerdict.Inconclusive), answer.Describe());
+        Assert.That(answer.Unsupported.Select(u => u.Reason), Has.Some.Contains("the port it forwards to is not known"));
+    }
+
+    [Test]
     public void A_client_vpn_endpoint_authorised_for_the_host_is_a_way_in_from_the_internet()
     {
         var network = App(Tcp(443, "10.30.0.0/16"));

@@ -199,6 +199,17 @@ public class PolicyEvaluationTests
     }
 
     [Test]
+    public void A_user_whose_inline_policy_list_IAM_omitted_is_judged_on_its_other_policies()
+    {
+        var iam = new IamBuilder()
+            .WithManaged("pull", Policy("Allow", "codecommit:GitPull", Repo))
+            .WithUser("u", managed: ["pull"]);
+        iam = iam with { Users = [iam.Users[0] with { UserPolicyList = null }] };
+
+        AssertExact(Decide(iam, "u"), CidrSet.Everything);
+    }
+
+    [Test]
     public void An_unknown_condition_key_makes_the_answer_a_range_that_names_the_key()
     {
         var iam = new IamBuilder().WithUser("u", [Inline("p", Policy("Allow", "codecommit:GitPull", Repo,

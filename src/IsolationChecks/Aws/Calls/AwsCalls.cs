@@ -112,7 +112,8 @@ public static class AwsCalls
                 TransitGatewayRouteTableId = a.Target, Filters = [new Filter("state", ["active", "blackhole"])],
             },
             (c, r, t) => c.SearchTransitGatewayRoutesAsync(r, t), r => (r.Routes, (string?)null),
-            r => new JsonObject { ["AdditionalRoutesAvailable"] = r.AdditionalRoutesAvailable ?? false }),
+            // EC2 always says whether the search was cut short; a response without it stays without it (a gap, never "complete").
+            r => r.AdditionalRoutesAvailable is { } more ? new JsonObject { ["AdditionalRoutesAvailable"] = more } : []),
     };
 
     public static AwsCall DescribeVpnGateways { get; } = Ec2("VpnGateways", typeof(DescribeVpnGatewaysOutput), Network,

@@ -73,7 +73,7 @@ public static class BuildVpcsInScope
             {
                 if (project.VpcConfig is not { VpcId: { } vpcId } config) continue;
                 if (!projectVpcs.Contains(vpcId)) projectVpcs.Add(vpcId);
-                foreach (var subnetId in config.Subnets ?? [])
+                foreach (var subnetId in config.Subnets)
                 {
                     if (!bySubnet.TryGetValue(subnetId, out var entry))
                     {
@@ -81,7 +81,7 @@ public static class BuildVpcsInScope
                         order.Add(subnetId);
                     }
 
-                    entry.Add(new BuildInterface(project.Name, config.SecurityGroupIds ?? []));
+                    entry.Add(new BuildInterface(project.Name, config.SecurityGroupIds));
                 }
             }
 
@@ -129,7 +129,7 @@ public static class BuildVpcsInScope
             // A build subnet belongs to the VPC its subnet record names; a subnet missing from the data stays with its project's VPC.
             var inVpc = buildSubnets?.Where(s => subnetsById.TryGetValue(s.SubnetId, out var subnet)
                 ? subnet.VpcId == vpcId
-                : projects!.Any(p => p.VpcConfig?.VpcId == vpcId && (p.VpcConfig.Subnets ?? []).Contains(s.SubnetId))).ToList();
+                : projects!.Any(p => p.VpcConfig?.VpcId == vpcId && p.VpcConfig.Subnets.Contains(s.SubnetId))).ToList();
             var buildVpc = new BuildVpc(vpcId, scope, build, inVpc, projectsGap);
             foreach (var service in services)
             foreach (var finding in check(buildVpc, service))

@@ -20,7 +20,7 @@ public sealed record GitLabHostUnderAudit(
 
     /// <summary>The interfaces each group is attached to, for messages ("on eni-...").</summary>
     public IEnumerable<string> InterfacesOf(string groupId) =>
-        Interfaces.Where(i => (i.Groups ?? []).Any(g => g.GroupId == groupId)).Select(i => i.NetworkInterfaceId);
+        Interfaces.Where(i => i.Groups.Any(g => g.GroupId == groupId)).Select(i => i.NetworkInterfaceId);
 }
 
 /// <summary>

@@ -233,7 +233,12 @@ public sealed partial class PathEngine
 
         var preserve = PreservesClientIp(model, group, trace);
         if (preserve is null) return;
-        var targetPort = registered.Target.Target.Port ?? tg.Port ?? 0;
+        if ((registered.Target.Target.Port ?? tg.Port) is not { } targetPort)
+        {
+            trace.Unsupported(tg.TargetGroupName, $"registers {registered.Target.Target.Id} with no port, and the target group declares none: the port it forwards to is not known", []);
+            return;
+        }
+
         foreach (var listener in listeners.Listeners)
         {
             var protocols = ListenerProtocols(listener.Protocol);

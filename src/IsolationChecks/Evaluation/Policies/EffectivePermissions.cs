@@ -127,10 +127,10 @@ public static class EffectivePermissions
         try
         {
             var (name, arn, kind) = user is not null ? (user.UserName, user.Arn, "user") : (role!.RoleName, role.Arn, "role");
-            var inline = user?.UserPolicyList ?? role!.RolePolicyList ?? [];
+            var inline = user is not null ? user.UserPolicyList ?? [] : role!.RolePolicyList;
             foreach (var p in inline)
                 sources.Add(Parsed(new PolicySource($"{kind} {name} inline policy '{p.PolicyName}'", null, file), p.PolicyDocument));
-            foreach (var attached in user?.AttachedManagedPolicies ?? role!.AttachedManagedPolicies ?? [])
+            foreach (var attached in user is not null ? user.AttachedManagedPolicies : role!.AttachedManagedPolicies)
             {
                 var (policy, problem) = Managed(details, attached.PolicyArn, $"managed policy {attached.PolicyArn} (attached to {kind} {name})", file);
                 if (problem is not null) return (null, problem);
@@ -142,9 +142,9 @@ public static class EffectivePermissions
                 var group = details.GroupDetailList?.FirstOrDefault(g => g.GroupName == groupName);
                 if (group is null)
                     return (null, new PolicyProblem($"{kind} {name} is in group {groupName}, which GetAccountAuthorizationDetails does not list", false, file));
-                foreach (var p in group.GroupPolicyList ?? [])
+                foreach (var p in group.GroupPolicyList)
                     sources.Add(Parsed(new PolicySource($"group {groupName} inline policy '{p.PolicyName}'", null, file), p.PolicyDocument));
-                foreach (var attached in group.AttachedManagedPolicies ?? [])
+                foreach (var attached in group.AttachedManagedPolicies)
                 {
                     var (policy, problem) = Managed(details, attached.PolicyArn, $"managed policy {attached.PolicyArn} (attached to group {groupName})", file);
                     if (problem is not null) return (null, problem);

@@ -14,11 +14,11 @@ public sealed record EffectiveRouteTable(RouteTable Table, bool ViaMainTable)
     {
         var isAssociated = (RouteTableAssociation a) => a.AssociationState?.State is null or "associated";
         var explicitTable = routeTables.FirstOrDefault(t =>
-            (t.Associations ?? []).Any(a => a.SubnetId == subnet.SubnetId && isAssociated(a)));
+            t.Associations.Any(a => a.SubnetId == subnet.SubnetId && isAssociated(a)));
         if (explicitTable is not null) return new EffectiveRouteTable(explicitTable, ViaMainTable: false);
 
         var main = routeTables.FirstOrDefault(t =>
-            t.VpcId == subnet.VpcId && (t.Associations ?? []).Any(a => a.Main == true && isAssociated(a)));
+            t.VpcId == subnet.VpcId && t.Associations.Any(a => a.Main == true && isAssociated(a)));
         return main is null ? null : new EffectiveRouteTable(main, ViaMainTable: true);
     }
 }

@@ -32,8 +32,8 @@ public sealed class ProjectRunsInVpc : SnapshotControl
             return verdict.Fail(audit.Resource, $"{audit.Project.Name} has no vpcConfig: its builds run outside any VPC, with internet access",
                 [new EvidenceFact(audit.Project.Name, "vpcConfig absent from the project document", file)]);
 
-        var subnets = config.Subnets ?? [];
-        var groups = config.SecurityGroupIds ?? [];
+        var subnets = config.Subnets;
+        var groups = config.SecurityGroupIds;
         var facts = new List<EvidenceFact>
         {
             new(audit.Project.Name, $"vpcConfig.vpcId = {config.VpcId ?? "(none)"}", file),

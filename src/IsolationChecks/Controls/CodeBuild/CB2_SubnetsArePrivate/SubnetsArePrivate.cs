@@ -68,7 +68,7 @@ public sealed class SubnetsArePrivate : SnapshotControl
 
             var tableFile = audit.Scope.PathOf(AwsCalls.DescribeRouteTables.File);
             evidence.Add(new EvidenceFact(subnetId, $"uses {effective.Table.RouteTableId} ({effective.HowAssociated})", tableFile));
-            foreach (var route in effective.Table.Routes ?? [])
+            foreach (var route in effective.Table.Routes)
             {
                 var kind = RouteTargets.Classify(route);
                 var routeText = $"route {route.Destination} -> {route.Target} ({RouteTargets.Describe(kind)}){(route.State == "blackhole" ? ", state blackhole" : "")}";

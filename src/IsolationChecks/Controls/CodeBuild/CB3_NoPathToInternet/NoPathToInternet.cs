@@ -51,7 +51,7 @@ public sealed class NoPathToInternet : SnapshotControl
             return verdict.Unavailable(audit.Resource, gap);
 
         var engine = new PathEngine(network);
-        var groups = config.SecurityGroupIds ?? [];
+        var groups = config.SecurityGroupIds;
         var evidence = new List<EvidenceFact>
         {
             new(name, $"vpcConfig: {config.VpcId}, subnets {string.Join(", ", config.Subnets!)}, security groups {string.Join(", ", groups)}", audit.ProjectsFile),

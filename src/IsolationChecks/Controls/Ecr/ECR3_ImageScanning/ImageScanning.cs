@@ -43,11 +43,11 @@ public sealed class ImageScanning : SnapshotControl
             return unavailable with { Evidence = [.. unavailable.Evidence, repositoryFact] };
         }
 
-        var scanType = configuration.ScanningConfiguration?.ScanType ?? "BASIC";
-        var rules = configuration.ScanningConfiguration?.Rules ?? [];
+        var scanType = configuration.ScanningConfiguration.ScanType;
+        var rules = configuration.ScanningConfiguration.Rules;
         var registryFact = new EvidenceFact("registry scanning", $"scanType = {scanType}, rules = [{string.Join("; ", rules.Select(Describe))}]", registry.Source);
         var matching = rules.FirstOrDefault(r => r.ScanFrequency is "SCAN_ON_PUSH" or "CONTINUOUS_SCAN"
-                                                 && (r.RepositoryFilters ?? []).Any(f => Matches(f, audit.Name)));
+                                                 && r.RepositoryFilters.Any(f => Matches(f, audit.Name)));
         if (matching is not null)
             return verdict.Pass(audit.Resource, $"{audit.Name} is covered by the registry's {scanType} scanning rule {Describe(matching)}", repositoryFact, registryFact);
         if (scanType == "BASIC" && scanOnPush == true)
@@ -62,5 +62,5 @@ public sealed class ImageScanning : SnapshotControl
         filter.FilterType == "WILDCARD" && Wildcard.Matches(filter.Filter, repository, ignoreCase: false);
 
     private static string Describe(RegistryScanningRule rule) =>
-        $"{rule.ScanFrequency ?? "?"} on [{string.Join(", ", (rule.RepositoryFilters ?? []).Select(f => f.Filter))}]";
+        $"{rule.ScanFrequency ?? "?"} on [{string.Join(", ", rule.RepositoryFilters.Select(f => f.Filter))}]";
 }

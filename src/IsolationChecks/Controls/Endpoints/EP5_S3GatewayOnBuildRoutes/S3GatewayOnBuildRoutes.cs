@@ -51,8 +51,8 @@ public sealed class S3GatewayOnBuildRoutes : SnapshotControl
 
         resource = vpc.Resource(service, gateways[0]);
         var tablesFile = vpc.Scope.PathOf(AwsCalls.DescribeRouteTables.File);
-        var associated = gateways.SelectMany(g => g.RouteTableIds ?? []).ToHashSet(StringComparer.Ordinal);
-        var evidence = gateways.Select(g => new EvidenceFact(g.VpcEndpointId, $"route tables {string.Join(", ", g.RouteTableIds ?? [])}", vpc.EndpointsFile)).ToList();
+        var associated = gateways.SelectMany(g => g.RouteTableIds).ToHashSet(StringComparer.Ordinal);
+        var evidence = gateways.Select(g => new EvidenceFact(g.VpcEndpointId, $"route tables {string.Join(", ", g.RouteTableIds)}", vpc.EndpointsFile)).ToList();
         var missing = new List<string>();
         var undecided = new List<string>();
         foreach (var build in buildSubnets)

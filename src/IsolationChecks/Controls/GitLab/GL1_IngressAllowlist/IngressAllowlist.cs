@@ -45,7 +45,7 @@ public sealed class IngressAllowlist : SnapshotControl
         foreach (var group in audit.SecurityGroups)
         {
             var where = $"{group.GroupId} ({group.GroupName}) on {string.Join(", ", audit.InterfacesOf(group.GroupId).DefaultIfEmpty(audit.Description))}";
-            var rules = group.IpPermissions ?? [];
+            var rules = group.IpPermissions;
             if (rules.Count == 0) facts.Add(new EvidenceFact(group.GroupId, "no inbound rule", file));
             foreach (var rule in rules)
             {
@@ -64,19 +64,19 @@ public sealed class IngressAllowlist : SnapshotControl
                     facts.Add(new EvidenceFact(group.GroupId, $"admits {traffic} from {subject}: OUTSIDE the allowed sources", origin ?? file));
                 }
 
-                foreach (var range in rule.IpRanges ?? [])
+                foreach (var range in rule.IpRanges)
                 {
                     if (!Cidr.TryParse(range.CidrIp, out var cidr)) return verdict.Error(audit.Resource, $"{group.GroupId} has an inbound rule from '{range.CidrIp}', which is not a CIDR");
                     Judge(range.CidrIp, CidrSet.Of(cidr), range.CidrIp, null);
                 }
 
-                foreach (var range in rule.Ipv6Ranges ?? [])
+                foreach (var range in rule.Ipv6Ranges)
                 {
                     if (!Cidr.TryParse(range.CidrIpv6, out var cidr)) return verdict.Error(audit.Resource, $"{group.GroupId} has an inbound rule from '{range.CidrIpv6}', which is not a CIDR");
                     Judge(range.CidrIpv6, CidrSet.Of(cidr), range.CidrIpv6, null);
                 }
 
-                foreach (var reference in rule.PrefixListIds ?? [])
+                foreach (var reference in rule.PrefixListIds)
                 {
                     if (!audit.Scope.Ec2.EntriesOf(reference.PrefixListId, audit.Scope.Folder).TryGet(out var entries, out var gap))
                         return verdict.Unavailable(audit.Resource, gap);
@@ -89,7 +89,7 @@ public sealed class IngressAllowlist : SnapshotControl
                     }
                 }
 
-                foreach (var pair in rule.UserIdGroupPairs ?? [])
+                foreach (var pair in rule.UserIdGroupPairs)
                 {
                     var referenced = pair.GroupId ?? pair.GroupName ?? "(unnamed group)";
                     var owner = pair.UserId is { } u && u != audit.Scope.AccountId ? $" of account {u}" : "";
@@ -122,7 +122,7 @@ public sealed class IngressAllowlist : SnapshotControl
     }
 
     private static bool Admitted(GitLabHostUnderAudit audit, Cidr address) =>
-        audit.SecurityGroups.SelectMany(g => g.IpPermissions ?? []).Any(rule =>
-            (rule.IpRanges ?? []).Select(r => r.CidrIp).Concat((rule.Ipv6Ranges ?? []).Select(r => r.CidrIpv6))
+        audit.SecurityGroups.SelectMany(g => g.IpPermissions).Any(rule =>
+            rule.IpRanges.Select(r => r.CidrIp).Concat(rule.Ipv6Ranges.Select(r => r.CidrIpv6))
             .Any(text => Cidr.TryParse(text, out var cidr) && cidr.Contains(address)));
 }

@@ -62,8 +62,8 @@ internal static class EcsServiceHosts
 
         // ListTasks filters by service already; the task group ("service:NAME") guards against a listing that did not.
         var group = $"service:{ecs.Service}";
-        var ofService = (tasks.Tasks ?? []).Where(t => taskArns.Contains(t.TaskArn) && t.Group == group).ToList();
-        var others = (tasks.Tasks ?? []).Count(t => taskArns.Contains(t.TaskArn) && t.Group != group);
+        var ofService = tasks.Tasks.Where(t => taskArns.Contains(t.TaskArn) && t.Group == group).ToList();
+        var others = tasks.Tasks.Count(t => taskArns.Contains(t.TaskArn) && t.Group != group);
         var tasksFact = new EvidenceFact(key,
             $"{ofService.Count} task(s) of group {group}: {string.Join(", ", ofService.Select(t => $"{ShortId(t.TaskArn)} {t.LastStatus ?? "?"}"))}" +
             (others > 0 ? $"; {others} listed task(s) of other groups ignored" : ""), tasksFile);
@@ -75,7 +75,7 @@ internal static class EcsServiceHosts
         var interfaceIds = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var task in ofService)
         {
-            var attachments = (task.Attachments ?? []).Where(a => a.Type == TaskInterface && a.Status is not ("DELETED" or "DELETING")).ToList();
+            var attachments = task.Attachments.Where(a => a.Type == TaskInterface && a.Status is not ("DELETED" or "DELETING")).ToList();
             var ids = attachments.Select(a => a.Detail("networkInterfaceId")).OfType<string>().ToList();
             if (ids.Count == 0 && attachments.Count > 0)
                 return [verdict.Inconclusive(resource,

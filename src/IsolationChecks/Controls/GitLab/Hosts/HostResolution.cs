@@ -23,7 +23,7 @@ internal sealed record HostResolution(
     {
         if (!Scope.Ec2.SecurityGroups.TryGet(out var groups, out var gap))
             return [Verdict.Unavailable(resource, gap)];
-        var groupIds = attached.SelectMany(n => n.Groups ?? []).Select(g => g.GroupId)
+        var groupIds = attached.SelectMany(n => n.Groups).Select(g => g.GroupId)
             .Concat(declaredGroupIds).Distinct(StringComparer.Ordinal).ToList();
         var missing = groupIds.Where(g => groups.All(s => s.GroupId != g)).ToList();
         if (missing.Count > 0)
@@ -34,7 +34,7 @@ internal sealed record HostResolution(
 
         var facts = hostFacts.Concat(attached.Select(n => new EvidenceFact(n.NetworkInterfaceId,
             $"{interfaceRole(n)}, subnet {n.SubnetId ?? "?"}, private IP {n.PrivateIpAddress ?? "?"}, public IP {n.Association?.PublicIp ?? "none"}, " +
-            $"security groups {string.Join(", ", (n.Groups ?? []).Select(g => g.GroupId))}", InterfacesFile))).ToList();
+            $"security groups {string.Join(", ", n.Groups.Select(g => g.GroupId))}", InterfacesFile))).ToList();
         var audit = new GitLabHostUnderAudit(resource, description, Scope, attached, groupIds.Select(g => groups.First(s => s.GroupId == g)).ToList(), facts);
         return Check(audit).ToList();
     }

@@ -15,7 +15,7 @@ internal static class InstanceHosts
         var ec2 = scope.Ec2;
         if (!ec2.Reservations.TryGet(out var reservations, out var gap)) return [verdict.Unavailable(placeholder, gap)];
         var reservationsFile = scope.PathOf(AwsCalls.DescribeInstances.File);
-        var instances = reservations.SelectMany(r => r.Instances ?? [])
+        var instances = reservations.SelectMany(r => r.Instances)
             .Where(i => i.State?.Name is not ("terminated" or "shutting-down")).ToList();
         var selected = host.InstanceId is { } id
             ? instances.Where(i => i.InstanceId == id).ToList()
@@ -32,7 +32,7 @@ internal static class InstanceHosts
         foreach (var instance in selected)
         {
             var resource = ResourceOf(instance, scope);
-            var declaredIds = (instance.NetworkInterfaces ?? []).Select(n => n.NetworkInterfaceId).ToHashSet(StringComparer.Ordinal);
+            var declaredIds = instance.NetworkInterfaces.Select(n => n.NetworkInterfaceId).ToHashSet(StringComparer.Ordinal);
             var attached = interfaces.Where(n => n.Attachment?.InstanceId == instance.InstanceId || declaredIds.Contains(n.NetworkInterfaceId)).ToList();
             var absent = declaredIds.Except(attached.Select(n => n.NetworkInterfaceId)).ToList();
             if (absent.Count > 0 || attached.Count == 0)
@@ -49,7 +49,7 @@ internal static class InstanceHosts
             var instanceFact = new EvidenceFact(instance.InstanceId,
                 $"{instance.State?.Name ?? "state unknown"}, interfaces {string.Join(", ", attached.Select(n => n.NetworkInterfaceId))}", reservationsFile);
             findings.AddRange(resolution.Audit(resource, $"instance {instance.InstanceId}", attached,
-                (instance.SecurityGroups ?? []).Select(g => g.GroupId), [instanceFact], _ => $"attached to {instance.InstanceId}"));
+                instance.SecurityGroups.Select(g => g.GroupId), [instanceFact], _ => $"attached to {instance.InstanceId}"));
         }
 
         return findings;
