@@ -74,15 +74,18 @@ public static class PostureBootstrap
         else
             Review("$.gitLab", "no GitLab host was recognised (an instance tagged Name=*gitlab*, or a load balancer named *gitlab*): add the gitLab section with its hosts (docs/posture.md); GL-1 and GL-2 are inconclusive until then");
 
-        if (CodeCommit(snapshot, names, out var unbound) is { } codeCommit)
+        var codeCommit = CodeCommit(snapshot, names, out var unbound, out var unreadable);
+        var undeclared = (unbound.Count == 0 ? "" : $"; also granted Git access without a source-address condition, NOT declared (IAM-1..IAM-3 do not judge them): {string.Join(", ", unbound)}")
+                         + (unreadable.Count == 0 ? "" : $"; NOT read, so not declared even if they have Git access: {string.Join(", ", unreadable)} (a managed policy attached to them, "
+                                                          + "directly or through a group, or one of their groups, is missing from the IAM details: collect iam get-account-authorization-details again, then review them by hand)");
+        if (codeCommit is not null)
         {
             posture["codeCommit"] = codeCommit;
             Review("$.codeCommit", "the principals whose policies grant codecommit:GitPush (push) or only GitPull (pull) from given source addresses, the repositories "
-                                   + "those policies name, and the addresses the pull policies allow: confirm each"
-                                   + (unbound.Count == 0 ? "" : $"; also granted Git access without a source-address condition, NOT declared (IAM-1..IAM-3 do not judge them): {string.Join(", ", unbound)}"));
+                                   + "those policies name, and the addresses the pull policies allow: confirm each" + undeclared);
         }
         else
-            Review("$.codeCommit", "no principal granted codecommit:GitPush or GitPull was found: add the codeCommit section (push and pull principals, mirrored repositories, isolated CIDRs)");
+            Review("$.codeCommit", "no principal granted codecommit:GitPush or GitPull was found: add the codeCommit section (push and pull principals, mirrored repositories, isolated CIDRs)" + undeclared);
 
         if (Connections(snapshot, names) is { } connections)
         {
@@ -209,9 +212,10 @@ public static class PostureBootstrap
     /// <summary>Wider than the posture accepts without a reason (SourceAllowlist): never carried over; GL-1 fails on it until narrowed.</summary>
     private static bool IsWide(Cidr cidr) => cidr.PrefixLength < (cidr.Family == System.Net.Sockets.AddressFamily.InterNetwork ? 16 : 48);
 
-    private static JsonObject? CodeCommit(Snapshot snapshot, Dictionary<ScopeSnapshot, string> names, out IReadOnlyList<string> unbound)
+    private static JsonObject? CodeCommit(Snapshot snapshot, Dictionary<ScopeSnapshot, string> names, out IReadOnlyList<string> unbound, out IReadOnlyList<string> unreadable)
     {
         unbound = [];
+        unreadable = [];
         foreach (var scope in snapshot.Scopes)
         {
             if (!scope.Iam.Peek(out var iam, out _))
@@ -220,13 +224,20 @@ public static class PostureBootstrap
             var groups = iam.GroupDetailList.ToDictionary(g => g.GroupName, g => g, StringComparer.Ordinal);
             var principals = iam.UserDetailList.Select(u => (u.Arn, Documents: u.UserPolicyList?.Select(p => p.PolicyDocument).ToList() ?? [],
                     Attached: u.AttachedManagedPolicies.Concat(u.GroupList.Where(groups.ContainsKey).SelectMany(g => groups[g].AttachedManagedPolicies)).ToList(),
-                    Groups: u.GroupList.Where(groups.ContainsKey).SelectMany(g => groups[g].GroupPolicyList.Select(p => p.PolicyDocument)).ToList()))
-                .Concat(iam.RoleDetailList.Select(r => (r.Arn, Documents: r.RolePolicyList.Select(p => p.PolicyDocument).ToList(), Attached: r.AttachedManagedPolicies.ToList(), Groups: new List<JsonElement>())))
-                .Select(p => (p.Arn, Statements: p.Documents.Concat(p.Groups).Concat(p.Attached.SelectMany(a => managed.GetValueOrDefault(a.PolicyArn) ?? [])).SelectMany(Statements).ToList()))
+                    Groups: u.GroupList.Where(groups.ContainsKey).SelectMany(g => groups[g].GroupPolicyList.Select(p => p.PolicyDocument)).ToList(),
+                    GroupsMissing: !u.GroupList.All(groups.ContainsKey)))
+                .Concat(iam.RoleDetailList.Select(r => (r.Arn, Documents: r.RolePolicyList.Select(p => p.PolicyDocument).ToList(), Attached: r.AttachedManagedPolicies.ToList(), Groups: new List<JsonElement>(), GroupsMissing: false)))
+                .ToList();
+            // A principal whose attached policy or group is missing from the details cannot be read whole: named, never judged on a part.
+            bool Whole((string Arn, List<JsonElement> Documents, List<AttachedPolicy> Attached, List<JsonElement> Groups, bool GroupsMissing) p) =>
+                !p.GroupsMissing && p.Attached.All(a => managed.ContainsKey(a.PolicyArn));
+            unreadable = [.. unreadable, .. principals.Where(p => !Whole(p)).Select(p => p.Arn)];
+            var readable = principals.Where(Whole)
+                .Select(p => (p.Arn, Statements: p.Documents.Concat(p.Groups).Concat(p.Attached.SelectMany(a => managed[a.PolicyArn])).SelectMany(Statements).ToList()))
                 .ToList();
             // The mirror's principals are the ones whose Git access is bound to source addresses (the NAT gateways, the isolated
             // terminals); others granted Git access (a build's service role, reaching CodeCommit through an endpoint) are named for review.
-            var git = principals.Where(p => p.Statements.Any(s => s.Allows("codecommit:GitPush") || s.Allows("codecommit:GitPull"))).ToList();
+            var git = readable.Where(p => p.Statements.Any(s => s.Allows("codecommit:GitPush") || s.Allows("codecommit:GitPull"))).ToList();
             var bound = git.Where(p => p.Statements.Where(s => s.Allows("codecommit:GitPush") || s.Allows("codecommit:GitPull")).All(s => s.SourceIps.Count > 0)).ToList();
             var push = bound.Where(p => p.Statements.Any(s => s.Allows("codecommit:GitPush"))).ToList();
             var pull = bound.Where(p => !push.Contains(p) && p.Statements.Any(s => s.Allows("codecommit:GitPull"))).ToList();

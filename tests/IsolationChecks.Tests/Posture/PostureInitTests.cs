@@ -109,4 +109,37 @@ public class PostureInitTests
         Assert.That(gate.Code, Is.EqualTo(ExitCodes.GatePassed), gate.ToString());
         Assert.That(gate.Output, Does.Contain("audit gate PASSED").And.Not.Contain("DEMO DATA"));
     }
+    [TestCase("AttachedManagedPolicies", """[{"PolicyName":"MirrorPush","PolicyArn":"arn:aws:iam::222222222222:policy/MirrorPush"}]""")]
+    [TestCase("GroupList", """["mirror-pushers"]""")]
+    public async Task A_principal_whose_policies_are_not_all_in_the_details_is_named_for_review_not_silently_left_out(string member, string value)
+    {
+        var copy = Path.Combine(_work, "incomplete");
+        CopyFolder(RepositoryPaths.Reference, copy);
+        var iamFile = Path.Combine(copy, "accounts", "222222222222", "ap-northeast-1", "iam", "get-account-authorization-details.json");
+        var iam = JsonNode.Parse(await File.ReadAllTextAsync(iamFile))!.AsObject();
+        var user = JsonNode.Parse("""
+            {"UserName": "mirror-extra", "Arn": "arn:aws:iam::222222222222:user/mirror-extra", "Path": "/", "UserPolicyList": [], "GroupList": [], "AttachedManagedPolicies": []}
+            """)!.AsObject();
+        user[member] = JsonNode.Parse(value);
+        iam["UserDetailList"]!.AsArray().Add(user);
+        await File.WriteAllTextAsync(iamFile, iam.ToJsonString());
+
+        var init = await Run("posture", "init", "--from", copy, "--output", "draft.json");
+
+        Assert.That(init.Code, Is.EqualTo(ExitCodes.GatePassed), init.ToString());
+        var posture = PostureLoader.Parse(await File.ReadAllBytesAsync(Path.Combine(_work, "draft.json")), "draft.json");
+        Assert.That(posture.Review!.Pending.Single(p => p.Path == "$.codeCommit").Note,
+            Does.Contain("NOT read, so not declared even if they have Git access: arn:aws:iam::222222222222:user/mirror-extra"));
+        Assert.That(posture.CodeCommit!.PushPrincipals, Does.Not.Contain("arn:aws:iam::222222222222:user/mirror-extra"));
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
 }
