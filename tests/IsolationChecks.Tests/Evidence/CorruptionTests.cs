@@ -86,6 +86,19 @@ public sealed class CorruptionTests
         Assert.That(undecided, Is.Not.Empty, $"truncating a file {controlId} reads makes one of its verdicts inconclusive");
     }
 
+    /// <summary>A verdict resting on a path question names the network inventories that question read, not only those the control read.</summary>
+    [TestCase("GL-2")]
+    [TestCase("CONN-1")]
+    public void Each_path_verdict_cites_the_network_inventories_its_own_question_read(string controlId)
+    {
+        var findings = Reference.Value.Findings.Where(f => f.Control.Id == controlId).ToList();
+
+        Assert.That(findings, Is.Not.Empty);
+        foreach (var inventory in new[] { "RouteTables.json", "NetworkAcls.json", "Subnets.json" })
+            Assert.That(findings.Where(f => !f.Evidence.Any(e => e.Source?.EndsWith("/" + inventory, StringComparison.Ordinal) == true)).Select(Key), Is.Empty,
+                $"every {controlId} verdict cites the {inventory} its path question consulted");
+    }
+
     [TestCaseSource(nameof(Cases))]
     public void A_corrupted_evidence_file_never_leaves_a_pass_resting_on_it(Corruption corruption)
     {

@@ -34,7 +34,7 @@ public sealed class HostInVpc : SnapshotControl
 
     protected override IEnumerable<Finding> Evaluate(FindingFactory verdict, EvaluationContext context) =>
         ConnectionHostsInScope.Evaluate(context, verdict, (resource, host, scope) =>
-            [Judge(verdict, context, scope, resource, host, scope.PathOf(AwsCalls.ListHosts.File))]);
+            [context.CitingWhatItRead(() => Judge(verdict, context, scope, resource, host, scope.PathOf(AwsCalls.ListHosts.File)))]);
 
     private static Finding Judge(FindingFactory verdict, EvaluationContext context, ScopeSnapshot scope, ResourceRef resource, ConnectionHost host, string path)
     {

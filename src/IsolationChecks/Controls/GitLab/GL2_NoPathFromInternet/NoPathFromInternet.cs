@@ -38,20 +38,10 @@ public sealed class NoPathFromInternet : SnapshotControl
         ]);
 
     protected override IEnumerable<Finding> Evaluate(FindingFactory verdict, EvaluationContext context) =>
-        GitLabHostsInScope.EvaluateAgainstAllowlist(context, verdict, (audit, sources) => Judge(verdict, audit, sources, context));
+        GitLabHostsInScope.EvaluateAgainstAllowlist(context, verdict, (audit, sources) => context.CitingWhatItRead(() => JudgeHost(verdict, audit, sources, context)));
 
     /// <summary>The internet sources GitLab must not be reachable from: every internet address outside the allowed set.</summary>
     public static IReadOnlyList<Cidr> Outsiders(CidrSet allowed) => InternetAddressSpace.All.Subtract(allowed).ToCidrs();
-
-    /// <summary>The verdict for one host, citing every file its path questions read (the shared network model reads for many hosts).</summary>
-    private static Finding Judge(FindingFactory verdict, GitLabHostUnderAudit audit, GitLabAllowedSources sources, EvaluationContext context)
-    {
-        if (context.Snapshot.Log is not { } log)
-            return JudgeHost(verdict, audit, sources, context);
-        var finding = log.Recording(() => JudgeHost(verdict, audit, sources, context), out var read);
-        var cited = finding.Evidence.Select(e => e.Source).OfType<string>().ToHashSet(StringComparer.Ordinal);
-        return finding with { Evidence = [.. finding.Evidence, .. read.Where(f => !cited.Contains(f)).Select(f => new EvidenceFact("read", "by the path questions", f))] };
-    }
 
     private static Finding JudgeHost(FindingFactory verdict, GitLabHostUnderAudit audit, GitLabAllowedSources sources, EvaluationContext context)
     {
