@@ -13,7 +13,8 @@ internal sealed record PlanMapping(string Type, string Evidence, string? IdPrefi
 
 /// <summary>One planned change being applied to the overlay.</summary>
 /// <param name="StandIn">A created resource's id until apply (or its known id on update and delete).</param>
-internal sealed record PlanEdit(PlannedChange Change, OverlayDocuments Docs, PlanValues Before, PlanValues After, string StandIn)
+/// <param name="Accounts">Where a created resource lands when its values do not say.</param>
+internal sealed record PlanEdit(PlannedChange Change, OverlayDocuments Docs, PlanValues Before, PlanValues After, string StandIn, PlanAccounts Accounts)
 {
     /// <summary>The id of the resource after the change: the known id, else the stand-in.</summary>
     public string Id => Change.Creates ? StandIn : After.Text("id") ?? Before.Text("id") ?? StandIn;
@@ -42,6 +43,7 @@ internal static class PlanMappings
 
     public static IReadOnlyList<PlanMapping> All { get; } =
     [
+        new("aws_vpc", Vpcs, "vpc", Vpc),
         new("aws_security_group", SecurityGroups, "sg", SecurityGroup),
         new("aws_security_group_rule", SecurityGroups, null, e => SecurityGroupRule(e)),
         new("aws_vpc_security_group_ingress_rule", SecurityGroups, null, e => VpcSecurityGroupRule(e, "IpPermissions")),
@@ -76,6 +78,74 @@ internal static class PlanMappings
     ];
 
     public static PlanMapping? For(string type) => All.FirstOrDefault(m => m.Type == type);
+
+    // ---- VPCs ----
+
+    private static bool Vpc(PlanEdit e)
+    {
+        if (e.Change.Deletes && !e.Change.Creates)
+        {
+            var id = e.Before.Text("id");
+            if (e.Docs.Find(Vpcs, "Vpcs", "VpcId", id) is not { } gone)
+                return false;
+            // What AWS creates with a VPC goes with it; AWS refuses to delete a VPC that still holds anything else.
+            foreach (var (file, list) in new[] { (RouteTables, "RouteTables"), (NetworkAcls, "NetworkAcls"), (SecurityGroups, "SecurityGroups") })
+                if (e.Docs.Read(gone.Scope, file)?[list] is JsonArray items && items.OfType<JsonObject>().Any(i => i["VpcId"]?.GetValue<string>() == id))
+                    foreach (var item in e.Docs.Edit(gone.Scope, file)[list]!.AsArray().OfType<JsonObject>().Where(i => i["VpcId"]?.GetValue<string>() == id).ToList())
+                        e.Docs.Edit(gone.Scope, file)[list]!.AsArray().Remove(item);
+            return e.Docs.Remove(Vpcs, "Vpcs", "VpcId", id);
+        }
+
+        var existing = e.Docs.FindForEdit(Vpcs, "Vpcs", "VpcId", e.Before.Text("id") ?? e.After.Text("id"));
+        var cidr = e.After.Text("cidr_block");
+        if (existing is null)
+        {
+            if (!e.Change.Creates || e.Accounts.ScopeOfNewVpc(e.Change) is not { } scope)
+                return false;
+            var account = OverlayDocuments.AccountOf(scope);
+            existing = new JsonObject
+            {
+                ["VpcId"] = e.Id, ["CidrBlock"] = cidr, ["State"] = "available", ["IsDefault"] = false, ["OwnerId"] = account,
+                ["CidrBlockAssociationSet"] = new JsonArray(new JsonObject { ["CidrBlock"] = cidr }),
+            };
+            e.Docs.Add(scope, Vpcs, "Vpcs", existing);
+            NewVpcDefaults(e, scope, account, cidr);
+        }
+        else if (cidr is not null)
+        {
+            existing["CidrBlock"] = cidr;
+            existing["CidrBlockAssociationSet"] = new JsonArray(new JsonObject { ["CidrBlock"] = cidr });
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// What AWS creates with every VPC: the main route table (the local route only), the default network ACL (allowing all
+    /// traffic both ways) and the default security group (all traffic from itself in, everything out).
+    /// </summary>
+    private static void NewVpcDefaults(PlanEdit e, string scope, string account, string? cidr)
+    {
+        e.Docs.Add(scope, RouteTables, "RouteTables", new JsonObject
+        {
+            ["RouteTableId"] = $"rtb-{e.Id[4..]}", ["VpcId"] = e.Id, ["OwnerId"] = account,
+            ["Routes"] = new JsonArray(new JsonObject { ["DestinationCidrBlock"] = cidr, ["GatewayId"] = "local", ["Origin"] = "CreateRouteTable", ["State"] = "active" }),
+            ["Associations"] = new JsonArray(new JsonObject { ["Main"] = true, ["RouteTableAssociationId"] = $"rtbassoc-{e.Id[4..]}", ["RouteTableId"] = $"rtb-{e.Id[4..]}", ["AssociationState"] = new JsonObject { ["State"] = "associated" } }),
+        });
+        JsonObject AllowAll(int number, string action, bool egress) => new() { ["RuleNumber"] = number, ["Protocol"] = "-1", ["RuleAction"] = action, ["Egress"] = egress, ["CidrBlock"] = "0.0.0.0/0" };
+        e.Docs.Add(scope, NetworkAcls, "NetworkAcls", new JsonObject
+        {
+            ["NetworkAclId"] = $"acl-{e.Id[4..]}", ["VpcId"] = e.Id, ["IsDefault"] = true, ["OwnerId"] = account, ["Associations"] = new JsonArray(),
+            ["Entries"] = new JsonArray(AllowAll(100, "allow", false), AllowAll(32767, "deny", false), AllowAll(100, "allow", true), AllowAll(32767, "deny", true)),
+        });
+        var group = $"sg-{e.Id[4..]}";
+        e.Docs.Add(scope, SecurityGroups, "SecurityGroups", new JsonObject
+        {
+            ["GroupId"] = group, ["GroupName"] = "default", ["Description"] = "default VPC security group", ["VpcId"] = e.Id, ["OwnerId"] = account,
+            ["IpPermissions"] = new JsonArray(Permission("-1", null, null, [], [], [], [group], null)),
+            ["IpPermissionsEgress"] = new JsonArray(Permission("-1", null, null, ["0.0.0.0/0"], [], [], [], null)),
+        });
+    }
 
     // ---- security groups ----
 
@@ -532,6 +602,9 @@ internal static class PlanMappings
         e.Docs.Remove(NatGateways, "NatGateways", "NatGatewayId", a.Text("id"));
         // The public address is the Elastic IP's (public_ip is only an output): taken from the evidence when the EIP is there.
         var address = new JsonObject();
+        // The private address is AWS's pick from the subnet unless the configuration sets it; an unpicked one stays out of the evidence.
+        if (a.Text("private_ip") is { } privateIp)
+            address["PrivateIp"] = privateIp;
         if (a.Text("allocation_id") is { } allocation)
         {
             address["AllocationId"] = allocation;
