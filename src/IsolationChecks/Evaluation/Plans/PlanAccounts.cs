@@ -4,7 +4,11 @@ using IsolationChecks.Aws.Calls;
 namespace IsolationChecks.Evaluation.Plans;
 
 /// <summary>A planned change that cannot be placed in the audited evidence, for a reason the report names (never guessed).</summary>
-internal sealed class UnplaceableChangeException(string reason) : Exception(reason);
+/// <param name="NamesAudited">The change names an audited resource (so it is not judged, whatever rests on it).</param>
+internal sealed class UnplaceableChangeException(string reason, bool namesAudited = false) : Exception(reason)
+{
+    public bool NamesAudited => namesAudited;
+}
 
 /// <summary>
 /// Which audited account and region a created resource lands in when its values do not say (a new VPC names no account). In
@@ -71,6 +75,9 @@ internal sealed class PlanAccounts(TerraformPlan plan, PlanReferences references
         return scopes.Count <= 1 ? scopes.SingleOrDefault()
             : throw new UnplaceableChangeException($"the plan does not say which region of account {account} it would be created in: state the provider configuration's region as a constant");
     }
+
+    /// <summary>The account the change's provider configuration points to, when the plan says or its audited resources show.</summary>
+    public string? AccountOf(PlannedChange change) => ProviderAccount(change.Provider)?.Account;
 
     /// <summary>The account a provider configuration points to: as it states it, else the one account whose audited resources it manages.</summary>
     private (string Account, string Why)? ProviderAccount(string? key)

@@ -18,6 +18,37 @@ internal sealed record PlanEdit(PlannedChange Change, OverlayDocuments Docs, Pla
 {
     /// <summary>The id of the resource after the change: the known id, else the stand-in.</summary>
     public string Id => Change.Creates ? StandIn : After.Text("id") ?? Before.Text("id") ?? StandIn;
+
+    /// <summary>
+    /// An item named by a name unique only within an account (an IAM user or group, a repository, a build project): where
+    /// audited accounts hold the name more than once, the one of the account the change's provider configuration manages.
+    /// </summary>
+    /// <exception cref="UnplaceableChangeException">Several audited accounts hold the name and the plan does not say which one is meant.</exception>
+    public (string Scope, JsonObject Item)? FindNamed(string file, string list, string member, string? name)
+    {
+        var found = Docs.FindAll(file, list, member, name);
+        if (found.Count <= 1)
+            return found.Count == 1 ? found[0] : null;
+        var account = Accounts.AccountOf(Change);
+        var mine = found.Where(f => OverlayDocuments.AccountOf(f.Scope) == account).ToList();
+        return mine.Count == 1 ? mine[0] : throw new UnplaceableChangeException(
+            $"{name} is in more than one audited account ({string.Join(", ", found.Select(f => OverlayDocuments.AccountOf(f.Scope)).Distinct())}) and the plan does not say which one "
+            + $"provider configuration {Change.Provider ?? "(none in the plan)"} manages: state its assume_role role_arn or allowed_account_ids", namesAudited: true);
+    }
+
+    public JsonObject? FindNamedForEdit(string file, string list, string member, string? name) =>
+        FindNamed(file, list, member, name) is { } found
+            ? Docs.Edit(found.Scope, file)[list]!.AsArray().OfType<JsonObject>().First(i => i[member]?.GetValue<string>() == name)
+            : null;
+
+    public bool RemoveNamed(string file, string list, string member, string? name)
+    {
+        if (FindNamed(file, list, member, name) is not { } found)
+            return false;
+        var items = Docs.Edit(found.Scope, file)[list]!.AsArray();
+        items.Remove(items.OfType<JsonObject>().First(i => i[member]?.GetValue<string>() == name));
+        return true;
+    }
 }
 
 /// <summary>The catalog of mapped Terraform resource types (hashicorp/aws provider), one declaration per type.</summary>
@@ -62,6 +93,7 @@ internal static class PlanMappings
         new("aws_ec2_transit_gateway_route", "TransitGatewayRoutes/{item}.json", null, TransitGatewayRoute),
         new("aws_ec2_transit_gateway_vpc_attachment", TgwVpcAttachments, "tgw-attach", TransitGatewayVpcAttachment),
         new("aws_vpc_peering_connection", Peerings, "pcx", PeeringConnection),
+        new("aws_vpc_peering_connection_accepter", Peerings, null, PeeringAccepter),
         new("aws_codebuild_project", Projects, null, CodeBuildProject),
         new("aws_ecr_repository", Repositories, null, EcrRepository),
         new("aws_ecr_repository_policy", "ecr/get-repository-policy/{item}.json", null, EcrRepositoryPolicy),
@@ -72,6 +104,7 @@ internal static class PlanMappings
         new("aws_iam_user_policy", Iam, null, e => IamInlinePolicy(e, "UserDetailList", "UserName", "user", "UserPolicyList")),
         new("aws_iam_group_policy", Iam, null, e => IamInlinePolicy(e, "GroupDetailList", "GroupName", "group", "GroupPolicyList")),
         new("aws_iam_role_policy", Iam, null, e => IamInlinePolicy(e, "RoleDetailList", "RoleName", "role", "RolePolicyList")),
+        new("aws_iam_policy", Iam, null, IamPolicy),
         new("aws_iam_user_policy_attachment", Iam, null, e => IamAttachment(e, "UserDetailList", "UserName", "user")),
         new("aws_iam_group_policy_attachment", Iam, null, e => IamAttachment(e, "GroupDetailList", "GroupName", "group")),
         new("aws_iam_role_policy_attachment", Iam, null, e => IamAttachment(e, "RoleDetailList", "RoleName", "role")),
@@ -753,6 +786,20 @@ internal static class PlanMappings
         return true;
     }
 
+    /// <summary>The accepter's side accepts the connection (auto_accept); removing the resource leaves the connection as it is.</summary>
+    private static bool PeeringAccepter(PlanEdit e)
+    {
+        var id = e.After.Text("vpc_peering_connection_id") ?? e.Before.Text("vpc_peering_connection_id");
+        var copies = e.Docs.Scopes.Where(s => e.Docs.Read(s, Peerings)?["VpcPeeringConnections"] is JsonArray list
+            && list.OfType<JsonObject>().Any(c => c["VpcPeeringConnectionId"]?.GetValue<string>() == id)).ToList();
+        if (!(e.Change.Creates || e.Change.Updates) || e.After.Flag("auto_accept") != true)
+            return copies.Count > 0;
+        foreach (var scope in copies)
+            foreach (var connection in e.Docs.Edit(scope, Peerings)["VpcPeeringConnections"]!.AsArray().OfType<JsonObject>().Where(c => c["VpcPeeringConnectionId"]?.GetValue<string>() == id))
+                connection["Status"] = new JsonObject { ["Code"] = "active" };
+        return copies.Count > 0;
+    }
+
     // ---- CodeBuild and ECR ----
 
     private static bool CodeBuildProject(PlanEdit e)
@@ -760,16 +807,16 @@ internal static class PlanMappings
         var name = e.After.Text("name") ?? e.Before.Text("name");
         if (e.Change.Deletes && !e.Change.Creates)
         {
-            if (e.Docs.Find(Projects, "projects", "name", name) is not { } gone)
+            if (e.FindNamed(Projects, "projects", "name", name) is not { } gone)
                 return false;
-            e.Docs.Remove(Projects, "projects", "name", name);
+            e.RemoveNamed(Projects, "projects", "name", name);
             if (e.Docs.Read(gone.Scope, ProjectList)?["projects"] is JsonArray)
                 Remove(e.Docs.Edit(gone.Scope, ProjectList)["projects"]!.AsArray(), name);
             return true;
         }
 
         var a = e.After;
-        var project = e.Docs.FindForEdit(Projects, "projects", "name", name);
+        var project = e.FindNamedForEdit(Projects, "projects", "name", name);
         if (project is null)
         {
             // A new project lands in the account whose build VPC it names.
@@ -815,8 +862,8 @@ internal static class PlanMappings
     {
         var name = e.After.Text("name") ?? e.Before.Text("name");
         if (e.Change.Deletes && !e.Change.Creates)
-            return e.Docs.Remove(Repositories, "repositories", "repositoryName", name);
-        var repository = e.Docs.FindForEdit(Repositories, "repositories", "repositoryName", name);
+            return e.RemoveNamed(Repositories, "repositories", "repositoryName", name);
+        var repository = e.FindNamedForEdit(Repositories, "repositories", "repositoryName", name);
         if (repository is null)
         {
             // The plan does not say which account a new repository is created in: the one audited registry that holds
@@ -847,7 +894,7 @@ internal static class PlanMappings
     private static bool EcrLifecyclePolicy(PlanEdit e)
     {
         var name = e.After.Text("repository") ?? e.Before.Text("repository");
-        if (e.Docs.Find(Repositories, "repositories", "repositoryName", name) is not { } repository)
+        if (e.FindNamed(Repositories, "repositories", "repositoryName", name) is not { } repository)
             return false;
         var file = AwsCalls.GetLifecyclePolicy.FileFor(name);
         var registry = repository.Item["registryId"]?.GetValue<string>() ?? OverlayDocuments.AccountOf(repository.Scope);
@@ -863,7 +910,7 @@ internal static class PlanMappings
     private static bool EcrRepositoryPolicy(PlanEdit e)
     {
         var name = e.After.Text("repository") ?? e.Before.Text("repository");
-        if (e.Docs.Find(Repositories, "repositories", "repositoryName", name) is not { } repository)
+        if (e.FindNamed(Repositories, "repositories", "repositoryName", name) is not { } repository)
             return false;
         var file = AwsCalls.GetRepositoryPolicy.FileFor(name);
         var registry = repository.Item["registryId"]?.GetValue<string>() ?? OverlayDocuments.AccountOf(repository.Scope);
@@ -882,15 +929,15 @@ internal static class PlanMappings
     {
         var name = e.Before.Text("name");
         if (e.Change.Deletes && !e.Change.Creates)
-            return e.Docs.Remove(Iam, "UserDetailList", "UserName", name);
+            return e.RemoveNamed(Iam, "UserDetailList", "UserName", name);
         // A new user holds no permission until a policy or group membership gives one (those are mapped with their own types).
-        return e.Docs.Find(Iam, "UserDetailList", "UserName", e.After.Text("name")) is not null;
+        return e.FindNamed(Iam, "UserDetailList", "UserName", e.After.Text("name")) is not null;
     }
 
     private static bool IamUserGroupMembership(PlanEdit e)
     {
         var user = e.After.Text("user") ?? e.Before.Text("user");
-        if (e.Docs.FindForEdit(Iam, "UserDetailList", "UserName", user) is not { } detail)
+        if (e.FindNamedForEdit(Iam, "UserDetailList", "UserName", user) is not { } detail)
             return false;
         var groups = detail["GroupList"] as JsonArray ?? (JsonArray)(detail["GroupList"] = new JsonArray());
         foreach (var group in e.Before.Texts("groups"))
@@ -904,14 +951,14 @@ internal static class PlanMappings
     {
         var placed = false;
         foreach (var user in e.Before.Texts("users"))
-            if (e.Docs.FindForEdit(Iam, "UserDetailList", "UserName", user) is { } detail && detail["GroupList"] is JsonArray groups)
+            if (e.FindNamedForEdit(Iam, "UserDetailList", "UserName", user) is { } detail && detail["GroupList"] is JsonArray groups)
             {
                 Remove(groups, e.Before.Text("group"));
                 placed = true;
             }
 
         foreach (var user in e.After.Texts("users"))
-            if (e.Docs.FindForEdit(Iam, "UserDetailList", "UserName", user) is { } detail)
+            if (e.FindNamedForEdit(Iam, "UserDetailList", "UserName", user) is { } detail)
             {
                 var groups = detail["GroupList"] as JsonArray ?? (JsonArray)(detail["GroupList"] = new JsonArray());
                 if (e.After.Text("group") is { } group && !groups.Any(g => g?.GetValue<string>() == group))
@@ -925,7 +972,7 @@ internal static class PlanMappings
     private static bool IamInlinePolicy(PlanEdit e, string list, string nameMember, string principalAttribute, string policies)
     {
         var principal = e.After.Text(principalAttribute) ?? e.Before.Text(principalAttribute);
-        if (e.Docs.FindForEdit(Iam, list, nameMember, principal) is not { } detail)
+        if (e.FindNamedForEdit(Iam, list, nameMember, principal) is not { } detail)
             return false;
         var inline = detail[policies] as JsonArray ?? (JsonArray)(detail[policies] = new JsonArray());
         foreach (var old in inline.OfType<JsonObject>().Where(p => p["PolicyName"]?.GetValue<string>() == (e.Before.Text("name") ?? e.After.Text("name"))).ToList())
@@ -948,10 +995,26 @@ internal static class PlanMappings
         }
     }
 
+    /// <summary>A managed policy's default version is what its attachments grant; a policy created by the plan is placed through them.</summary>
+    private static bool IamPolicy(PlanEdit e)
+    {
+        var arn = e.Before.Text("arn") ?? e.After.Text("arn");
+        if (e.Change.Deletes && !e.Change.Creates)
+            return e.RemoveNamed(Iam, "Policies", "Arn", arn);
+        if (e.FindNamedForEdit(Iam, "Policies", "Arn", arn) is not { } policy || e.After.Text("policy") is not { } document)
+            return false;
+        var versions = policy["PolicyVersionList"] as JsonArray ?? (JsonArray)(policy["PolicyVersionList"] = new JsonArray());
+        var current = versions.OfType<JsonObject>().FirstOrDefault(v => v["VersionId"]?.GetValue<string>() == policy["DefaultVersionId"]?.GetValue<string>());
+        if (current is null)
+            versions.Add(current = new JsonObject { ["VersionId"] = policy["DefaultVersionId"]?.GetValue<string>() ?? "v1", ["IsDefaultVersion"] = true });
+        current["Document"] = PolicyDocument(document);
+        return true;
+    }
+
     private static bool IamAttachment(PlanEdit e, string list, string nameMember, string principalAttribute)
     {
         var principal = e.After.Text(principalAttribute) ?? e.Before.Text(principalAttribute);
-        if (e.Docs.FindForEdit(Iam, list, nameMember, principal) is not { } detail)
+        if (e.FindNamedForEdit(Iam, list, nameMember, principal) is not { } detail)
             return false;
         var attached = detail["AttachedManagedPolicies"] as JsonArray ?? (JsonArray)(detail["AttachedManagedPolicies"] = new JsonArray());
         foreach (var old in attached.OfType<JsonObject>().Where(p => p["PolicyArn"]?.GetValue<string>() == e.Before.Text("policy_arn")).ToList())

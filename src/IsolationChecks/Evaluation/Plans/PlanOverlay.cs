@@ -61,6 +61,7 @@ public sealed partial record PlanOverlay(
         var outside = new List<string>();
         // Unplaced for a reason the report names (a new VPC whose account the plan does not give): what rests on them is not judged either.
         var unplaced = new Dictionary<string, Unplaced>(StringComparer.Ordinal);
+        var namesAudited = new HashSet<string>(StringComparer.Ordinal);
         // A created resource is placed before the resources that take its id (Terraform lists changes by address, not by dependency).
         foreach (var change in references.InDependencyOrder(plan.Changes).Where(c => c.ChangesSomething))
         {
@@ -90,6 +91,8 @@ public sealed partial record PlanOverlay(
             catch (UnplaceableChangeException e)
             {
                 unplaced[change.Address] = new Unplaced(change.Address, e.Message);
+                if (e.NamesAudited)
+                    namesAudited.Add(change.Address);
                 continue;
             }
             catch (Exception e) when (e is InvalidOperationException or FormatException or System.Text.Json.JsonException)
@@ -127,7 +130,7 @@ public sealed partial record PlanOverlay(
         // An unplaced resource is not judged when audited evidence rests on it: a placed change, or an unplaced one naming audited
         // resources, takes a value from it (directly or through other unplaced resources). Otherwise it touches nothing audited.
         var needed = new HashSet<string>(placed.SelectMany(p => references.DependenciesOf(ChangeAt(plan, p.Address)))
-            .Concat(unplaced.Keys.Where(a => Touches(ChangeAt(plan, a), inScope).Count > 0)).Where(unplaced.ContainsKey), StringComparer.Ordinal);
+            .Concat(unplaced.Keys.Where(a => namesAudited.Contains(a) || Touches(ChangeAt(plan, a), inScope).Count > 0)).Where(unplaced.ContainsKey), StringComparer.Ordinal);
         for (var grew = true; grew;)
             grew = needed.ToList().SelectMany(a => references.DependenciesOf(ChangeAt(plan, a))).Where(unplaced.ContainsKey).Aggregate(false, (any, a) => needed.Add(a) | any);
         foreach (var (address, cause) in unplaced)

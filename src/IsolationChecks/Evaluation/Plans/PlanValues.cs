@@ -9,7 +9,7 @@ namespace IsolationChecks.Evaluation.Plans;
 /// any other unknown value a mapping reads is recorded (by attribute path) and reads as null, or, in the widest reading,
 /// as the most permissive value of its kind (0.0.0.0/0 for a CIDR, every port, every protocol) where there is one.
 /// </summary>
-internal sealed class PlanValues
+internal sealed partial class PlanValues
 {
     private readonly JsonObject? _values;
     private readonly JsonNode? _unknown;
@@ -97,7 +97,7 @@ internal sealed class PlanValues
     {
         if (Unknown(attribute) is true)
         {
-            if (_path.Length == 0 && _reading.StandIn(attribute) is { } standIn)
+            if (_reading.StandIn(_path.Length == 0 ? attribute : $"{BlockIndex().Replace(_path, "")}.{attribute}") is { } standIn)
                 return JsonValue.Create(standIn);
             if (Output(attribute))
                 return null;
@@ -141,6 +141,9 @@ internal sealed class PlanValues
         _unknown is JsonObject marks && marks[attribute] is JsonValue mark && mark.GetValueKind() == JsonValueKind.True ? true
         : _unknown is JsonValue all && all.GetValueKind() == JsonValueKind.True ? true
         : null;
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\[\d+\]")]
+    private static partial System.Text.RegularExpressions.Regex BlockIndex();
 
     private string Name(string attribute) => _path.Length == 0 ? attribute : $"{_path}.{attribute}";
 }

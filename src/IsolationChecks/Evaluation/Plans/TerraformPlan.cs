@@ -149,10 +149,15 @@ public sealed partial record TerraformPlan(string File, string FormatVersion, st
                     continue;
                 var attributes = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
                 foreach (var expression in expressions.EnumerateObject())
-                    attributes[expression.Name] = expression.Value.ValueKind == JsonValueKind.Object && expression.Value.TryGetProperty("references", out var refs)
-                                                  && refs.ValueKind == JsonValueKind.Array
-                        ? refs.EnumerateArray().Where(r => r.ValueKind == JsonValueKind.String).Select(r => prefix.Length == 0 ? r.GetString()! : $"{prefix}.{r.GetString()}").ToList()
-                        : [];
+                {
+                    attributes[expression.Name] = References(expression.Value, prefix);
+                    // A nested block (route { nat_gateway_id = ... }): its attributes' references, over all the blocks of that name,
+                    // under "route.nat_gateway_id" (blocks of a set have no order to match them to the plan's values by).
+                    if (expression.Value.ValueKind == JsonValueKind.Array)
+                        foreach (var inner in expression.Value.EnumerateArray().Where(b => b.ValueKind == JsonValueKind.Object).SelectMany(b => b.EnumerateObject()))
+                            attributes[$"{expression.Name}.{inner.Name}"] = [.. attributes.GetValueOrDefault($"{expression.Name}.{inner.Name}") ?? [], .. References(inner.Value, prefix)];
+                }
+
                 var provider = resource.TryGetProperty("provider_config_key", out var key) && key.ValueKind == JsonValueKind.String ? key.GetString() : null;
                 found[$"{prefix}|{address.GetString()}"] = new ConfiguredResource(attributes, provider);
             }
@@ -162,6 +167,11 @@ public sealed partial record TerraformPlan(string File, string FormatVersion, st
                 if (call.Value.TryGetProperty("module", out var child))
                     Module(child, prefix.Length == 0 ? $"module.{call.Name}" : $"{prefix}.module.{call.Name}", found);
     }
+
+    private static IReadOnlyList<string> References(JsonElement expression, string prefix) =>
+        expression.ValueKind == JsonValueKind.Object && expression.TryGetProperty("references", out var refs) && refs.ValueKind == JsonValueKind.Array
+            ? refs.EnumerateArray().Where(r => r.ValueKind == JsonValueKind.String).Select(r => prefix.Length == 0 ? r.GetString()! : $"{prefix}.{r.GetString()}").ToList()
+            : [];
 
     /// <summary>The provider configurations (configuration.provider_config), with the account and region each states as constants.</summary>
     private static IReadOnlyDictionary<string, PlanProvider> ProvidersOf(JsonElement root)
