@@ -176,7 +176,8 @@ internal sealed class PlanReading(PlannedChange change, IReadOnlyDictionary<stri
     {
         if (change.References is null || !change.References.TryGetValue(attribute, out var named) || named.Count == 0)
             return null;
-        var resolved = named.Select(r => references.Resolve(change, r)).ToList();
+        // Terraform lists a reference to an instance (aws_nat_gateway.npm[1].id) with the instance and the resource that holds it.
+        var resolved = named.Where(r => !named.Any(o => o.StartsWith(r + "[", StringComparison.Ordinal))).Select(r => references.Resolve(change, r)).ToList();
         if (resolved.Any(r => r is null || r.Attribute is not ("id" or "") || !standIns.ContainsKey(r.Address)))
             return null;
         var ids = resolved.Where(r => r!.Attribute == "id").Select(r => r!.Address).Distinct(StringComparer.Ordinal).ToList();
