@@ -9,7 +9,9 @@ namespace IsolationChecks.Reporting;
 /// a field quoted when it holds a comma, a quote or a line break, quotes doubled). Formula-safe: a cell that starts with
 /// = + - @, a tab or a carriage return, which a spreadsheet would run as a formula, starts with an apostrophe instead, the
 /// mark spreadsheets read as "text" and do not show; a cell that itself starts with an apostrophe gets one more, so
-/// removing one leading apostrophe always gives the value back. UTF-8 without a byte order mark.
+/// removing one leading apostrophe always gives the value back. UTF-8 without a byte order mark. The last column,
+/// hypothetical, is true on every row of a Terraform plan's judgement (the verdicts as the plan would leave them, nothing
+/// applied) and false otherwise, so a row copied out of the file still says what it is.
 /// </summary>
 public static class CsvReport
 {
@@ -18,7 +20,7 @@ public static class CsvReport
     public static IReadOnlyList<string> Columns { get; } =
     [
         "control", "title", "family", "severity", "status", "resource", "resourceName", "account", "region", "testName",
-        "message", "remediation", "evidence",
+        "message", "remediation", "evidence", "hypothetical",
     ];
 
     public static byte[] Serialize(RunResult run)
@@ -26,11 +28,14 @@ public static class CsvReport
         var csv = new StringBuilder();
         Row(csv, Columns);
         foreach (var finding in ReportOrder.Sort(run.Findings))
-            Row(csv, Values(finding));
+            Row(csv, Cells(run, finding));
         return ReportText.Utf8.GetBytes(csv.ToString());
     }
 
-    /// <summary>A finding's cells, in <see cref="Columns"/> order, before quoting and neutralising; evidence one fact a line.</summary>
+    /// <summary>A row's cells, in <see cref="Columns"/> order, before quoting and neutralising.</summary>
+    public static IReadOnlyList<string> Cells(RunResult run, Finding finding) => [.. Values(finding), run.Plan is null ? "false" : "true"];
+
+    /// <summary>A finding's own cells, before quoting and neutralising; evidence one fact a line.</summary>
     public static IReadOnlyList<string> Values(Finding finding) =>
     [
         finding.Control.Id, finding.Control.Title, finding.Control.Family, finding.Control.Severity.ToWire(), finding.Status.ToWire(),

@@ -9,7 +9,8 @@ namespace IsolationChecks.IntegrationTests.EndToEnd;
 /// The tool as it ships: packed (`dotnet pack src/IsolationChecks.Cli`), installed from that folder alone
 /// (`dotnet tool install --tool-path ... --add-source ...`, no registry), run as `isolationchecks`; then the GitLab gate
 /// job of deploy/gitlab-ci.yml run line by line as its runner would, on a signed copy of the reference. The same script
-/// refuses the embedded demo data the installed tool carries.
+/// refuses the embedded demo data the installed tool carries. The merge-request job of deploy/gitlab-ci-plan.yml runs the
+/// same way, with a stand-in `terraform` on PATH (test code: init and plan succeed, show -json prints a test-data plan).
 /// </summary>
 [Category("EndToEnd")]
 [NonParallelizable]
@@ -86,11 +87,13 @@ public class DeploymentGateTests
         return (process.ExitCode, await output + await error);
     }
 
-    /// <summary>The job's script lines from deploy/gitlab-ci.yml, in order, and its variables.</summary>
-    private static (IReadOnlyList<string> Script, Dictionary<string, string> Variables) GateJob()
+    private static (IReadOnlyList<string> Script, Dictionary<string, string> Variables) GateJob() => Job("gitlab-ci.yml", "isolation-gate");
+
+    /// <summary>A job's script lines from a file of deploy/, in order, and its variables.</summary>
+    private static (IReadOnlyList<string> Script, Dictionary<string, string> Variables) Job(string file, string name)
     {
-        var lines = File.ReadAllLines(Path.Combine(SuiteProcess.RepoRoot, "deploy", "gitlab-ci.yml"));
-        var job = lines.SkipWhile(l => l != "isolation-gate:").ToList();
+        var lines = File.ReadAllLines(Path.Combine(SuiteProcess.RepoRoot, "deploy", file));
+        var job = lines.SkipWhile(l => l != name + ":").ToList();
         var variables = job.SkipWhile(l => l.Trim() != "variables:").Skip(1).TakeWhile(l => l.StartsWith("    ", StringComparison.Ordinal))
             .Select(l => l.Trim().Split(':', 2)).ToDictionary(p => p[0], p => p[1].Trim().Trim('"'));
         var script = job.SkipWhile(l => l.Trim() != "script:").Skip(1).TakeWhile(l => l.StartsWith("    - ", StringComparison.Ordinal))
@@ -99,9 +102,13 @@ public class DeploymentGateTests
     }
 
     /// <summary>Runs the job's script as GitLab's runner does: each line in the job's shell, the job failing at the first non-zero exit.</summary>
-    private async Task<(int Code, string Output)> RunGateJobAsync(string project, string? evidence = null, bool installed = false)
+    private Task<(int Code, string Output)> RunGateJobAsync(string project, string? evidence = null, bool installed = false) =>
+        RunJobAsync(GateJob(), project, evidence, installed);
+
+    private async Task<(int Code, string Output)> RunJobAsync(
+        (IReadOnlyList<string> Script, Dictionary<string, string> Variables) job, string project, string? evidence = null, bool installed = false)
     {
-        var (script, variables) = GateJob();
+        var (script, variables) = job;
         variables["AUDIT_TRUSTED_KEY_PEM"] = _trusted;
         if (evidence is not null)
             variables["EVIDENCE_DIR"] = evidence;
@@ -158,5 +165,99 @@ public class DeploymentGateTests
         Assert.That(job.Code, Is.EqualTo(ExitCodes.EvidenceUnverified), job.Output);
         Assert.That(direct.Code, Is.EqualTo(ExitCodes.ConfigurationError), direct.Output);
         Assert.That(direct.Output, Does.Contain("never judges the embedded demo data"));
+    }
+
+    /// <summary>
+    /// A stand-in for Terraform (test code; no terraform on these machines): `-chdir=DIR init` succeeds, `-chdir=DIR plan -out=FILE`
+    /// writes FILE in DIR, `-chdir=DIR show -json FILE` prints the test-data plan when FILE is there (so the job must plan
+    /// first), anything else fails. Every call is logged.
+    /// </summary>
+    private static string StandInTerraform(string project, string plan)
+    {
+        var bin = Directory.CreateDirectory(Path.Combine(project, "stand-in-bin")).FullName;
+        var script = Path.Combine(bin, "terraform");
+        File.WriteAllText(script, $$"""
+            #!/usr/bin/env bash
+            set -u
+            echo "terraform $*" >> '{{Path.Combine(project, "terraform-calls.log")}}'
+            case "$1" in -chdir=*) dir="${1#-chdir=}"; shift ;; *) dir=. ;; esac
+            [ -d "$dir" ] || { echo "terraform: no directory $dir" >&2; exit 1; }
+            case "$1" in
+              init) exit 0 ;;
+              plan) for a in "$@"; do case "$a" in -out=*) echo stand-in-plan > "$dir/${a#-out=}" ;; esac; done; exit 0 ;;
+              show) [ "$2" = "-json" ] && [ -f "$dir/$3" ] || { echo "terraform show: no plan $dir/${3:-}" >&2; exit 1; }
+                    cat '{{plan}}'; exit 0 ;;
+              *) echo "terraform stand-in: unexpected $*" >&2; exit 1 ;;
+            esac
+            """.Replace("\r", ""));
+        // The job's runner is Linux (bash, ip netns), as every end-to-end test here.
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return bin;
+    }
+
+    private async Task<(int Code, string Output, string Project)> RunPlanJobAsync(string plan, bool install)
+    {
+        var project = install ? NewProject() : await InstalledAsync();
+        var job = Job("gitlab-ci-plan.yml", "isolation-plan-gate");
+        Directory.CreateDirectory(Path.Combine(project, job.Variables["TF_ROOT"]));
+        foreach (var stale in new[] { "plan.json", "terraform-calls.log" }.Select(f => Path.Combine(project, f)).Concat([Path.Combine(project, job.Variables["TF_ROOT"], "plan.tfplan")]))
+            File.Delete(stale);
+        var plans = Path.Combine(SuiteProcess.RepoRoot, "tests", "IsolationChecks.Tests", "Plans", "Cases");
+        job.Variables["PATH"] = StandInTerraform(project, Path.Combine(plans, plan + ".json")) + ":" + Environment.GetEnvironmentVariable("PATH");
+        var (code, output) = await RunJobAsync(job, project, installed: !install);
+        return (code, output, project);
+    }
+
+    [Test]
+    public async Task The_merge_request_job_fails_on_a_plan_that_opens_gitlab_and_publishes_its_reports()
+    {
+        var clock = Stopwatch.StartNew();
+        var (code, output, project) = await RunPlanJobAsync("gitlab-sg-open-to-world", install: true);
+
+        Assert.That(code, Is.EqualTo(ExitCodes.GateFailed), output);
+        Assert.That(output, Does.Contain("HYPOTHETICAL").And.Contain("WOULD NEWLY FAIL GL-1").And.Contain("signed (key"));
+        Assert.That(File.ReadAllLines(Path.Combine(project, "terraform-calls.log")), Is.EqualTo(new[]
+        {
+            "terraform -chdir=infra init -input=false", "terraform -chdir=infra plan -input=false -out=plan.tfplan", "terraform -chdir=infra show -json plan.tfplan",
+        }));
+        var results = Path.Combine(project, "isolation-plan-results");
+        var junit = System.Xml.Linq.XDocument.Load(Path.Combine(results, "findings.junit.xml"));
+        Assert.That(junit.Root!.Elements("testsuite").Select(s => (string)s.Attribute("name")!), Has.Member("Terraform plan: Would newly fail"));
+        using var findings = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(results, "findings.json")));
+        Assert.That(findings.RootElement.GetProperty("hypothetical").GetBoolean(), Is.True);
+        Assert.That(findings.RootElement.GetProperty("plan").GetProperty("wouldNewlyFail").EnumerateArray().Select(v => v.GetProperty("control").GetString()).Distinct(),
+            Is.EquivalentTo(new[] { "GL-1", "GL-2" }));
+        TestContext.Progress.WriteLine($"the merge-request job (install + init + plan + show + verify + audit): {clock.Elapsed.TotalSeconds:0.0}s");
+    }
+
+    [Test]
+    public async Task The_merge_request_job_passes_a_plan_that_changes_nothing_relevant()
+    {
+        var (code, output, project) = await RunPlanJobAsync("nothing-relevant", install: false);
+
+        Assert.That(code, Is.EqualTo(ExitCodes.GatePassed), output);
+        Assert.That(output, Does.Contain("HYPOTHETICAL"));
+        Assert.That(File.Exists(Path.Combine(project, "isolation-plan-results", "findings.junit.xml")), Is.True);
+        using var findings = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(project, "isolation-plan-results", "findings.json")));
+        Assert.That(findings.RootElement.GetProperty("plan").GetProperty("wouldNewlyFail").GetArrayLength(), Is.Zero);
+    }
+
+    [Test]
+    public async Task The_merge_request_job_stops_when_terraform_cannot_show_the_plan()
+    {
+        // The stand-in refuses `show` when no plan file was written: a job that judged a stale plan.json would pass here.
+        var project = await InstalledAsync();
+        var job = Job("gitlab-ci-plan.yml", "isolation-plan-gate");
+        var script = job.Script.Where(l => !l.Contains(" plan -input=false", StringComparison.Ordinal)).ToList();
+        Directory.CreateDirectory(Path.Combine(project, job.Variables["TF_ROOT"]));
+        File.Delete(Path.Combine(project, job.Variables["TF_ROOT"], "plan.tfplan"));
+        job.Variables["PATH"] = StandInTerraform(project, Path.Combine(SuiteProcess.RepoRoot, "tests", "IsolationChecks.Tests", "Plans", "Cases", "nothing-relevant.json"))
+                                + ":" + Environment.GetEnvironmentVariable("PATH");
+
+        var (code, output) = await RunJobAsync((script, job.Variables), project, installed: true);
+
+        Assert.That(code, Is.Not.Zero, output);
+        Assert.That(output, Does.Contain("terraform show: no plan"));
     }
 }

@@ -69,6 +69,30 @@ public class PlanJudgementTests
     }
 
     [Test]
+    public async Task A_transit_gateway_route_to_a_new_vpc_fails_CB_2_and_CB_3_with_the_vpc_placed_in_the_account_its_provider_assumes()
+    {
+        using var based = await IsolationChecks.TestSupport.FixtureOverlay.MaterialiseAsync(
+            Path.Combine(RepositoryPaths.Root, "tests", "IsolationChecks.Tests", "Plans", "Bases", "build-on-transit-gateway"));
+        var run = await JudgeAsync(Case("tgw-route-to-a-new-vpc"), based.Folder);
+        var report = run.Plan!;
+        var verdicts = string.Join('\n', report.Verdicts.Select(v => v.Describe()).Concat(report.Overlay.Unjudged.Select(u => u.Describe())).Concat(report.Overlay.Unknowns.Select(u => u.Describe())));
+
+        Assert.That(Controls(report.WouldNewlyFail), Is.EqualTo(new[] { "CB-2", "CB-3" }), verdicts);
+        Assert.That(report.WouldNewlyFail.Select(v => v.Change.Before), Has.All.EqualTo(Status.Pass));
+        Assert.That(report.WouldBecomeInconclusive.Concat(report.OtherChanges), Is.Empty, verdicts);
+        Assert.That(report.Overlay.Unjudged, Is.Empty, verdicts);
+        Assert.That(report.Overlay.Unknowns, Is.Empty, "every id the new network takes is a planned resource's stand-in");
+        var vpc = report.Overlay.StandIns["aws_vpc.egress"];
+        Assert.That(report.Overlay.Placed.Single(p => p.Address == "aws_vpc.egress").Files, Does.Contain("accounts/111111111111/ap-northeast-1/Vpcs.json"),
+            "the network provider assumes a role in 111111111111");
+        var cb3 = report.WouldNewlyFail.First(v => v.Change.Control == "CB-3");
+        Assert.That(cb3.Hypothetical!.Message, Does.Contain(report.Overlay.StandIns["aws_ec2_transit_gateway_vpc_attachment.egress"])
+            .And.Contain(report.Overlay.StandIns["aws_nat_gateway.egress"]), vpc);
+        Assert.That(cb3.Addresses, Does.Contain("aws_ec2_transit_gateway_route.default_to_egress").And.Contain("aws_route.build_1c_default"));
+        Assert.That(new RunOutcome.Completed(run).ExitCode, Is.EqualTo(ExitCodes.GateFailed));
+    }
+
+    [Test]
     public async Task Deleting_the_logs_endpoint_leaves_what_rested_on_it_inconclusive_and_nothing_else()
     {
         var report = (await JudgeAsync(Case("delete-logs-endpoint"))).Plan!;

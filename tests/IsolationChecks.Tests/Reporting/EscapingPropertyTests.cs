@@ -67,7 +67,7 @@ public class EscapingPropertyTests
         Runs.Sample(run =>
         {
             var records = Rfc4180.Read(ReportTextOf(CsvReport.Serialize(run)));
-            var expected = ReportOrder.Sort(run.Findings).Select(CsvReport.Values).ToList();
+            var expected = ReportOrder.Sort(run.Findings).Select(f => CsvReport.Cells(run, f)).ToList();
             return records.Count == run.Findings.Count + 1
                    && records.Skip(1).Zip(expected).All(pair => pair.First.Select(Rfc4180.Shown).SequenceEqual(pair.Second))
                    && records.SelectMany(r => r).All(cell => cell.Length == 0 || cell[0] is not ('=' or '+' or '-' or '@' or '\t' or '\r'));

@@ -82,6 +82,12 @@ internal sealed class OverlayDocuments(SnapshotFiles files)
         return null;
     }
 
+    /// <summary>Every scope and item of <paramref name="list"/> in <paramref name="file"/> whose <paramref name="idMember"/> is <paramref name="id"/>.</summary>
+    public IReadOnlyList<(string Scope, JsonObject Item)> FindAll(string file, string list, string idMember, string? id) =>
+        id is null ? [] : Scopes.SelectMany(scope => (Read(scope, file)?[list] as JsonArray ?? []).OfType<JsonObject>()
+            .Where(item => item[idMember] is JsonValue value && value.GetValueKind() == JsonValueKind.String && value.GetValue<string>() == id)
+            .Select(item => (scope, item))).ToList();
+
     /// <summary>The same item, in the editable copy of its document.</summary>
     public JsonObject? FindForEdit(string file, string list, string idMember, string? id)
     {

@@ -13,10 +13,42 @@ internal sealed record PlanMapping(string Type, string Evidence, string? IdPrefi
 
 /// <summary>One planned change being applied to the overlay.</summary>
 /// <param name="StandIn">A created resource's id until apply (or its known id on update and delete).</param>
-internal sealed record PlanEdit(PlannedChange Change, OverlayDocuments Docs, PlanValues Before, PlanValues After, string StandIn)
+/// <param name="Accounts">Where a created resource lands when its values do not say.</param>
+internal sealed record PlanEdit(PlannedChange Change, OverlayDocuments Docs, PlanValues Before, PlanValues After, string StandIn, PlanAccounts Accounts)
 {
     /// <summary>The id of the resource after the change: the known id, else the stand-in.</summary>
     public string Id => Change.Creates ? StandIn : After.Text("id") ?? Before.Text("id") ?? StandIn;
+
+    /// <summary>
+    /// An item named by a name unique only within an account (an IAM user or group, a repository, a build project): where
+    /// audited accounts hold the name more than once, the one of the account the change's provider configuration manages.
+    /// </summary>
+    /// <exception cref="UnplaceableChangeException">Several audited accounts hold the name and the plan does not say which one is meant.</exception>
+    public (string Scope, JsonObject Item)? FindNamed(string file, string list, string member, string? name)
+    {
+        var found = Docs.FindAll(file, list, member, name);
+        if (found.Count <= 1)
+            return found.Count == 1 ? found[0] : null;
+        var account = Accounts.AccountOf(Change);
+        var mine = found.Where(f => OverlayDocuments.AccountOf(f.Scope) == account).ToList();
+        return mine.Count == 1 ? mine[0] : throw new UnplaceableChangeException(
+            $"{name} is in more than one audited account ({string.Join(", ", found.Select(f => OverlayDocuments.AccountOf(f.Scope)).Distinct())}) and the plan does not say which one "
+            + $"provider configuration {Change.Provider ?? "(none in the plan)"} manages: state its assume_role role_arn or allowed_account_ids", namesAudited: true);
+    }
+
+    public JsonObject? FindNamedForEdit(string file, string list, string member, string? name) =>
+        FindNamed(file, list, member, name) is { } found
+            ? Docs.Edit(found.Scope, file)[list]!.AsArray().OfType<JsonObject>().First(i => i[member]?.GetValue<string>() == name)
+            : null;
+
+    public bool RemoveNamed(string file, string list, string member, string? name)
+    {
+        if (FindNamed(file, list, member, name) is not { } found)
+            return false;
+        var items = Docs.Edit(found.Scope, file)[list]!.AsArray();
+        items.Remove(items.OfType<JsonObject>().First(i => i[member]?.GetValue<string>() == name));
+        return true;
+    }
 }
 
 /// <summary>The catalog of mapped Terraform resource types (hashicorp/aws provider), one declaration per type.</summary>
@@ -42,6 +74,7 @@ internal static class PlanMappings
 
     public static IReadOnlyList<PlanMapping> All { get; } =
     [
+        new("aws_vpc", Vpcs, "vpc", Vpc),
         new("aws_security_group", SecurityGroups, "sg", SecurityGroup),
         new("aws_security_group_rule", SecurityGroups, null, e => SecurityGroupRule(e)),
         new("aws_vpc_security_group_ingress_rule", SecurityGroups, null, e => VpcSecurityGroupRule(e, "IpPermissions")),
@@ -60,6 +93,7 @@ internal static class PlanMappings
         new("aws_ec2_transit_gateway_route", "TransitGatewayRoutes/{item}.json", null, TransitGatewayRoute),
         new("aws_ec2_transit_gateway_vpc_attachment", TgwVpcAttachments, "tgw-attach", TransitGatewayVpcAttachment),
         new("aws_vpc_peering_connection", Peerings, "pcx", PeeringConnection),
+        new("aws_vpc_peering_connection_accepter", Peerings, null, PeeringAccepter),
         new("aws_codebuild_project", Projects, null, CodeBuildProject),
         new("aws_ecr_repository", Repositories, null, EcrRepository),
         new("aws_ecr_repository_policy", "ecr/get-repository-policy/{item}.json", null, EcrRepositoryPolicy),
@@ -70,12 +104,81 @@ internal static class PlanMappings
         new("aws_iam_user_policy", Iam, null, e => IamInlinePolicy(e, "UserDetailList", "UserName", "user", "UserPolicyList")),
         new("aws_iam_group_policy", Iam, null, e => IamInlinePolicy(e, "GroupDetailList", "GroupName", "group", "GroupPolicyList")),
         new("aws_iam_role_policy", Iam, null, e => IamInlinePolicy(e, "RoleDetailList", "RoleName", "role", "RolePolicyList")),
+        new("aws_iam_policy", Iam, null, IamPolicy),
         new("aws_iam_user_policy_attachment", Iam, null, e => IamAttachment(e, "UserDetailList", "UserName", "user")),
         new("aws_iam_group_policy_attachment", Iam, null, e => IamAttachment(e, "GroupDetailList", "GroupName", "group")),
         new("aws_iam_role_policy_attachment", Iam, null, e => IamAttachment(e, "RoleDetailList", "RoleName", "role")),
     ];
 
     public static PlanMapping? For(string type) => All.FirstOrDefault(m => m.Type == type);
+
+    // ---- VPCs ----
+
+    private static bool Vpc(PlanEdit e)
+    {
+        if (e.Change.Deletes && !e.Change.Creates)
+        {
+            var id = e.Before.Text("id");
+            if (e.Docs.Find(Vpcs, "Vpcs", "VpcId", id) is not { } gone)
+                return false;
+            // What AWS creates with a VPC goes with it; AWS refuses to delete a VPC that still holds anything else.
+            foreach (var (file, list) in new[] { (RouteTables, "RouteTables"), (NetworkAcls, "NetworkAcls"), (SecurityGroups, "SecurityGroups") })
+                if (e.Docs.Read(gone.Scope, file)?[list] is JsonArray items && items.OfType<JsonObject>().Any(i => i["VpcId"]?.GetValue<string>() == id))
+                    foreach (var item in e.Docs.Edit(gone.Scope, file)[list]!.AsArray().OfType<JsonObject>().Where(i => i["VpcId"]?.GetValue<string>() == id).ToList())
+                        e.Docs.Edit(gone.Scope, file)[list]!.AsArray().Remove(item);
+            return e.Docs.Remove(Vpcs, "Vpcs", "VpcId", id);
+        }
+
+        var existing = e.Docs.FindForEdit(Vpcs, "Vpcs", "VpcId", e.Before.Text("id") ?? e.After.Text("id"));
+        var cidr = e.After.Text("cidr_block");
+        if (existing is null)
+        {
+            if (!e.Change.Creates || e.Accounts.ScopeOfNewVpc(e.Change) is not { } scope)
+                return false;
+            var account = OverlayDocuments.AccountOf(scope);
+            existing = new JsonObject
+            {
+                ["VpcId"] = e.Id, ["CidrBlock"] = cidr, ["State"] = "available", ["IsDefault"] = false, ["OwnerId"] = account,
+                ["CidrBlockAssociationSet"] = new JsonArray(new JsonObject { ["CidrBlock"] = cidr }),
+            };
+            e.Docs.Add(scope, Vpcs, "Vpcs", existing);
+            NewVpcDefaults(e, scope, account, cidr);
+        }
+        else if (cidr is not null)
+        {
+            existing["CidrBlock"] = cidr;
+            existing["CidrBlockAssociationSet"] = new JsonArray(new JsonObject { ["CidrBlock"] = cidr });
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// What AWS creates with every VPC: the main route table (the local route only), the default network ACL (allowing all
+    /// traffic both ways) and the default security group (all traffic from itself in, everything out).
+    /// </summary>
+    private static void NewVpcDefaults(PlanEdit e, string scope, string account, string? cidr)
+    {
+        e.Docs.Add(scope, RouteTables, "RouteTables", new JsonObject
+        {
+            ["RouteTableId"] = $"rtb-{e.Id[4..]}", ["VpcId"] = e.Id, ["OwnerId"] = account,
+            ["Routes"] = new JsonArray(new JsonObject { ["DestinationCidrBlock"] = cidr, ["GatewayId"] = "local", ["Origin"] = "CreateRouteTable", ["State"] = "active" }),
+            ["Associations"] = new JsonArray(new JsonObject { ["Main"] = true, ["RouteTableAssociationId"] = $"rtbassoc-{e.Id[4..]}", ["RouteTableId"] = $"rtb-{e.Id[4..]}", ["AssociationState"] = new JsonObject { ["State"] = "associated" } }),
+        });
+        JsonObject AllowAll(int number, string action, bool egress) => new() { ["RuleNumber"] = number, ["Protocol"] = "-1", ["RuleAction"] = action, ["Egress"] = egress, ["CidrBlock"] = "0.0.0.0/0" };
+        e.Docs.Add(scope, NetworkAcls, "NetworkAcls", new JsonObject
+        {
+            ["NetworkAclId"] = $"acl-{e.Id[4..]}", ["VpcId"] = e.Id, ["IsDefault"] = true, ["OwnerId"] = account, ["Associations"] = new JsonArray(),
+            ["Entries"] = new JsonArray(AllowAll(100, "allow", false), AllowAll(32767, "deny", false), AllowAll(100, "allow", true), AllowAll(32767, "deny", true)),
+        });
+        var group = $"sg-{e.Id[4..]}";
+        e.Docs.Add(scope, SecurityGroups, "SecurityGroups", new JsonObject
+        {
+            ["GroupId"] = group, ["GroupName"] = "default", ["Description"] = "default VPC security group", ["VpcId"] = e.Id, ["OwnerId"] = account,
+            ["IpPermissions"] = new JsonArray(Permission("-1", null, null, [], [], [], [group], null)),
+            ["IpPermissionsEgress"] = new JsonArray(Permission("-1", null, null, ["0.0.0.0/0"], [], [], [], null)),
+        });
+    }
 
     // ---- security groups ----
 
@@ -532,6 +635,9 @@ internal static class PlanMappings
         e.Docs.Remove(NatGateways, "NatGateways", "NatGatewayId", a.Text("id"));
         // The public address is the Elastic IP's (public_ip is only an output): taken from the evidence when the EIP is there.
         var address = new JsonObject();
+        // The private address is AWS's pick from the subnet unless the configuration sets it; an unpicked one stays out of the evidence.
+        if (a.Text("private_ip") is { } privateIp)
+            address["PrivateIp"] = privateIp;
         if (a.Text("allocation_id") is { } allocation)
         {
             address["AllocationId"] = allocation;
@@ -680,6 +786,20 @@ internal static class PlanMappings
         return true;
     }
 
+    /// <summary>The accepter's side accepts the connection (auto_accept); removing the resource leaves the connection as it is.</summary>
+    private static bool PeeringAccepter(PlanEdit e)
+    {
+        var id = e.After.Text("vpc_peering_connection_id") ?? e.Before.Text("vpc_peering_connection_id");
+        var copies = e.Docs.Scopes.Where(s => e.Docs.Read(s, Peerings)?["VpcPeeringConnections"] is JsonArray list
+            && list.OfType<JsonObject>().Any(c => c["VpcPeeringConnectionId"]?.GetValue<string>() == id)).ToList();
+        if (!(e.Change.Creates || e.Change.Updates) || e.After.Flag("auto_accept") != true)
+            return copies.Count > 0;
+        foreach (var scope in copies)
+            foreach (var connection in e.Docs.Edit(scope, Peerings)["VpcPeeringConnections"]!.AsArray().OfType<JsonObject>().Where(c => c["VpcPeeringConnectionId"]?.GetValue<string>() == id))
+                connection["Status"] = new JsonObject { ["Code"] = "active" };
+        return copies.Count > 0;
+    }
+
     // ---- CodeBuild and ECR ----
 
     private static bool CodeBuildProject(PlanEdit e)
@@ -687,16 +807,16 @@ internal static class PlanMappings
         var name = e.After.Text("name") ?? e.Before.Text("name");
         if (e.Change.Deletes && !e.Change.Creates)
         {
-            if (e.Docs.Find(Projects, "projects", "name", name) is not { } gone)
+            if (e.FindNamed(Projects, "projects", "name", name) is not { } gone)
                 return false;
-            e.Docs.Remove(Projects, "projects", "name", name);
+            e.RemoveNamed(Projects, "projects", "name", name);
             if (e.Docs.Read(gone.Scope, ProjectList)?["projects"] is JsonArray)
                 Remove(e.Docs.Edit(gone.Scope, ProjectList)["projects"]!.AsArray(), name);
             return true;
         }
 
         var a = e.After;
-        var project = e.Docs.FindForEdit(Projects, "projects", "name", name);
+        var project = e.FindNamedForEdit(Projects, "projects", "name", name);
         if (project is null)
         {
             // A new project lands in the account whose build VPC it names.
@@ -742,8 +862,8 @@ internal static class PlanMappings
     {
         var name = e.After.Text("name") ?? e.Before.Text("name");
         if (e.Change.Deletes && !e.Change.Creates)
-            return e.Docs.Remove(Repositories, "repositories", "repositoryName", name);
-        var repository = e.Docs.FindForEdit(Repositories, "repositories", "repositoryName", name);
+            return e.RemoveNamed(Repositories, "repositories", "repositoryName", name);
+        var repository = e.FindNamedForEdit(Repositories, "repositories", "repositoryName", name);
         if (repository is null)
         {
             // The plan does not say which account a new repository is created in: the one audited registry that holds
@@ -774,7 +894,7 @@ internal static class PlanMappings
     private static bool EcrLifecyclePolicy(PlanEdit e)
     {
         var name = e.After.Text("repository") ?? e.Before.Text("repository");
-        if (e.Docs.Find(Repositories, "repositories", "repositoryName", name) is not { } repository)
+        if (e.FindNamed(Repositories, "repositories", "repositoryName", name) is not { } repository)
             return false;
         var file = AwsCalls.GetLifecyclePolicy.FileFor(name);
         var registry = repository.Item["registryId"]?.GetValue<string>() ?? OverlayDocuments.AccountOf(repository.Scope);
@@ -790,7 +910,7 @@ internal static class PlanMappings
     private static bool EcrRepositoryPolicy(PlanEdit e)
     {
         var name = e.After.Text("repository") ?? e.Before.Text("repository");
-        if (e.Docs.Find(Repositories, "repositories", "repositoryName", name) is not { } repository)
+        if (e.FindNamed(Repositories, "repositories", "repositoryName", name) is not { } repository)
             return false;
         var file = AwsCalls.GetRepositoryPolicy.FileFor(name);
         var registry = repository.Item["registryId"]?.GetValue<string>() ?? OverlayDocuments.AccountOf(repository.Scope);
@@ -809,15 +929,15 @@ internal static class PlanMappings
     {
         var name = e.Before.Text("name");
         if (e.Change.Deletes && !e.Change.Creates)
-            return e.Docs.Remove(Iam, "UserDetailList", "UserName", name);
+            return e.RemoveNamed(Iam, "UserDetailList", "UserName", name);
         // A new user holds no permission until a policy or group membership gives one (those are mapped with their own types).
-        return e.Docs.Find(Iam, "UserDetailList", "UserName", e.After.Text("name")) is not null;
+        return e.FindNamed(Iam, "UserDetailList", "UserName", e.After.Text("name")) is not null;
     }
 
     private static bool IamUserGroupMembership(PlanEdit e)
     {
         var user = e.After.Text("user") ?? e.Before.Text("user");
-        if (e.Docs.FindForEdit(Iam, "UserDetailList", "UserName", user) is not { } detail)
+        if (e.FindNamedForEdit(Iam, "UserDetailList", "UserName", user) is not { } detail)
             return false;
         var groups = detail["GroupList"] as JsonArray ?? (JsonArray)(detail["GroupList"] = new JsonArray());
         foreach (var group in e.Before.Texts("groups"))
@@ -831,14 +951,14 @@ internal static class PlanMappings
     {
         var placed = false;
         foreach (var user in e.Before.Texts("users"))
-            if (e.Docs.FindForEdit(Iam, "UserDetailList", "UserName", user) is { } detail && detail["GroupList"] is JsonArray groups)
+            if (e.FindNamedForEdit(Iam, "UserDetailList", "UserName", user) is { } detail && detail["GroupList"] is JsonArray groups)
             {
                 Remove(groups, e.Before.Text("group"));
                 placed = true;
             }
 
         foreach (var user in e.After.Texts("users"))
-            if (e.Docs.FindForEdit(Iam, "UserDetailList", "UserName", user) is { } detail)
+            if (e.FindNamedForEdit(Iam, "UserDetailList", "UserName", user) is { } detail)
             {
                 var groups = detail["GroupList"] as JsonArray ?? (JsonArray)(detail["GroupList"] = new JsonArray());
                 if (e.After.Text("group") is { } group && !groups.Any(g => g?.GetValue<string>() == group))
@@ -852,7 +972,7 @@ internal static class PlanMappings
     private static bool IamInlinePolicy(PlanEdit e, string list, string nameMember, string principalAttribute, string policies)
     {
         var principal = e.After.Text(principalAttribute) ?? e.Before.Text(principalAttribute);
-        if (e.Docs.FindForEdit(Iam, list, nameMember, principal) is not { } detail)
+        if (e.FindNamedForEdit(Iam, list, nameMember, principal) is not { } detail)
             return false;
         var inline = detail[policies] as JsonArray ?? (JsonArray)(detail[policies] = new JsonArray());
         foreach (var old in inline.OfType<JsonObject>().Where(p => p["PolicyName"]?.GetValue<string>() == (e.Before.Text("name") ?? e.After.Text("name"))).ToList())
@@ -875,10 +995,26 @@ internal static class PlanMappings
         }
     }
 
+    /// <summary>A managed policy's default version is what its attachments grant; a policy created by the plan is placed through them.</summary>
+    private static bool IamPolicy(PlanEdit e)
+    {
+        var arn = e.Before.Text("arn") ?? e.After.Text("arn");
+        if (e.Change.Deletes && !e.Change.Creates)
+            return e.RemoveNamed(Iam, "Policies", "Arn", arn);
+        if (e.FindNamedForEdit(Iam, "Policies", "Arn", arn) is not { } policy || e.After.Text("policy") is not { } document)
+            return false;
+        var versions = policy["PolicyVersionList"] as JsonArray ?? (JsonArray)(policy["PolicyVersionList"] = new JsonArray());
+        var current = versions.OfType<JsonObject>().FirstOrDefault(v => v["VersionId"]?.GetValue<string>() == policy["DefaultVersionId"]?.GetValue<string>());
+        if (current is null)
+            versions.Add(current = new JsonObject { ["VersionId"] = policy["DefaultVersionId"]?.GetValue<string>() ?? "v1", ["IsDefaultVersion"] = true });
+        current["Document"] = PolicyDocument(document);
+        return true;
+    }
+
     private static bool IamAttachment(PlanEdit e, string list, string nameMember, string principalAttribute)
     {
         var principal = e.After.Text(principalAttribute) ?? e.Before.Text(principalAttribute);
-        if (e.Docs.FindForEdit(Iam, list, nameMember, principal) is not { } detail)
+        if (e.FindNamedForEdit(Iam, list, nameMember, principal) is not { } detail)
             return false;
         var attached = detail["AttachedManagedPolicies"] as JsonArray ?? (JsonArray)(detail["AttachedManagedPolicies"] = new JsonArray());
         foreach (var old in attached.OfType<JsonObject>().Where(p => p["PolicyArn"]?.GetValue<string>() == e.Before.Text("policy_arn")).ToList())

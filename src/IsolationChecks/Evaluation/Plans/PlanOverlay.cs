@@ -15,9 +15,10 @@ public sealed record PlacedChange(string Address, string Type, IReadOnlyList<str
 /// <summary>A value known only after apply that the overlay needed, and the controls reading the evidence it lands in.</summary>
 /// <param name="Bounded">The value has a most permissive form (a CIDR, a port, a protocol): a verdict that is the same with the
 /// value left out and with its widest form does not depend on it.</param>
-public sealed record UnknownValue(string Address, string Attribute, IReadOnlyList<string> Controls, bool Bounded)
+/// <param name="Why">Why the value cannot be known before apply when it is not a plain unknown (it comes from a resource that cannot be placed).</param>
+public sealed record UnknownValue(string Address, string Attribute, IReadOnlyList<string> Controls, bool Bounded, string? Why = null)
 {
-    public string Describe() => $"{Address}: {Attribute} is known only after apply";
+    public string Describe() => Why is null ? $"{Address}: {Attribute} is known only after apply" : $"{Address}: {Attribute} cannot be known before apply ({Why})";
 }
 
 /// <summary>A planned change the suite cannot judge (a type it does not map, or one it cannot place) that touches audited evidence.</summary>
@@ -49,6 +50,8 @@ public sealed partial record PlanOverlay(
     {
         var docs = new OverlayDocuments(snapshot);
         var inScope = IdentifiersOf(snapshot);
+        var references = new PlanReferences(plan.Changes);
+        var accounts = new PlanAccounts(plan, references, docs);
         var standIns = plan.Changes.Where(c => c.Creates)
             .Where(c => PlanMappings.For(c.Type)?.IdPrefix is not null)
             .ToDictionary(c => c.Address, c => StandInId(PlanMappings.For(c.Type)!.IdPrefix!, c.Address), StringComparer.Ordinal);
@@ -56,27 +59,41 @@ public sealed partial record PlanOverlay(
         var unknowns = new List<UnknownValue>();
         var unjudged = new List<UnjudgedChange>();
         var outside = new List<string>();
-        foreach (var change in plan.Changes.Where(c => c.ChangesSomething))
+        // Unplaced for a reason the report names (a new VPC whose account the plan does not give): what rests on them is not judged either.
+        var unplaced = new Dictionary<string, Unplaced>(StringComparer.Ordinal);
+        var namesAudited = new HashSet<string>(StringComparer.Ordinal);
+        // A created resource is placed before the resources that take its id (Terraform lists changes by address, not by dependency).
+        foreach (var change in references.InDependencyOrder(plan.Changes).Where(c => c.ChangesSomething))
         {
             var touches = Touches(change, inScope);
+            var resting = references.DependenciesOf(change).Where(unplaced.ContainsKey).ToList();
             if (PlanMappings.For(change.Type) is not { } mapping)
             {
                 if (touches.Count > 0)
                     unjudged.Add(new UnjudgedChange(change.Address, change.Type, change.Actions,
                         $"the suite does not map {change.Type}, and the change names audited resources ({string.Join(", ", touches.Take(5))}): review it by hand, or judge the applied change with the nightly audit"));
+                else if (resting.Count > 0)
+                    unplaced[change.Address] = unplaced[resting[0]];
                 else
                     outside.Add(change.Address);
                 continue;
             }
 
             docs.BeginChange();
-            var reading = new PlanReading(change, standIns, widest);
+            var reading = new PlanReading(change, standIns, references, widest);
             var edit = new PlanEdit(change, docs, PlanValues.Of(change.Before, null, reading), PlanValues.Of(change.After, change.AfterUnknown, reading),
-                standIns.GetValueOrDefault(change.Address) ?? change.Address);
+                standIns.GetValueOrDefault(change.Address) ?? change.Address, accounts);
             bool applied;
             try
             {
                 applied = mapping.Apply(edit);
+            }
+            catch (UnplaceableChangeException e)
+            {
+                unplaced[change.Address] = new Unplaced(change.Address, e.Message);
+                if (e.NamesAudited)
+                    namesAudited.Add(change.Address);
+                continue;
             }
             catch (Exception e) when (e is InvalidOperationException or FormatException or System.Text.Json.JsonException)
             {
@@ -90,6 +107,8 @@ public sealed partial record PlanOverlay(
                 if (reading.UnknownAttributes.Count > 0)
                     unjudged.Add(new UnjudgedChange(change.Address, change.Type, change.Actions,
                         $"it cannot be placed in the audited evidence before apply: {string.Join(", ", reading.UnknownAttributes)} known only after apply"));
+                else if (resting.Count > 0)
+                    unplaced[change.Address] = unplaced[resting[0]];
                 else
                     outside.Add(change.Address);
                 continue;
@@ -101,10 +120,36 @@ public sealed partial record PlanOverlay(
             var names = NamesOf(change).Concat(standIns.TryGetValue(change.Address, out var standIn) ? [standIn] : []).Distinct(StringComparer.Ordinal).ToList();
             placed.Add(new PlacedChange(change.Address, change.Type, change.Actions, files, controls, names));
             unknowns.AddRange(reading.UnknownAttributes.Select(a => new UnknownValue(change.Address, a, controls, PlanValues.Widest(TrimIndex(a)) is not null)));
+            // A placed change that takes a value from an unplaced resource (a route to an attachment of a VPC whose account is not
+            // known) is judged with that value not knowable: every verdict reading what it edits is undecided.
+            foreach (var (attribute, named) in change.References ?? new Dictionary<string, IReadOnlyList<string>>())
+                if (named.Select(r => references.Resolve(change, r)?.Address).FirstOrDefault(a => a is not null && unplaced.ContainsKey(a)) is { } from)
+                    unknowns.Add(new UnknownValue(change.Address, attribute, controls, Bounded: false, Why: unplaced[from].Describe()));
         }
+
+        // An unplaced resource is not judged when audited evidence rests on it: a placed change, or an unplaced one naming audited
+        // resources, takes a value from it (directly or through other unplaced resources). Otherwise it touches nothing audited.
+        var needed = new HashSet<string>(placed.SelectMany(p => references.DependenciesOf(ChangeAt(plan, p.Address)))
+            .Concat(unplaced.Keys.Where(a => namesAudited.Contains(a) || Touches(ChangeAt(plan, a), inScope).Count > 0)).Where(unplaced.ContainsKey), StringComparer.Ordinal);
+        for (var grew = true; grew;)
+            grew = needed.ToList().SelectMany(a => references.DependenciesOf(ChangeAt(plan, a))).Where(unplaced.ContainsKey).Aggregate(false, (any, a) => needed.Add(a) | any);
+        foreach (var (address, cause) in unplaced)
+            if (needed.Contains(address))
+                unjudged.Add(new UnjudgedChange(address, ChangeAt(plan, address).Type, ChangeAt(plan, address).Actions,
+                    cause.Root == address ? cause.Reason : $"it rests on {cause.Describe()}"));
+            else
+                outside.Add(address);
 
         return new PlanOverlay(docs.Result(), placed, unknowns, unjudged, outside, standIns);
     }
+
+    /// <summary>Why a resource is not placed: the resource the plan does not place (itself, or one it rests on) and the reason.</summary>
+    private sealed record Unplaced(string Root, string Reason)
+    {
+        public string Describe() => $"{Root}, which cannot be placed: {Reason}";
+    }
+
+    private static PlannedChange ChangeAt(TerraformPlan plan, string address) => plan.Changes.First(c => c.Address == address);
 
     private static string TrimIndex(string attribute) => attribute.EndsWith(']') ? attribute[..attribute.LastIndexOf('[')] : attribute;
 

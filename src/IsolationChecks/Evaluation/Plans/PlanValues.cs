@@ -9,7 +9,7 @@ namespace IsolationChecks.Evaluation.Plans;
 /// any other unknown value a mapping reads is recorded (by attribute path) and reads as null, or, in the widest reading,
 /// as the most permissive value of its kind (0.0.0.0/0 for a CIDR, every port, every protocol) where there is one.
 /// </summary>
-internal sealed class PlanValues
+internal sealed partial class PlanValues
 {
     private readonly JsonObject? _values;
     private readonly JsonNode? _unknown;
@@ -40,6 +40,8 @@ internal sealed class PlanValues
     {
         if (Unknown(attribute) is true)
         {
+            if (_path.Length == 0 && _reading.StandIns(attribute) is { } standIns)
+                return standIns;
             if (Output(attribute))
                 return [];
             _reading.Unknown(Name(attribute));
@@ -95,7 +97,7 @@ internal sealed class PlanValues
     {
         if (Unknown(attribute) is true)
         {
-            if (_path.Length == 0 && _reading.StandIn(attribute) is { } standIn)
+            if (_reading.StandIn(_path.Length == 0 ? attribute : $"{BlockIndex().Replace(_path, "")}.{attribute}") is { } standIn)
                 return JsonValue.Create(standIn);
             if (Output(attribute))
                 return null;
@@ -140,12 +142,15 @@ internal sealed class PlanValues
         : _unknown is JsonValue all && all.GetValueKind() == JsonValueKind.True ? true
         : null;
 
+    [System.Text.RegularExpressions.GeneratedRegex(@"\[\d+\]")]
+    private static partial System.Text.RegularExpressions.Regex BlockIndex();
+
     private string Name(string attribute) => _path.Length == 0 ? attribute : $"{_path}.{attribute}";
 }
 
 /// <summary>What reading one change found: the attributes known only after apply it needed, and the stand-in ids of planned resources.</summary>
 /// <param name="Widest">Unknown values read as the most permissive value of their kind, where there is one.</param>
-internal sealed class PlanReading(PlannedChange change, IReadOnlyDictionary<string, string> standIns, bool widest)
+internal sealed class PlanReading(PlannedChange change, IReadOnlyDictionary<string, string> standIns, PlanReferences references, bool widest)
 {
     public bool Widest => widest;
 
@@ -155,20 +160,27 @@ internal sealed class PlanReading(PlannedChange change, IReadOnlyDictionary<stri
 
     public void Unknown(string attribute) => _unknown.Add(attribute);
 
-    /// <summary>The stand-in id of the planned resource an attribute's expression references (aws_nat_gateway.tmp.id), if any.</summary>
     public bool MayBeConfigured(string attribute) => change.MayBeConfigured(attribute);
 
-    public string? StandIn(string attribute)
-    {
-        if (change.References is null || !change.References.TryGetValue(attribute, out var references))
-            return null;
-        foreach (var reference in references)
-        {
-            var address = reference.EndsWith(".id", StringComparison.Ordinal) ? reference[..^3] : reference;
-            if (standIns.TryGetValue(address, out var id))
-                return id;
-        }
+    /// <summary>
+    /// The stand-in id of the planned resource whose id an attribute's expression takes (aws_nat_gateway.tmp.id), if any. Only
+    /// a reference to the id itself counts: aws_vpc.main.default_route_table_id also lists aws_vpc.main, and is not its id.
+    /// </summary>
+    public string? StandIn(string attribute) => StandIns(attribute) is [var id] ? id : null;
 
-        return null;
+    /// <summary>
+    /// The stand-in ids of a list whose expression takes nothing but planned resources' ids ([aws_subnet.a.id, aws_subnet.b.id]);
+    /// null when it references anything else (a variable, another attribute, a resource without a stand-in).
+    /// </summary>
+    public IReadOnlyList<string>? StandIns(string attribute)
+    {
+        if (change.References is null || !change.References.TryGetValue(attribute, out var named) || named.Count == 0)
+            return null;
+        // Terraform lists a reference to an instance (aws_nat_gateway.npm[1].id) with the instance and the resource that holds it.
+        var resolved = named.Where(r => !named.Any(o => o.StartsWith(r + "[", StringComparison.Ordinal))).Select(r => references.Resolve(change, r)).ToList();
+        if (resolved.Any(r => r is null || r.Attribute is not ("id" or "") || !standIns.ContainsKey(r.Address)))
+            return null;
+        var ids = resolved.Where(r => r!.Attribute == "id").Select(r => r!.Address).Distinct(StringComparer.Ordinal).ToList();
+        return ids.Count > 0 && resolved.All(r => ids.Contains(r!.Address)) ? ids.Select(a => standIns[a]).ToList() : null;
     }
 }
