@@ -10,7 +10,7 @@ namespace IsolationChecks.Collection;
 
 /// <summary>The state one run shares across scopes: the throttle (rates and slots), the files and the manifest calls.</summary>
 /// <param name="tally">What progress counts (calls done and failed, time since the start): a follow-up's calls continue its collection's.</param>
-internal sealed class CollectionRun(TimeProvider clock, CollectionThrottle throttle, IProgress<CollectionProgress>? progress, DateTimeOffset collectedAt, CollectionTally tally)
+internal sealed class CollectionRun(TimeProvider clock, CollectionThrottle throttle, IProgress<CollectionProgress>? progress, DateTimeOffset collectedAt, CollectionCounts tally)
 {
     private readonly ConcurrentDictionary<string, byte[]> _files = new(StringComparer.Ordinal);
     private readonly ConcurrentBag<ManifestCall> _calls = [];
@@ -234,7 +234,7 @@ internal sealed class CollectionRun(TimeProvider clock, CollectionThrottle throt
 }
 
 /// <summary>Calls done and failed since a collection started, for its progress lines.</summary>
-internal sealed class CollectionTally(long started)
+internal sealed class CollectionCounts(long started)
 {
     private int _done;
     private int _failed;

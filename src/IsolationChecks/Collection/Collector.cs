@@ -123,7 +123,7 @@ public sealed class Collector(IAwsClientFactory clients, CollectionOptions optio
     /// </summary>
     public async Task<SnapshotFiles> CollectAsync(IReadOnlyList<AuditScope> scopes, FollowUp? followUp, IProgress<CollectionProgress>? progress, CancellationToken cancellationToken)
     {
-        var tally = new CollectionTally(clock.GetTimestamp());
+        var tally = new CollectionCounts(clock.GetTimestamp());
         using var throttle = new CollectionThrottle(new CollectionLimits(options.MaxConcurrency, options.CallsPerSecond));
         var (first, contexts, collecting) = Start(scopes, options, throttle, tally, followUp?.RestsOn, progress, cancellationToken);
         var asking = followUp is null ? Task.FromResult<SnapshotFiles?>(null) : AskAsync(followUp, first, contexts, scopes, tally, throttle, progress, cancellationToken);
@@ -134,7 +134,7 @@ public sealed class Collector(IAwsClientFactory clients, CollectionOptions optio
 
     /// <summary>Starts collecting every scope in one run: the run, its scopes, and the task that ends when every scope has.</summary>
     private (CollectionRun Run, IReadOnlyList<ScopeContext> Contexts, Task Collecting) Start(
-        IReadOnlyList<AuditScope> scopes, CollectionOptions pass, CollectionThrottle throttle, CollectionTally tally, IReadOnlySet<AwsCall>? restsOn,
+        IReadOnlyList<AuditScope> scopes, CollectionOptions pass, CollectionThrottle throttle, CollectionCounts tally, IReadOnlySet<AwsCall>? restsOn,
         IProgress<CollectionProgress>? progress, CancellationToken cancellationToken)
     {
         var run = new CollectionRun(clock, throttle, progress, clock.GetUtcNow(), tally);
@@ -150,7 +150,7 @@ public sealed class Collector(IAwsClientFactory clients, CollectionOptions optio
     /// arrived, and makes the planned calls within what is left of each scope's budget.
     /// </summary>
     private async Task<SnapshotFiles?> AskAsync(
-        FollowUp followUp, CollectionRun first, IReadOnlyList<ScopeContext> contexts, IReadOnlyList<AuditScope> scopes, CollectionTally tally,
+        FollowUp followUp, CollectionRun first, IReadOnlyList<ScopeContext> contexts, IReadOnlyList<AuditScope> scopes, CollectionCounts tally,
         CollectionThrottle throttle, IProgress<CollectionProgress>? progress, CancellationToken cancellationToken)
     {
         await Task.WhenAll(contexts.Select(c => c.EvidenceReady)).ConfigureAwait(false);
