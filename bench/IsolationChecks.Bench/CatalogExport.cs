@@ -19,6 +19,8 @@ public static class CatalogExport
             ["iamPrefix"] = call.Service.IamPrefix,
             ["protocol"] = call.Service.Protocol.ToString(),
             ["signingName"] = call.Service.SigningName,
+            // The collector's default rate for the call's (account, region, service): what bounds a run from below beside the latency.
+            ["callsPerSecond"] = new IsolationChecks.Collection.CollectionLimits().RateOf(call.Service.IamPrefix),
             ["operation"] = call.Operation,
             ["file"] = call.File,
             ["cli"] = call.Cli,

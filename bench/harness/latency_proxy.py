@@ -5,7 +5,9 @@ moto byte for byte. Three APIs moto lacks are answered here in the AWS API refer
 SimulatePrincipalPolicy (decided from the grants the estate made, in estate.json), ECR Public DescribeRepositories
 (an account without public repositories) and EC2 DescribeClientVpnEndpoints (an account without Client VPN endpoints;
 moto answers it with a 500, which the tool would retry and record as a failure no real account shows). Counts per service and operation, and the time moto spent answering, are served at GET
-/__bench/counts and cleared by POST /__bench/reset.
+/__bench/counts and cleared by POST /__bench/reset, with how many requests were in flight at once over the run (the
+time spent at each count, from the first request to the last answer): whether the collector keeps its limit of calls
+in flight full.
 
 Every answer moto gives is recorded by request (path and body). After POST /__bench/replay a request the recording holds
 is answered from it, after the same latency, without moto: moto is one Python process that serves one request at a
@@ -42,10 +44,29 @@ class State:
         self.misses = 0
         self.lock = threading.Lock()
         self.local = threading.local()
+        self.in_flight = 0
+        self.changed = None
+        self.at_level = Counter()
 
     def count(self, service, operation):
         with self.lock:
             self.counts[f"{service}:{operation}"] += 1
+
+    def flight(self, delta):
+        """One request more (1) or fewer (-1) in flight: the time since the last change is added to the count it had."""
+        with self.lock:
+            now = time.monotonic()
+            if self.changed is not None:
+                self.at_level[self.in_flight] += now - self.changed
+            self.changed = now
+            self.in_flight += delta
+
+    def concurrency(self):
+        """Seconds spent with N requests in flight, and the mean while any was (time with none is not the collector's)."""
+        busy = sum(t for n, t in self.at_level.items() if n > 0)
+        mean = sum(n * t for n, t in self.at_level.items()) / busy if busy else 0
+        return {"secondsAt": {str(n): round(t, 3) for n, t in sorted(self.at_level.items())}, "busySeconds": round(busy, 3),
+                "meanInFlight": round(mean, 2), "maxInFlight": max((n for n in self.at_level if n > 0), default=0)}
 
     def connection(self):
         if getattr(self.local, "connection", None) is None:
@@ -110,6 +131,15 @@ def handler(state):
             self.wfile.write(data)
 
         def _handle(self):
+            if self.path.startswith("/__bench/"):
+                return self._answer()
+            state.flight(1)
+            try:
+                return self._answer()
+            finally:
+                state.flight(-1)
+
+        def _answer(self):
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             path, _, query = self.path.partition("?")
@@ -119,8 +149,11 @@ def handler(state):
                         state.counts.clear()
                         state.upstream_seconds = 0.0
                         state.misses = 0
+                        state.at_level.clear()
+                        state.changed = None
                         state.replay = path == "/__bench/replay"
-                    report = {"counts": dict(state.counts), "upstreamSeconds": round(state.upstream_seconds, 3), "replayMisses": state.misses}
+                    report = {"counts": dict(state.counts), "upstreamSeconds": round(state.upstream_seconds, 3), "replayMisses": state.misses,
+                              "concurrency": state.concurrency()}
                 return self._send(200, "application/json", json.dumps(report))
             service, operation = identify(self.headers, body, query)
             state.count(service, operation)

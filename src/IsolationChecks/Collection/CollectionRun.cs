@@ -9,15 +9,11 @@ using Polly;
 namespace IsolationChecks.Collection;
 
 /// <summary>The state one run shares across scopes: the throttle (rates and slots), the files and the manifest calls.</summary>
-internal sealed class CollectionRun(TimeProvider clock, CollectionThrottle throttle, IProgress<CollectionProgress>? progress)
+/// <param name="tally">What progress counts (calls done and failed, time since the start): a follow-up's calls continue its collection's.</param>
+internal sealed class CollectionRun(TimeProvider clock, CollectionThrottle throttle, IProgress<CollectionProgress>? progress, DateTimeOffset collectedAt, CollectionCounts tally)
 {
-    private readonly long _started = clock.GetTimestamp();
     private readonly ConcurrentDictionary<string, byte[]> _files = new(StringComparer.Ordinal);
     private readonly ConcurrentBag<ManifestCall> _calls = [];
-    private int _done;
-    private int _failed;
-
-    public IReadOnlyDictionary<string, byte[]> Files => _files;
 
     public IReadOnlyList<ManifestCall> Calls => _calls
         .OrderBy(c => c.Folder, StringComparer.Ordinal)
@@ -25,6 +21,26 @@ internal sealed class CollectionRun(TimeProvider clock, CollectionThrottle throt
         .ThenBy(c => c.Operation, StringComparer.Ordinal)
         .ThenBy(c => c.Target ?? "", StringComparer.Ordinal)
         .ToList();
+
+    /// <summary>
+    /// The snapshot of what has been recorded so far: every recorded call and the file it wrote (a call still running, whose
+    /// file may already be written, is left out of both). Once every scope has ended, the whole collection.
+    /// </summary>
+    public SnapshotFiles Snapshot(IReadOnlyList<ScopeContext> scopes)
+    {
+        var calls = Calls;
+        var files = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var file in calls.Select(c => c.File).OfType<string>())
+            files[file] = _files[file];
+        var manifest = new SnapshotManifest(
+            SnapshotManifest.CurrentFormat,
+            Collector.ToolName,
+            collectedAt,
+            scopes.Select(c => new ManifestScope(c.Scope.AccountId, c.Scope.Region, c.Folder, c.CallerArn)).ToList(),
+            calls,
+            new SortedDictionary<string, string>(files.ToDictionary(f => f.Key, f => FileDigest.Sha256Hex(f.Value)), StringComparer.Ordinal));
+        return new SnapshotFiles("live", files, manifest);
+    }
 
     /// <summary>
     /// Runs one logical call under the shared limiter and records it. Returns the output when it
@@ -205,17 +221,32 @@ internal sealed class CollectionRun(TimeProvider clock, CollectionThrottle throt
             (long)clock.GetElapsedTime(started).TotalMilliseconds,
             code,
             message));
-        var done = Interlocked.Increment(ref _done);
-        var failed = outcome == "failed" ? Interlocked.Increment(ref _failed) : Volatile.Read(ref _failed);
-        progress?.Report(new CollectionProgress(scope.Name, Describe(call, item), outcome, done, failed, clock.GetElapsedTime(_started), attempts, code,
+        var (done, failed) = tally.Count(outcome == "failed");
+        progress?.Report(new CollectionProgress(scope.Name, Describe(call, item), outcome, done, failed, clock.GetElapsedTime(tally.Started), attempts, code,
             scope.Scope.AccountId, scope.Scope.Region));
     }
 
     private void Report(ScopeContext scope, AwsCall call, string? item, string state) =>
-        progress?.Report(new CollectionProgress(scope.Name, Describe(call, item), state, Volatile.Read(ref _done), Volatile.Read(ref _failed), clock.GetElapsedTime(_started),
+        progress?.Report(new CollectionProgress(scope.Name, Describe(call, item), state, tally.Done, tally.Failed, clock.GetElapsedTime(tally.Started),
             Account: scope.Scope.AccountId, Region: scope.Scope.Region));
 
     private static string Describe(AwsCall call, string? item) => item is null ? call.IamAction : $"{call.IamAction} {item}";
+}
+
+/// <summary>Calls done and failed since a collection started, for its progress lines.</summary>
+internal sealed class CollectionCounts(long started)
+{
+    private int _done;
+    private int _failed;
+
+    public long Started => started;
+
+    public int Done => Volatile.Read(ref _done);
+
+    public int Failed => Volatile.Read(ref _failed);
+
+    public (int Done, int Failed) Count(bool failed) =>
+        (Interlocked.Increment(ref _done), failed ? Interlocked.Increment(ref _failed) : Volatile.Read(ref _failed));
 }
 
 /// <summary>One scope being collected: its folder in the snapshot and its time budget.</summary>
@@ -235,6 +266,13 @@ internal sealed class ScopeContext(AuditScope scope, string folder, TimeSpan? bu
     public bool BudgetExpired => ScopeToken.IsCancellationRequested && !runToken.IsCancellationRequested;
 
     public string? CallerArn { get; set; }
+
+    private readonly TaskCompletionSource _evidence = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when the calls a follow-up rests on have been recorded in this scope, or the scope has ended.</summary>
+    public Task EvidenceReady => _evidence.Task;
+
+    public void EndEvidence() => _evidence.TrySetResult();
 
     public string PathOf(string file) => folder.Length == 0 ? file : $"{folder}/{file}";
 }

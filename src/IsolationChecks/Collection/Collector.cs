@@ -100,35 +100,73 @@ public sealed record CollectionProgress(
 }
 
 /// <summary>
+/// Calls whose questions come from the evidence itself (IAM's policy simulations, from the policies and the NAT gateways'
+/// addresses): asked, under the same limits, as soon as every scope has answered the calls they rest on, while the rest of
+/// the collection goes on.
+/// </summary>
+/// <param name="RestsOn">The calls the questions are derived from; no other call's evidence may change them.</param>
+/// <param name="Questions">The planned calls to make, from a snapshot holding (at least) every scope's <paramref name="RestsOn"/> calls.</param>
+public sealed record FollowUp(IReadOnlySet<AwsCall> RestsOn, Func<SnapshotFiles, CollectionRequests> Questions);
+
+/// <summary>
 /// Gathers the environment once per run: every scope, every service in parallel (bounded), every page.
 /// One failed call never aborts the run: it is recorded in the manifest and its data becomes a gap.
 /// </summary>
 public sealed class Collector(IAwsClientFactory clients, CollectionOptions options, TimeProvider clock)
 {
-    /// <summary>A second pass: only the planned calls of <paramref name="planned"/> (questions derived from the first pass's evidence).</summary>
-    public Task<SnapshotFiles> CollectAsync(IReadOnlyList<AuditScope> scopes, CollectionRequests planned, IProgress<CollectionProgress>? progress, CancellationToken cancellationToken) =>
-        new Collector(clients, options with { Requests = planned, PlannedOnly = true }, clock).CollectAsync(scopes, progress, cancellationToken);
+    public Task<SnapshotFiles> CollectAsync(IReadOnlyList<AuditScope> scopes, IProgress<CollectionProgress>? progress, CancellationToken cancellationToken) =>
+        CollectAsync(scopes, null, progress, cancellationToken);
 
-    public async Task<SnapshotFiles> CollectAsync(IReadOnlyList<AuditScope> scopes, IProgress<CollectionProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// Collects every scope and, with <paramref name="followUp"/>, its questions as soon as the evidence they rest on has arrived.
+    /// The snapshot is the same as a second pass after the first would make: the follow-up's files and calls follow the first's.
+    /// </summary>
+    public async Task<SnapshotFiles> CollectAsync(IReadOnlyList<AuditScope> scopes, FollowUp? followUp, IProgress<CollectionProgress>? progress, CancellationToken cancellationToken)
     {
-        var collectedAt = clock.GetUtcNow();
+        var tally = new CollectionCounts(clock.GetTimestamp());
         using var throttle = new CollectionThrottle(new CollectionLimits(options.MaxConcurrency, options.CallsPerSecond));
-        var run = new CollectionRun(clock, throttle, progress);
+        var (first, contexts, collecting) = Start(scopes, options, throttle, tally, followUp?.RestsOn, progress, cancellationToken);
+        var asking = followUp is null ? Task.FromResult<SnapshotFiles?>(null) : AskAsync(followUp, first, contexts, scopes, tally, throttle, progress, cancellationToken);
+        await Task.WhenAll(collecting, asking).ConfigureAwait(false);
+        var files = first.Snapshot(contexts);
+        return await asking.ConfigureAwait(false) is { } answers ? files.With(answers) : files;
+    }
+
+    /// <summary>Starts collecting every scope in one run: the run, its scopes, and the task that ends when every scope has.</summary>
+    private (CollectionRun Run, IReadOnlyList<ScopeContext> Contexts, Task Collecting) Start(
+        IReadOnlyList<AuditScope> scopes, CollectionOptions pass, CollectionThrottle throttle, CollectionCounts tally, IReadOnlySet<AwsCall>? restsOn,
+        IProgress<CollectionProgress>? progress, CancellationToken cancellationToken)
+    {
+        var run = new CollectionRun(clock, throttle, progress, clock.GetUtcNow(), tally);
         var contexts = scopes
-            .Select(s => new ScopeContext(s, FolderOf(s, scopes.Count), options.TimeBudgetPerScope, cancellationToken))
+            .Select(s => new ScopeContext(s, FolderOf(s, scopes.Count), pass.TimeBudgetPerScope, cancellationToken))
             .ToList();
+        var collecting = Task.WhenAll(contexts.Select(scope => CollectScopeAsync(run, scope, pass, restsOn, cancellationToken)));
+        return (run, contexts, collecting);
+    }
 
-        await Task.WhenAll(contexts.Select(scope => CollectScopeAsync(run, scope, cancellationToken))).ConfigureAwait(false);
-
-        var files = new SortedDictionary<string, byte[]>(run.Files.ToDictionary(), StringComparer.Ordinal);
-        var manifest = new SnapshotManifest(
-            SnapshotManifest.CurrentFormat,
-            ToolName,
-            collectedAt,
-            contexts.Select(c => new ManifestScope(c.Scope.AccountId, c.Scope.Region, c.Folder, c.CallerArn)).ToList(),
-            run.Calls,
-            new SortedDictionary<string, string>(files.ToDictionary(f => f.Key, f => FileDigest.Sha256Hex(f.Value)), StringComparer.Ordinal));
-        return new SnapshotFiles("live", files, manifest);
+    /// <summary>
+    /// Waits until every scope has answered the calls the follow-up rests on (or ended), asks its questions of what has
+    /// arrived, and makes the planned calls within what is left of each scope's budget.
+    /// </summary>
+    private async Task<SnapshotFiles?> AskAsync(
+        FollowUp followUp, CollectionRun first, IReadOnlyList<ScopeContext> contexts, IReadOnlyList<AuditScope> scopes, CollectionCounts tally,
+        CollectionThrottle throttle, IProgress<CollectionProgress>? progress, CancellationToken cancellationToken)
+    {
+        await Task.WhenAll(contexts.Select(c => c.EvidenceReady)).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        var questions = followUp.Questions(first.Snapshot(contexts));
+        if (questions.All.Count == 0)
+            return null;
+        var pass = options with
+        {
+            Requests = questions,
+            PlannedOnly = true,
+            TimeBudgetPerScope = options.TimeBudgetPerScope - clock.GetElapsedTime(tally.Started),
+        };
+        var (answers, answered, asking) = Start(scopes, pass, throttle, tally, null, progress, cancellationToken);
+        await asking.ConfigureAwait(false);
+        return answers.Snapshot(answered);
     }
 
     private string FolderOf(AuditScope scope, int scopes) => options.Folders switch
@@ -144,12 +182,12 @@ public sealed class Collector(IAwsClientFactory clients, CollectionOptions optio
     public static string ToolName { get; } =
         $"IsolationChecks {typeof(Collector).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown"}";
 
-    private async Task CollectScopeAsync(CollectionRun run, ScopeContext scope, CancellationToken cancellationToken)
+    private async Task CollectScopeAsync(CollectionRun run, ScopeContext scope, CollectionOptions pass, IReadOnlySet<AwsCall>? restsOn, CancellationToken cancellationToken)
     {
         var builder = new ResiliencePipelineBuilder { TimeProvider = clock };
         // A budget already spent (the run's Timeout ran out before this pass) still runs the pass, so every call it would
         // make is recorded as TimeBudgetExceeded; Polly refuses a timeout under 10 ms.
-        if (options.TimeBudgetPerScope is { } budget)
+        if (pass.TimeBudgetPerScope is { } budget)
             builder.AddTimeout(budget > ShortestBudget ? budget : ShortestBudget);
         var budgetPipeline = builder.Build();
         try
@@ -158,13 +196,17 @@ public sealed class Collector(IAwsClientFactory clients, CollectionOptions optio
                 async token =>
                 {
                     scope.ScopeToken = token;
-                    await new ScopeCollector(run, scope, options.Requests ?? CollectionRequests.None, options.PlannedOnly, options.OnlyPlans).CollectAsync(clients, token).ConfigureAwait(false);
+                    await new ScopeCollector(run, scope, pass.Requests ?? CollectionRequests.None, pass.PlannedOnly, pass.OnlyPlans, restsOn).CollectAsync(clients, token).ConfigureAwait(false);
                 },
                 cancellationToken).ConfigureAwait(false);
         }
         catch (Polly.Timeout.TimeoutRejectedException)
         {
             // Every call still running was recorded as TimeBudgetExceeded by the run.
+        }
+        finally
+        {
+            scope.EndEvidence();
         }
     }
 }

@@ -10,7 +10,9 @@ namespace IsolationChecks.Collection;
 /// asked for, each as soon as the call it depends on has answered, all under the run's shared limiter.
 /// </summary>
 /// <param name="onlyPlans">Make only the calls of these plan keys (with the identity check): a scope read for one purpose, such as the organisation reader.</param>
-internal sealed class ScopeCollector(CollectionRun run, ScopeContext scope, CollectionRequests requests, bool plannedOnly = false, IReadOnlySet<string>? onlyPlans = null)
+/// <param name="restsOn">The calls a follow-up rests on: the scope's evidence is ready for it once these have been recorded.</param>
+internal sealed class ScopeCollector(
+    CollectionRun run, ScopeContext scope, CollectionRequests requests, bool plannedOnly = false, IReadOnlySet<string>? onlyPlans = null, IReadOnlySet<AwsCall>? restsOn = null)
 {
     private readonly Dictionary<AwsCall, Task<IReadOnlyDictionary<string, JsonObject?>>> _outputs = [];
 
@@ -46,6 +48,9 @@ internal sealed class ScopeCollector(CollectionRun run, ScopeContext scope, Coll
                 return;
             foreach (var call in calls)
                 _outputs[call] = CollectAsync(services, call, scopeToken);
+            if (restsOn is not null)
+                _ = Task.WhenAll(_outputs.Where(o => restsOn.Contains(o.Key)).Select(o => o.Value))
+                    .ContinueWith(_ => scope.EndEvidence(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             await Task.WhenAll(_outputs.Values).ConfigureAwait(false);
         }
     }

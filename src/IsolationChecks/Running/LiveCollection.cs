@@ -52,8 +52,7 @@ public sealed class LiveCollection(IReadOnlyList<IControl> controls, AwsAccessSe
                          + $"(Timeout {Duration.Format(deadline.Timeout)})");
         var options = Options(CollectionPlan.For(posture, access.EndpointUrl) with { Folders = folders }, deadline);
         var lines = Lines(progress);
-        var files = await new Collector(_factory, options, TimeProvider.System).CollectAsync(scopes, lines, ct).ConfigureAwait(false);
-        files = await WithPolicySimulationsAsync(files, posture, scopes, new Collector(_factory, Options(options, deadline), TimeProvider.System), lines, ct).ConfigureAwait(false);
+        var files = await new Collector(_factory, options, TimeProvider.System).CollectAsync(scopes, PolicySimulations(controls, posture, scopes, clock), lines, ct).ConfigureAwait(false);
         if (!withProbes)
             return files;
         files = await WithGitProbeAsync(files, posture.GitProbe, deadline, progress, ct).ConfigureAwait(false);
@@ -102,24 +101,28 @@ public sealed class LiveCollection(IReadOnlyList<IControl> controls, AwsAccessSe
         progress as IProgress<CollectionProgress> ?? (progress is null ? null : new ProgressLines(progress, Prefix));
 
     /// <summary>
-    /// IAM's simulator is asked, during collection, the questions the IAM controls derive from the evidence just collected;
-    /// its answers join the snapshot, so an offline replay of the snapshot judges exactly what the live run judged.
+    /// IAM's simulator is asked, during collection, the questions the IAM controls derive from the evidence they read (the
+    /// calls whose ReadBy names them), as soon as that evidence has arrived; its answers join the snapshot, so an offline
+    /// replay of the snapshot judges exactly what the live run judged.
     /// </summary>
-    private async Task<SnapshotFiles> WithPolicySimulationsAsync(
-        SnapshotFiles files, PostureDocument posture, IReadOnlyList<AuditScope> scopes, Collector collector, IProgress<CollectionProgress>? progress, CancellationToken ct)
+    internal static FollowUp PolicySimulations(IReadOnlyList<IControl> controls, PostureDocument posture, IReadOnlyList<AuditScope> scopes, TimeProvider clock)
     {
-        var context = new EvaluationContext(SnapshotReader.Read(files), posture, clock);
-        var requests = controls.OfType<Controls.Iam.CrossCheckedIamControl>()
-            .SelectMany(c => c.Questions(context))
-            .Select(q => (Scope: scopes.FirstOrDefault(s => s.AccountId == q.AccountId && string.Equals(s.Region, q.Region, StringComparison.OrdinalIgnoreCase)), q.Query))
-            .Where(q => q.Scope is not null)
-            .Select(q => new CollectionRequest(AwsCalls.Plans.PolicySimulations, q.Scope!.Name, new PlanItem(q.Query.Key, q.Query.ToRequest())))
-            .DistinctBy(r => (r.Scope, r.Item!.Key))
-            .ToList();
-        if (requests.Count == 0)
-            return files;
-        var pass = await collector.CollectAsync(scopes, new CollectionRequests(requests), progress, ct).ConfigureAwait(false);
-        return files.With(pass);
+        var crossChecked = controls.OfType<Controls.Iam.CrossCheckedIamControl>().ToList();
+        var ids = crossChecked.Select(c => c.Metadata.Id).ToHashSet(StringComparer.Ordinal);
+        var restsOn = AwsCalls.All
+            .Where(c => c.Requires != AwsCalls.Plans.PolicySimulations && Evaluation.Drift.ControlsReading.Of(c).Any(ids.Contains))
+            .ToHashSet();
+        return new FollowUp(restsOn, files =>
+        {
+            var context = new EvaluationContext(SnapshotReader.Read(files), posture, clock);
+            return new CollectionRequests(crossChecked
+                .SelectMany(c => c.Questions(context))
+                .Select(q => (Scope: scopes.FirstOrDefault(s => s.AccountId == q.AccountId && string.Equals(s.Region, q.Region, StringComparison.OrdinalIgnoreCase)), q.Query))
+                .Where(q => q.Scope is not null)
+                .Select(q => new CollectionRequest(AwsCalls.Plans.PolicySimulations, q.Scope!.Name, new PlanItem(q.Query.Key, q.Query.ToRequest())))
+                .DistinctBy(r => (r.Scope, r.Item!.Key))
+                .ToList());
+        });
     }
 
     /// <summary>The NET-* probes run from this machine with the collection; their record is evidence like any API output.</summary>

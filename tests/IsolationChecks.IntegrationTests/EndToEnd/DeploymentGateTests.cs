@@ -29,7 +29,8 @@ public class DeploymentGateTests
     {
         _root = Directory.CreateTempSubdirectory("gitlab-").FullName;
         var clock = Stopwatch.StartNew();
-        var pack = await Shell("dotnet", ["pack", Path.Combine(SuiteProcess.RepoRoot, "src", "IsolationChecks.Cli"), "--no-build", "--configuration", Metadata("Configuration"),
+        // Not --no-build: the pack builds (and pre-compiles) its platform packages itself, as the README's command does.
+        var pack = await Shell("dotnet", ["pack", Path.Combine(SuiteProcess.RepoRoot, "src", "IsolationChecks.Cli"), "--configuration", Metadata("Configuration"),
             "--output", Path.Combine(_root, "artifacts")], _root);
         _packed = clock.Elapsed;
         Assert.That(pack.Code, Is.Zero, pack.Output);
@@ -137,6 +138,35 @@ public class DeploymentGateTests
         foreach (var report in new[] { "findings.json", "report.md", "report.html" })
             Assert.That(File.Exists(Path.Combine(project, "isolation-results", report)), Is.True, report);
         TestContext.Progress.WriteLine($"pack: {_packed.TotalSeconds:0.0}s; the gate job (install + verify + audit): {elapsed.TotalSeconds:0.0}s");
+    }
+
+    /// <summary>
+    /// The pack is a pointer package, a ReadyToRun package per Linux x64 flavour and a portable one; the install picks the
+    /// package of the platform it runs on (here the pre-compiled one on linux-x64, the portable one elsewhere).
+    /// </summary>
+    [Test]
+    public async Task The_install_picks_the_platform_package_and_the_portable_one_is_packed()
+    {
+        var project = await InstalledAsync();
+
+        var packed = Directory.EnumerateFiles(Path.Combine(project, "artifacts"), "*.nupkg").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        var version = typeof(DeploymentGateTests).Assembly.GetName().Version!.ToString(3);
+        Assert.That(packed, Is.EqualTo(new[] { "any", null, "linux-musl-x64", "linux-x64" }
+            .Select(rid => rid is null ? $"IsolationChecks.Cli.{version}.nupkg" : $"IsolationChecks.Cli.{rid}.{version}.nupkg").Order(StringComparer.Ordinal)));
+        var expected = System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier is "linux-x64" or "linux-musl-x64"
+            ? System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier
+            : "any";
+        var installed = Directory.EnumerateFiles(Path.Combine(project, ".tools", ".store"), "IsolationChecks.Cli.dll", SearchOption.AllDirectories).ToList();
+        Assert.That(installed, Has.Count.EqualTo(1).And.All.Contains($"/net10.0/{expected}/"));
+        var engine = Path.Combine(Path.GetDirectoryName(installed[0])!, "IsolationChecks.dll");
+        Assert.That(IsReadyToRun(engine), Is.EqualTo(expected != "any"), $"{engine} pre-compiled (ReadyToRun) on {expected} only");
+    }
+
+    /// <summary>Whether an assembly carries ReadyToRun code (a managed native header beside its IL).</summary>
+    private static bool IsReadyToRun(string assembly)
+    {
+        using var reader = new System.Reflection.PortableExecutable.PEReader(File.OpenRead(assembly));
+        return reader.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size > 0;
     }
 
     [Test]
