@@ -173,8 +173,11 @@ public static class RequiredEndpoints
 
     public static bool IsInterface(VpcEndpoint endpoint) => string.Equals(endpoint.VpcEndpointType, "Interface", StringComparison.OrdinalIgnoreCase);
 
-    public static IReadOnlyList<VpcEndpoint> Of(IReadOnlyList<VpcEndpoint> endpoints, BuildVpc vpc, string service) =>
-        endpoints.Where(e => e.VpcId == vpc.VpcId && e.ServiceName == vpc.ServiceName(service)).ToList();
+    public static IReadOnlyList<VpcEndpoint> Of(IReadOnlyList<VpcEndpoint> endpoints, BuildVpc vpc, string service)
+    {
+        var name = vpc.ServiceName(service);
+        return endpoints.Where(e => e.VpcId == vpc.VpcId && e.ServiceName == name).ToList();
+    }
 
     /// <summary>The endpoint EP-2..EP-4 judge for a service: its available interface endpoint (s3 has none: it is a gateway service).</summary>
     public static VpcEndpoint? InterfaceEndpoint(IReadOnlyList<VpcEndpoint> endpoints, BuildVpc vpc, string service) =>
