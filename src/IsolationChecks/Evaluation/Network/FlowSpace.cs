@@ -121,6 +121,8 @@ public sealed class FlowSet
 
     public FlowSet Intersect(FlowBox box)
     {
+        // The set is immutable: when the box holds all of it (an ACL rule or route that covers the traffic), it is the answer.
+        if (_boxes.TrueForAll(box.Contains)) return this;
         var result = new List<FlowBox>(_boxes.Count);
         foreach (var b in _boxes)
         {
@@ -224,6 +226,7 @@ public sealed class FlowSet
 
     public FlowSet Restrict(FlowDimension dimension, Interval interval)
     {
+        if (_boxes.TrueForAll(b => interval.Contains(b[dimension]))) return this;
         var result = new List<FlowBox>(_boxes.Count);
         foreach (var b in _boxes)
         {
