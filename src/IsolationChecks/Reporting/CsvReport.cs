@@ -23,13 +23,15 @@ public static class CsvReport
         "message", "remediation", "evidence", "hypothetical",
     ];
 
-    public static byte[] Serialize(RunResult run)
+    public static byte[] Serialize(RunResult run) => ReportText.ToBytes(stream => Write(run, stream));
+
+    /// <summary>Row by row to the stream: a CSV of thousands of findings is never one string.</summary>
+    public static void Write(RunResult run, Stream output)
     {
-        var csv = new StringBuilder();
+        using var csv = new StreamWriter(output, ReportText.Utf8, bufferSize: 64 * 1024, leaveOpen: true);
         Row(csv, Columns);
         foreach (var finding in ReportOrder.Sort(run.Findings))
             Row(csv, Cells(run, finding));
-        return ReportText.Utf8.GetBytes(csv.ToString());
     }
 
     /// <summary>A row's cells, in <see cref="Columns"/> order, before quoting and neutralising.</summary>
@@ -54,9 +56,17 @@ public static class CsvReport
         return cell.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? $"\"{cell.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : cell;
     }
 
-    private static void Row(StringBuilder csv, IEnumerable<string> values)
+    private static void Row(TextWriter csv, IEnumerable<string> values)
     {
-        csv.AppendJoin(',', values.Select(Field));
-        csv.Append("\r\n");
+        var first = true;
+        foreach (var value in values)
+        {
+            if (!first)
+                csv.Write(',');
+            csv.Write(Field(value));
+            first = false;
+        }
+
+        csv.Write("\r\n");
     }
 }

@@ -14,10 +14,11 @@ public static class FindingsJson
 {
     public const string FileName = "findings.json";
 
-    public static byte[] Serialize(RunResult run)
+    public static byte[] Serialize(RunResult run) => ReportText.ToBytes(stream => Write(run, stream));
+
+    public static void Write(RunResult run, Stream output)
     {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions
+        using (var json = new Utf8JsonWriter(output, new JsonWriterOptions
                {
                    Indented = true,
                    // A data file, not HTML: keep non-ASCII names and '+' readable. Consumers that embed values
@@ -51,7 +52,13 @@ public static class FindingsJson
             WriteCounts(json, run.Counts);
             json.WriteStartArray("findings");
             foreach (var finding in run.Findings)
+            {
                 WriteFinding(json, finding);
+                // Out to the stream as it goes: the writer would otherwise buffer every finding until the end.
+                if (json.BytesPending > FlushThreshold)
+                    json.Flush();
+            }
+
             json.WriteEndArray();
             WriteExclusions(json, run.Exclusions);
             if (run.ReviewNotice is { } review)
@@ -62,9 +69,9 @@ public static class FindingsJson
             PlanReporting.WriteJson(json, run.Plan);
             json.WriteEndObject();
         }
-
-        return buffer.ToArray();
     }
+
+    private const int FlushThreshold = 64 * 1024;
 
     private static void WriteSnapshot(Utf8JsonWriter json, RunResult run)
     {

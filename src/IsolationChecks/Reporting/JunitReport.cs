@@ -18,12 +18,13 @@ public static class JunitReport
 {
     public const string FileName = "findings.junit.xml";
 
-    public static byte[] Serialize(RunResult run)
+    public static byte[] Serialize(RunResult run) => ReportText.ToBytes(stream => Write(run, stream));
+
+    public static void Write(RunResult run, Stream output)
     {
         var controls = ControlTallies.Of(run);
         var byControl = run.Findings.ToLookup(f => f.Control.Id);
-        using var buffer = new MemoryStream();
-        using (var xml = XmlWriter.Create(buffer, new XmlWriterSettings
+        using (var xml = XmlWriter.Create(output, new XmlWriterSettings
                {
                    Encoding = ReportText.Utf8,
                    Indent = true,
@@ -69,8 +70,6 @@ public static class JunitReport
             xml.WriteEndElement();
             xml.WriteEndDocument();
         }
-
-        return buffer.ToArray();
     }
 
     /// <summary>What a finding is in JUnit terms: the element its case carries (null for a pass), and its type attribute.</summary>

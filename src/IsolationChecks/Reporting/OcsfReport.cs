@@ -26,18 +26,17 @@ public static class OcsfReport
     /// <summary>Activity Create: the event reports a finding as this run found it.</summary>
     public const int ActivityCreate = 1;
 
-    public static byte[] Serialize(RunResult run)
+    public static byte[] Serialize(RunResult run) => ReportText.ToBytes(stream => Write(run, stream));
+
+    public static void Write(RunResult run, Stream output)
     {
-        using var buffer = new MemoryStream();
         var options = new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
         foreach (var finding in ReportOrder.Sort(run.Findings).Where(f => f.Status != Status.Pass))
         {
-            using (var json = new Utf8JsonWriter(buffer, options))
+            using (var json = new Utf8JsonWriter(output, options))
                 WriteEvent(json, run, finding);
-            buffer.WriteByte((byte)'\n');
+            output.WriteByte((byte)'\n');
         }
-
-        return buffer.ToArray();
     }
 
     /// <summary>OCSF's severity_id and its caption for a control's severity.</summary>

@@ -11,6 +11,21 @@ public static class ReportText
     /// <summary>UTF-8 without a byte order mark: every text report is written so.</summary>
     public static UTF8Encoding Utf8 { get; } = new(encoderShouldEmitUTF8Identifier: false);
 
+    /// <summary>What a report writes to a stream, as bytes in memory.</summary>
+    public static byte[] ToBytes(Action<Stream> write)
+    {
+        using var buffer = new MemoryStream();
+        write(buffer);
+        return buffer.ToArray();
+    }
+
+    /// <summary>A text report (rendered whole: report.md and report.html are summaries, small at any size) to the stream.</summary>
+    public static void WriteText(string text, Stream output)
+    {
+        using var writer = new StreamWriter(output, Utf8, bufferSize: 64 * 1024, leaveOpen: true);
+        writer.Write(text);
+    }
+
     /// <summary>A count in a sentence: "1 finding", "3 findings".</summary>
     public static string Count(int count, string noun) => $"{count.ToString(CultureInfo.InvariantCulture)} {noun}{(count == 1 ? "" : "s")}";
 

@@ -28,7 +28,9 @@ public static class ReportWriter
         foreach (var format in ReportFormats.Select(run.Settings.Formats))
         {
             var file = Path.Combine(folder, format.FileName);
-            await File.WriteAllBytesAsync(file, format.Write(input), cancellationToken).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            await using (var stream = new FileStream(file, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 64 * 1024))
+                format.WriteTo(input, stream);
             written.Add(file);
         }
 

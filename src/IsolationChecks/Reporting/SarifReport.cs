@@ -24,12 +24,13 @@ public static class SarifReport
 
     public const string SnapshotBase = "SNAPSHOT";
 
-    public static byte[] Serialize(RunResult run)
+    public static byte[] Serialize(RunResult run) => ReportText.ToBytes(stream => Write(run, stream));
+
+    public static void Write(RunResult run, Stream output)
     {
         var rules = ControlTallies.Of(run).Select(t => t.Control).ToList();
         var ruleIndex = rules.Select((r, i) => (r.Id, i)).ToDictionary(r => r.Id, r => r.i);
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
             json.WriteString("$schema", SchemaUri);
@@ -84,8 +85,6 @@ public static class SarifReport
             json.WriteEndArray();
             json.WriteEndObject();
         }
-
-        return buffer.ToArray();
     }
 
     /// <summary>The SARIF level of a failed control of this severity.</summary>

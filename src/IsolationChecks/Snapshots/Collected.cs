@@ -67,6 +67,13 @@ public sealed class EvidenceLog
         }
     }
 
+    /// <summary>Records again files an earlier question consulted, for a verdict that reuses its answer.</summary>
+    public void Consulted(IEnumerable<string> files)
+    {
+        foreach (var file in files)
+            Consulted(file, null);
+    }
+
     internal void Consulted(string? file, DataGap? gap)
     {
         if (file is not null)

@@ -11,6 +11,8 @@ public sealed class ReferenceVariant
 {
     public const string Dev = "accounts/111111111111/ap-northeast-1/";
 
+    public const string Prd = "accounts/222222222222/ap-northeast-1/";
+
     private readonly Dictionary<string, byte[]> _files;
 
     private ReferenceVariant(Dictionary<string, byte[]> files) => _files = files;

@@ -128,12 +128,16 @@ public static class DeclaredResources
                 judged.Add((resource, item));
         }
 
+        // Which names some item answers to: by name when the scope matches names exactly (a posture may declare every one of
+        // hundreds of projects: one lookup each, not a scan of the listing each).
+        var names = spec.Matches is null ? items.Select(spec.NameOf).ToHashSet(StringComparer.Ordinal) : null;
+        bool Listed(string name) => names?.Contains(name) ?? items.Any(i => spec.Answers(i, name));
         resolution = new Resolution<TItem>(
             scope,
             judged,
             excluded,
-            exclusions.Where(e => !items.Any(i => spec.Answers(i, e.Exclusion.Name))).ToList(),
-            spec.Declared.Where(name => name != "*" && !items.Any(i => spec.Answers(i, name))).Distinct(StringComparer.Ordinal).ToList(),
+            exclusions.Where(e => !Listed(e.Exclusion.Name)).ToList(),
+            spec.Declared.Where(name => name != "*" && !Listed(name)).Distinct(StringComparer.Ordinal).ToList(),
             listing);
         return true;
     }

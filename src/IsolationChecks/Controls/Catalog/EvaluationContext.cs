@@ -9,7 +9,7 @@ namespace IsolationChecks.Controls.Catalog;
 public sealed record EvaluationContext(Snapshot Snapshot, PostureDocument Posture, TimeProvider Clock)
 {
     private readonly Lock _networkLock = new();
-    private (Snapshot For, NetworkModel Model)? _network;
+    private (Snapshot For, NetworkModel Model, PathAnswers Answers)? _network;
 
     /// <summary>How the network model is built (a test counts the builds of a run through it).</summary>
     public Func<Snapshot, NetworkModel> NetworkBuilder { get; init; } = NetworkModel.Build;
@@ -18,16 +18,25 @@ public sealed record EvaluationContext(Snapshot Snapshot, PostureDocument Postur
     /// The network of every scope of the snapshot, built on first use and shared by every control and question of the run
     /// (CB-3, EP-4, GL-2 and CONN-1 ask the same model).
     /// </summary>
-    public NetworkModel Network
+    public NetworkModel Network => Built().Model;
+
+    /// <summary>
+    /// The run's path questions over <see cref="Network"/>, each answered once (CB-3's projects that share a subnet and
+    /// security groups ask the same question).
+    /// </summary>
+    public PathAnswers PathAnswers => Built().Answers;
+
+    private (Snapshot For, NetworkModel Model, PathAnswers Answers) Built()
     {
-        get
+        lock (_networkLock)
         {
-            lock (_networkLock)
+            if (_network is not { } built || !ReferenceEquals(built.For, Snapshot))
             {
-                if (_network is not { } built || !ReferenceEquals(built.For, Snapshot))
-                    _network = built = (Snapshot, NetworkBuilder(Snapshot));
-                return built.Model;
+                var model = NetworkBuilder(Snapshot);
+                _network = built = (Snapshot, model, new PathAnswers(new PathEngine(model), Snapshot.Log));
             }
+
+            return built;
         }
     }
 

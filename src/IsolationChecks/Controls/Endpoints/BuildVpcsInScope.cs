@@ -33,6 +33,27 @@ public sealed record BuildVpc(string VpcId, ScopeSnapshot Scope, BuildPosture Po
         new(endpoint.VpcEndpointId, $"{VpcId} {service} endpoint {endpoint.VpcEndpointId}", Scope.AccountId, Region);
 
     public string EndpointsFile => Scope.PathOf(AwsCalls.DescribeVpcEndpoints.File);
+
+    /// <summary>The scope's endpoints by VPC, shared by the build VPCs of one pass over the scope.</summary>
+    internal EndpointsByVpc Endpoints { get; init; } = new();
+}
+
+/// <summary>
+/// A scope's endpoint listing indexed by VPC on first use: each (VPC, service) looks up its own VPC's endpoints instead of
+/// scanning every endpoint of the account (at 100 build VPCs, 100 times as many per question).
+/// </summary>
+internal sealed class EndpointsByVpc
+{
+    private IReadOnlyList<VpcEndpoint>? _indexed;
+    private ILookup<string, VpcEndpoint> _byVpc = Array.Empty<VpcEndpoint>().ToLookup(e => e.VpcId);
+
+    /// <summary>The endpoints of <paramref name="listing"/> in one VPC, in the listing's order.</summary>
+    public IEnumerable<VpcEndpoint> In(IReadOnlyList<VpcEndpoint> listing, string vpcId)
+    {
+        if (!ReferenceEquals(_indexed, listing))
+            (_byVpc, _indexed) = (listing.ToLookup(e => e.VpcId, StringComparer.Ordinal), listing);
+        return _byVpc[vpcId];
+    }
 }
 
 /// <summary>
@@ -113,6 +134,8 @@ public static class BuildVpcsInScope
 
         var subnetsById = subnets!.ToDictionary(s => s.SubnetId);
         var knownVpcs = vpcList!.Select(v => v.VpcId).ToHashSet(StringComparer.Ordinal);
+        var buildSubnetsByVpc = buildSubnets is null ? null : ByVpc(buildSubnets, subnetsById, projects!);
+        var endpointIndex = new EndpointsByVpc();
         foreach (var vpcId in vpcs)
         {
             if (!knownVpcs.Contains(vpcId))
@@ -126,15 +149,35 @@ public static class BuildVpcsInScope
                 continue;
             }
 
-            // A build subnet belongs to the VPC its subnet record names; a subnet missing from the data stays with its project's VPC.
-            var inVpc = buildSubnets?.Where(s => subnetsById.TryGetValue(s.SubnetId, out var subnet)
-                ? subnet.VpcId == vpcId
-                : projects!.Any(p => p.VpcConfig?.VpcId == vpcId && p.VpcConfig.Subnets.Contains(s.SubnetId))).ToList();
-            var buildVpc = new BuildVpc(vpcId, scope, build, inVpc, projectsGap);
+            var inVpc = buildSubnetsByVpc is null ? null : buildSubnetsByVpc.GetValueOrDefault(vpcId) ?? [];
+            var buildVpc = new BuildVpc(vpcId, scope, build, inVpc, projectsGap) { Endpoints = endpointIndex };
             foreach (var service in services)
             foreach (var finding in check(buildVpc, service))
                 yield return finding;
         }
+    }
+
+    /// <summary>
+    /// The build subnets of each VPC, in the order the projects list them: a build subnet belongs to the VPC its subnet record
+    /// names; a subnet missing from the data stays with the VPC of every project that lists it.
+    /// </summary>
+    private static Dictionary<string, List<BuildSubnet>> ByVpc(IReadOnlyList<BuildSubnet> buildSubnets, Dictionary<string, Subnet> subnetsById, IReadOnlyList<Project> projects)
+    {
+        var byVpc = new Dictionary<string, List<BuildSubnet>>(StringComparer.Ordinal);
+        foreach (var buildSubnet in buildSubnets)
+        {
+            IEnumerable<string> vpcs = subnetsById.TryGetValue(buildSubnet.SubnetId, out var subnet)
+                ? [subnet.VpcId]
+                : projects.Where(p => p.VpcConfig?.VpcId is not null && p.VpcConfig.Subnets.Contains(buildSubnet.SubnetId)).Select(p => p.VpcConfig!.VpcId!).Distinct(StringComparer.Ordinal);
+            foreach (var vpc in vpcs)
+            {
+                if (!byVpc.TryGetValue(vpc, out var list))
+                    byVpc[vpc] = list = [];
+                list.Add(buildSubnet);
+            }
+        }
+
+        return byVpc;
     }
 
     private static ResourceRef Placeholder(string vpcId, string service, AccountTarget account) =>
@@ -173,8 +216,11 @@ public static class RequiredEndpoints
 
     public static bool IsInterface(VpcEndpoint endpoint) => string.Equals(endpoint.VpcEndpointType, "Interface", StringComparison.OrdinalIgnoreCase);
 
-    public static IReadOnlyList<VpcEndpoint> Of(IReadOnlyList<VpcEndpoint> endpoints, BuildVpc vpc, string service) =>
-        endpoints.Where(e => e.VpcId == vpc.VpcId && e.ServiceName == vpc.ServiceName(service)).ToList();
+    public static IReadOnlyList<VpcEndpoint> Of(IReadOnlyList<VpcEndpoint> endpoints, BuildVpc vpc, string service)
+    {
+        var name = vpc.ServiceName(service);
+        return vpc.Endpoints.In(endpoints, vpc.VpcId).Where(e => e.ServiceName == name).ToList();
+    }
 
     /// <summary>The endpoint EP-2..EP-4 judge for a service: its available interface endpoint (s3 has none: it is a gateway service).</summary>
     public static VpcEndpoint? InterfaceEndpoint(IReadOnlyList<VpcEndpoint> endpoints, BuildVpc vpc, string service) =>

@@ -57,7 +57,7 @@ public sealed class CidrSet : IEquatable<CidrSet>
 
     public CidrSet Subtract(CidrSet other) => Intersect(other.Complement());
 
-    public bool IsSubsetOf(CidrSet other) => Subtract(other).IsEmpty;
+    public bool IsSubsetOf(CidrSet other) => Within(_v4, other._v4) && Within(_v6, other._v6);
 
     public bool Contains(Cidr cidr) => Of(cidr).IsSubsetOf(this);
 
@@ -133,6 +133,24 @@ public sealed class CidrSet : IEquatable<CidrSet>
         }
 
         return merged;
+    }
+
+    /// <summary>
+    /// Whether every range lies within one range of <paramref name="outer"/>, in one pass over both: the ranges of a set are
+    /// sorted, disjoint and never adjacent (<see cref="Normalise"/>), so a range covered at all is covered by a single one.
+    /// </summary>
+    private static bool Within(IReadOnlyList<AddressRange> ranges, IReadOnlyList<AddressRange> outer)
+    {
+        var j = 0;
+        foreach (var range in ranges)
+        {
+            while (j < outer.Count && outer[j].Last < range.First)
+                j++;
+            if (j == outer.Count || outer[j].First > range.First || outer[j].Last < range.Last)
+                return false;
+        }
+
+        return true;
     }
 
     private static IReadOnlyList<AddressRange> Invert(IReadOnlyList<AddressRange> ranges, UInt128 lastOfSpace)

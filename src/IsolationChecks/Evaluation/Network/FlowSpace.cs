@@ -105,21 +105,26 @@ public sealed class FlowSet
         Family = family;
         var list = boxes as List<FlowBox> ?? [.. boxes];
         if (list.Exists(b => b.IsEmpty)) list = list.FindAll(b => !b.IsEmpty);
-        Boxes = list;
+        _boxes = list;
     }
+
+    // The list itself, so the set's own loops use its struct enumerator (a path question runs thousands of them).
+    private readonly List<FlowBox> _boxes;
 
     public AddressFamily Family { get; }
 
-    public IReadOnlyList<FlowBox> Boxes { get; }
+    public IReadOnlyList<FlowBox> Boxes => _boxes;
 
-    public bool IsEmpty => Boxes.Count == 0;
+    public bool IsEmpty => _boxes.Count == 0;
 
     public static FlowSet Empty(AddressFamily family) => new(family, []);
 
     public FlowSet Intersect(FlowBox box)
     {
-        var result = new List<FlowBox>(Boxes.Count);
-        foreach (var b in Boxes)
+        // The set is immutable: when the box holds all of it (an ACL rule or route that covers the traffic), it is the answer.
+        if (_boxes.TrueForAll(box.Contains)) return this;
+        var result = new List<FlowBox>(_boxes.Count);
+        foreach (var b in _boxes)
         {
             var i = b.Intersect(box);
             if (!i.IsEmpty) result.Add(i);
@@ -133,7 +138,7 @@ public sealed class FlowSet
     {
         var result = new List<FlowBox>();
         foreach (var o in others)
-        foreach (var b in Boxes)
+        foreach (var b in _boxes)
         {
             var i = b.Intersect(o);
             if (!i.IsEmpty) result.Add(i);
@@ -145,10 +150,10 @@ public sealed class FlowSet
     public FlowSet Subtract(FlowBox box)
     {
         var touched = false;
-        foreach (var b in Boxes) touched |= b.Overlaps(box);
+        foreach (var b in _boxes) touched |= b.Overlaps(box);
         if (!touched) return this;
-        var result = new List<FlowBox>(Boxes.Count + 2);
-        foreach (var b in Boxes) b.SubtractInto(box, result);
+        var result = new List<FlowBox>(_boxes.Count + 2);
+        foreach (var b in _boxes) b.SubtractInto(box, result);
         return new FlowSet(Family, result.Count > CoalesceThreshold ? Coalesce(result) : result);
     }
 
@@ -221,8 +226,9 @@ public sealed class FlowSet
 
     public FlowSet Restrict(FlowDimension dimension, Interval interval)
     {
-        var result = new List<FlowBox>(Boxes.Count);
-        foreach (var b in Boxes)
+        if (_boxes.TrueForAll(b => interval.Contains(b[dimension]))) return this;
+        var result = new List<FlowBox>(_boxes.Count);
+        foreach (var b in _boxes)
         {
             var i = b.With(dimension, b[dimension].Intersect(interval));
             if (!i.IsEmpty) result.Add(i);
@@ -235,7 +241,7 @@ public sealed class FlowSet
     {
         var result = new List<FlowBox>();
         foreach (var interval in intervals)
-        foreach (var b in Boxes)
+        foreach (var b in _boxes)
         {
             var i = b.With(dimension, b[dimension].Intersect(interval));
             if (!i.IsEmpty) result.Add(i);

@@ -44,8 +44,18 @@ public sealed record PathHop(string Component, string Detail, string? Name = nul
 /// <param name="Sample">One concrete connection (the lowest of each coordinate) that completes over the path.</param>
 /// <param name="Toward">For an <see cref="PathEnd.Edge"/>: what lies beyond ("premises over VPN vpn-..."); null otherwise.</param>
 /// <param name="Entry">For a question from outside: where the traffic entered the modelled world (igw-, a load balancer, cvpn-endpoint-, vgw-, pcx-, tgw-attach-).</param>
-public sealed record ReachedPath(IReadOnlyList<PathHop> Hops, PathEnd End, string Target, string Flows, FlowBox Sample, string? Toward = null, string? Entry = null)
+public sealed record ReachedPath(IReadOnlyList<PathHop> Hops, PathEnd End, string Target, FlowBox Sample, string? Toward = null, string? Entry = null)
 {
+    private readonly Lazy<string>? _flows;
+
+    /// <param name="flows">Describes the connections that complete; called only when someone reads <see cref="Flows"/>
+    /// (most verdicts cite the hops alone, and describing address sets costs more than finding them).</param>
+    public ReachedPath(IReadOnlyList<PathHop> hops, PathEnd end, string target, Func<string> flows, FlowBox sample, string? toward = null, string? entry = null)
+        : this(hops, end, target, sample, toward, entry) => _flows = new Lazy<string>(flows);
+
+    /// <summary>The connections that complete over the path.</summary>
+    public string Flows => _flows?.Value ?? "";
+
     public string Describe() => string.Join(" -> ", Hops.Select(h => h.ToString()));
 }
 

@@ -44,7 +44,8 @@ public sealed partial class PathEngine
         var first = legs[0].Boxes[0];
         var sample = new FlowBox(Interval.Single(first.Protocol.Lo), Interval.Single(first.Client.Lo), Interval.Single(first.Server.Lo),
             Interval.Single(first.ServerPort.Lo), Interval.Single(first.ClientPort.Lo));
-        trace.Reach(new ReachedPath(hops, end, target, legs[0].Describe(), sample, toward, walk.Entry), legs[0]);
+        var completed = legs[0];
+        trace.Reach(new ReachedPath(hops, end, target, () => completed.Describe(), sample, toward, walk.Entry), completed);
     }
 
     /// <summary>The file a missing inventory would be in: the gap's file, in the scope of the VPC when known.</summary>

@@ -31,10 +31,13 @@ public sealed class SubnetsArePrivate : SnapshotControl
             "https://docs.aws.amazon.com/codebuild/latest/userguide/vpc-support.html",
         ]);
 
-    protected override IEnumerable<Finding> Evaluate(FindingFactory verdict, EvaluationContext context) =>
-        BuildProjectsInScope.Evaluate(context, verdict, audit => [Judge(verdict, audit)]);
+    protected override IEnumerable<Finding> Evaluate(FindingFactory verdict, EvaluationContext context)
+    {
+        var routing = EffectiveRouteTables.Reused();
+        return BuildProjectsInScope.Evaluate(context, verdict, audit => [Judge(verdict, audit, routing)]);
+    }
 
-    private static Finding Judge(FindingFactory verdict, ProjectUnderAudit audit)
+    private static Finding Judge(FindingFactory verdict, ProjectUnderAudit audit, Func<IReadOnlyList<Subnet>, IReadOnlyList<RouteTable>, EffectiveRouteTables> routing)
     {
         var name = audit.Project.Name;
         var ec2 = audit.Scope.Ec2;
@@ -45,13 +48,14 @@ public sealed class SubnetsArePrivate : SnapshotControl
         if (!ec2.Subnets.TryGet(out var subnets, out var gap) || !ec2.RouteTables.TryGet(out var tables, out gap))
             return verdict.Unavailable(audit.Resource, gap);
 
+        var routes = routing(subnets, tables);
         var approved = audit.Posture.ApprovedEgress ?? [];
         var evidence = new List<EvidenceFact>();
         var violations = new List<string>();
         var undecided = new List<string>();
         foreach (var subnetId in config.Subnets!)
         {
-            var subnet = subnets.FirstOrDefault(s => s.SubnetId == subnetId);
+            var subnet = routes.Subnet(subnetId);
             if (subnet is null)
             {
                 undecided.Add($"subnet {subnetId} is not in DescribeSubnets");
@@ -59,7 +63,7 @@ public sealed class SubnetsArePrivate : SnapshotControl
                 continue;
             }
 
-            var effective = EffectiveRouteTable.For(subnet, tables);
+            var effective = routes.For(subnet);
             if (effective is null)
             {
                 undecided.Add($"subnet {subnetId} has no associated route table and {subnet.VpcId} has no main route table in the data");

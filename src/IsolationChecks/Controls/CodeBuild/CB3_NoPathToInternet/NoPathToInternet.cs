@@ -38,9 +38,9 @@ public sealed class NoPathToInternet : SnapshotControl
         ]);
 
     protected override IEnumerable<Finding> Evaluate(FindingFactory verdict, EvaluationContext context) =>
-        BuildProjectsInScope.Evaluate(context, verdict, audit => [Judge(verdict, audit, context.Network)]);
+        BuildProjectsInScope.Evaluate(context, verdict, audit => [Judge(verdict, audit, context.PathAnswers)]);
 
-    private static Finding Judge(FindingFactory verdict, ProjectUnderAudit audit, NetworkModel network)
+    private static Finding Judge(FindingFactory verdict, ProjectUnderAudit audit, PathAnswers answers)
     {
         var name = audit.Project.Name;
         if (audit.Project.VpcConfig is not { Subnets.Count: > 0 } config)
@@ -50,7 +50,6 @@ public sealed class NoPathToInternet : SnapshotControl
         if (NetworkInventories.FirstGap(audit.Scope, NetworkInventories.ForInternetPaths) is { } gap)
             return verdict.Unavailable(audit.Resource, gap);
 
-        var engine = new PathEngine(network);
         var groups = config.SecurityGroupIds;
         var evidence = new List<EvidenceFact>
         {
@@ -60,7 +59,7 @@ public sealed class NoPathToInternet : SnapshotControl
         var undecided = new List<string>();
         foreach (var subnetId in config.Subnets!)
         {
-            var answer = engine.Ask(PathQuery.ToInternet(new PathSource.SubnetWithGroups(subnetId, groups), audit.Posture.ApprovedEgress));
+            var answer = answers.Ask(PathQuery.ToInternet(new PathSource.SubnetWithGroups(subnetId, groups), audit.Posture.ApprovedEgress));
             var outward = answer.Paths.Where(p => p.End is PathEnd.Internet or PathEnd.Edge).ToList();
             foreach (var path in outward)
             {

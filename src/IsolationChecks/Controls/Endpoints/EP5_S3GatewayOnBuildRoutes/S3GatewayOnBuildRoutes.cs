@@ -1,3 +1,4 @@
+using IsolationChecks.Aws.Shapes;
 using IsolationChecks.Controls.Catalog;
 using IsolationChecks.Evaluation.Routing;
 using IsolationChecks.Snapshots;
@@ -19,10 +20,14 @@ public sealed class S3GatewayOnBuildRoutes : SnapshotControl
         Remediation: "aws ec2 modify-vpc-endpoint --vpc-endpoint-id VPCE --add-route-table-ids RTB",
         References: ["https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html"]);
 
-    protected override IEnumerable<Finding> Evaluate(FindingFactory verdict, EvaluationContext context) =>
-        BuildVpcsInScope.Evaluate(context, verdict, (vpc, service) => Judge(verdict, vpc, service));
+    protected override IEnumerable<Finding> Evaluate(FindingFactory verdict, EvaluationContext context)
+    {
+        var routing = EffectiveRouteTables.Reused();
+        return BuildVpcsInScope.Evaluate(context, verdict, (vpc, service) => Judge(verdict, vpc, service, routing));
+    }
 
-    private static IEnumerable<Finding> Judge(FindingFactory verdict, BuildVpc vpc, string service)
+    private static IEnumerable<Finding> Judge(FindingFactory verdict, BuildVpc vpc, string service,
+        Func<IReadOnlyList<Subnet>, IReadOnlyList<RouteTable>, EffectiveRouteTables> routing)
     {
         if (service != "s3") yield break;
         var resource = vpc.Resource(service);
@@ -57,8 +62,9 @@ public sealed class S3GatewayOnBuildRoutes : SnapshotControl
         var undecided = new List<string>();
         foreach (var build in buildSubnets)
         {
-            var subnet = subnets.FirstOrDefault(s => s.SubnetId == build.SubnetId);
-            var effective = subnet is null ? null : EffectiveRouteTable.For(subnet, tables);
+            var routes = routing(subnets, tables);
+            var subnet = routes.Subnet(build.SubnetId);
+            var effective = subnet is null ? null : routes.For(subnet);
             if (effective is null)
             {
                 undecided.Add(subnet is null ? $"subnet {build.SubnetId} is not in DescribeSubnets" : $"subnet {build.SubnetId} has no route table in the data");
