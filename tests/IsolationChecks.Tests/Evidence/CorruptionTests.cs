@@ -87,6 +87,8 @@ public sealed class CorruptionTests
     }
 
     /// <summary>A verdict resting on a path question names the network inventories that question read, not only those the control read.</summary>
+    [TestCase("CB-3")]
+    [TestCase("EP-4")]
     [TestCase("GL-2")]
     [TestCase("CONN-1")]
     public void Each_path_verdict_cites_the_network_inventories_its_own_question_read(string controlId)

@@ -45,13 +45,19 @@ public sealed record EvaluationContext(Snapshot Snapshot, PostureDocument Postur
     /// already: the shared network model reads its inventories once for many questions, so a verdict resting on a path
     /// question names the files its own question used, and a corrupted one is traced to the verdicts it decided.
     /// </summary>
-    public Finding CitingWhatItRead(Func<Finding> judge)
+    public Finding CitingWhatItRead(Func<Finding> judge) => CitingWhatItRead(() => [judge()]).Single();
+
+    /// <summary>The verdicts of one judgement (run to the end here), each citing every file the judgement consulted.</summary>
+    public IReadOnlyList<Finding> CitingWhatItRead(Func<IEnumerable<Finding>> judge)
     {
         if (Snapshot.Log is not { } log)
-            return judge();
-        var finding = log.Recording(judge, out var read);
-        var cited = finding.Evidence.Select(e => e.Source).OfType<string>().ToHashSet(StringComparer.Ordinal);
-        return finding with { Evidence = [.. finding.Evidence, .. read.Where(f => !cited.Contains(f)).Select(f => new EvidenceFact("read", "by the path questions", f))] };
+            return [.. judge()];
+        var findings = log.Recording(() => judge().ToList(), out var read);
+        return [.. findings.Select(finding =>
+        {
+            var cited = finding.Evidence.Select(e => e.Source).OfType<string>().ToHashSet(StringComparer.Ordinal);
+            return finding with { Evidence = [.. finding.Evidence, .. read.Where(f => !cited.Contains(f)).Select(f => new EvidenceFact("read", "by the path questions", f))] };
+        })];
     }
 
     /// <summary>The scope of a posture account, or the gap explaining why it is not in the snapshot.</summary>

@@ -38,7 +38,7 @@ public sealed class NoPathToInternet : SnapshotControl
         ]);
 
     protected override IEnumerable<Finding> Evaluate(FindingFactory verdict, EvaluationContext context) =>
-        BuildProjectsInScope.Evaluate(context, verdict, audit => [Judge(verdict, audit, context.PathAnswers)]);
+        BuildProjectsInScope.Evaluate(context, verdict, audit => [context.CitingWhatItRead(() => Judge(verdict, audit, context.PathAnswers))]);
 
     private static Finding Judge(FindingFactory verdict, ProjectUnderAudit audit, PathAnswers answers)
     {

@@ -33,7 +33,7 @@ public sealed class PathToEndpoint : SnapshotControl
         ]);
 
     protected override IEnumerable<Finding> Evaluate(FindingFactory verdict, EvaluationContext context) =>
-        BuildVpcsInScope.Evaluate(context, verdict, (vpc, service) => Judge(verdict, vpc, service, context.Network));
+        BuildVpcsInScope.Evaluate(context, verdict, (vpc, service) => context.CitingWhatItRead(() => Judge(verdict, vpc, service, context.Network)));
 
     private static IEnumerable<Finding> Judge(FindingFactory verdict, BuildVpc vpc, string service, NetworkModel model)
     {
