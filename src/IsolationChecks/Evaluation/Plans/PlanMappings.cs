@@ -9,7 +9,9 @@ namespace IsolationChecks.Evaluation.Plans;
 /// returns false when what the change names is not in the snapshot (another account, or nothing the suite collected).
 /// </summary>
 /// <param name="IdPrefix">The AWS id prefix of a created resource, for the stand-in id it gets until apply ("nat" → nat-...).</param>
-internal sealed record PlanMapping(string Type, string Evidence, string? IdPrefix, Func<PlanEdit, bool> Apply);
+/// <param name="ArnOf">For a created resource whose id is its ARN (an IAM policy): the ARN it will have, which stands in for its id
+/// and arn; null when the plan does not give what the ARN is made of.</param>
+internal sealed record PlanMapping(string Type, string Evidence, string? IdPrefix, Func<PlanEdit, bool> Apply, Func<PlannedChange, PlanAccounts, string?>? ArnOf = null);
 
 /// <summary>One planned change being applied to the overlay.</summary>
 /// <param name="StandIn">A created resource's id until apply (or its known id on update and delete).</param>
@@ -104,7 +106,7 @@ internal static class PlanMappings
         new("aws_iam_user_policy", Iam, null, e => IamInlinePolicy(e, "UserDetailList", "UserName", "user", "UserPolicyList")),
         new("aws_iam_group_policy", Iam, null, e => IamInlinePolicy(e, "GroupDetailList", "GroupName", "group", "GroupPolicyList")),
         new("aws_iam_role_policy", Iam, null, e => IamInlinePolicy(e, "RoleDetailList", "RoleName", "role", "RolePolicyList")),
-        new("aws_iam_policy", Iam, null, IamPolicy),
+        new("aws_iam_policy", Iam, null, IamPolicy, IamPolicyArn),
         new("aws_iam_user_policy_attachment", Iam, null, e => IamAttachment(e, "UserDetailList", "UserName", "user")),
         new("aws_iam_group_policy_attachment", Iam, null, e => IamAttachment(e, "GroupDetailList", "GroupName", "group")),
         new("aws_iam_role_policy_attachment", Iam, null, e => IamAttachment(e, "RoleDetailList", "RoleName", "role")),
@@ -995,21 +997,59 @@ internal static class PlanMappings
         }
     }
 
-    /// <summary>A managed policy's default version is what its attachments grant; a policy created by the plan is placed through them.</summary>
+    /// <summary>
+    /// A managed policy's default version is what its attachments grant. A created policy lands in the IAM details of its
+    /// provider's account under the ARN IAM will give it; a document known only after apply is recorded as such (and grants
+    /// nothing in the overlay, so every verdict reading it is undecided).
+    /// </summary>
     private static bool IamPolicy(PlanEdit e)
     {
-        var arn = e.Before.Text("arn") ?? e.After.Text("arn");
+        var arn = e.Before.Text("arn") ?? e.After.Text("arn") ?? (e.Change.Creates ? e.Id : null);
         if (e.Change.Deletes && !e.Change.Creates)
             return e.RemoveNamed(Iam, "Policies", "Arn", arn);
-        if (e.FindNamedForEdit(Iam, "Policies", "Arn", arn) is not { } policy || e.After.Text("policy") is not { } document)
+        var policy = e.FindNamedForEdit(Iam, "Policies", "Arn", arn);
+        if (policy is null && e.Change.Creates)
+            policy = NewPolicy(e, arn);
+        if (policy is null)
+            return false;
+        var document = e.After.Text("policy");
+        if (document is null && !e.Change.Creates)
             return false;
         var versions = policy["PolicyVersionList"] as JsonArray ?? (JsonArray)(policy["PolicyVersionList"] = new JsonArray());
         var current = versions.OfType<JsonObject>().FirstOrDefault(v => v["VersionId"]?.GetValue<string>() == policy["DefaultVersionId"]?.GetValue<string>());
         if (current is null)
             versions.Add(current = new JsonObject { ["VersionId"] = policy["DefaultVersionId"]?.GetValue<string>() ?? "v1", ["IsDefaultVersion"] = true });
-        current["Document"] = PolicyDocument(document);
+        current["Document"] = document is null ? new JsonObject { ["Version"] = "2012-10-17", ["Statement"] = new JsonArray() } : PolicyDocument(document);
         return true;
     }
+
+    /// <exception cref="UnplaceableChangeException">The plan does not give the account or the name the policy's ARN is made of.</exception>
+    private static JsonObject? NewPolicy(PlanEdit e, string? arn)
+    {
+        if (arn is null || !arn.StartsWith("arn:", StringComparison.Ordinal))
+            throw new UnplaceableChangeException(e.Accounts.AccountOf(e.Change) is null
+                ? $"the plan does not say which account provider configuration {e.Change.Provider ?? "(none in the plan)"} creates the policy in: state its assume_role role_arn or allowed_account_ids"
+                : "its name is known only after apply (name_prefix or a computed name), so neither is its ARN: set name as a constant");
+        var account = arn.Split(':')[4];
+        if (e.Docs.Scopes.FirstOrDefault(s => OverlayDocuments.AccountOf(s) == account && e.Docs.Read(s, Iam) is not null) is not { } scope)
+            return null;
+        var policy = new JsonObject
+        {
+            ["PolicyName"] = arn[(arn.LastIndexOf('/') + 1)..], ["Arn"] = arn, ["Path"] = e.After.Text("path") ?? "/", ["DefaultVersionId"] = "v1",
+            ["IsAttachable"] = true, ["PolicyVersionList"] = new JsonArray(),
+        };
+        e.Docs.Add(scope, Iam, "Policies", policy);
+        return policy;
+    }
+
+    /// <summary>arn:aws:iam::ACCOUNT:policy{path}{name}, as IAM makes it, for a policy whose provider's account and name the plan gives.</summary>
+    private static string? IamPolicyArn(PlannedChange change, PlanAccounts accounts) =>
+        accounts.AccountOf(change) is { } account && Constant(change, "name") is { } name
+            ? $"arn:aws:iam::{account}:policy{Constant(change, "path") ?? "/"}{name}"
+            : null;
+
+    private static string? Constant(PlannedChange change, string attribute) =>
+        change.After?[attribute] is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String && v.GetValue<string>() is { Length: > 0 } s ? s : null;
 
     private static bool IamAttachment(PlanEdit e, string list, string nameMember, string principalAttribute)
     {

@@ -53,8 +53,14 @@ public sealed partial record PlanOverlay(
         var references = new PlanReferences(plan.Changes);
         var accounts = new PlanAccounts(plan, references, docs);
         var standIns = plan.Changes.Where(c => c.Creates)
-            .Where(c => PlanMappings.For(c.Type)?.IdPrefix is not null)
-            .ToDictionary(c => c.Address, c => StandInId(PlanMappings.For(c.Type)!.IdPrefix!, c.Address), StringComparer.Ordinal);
+            .Select(c => (c.Address, Id: PlanMappings.For(c.Type) switch
+            {
+                { IdPrefix: { } prefix } => StandInId(prefix, c.Address),
+                { ArnOf: { } arn } => arn(c, accounts),
+                _ => null,
+            }))
+            .Where(s => s.Id is not null)
+            .ToDictionary(s => s.Address, s => s.Id!, StringComparer.Ordinal);
         var placed = new List<PlacedChange>();
         var unknowns = new List<UnknownValue>();
         var unjudged = new List<UnjudgedChange>();
