@@ -1,4 +1,5 @@
 using IsolationChecks.Controls.Catalog;
+using IsolationChecks.Evaluation.Network;
 using IsolationChecks.Evaluation.Plans;
 using IsolationChecks.Running;
 using IsolationChecks.Tests.Support;
@@ -34,6 +35,7 @@ public class MappedTypeTests
         ("iam-policy-created-and-attached-grants-push", ["IAM-1", "IAM-2"], "aws_iam_policy.app_push"),
         ("security-group-rule-opens-gitlab-to-world", ["GL-1", "GL-2"], "aws_security_group_rule.gitlab_https_world"),
         ("route-table-inline-route-to-new-nat", ["CB-2"], "aws_route_table.build_1c"),
+        ("nat-on-a-new-elastic-ip-with-its-address", ["CB-2"], "aws_route_table.build_1c"),
     ];
 
     public static IEnumerable<TestCaseData> Plans() =>
@@ -96,6 +98,23 @@ public class MappedTypeTests
         Assert.That(report.Overlay.Unjudged.Select(u => u.Address), Does.Contain("aws_iam_policy.app_push"));
         Assert.That(report.Overlay.Unjudged.Single(u => u.Address == "aws_iam_policy.app_push").Reason, Does.Contain("does not say which account"));
         Assert.That(new RunOutcome.Completed(run).ExitCode, Is.EqualTo(ExitCodes.Undecided), run.Gate.Describe());
+    }
+
+    [Test]
+    public async Task A_new_nat_gateway_on_a_new_elastic_ip_fails_the_route_check_and_leaves_what_rests_on_its_address_undecided_naming_it()
+    {
+        var run = await PlanJudgementTests.JudgeAsync(Path.Combine(Folder, "..", "nat-on-a-new-elastic-ip.json"));
+        var report = run.Plan!;
+        var described = string.Join('\n', report.Verdicts.Select(v => v.Describe()).Concat(report.Overlay.Unknowns.Select(u => u.Describe())));
+
+        Assert.That(report.WouldNewlyFail.Select(v => v.Change.Control).Distinct(), Is.EqualTo(new[] { "CB-2" }), described);
+        Assert.That(report.Overlay.Unknowns.Select(u => (u.Address, u.Attribute)), Is.EqualTo(new[] { ("aws_eip.npm", "public_ip") }), described);
+        Assert.That(report.Overlay.Unknowns.Single().Controls, Is.EquivalentTo(NatAddresses.PublicIpReadBy), described);
+        Assert.That(report.WouldBecomeInconclusive.Select(v => v.Change.Control).Distinct(), Is.Not.Empty.And.SubsetOf(NatAddresses.PublicIpReadBy), described);
+        Assert.That(report.WouldBecomeInconclusive.Select(v => v.Hypothetical!.Message), Has.All.Contains("aws_eip.npm: public_ip is known only after apply"), described);
+        Assert.That(report.Overlay.Unjudged, Is.Empty, described);
+        Assert.That(report.Overlay.Placed.Select(p => p.Address), Does.Contain("aws_eip.npm"), described);
+        Assert.That(new RunOutcome.Completed(run).ExitCode, Is.EqualTo(ExitCodes.GateFailed), run.Gate.Describe());
     }
 
     /// <summary>The plan without provider configurations: it no longer says which account anything is in.</summary>

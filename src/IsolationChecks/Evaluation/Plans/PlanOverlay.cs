@@ -126,6 +126,9 @@ public sealed partial record PlanOverlay(
             var names = NamesOf(change).Concat(standIns.TryGetValue(change.Address, out var standIn) ? [standIn] : []).Distinct(StringComparer.Ordinal).ToList();
             placed.Add(new PlacedChange(change.Address, change.Type, change.Actions, files, controls, names));
             unknowns.AddRange(reading.UnknownAttributes.Select(a => new UnknownValue(change.Address, a, controls, PlanValues.Widest(TrimIndex(a)) is not null)));
+            // A value another planned resource gets at apply (the public IP of the Elastic IP a new NAT gateway takes) undecides only the controls reading it.
+            unknowns.AddRange(docs.Borrowed.Where(b => !unknowns.Any(u => u.Address == b.Address && u.Attribute == b.Attribute && b.Controls.All(u.Controls.Contains)))
+                .Select(b => new UnknownValue(b.Address, b.Attribute, b.Controls, Bounded: false)));
             // A placed change that takes a value from an unplaced resource (a route to an attachment of a VPC whose account is not
             // known) is judged with that value not knowable: every verdict reading what it edits is undecided.
             foreach (var (attribute, named) in change.References ?? new Dictionary<string, IReadOnlyList<string>>())
