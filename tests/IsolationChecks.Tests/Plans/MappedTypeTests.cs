@@ -117,6 +117,30 @@ public class MappedTypeTests
         Assert.That(new RunOutcome.Completed(run).ExitCode, Is.EqualTo(ExitCodes.GateFailed), run.Gate.Describe());
     }
 
+    [Test]
+    public async Task An_elastic_ip_associated_by_instance_alone_is_not_judged()
+    {
+        var run = await JudgeEditedAsync("nat-on-a-new-elastic-ip-with-its-address", plan =>
+        {
+            var association = System.Text.Json.Nodes.JsonNode.Parse("""
+                { "address": "aws_eip_association.npm", "mode": "managed", "type": "aws_eip_association", "name": "npm",
+                  "change": { "actions": ["create"], "before": null,
+                              "after": { "instance_id": "i-0123456789abcdef0" },
+                              "after_unknown": { "id": true, "allocation_id": true, "network_interface_id": true, "private_ip_address": true, "public_ip": true } } }
+                """)!;
+            plan["resource_changes"]!.AsArray().Add(association);
+            plan["configuration"]!["root_module"]!["resources"]!.AsArray().Add(System.Text.Json.Nodes.JsonNode.Parse("""
+                { "address": "aws_eip_association.npm", "mode": "managed", "type": "aws_eip_association", "name": "npm", "provider_config_key": "aws",
+                  "expressions": { "allocation_id": { "references": ["aws_eip.npm.id", "aws_eip.npm"] }, "instance_id": { "constant_value": "i-0123456789abcdef0" } } }
+                """));
+        });
+
+        var unjudged = run.Plan!.Overlay.Unjudged.Single();
+        Assert.That(unjudged.Address, Is.EqualTo("aws_eip_association.npm"));
+        Assert.That(unjudged.Reason, Does.Contain("association by instance_id alone is not modelled"));
+        Assert.That(new RunOutcome.Completed(run).ExitCode, Is.EqualTo(ExitCodes.GateFailed), "CB-2's failure outranks the change not judged");
+    }
+
     /// <summary>The plan without provider configurations: it no longer says which account anything is in.</summary>
     private static void WithoutProviders(System.Text.Json.Nodes.JsonObject plan)
     {
