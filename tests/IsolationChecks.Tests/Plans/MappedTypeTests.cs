@@ -1,4 +1,5 @@
 using IsolationChecks.Controls.Catalog;
+using IsolationChecks.Evaluation.Network;
 using IsolationChecks.Evaluation.Plans;
 using IsolationChecks.Running;
 using IsolationChecks.Tests.Support;
@@ -31,8 +32,10 @@ public class MappedTypeTests
         ("iam-user-policy-attachment-grants-push", ["IAM-1", "IAM-2"], "aws_iam_user_policy_attachment.isolated_pull_maintainer"),
         ("iam-group-policy-attachment-grants-push", ["IAM-1", "IAM-2"], "aws_iam_group_policy_attachment.auditors_maintainer"),
         ("iam-managed-policy-widened-to-push", ["IAM-1"], "aws_iam_policy.audit_read_only"),
+        ("iam-policy-created-and-attached-grants-push", ["IAM-1", "IAM-2"], "aws_iam_policy.app_push"),
         ("security-group-rule-opens-gitlab-to-world", ["GL-1", "GL-2"], "aws_security_group_rule.gitlab_https_world"),
         ("route-table-inline-route-to-new-nat", ["CB-2"], "aws_route_table.build_1c"),
+        ("nat-on-a-new-elastic-ip-with-its-address", ["CB-2"], "aws_route_table.build_1c"),
     ];
 
     public static IEnumerable<TestCaseData> Plans() =>
@@ -59,20 +62,103 @@ public class MappedTypeTests
     public async Task A_name_several_audited_accounts_hold_is_not_guessed_when_the_plan_does_not_say_which_account()
     {
         // Both accounts have a group named auditors; without provider configurations the plan does not say which one it edits.
-        var plan = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(Folder, "iam-group-policy-attachment-grants-push.json")))!.AsObject();
+        var run = await JudgeEditedAsync("iam-group-policy-attachment-grants-push", WithoutProviders);
+
+        var unjudged = run.Plan!.Overlay.Unjudged.Single();
+        Assert.That(unjudged.Address, Is.EqualTo("aws_iam_group_policy_attachment.auditors_maintainer"));
+        Assert.That(unjudged.Reason, Does.Contain("auditors is in more than one audited account (111111111111, 222222222222)"));
+        Assert.That(new RunOutcome.Completed(run).ExitCode, Is.EqualTo(ExitCodes.Undecided), run.Gate.Describe());
+    }
+
+    [Test]
+    public async Task A_created_policy_whose_document_is_known_only_after_apply_leaves_the_iam_verdicts_undecided_naming_it()
+    {
+        var run = await JudgeEditedAsync("iam-policy-created-and-attached-grants-push", plan =>
+        {
+            var policy = plan["resource_changes"]!.AsArray().Single(c => c!["address"]!.GetValue<string>() == "aws_iam_policy.app_push")!["change"]!;
+            policy["after"]!.AsObject().Remove("policy");
+            policy["after_unknown"]!["policy"] = true;
+        });
+        var report = run.Plan!;
+
+        Assert.That(report.WouldNewlyFail, Is.Empty, string.Join('\n', report.Verdicts.Select(v => v.Describe())));
+        Assert.That(report.Overlay.Unknowns.Select(u => u.Describe()), Is.EqualTo(new[] { "aws_iam_policy.app_push: policy is known only after apply" }));
+        Assert.That(report.WouldBecomeInconclusive.Select(v => v.Change.Control).Distinct().Order(), Is.SupersetOf(new[] { "IAM-1", "IAM-2" }));
+        Assert.That(report.WouldBecomeInconclusive.Select(v => v.Hypothetical!.Message), Has.All.Contains("aws_iam_policy.app_push: policy"));
+        Assert.That(new RunOutcome.Completed(run).ExitCode, Is.EqualTo(ExitCodes.Undecided), run.Gate.Describe());
+    }
+
+    [Test]
+    public async Task A_created_policy_whose_account_the_plan_does_not_give_is_not_judged_and_neither_is_its_attachment()
+    {
+        var run = await JudgeEditedAsync("iam-policy-created-and-attached-grants-push", WithoutProviders);
+        var report = run.Plan!;
+
+        Assert.That(report.WouldNewlyFail, Is.Empty, string.Join('\n', report.Verdicts.Select(v => v.Describe())));
+        Assert.That(report.Overlay.Unjudged.Select(u => u.Address), Does.Contain("aws_iam_policy.app_push"));
+        Assert.That(report.Overlay.Unjudged.Single(u => u.Address == "aws_iam_policy.app_push").Reason, Does.Contain("does not say which account"));
+        Assert.That(new RunOutcome.Completed(run).ExitCode, Is.EqualTo(ExitCodes.Undecided), run.Gate.Describe());
+    }
+
+    [Test]
+    public async Task A_new_nat_gateway_on_a_new_elastic_ip_fails_the_route_check_and_leaves_what_rests_on_its_address_undecided_naming_it()
+    {
+        var run = await PlanJudgementTests.JudgeAsync(Path.Combine(Folder, "..", "nat-on-a-new-elastic-ip.json"));
+        var report = run.Plan!;
+        var described = string.Join('\n', report.Verdicts.Select(v => v.Describe()).Concat(report.Overlay.Unknowns.Select(u => u.Describe())));
+
+        Assert.That(report.WouldNewlyFail.Select(v => v.Change.Control).Distinct(), Is.EqualTo(new[] { "CB-2" }), described);
+        Assert.That(report.Overlay.Unknowns.Select(u => (u.Address, u.Attribute)), Is.EqualTo(new[] { ("aws_eip.npm", "public_ip") }), described);
+        Assert.That(report.Overlay.Unknowns.Single().Controls, Is.EquivalentTo(NatAddresses.PublicIpReadBy), described);
+        Assert.That(report.WouldBecomeInconclusive.Select(v => v.Change.Control).Distinct(), Is.Not.Empty.And.SubsetOf(NatAddresses.PublicIpReadBy), described);
+        Assert.That(report.WouldBecomeInconclusive.Select(v => v.Hypothetical!.Message), Has.All.Contains("aws_eip.npm: public_ip is known only after apply"), described);
+        Assert.That(report.Overlay.Unjudged, Is.Empty, described);
+        Assert.That(report.Overlay.Placed.Select(p => p.Address), Does.Contain("aws_eip.npm"), described);
+        Assert.That(new RunOutcome.Completed(run).ExitCode, Is.EqualTo(ExitCodes.GateFailed), run.Gate.Describe());
+    }
+
+    [Test]
+    public async Task An_elastic_ip_associated_by_instance_alone_is_not_judged()
+    {
+        var run = await JudgeEditedAsync("nat-on-a-new-elastic-ip-with-its-address", plan =>
+        {
+            var association = System.Text.Json.Nodes.JsonNode.Parse("""
+                { "address": "aws_eip_association.npm", "mode": "managed", "type": "aws_eip_association", "name": "npm",
+                  "change": { "actions": ["create"], "before": null,
+                              "after": { "instance_id": "i-0123456789abcdef0" },
+                              "after_unknown": { "id": true, "allocation_id": true, "network_interface_id": true, "private_ip_address": true, "public_ip": true } } }
+                """)!;
+            plan["resource_changes"]!.AsArray().Add(association);
+            plan["configuration"]!["root_module"]!["resources"]!.AsArray().Add(System.Text.Json.Nodes.JsonNode.Parse("""
+                { "address": "aws_eip_association.npm", "mode": "managed", "type": "aws_eip_association", "name": "npm", "provider_config_key": "aws",
+                  "expressions": { "allocation_id": { "references": ["aws_eip.npm.id", "aws_eip.npm"] }, "instance_id": { "constant_value": "i-0123456789abcdef0" } } }
+                """));
+        });
+
+        var unjudged = run.Plan!.Overlay.Unjudged.Single();
+        Assert.That(unjudged.Address, Is.EqualTo("aws_eip_association.npm"));
+        Assert.That(unjudged.Reason, Does.Contain("association by instance_id alone is not modelled"));
+        Assert.That(new RunOutcome.Completed(run).ExitCode, Is.EqualTo(ExitCodes.GateFailed), "CB-2's failure outranks the change not judged");
+    }
+
+    /// <summary>The plan without provider configurations: it no longer says which account anything is in.</summary>
+    private static void WithoutProviders(System.Text.Json.Nodes.JsonObject plan)
+    {
         plan["configuration"]!.AsObject().Remove("provider_config");
         foreach (var resource in plan["configuration"]!["root_module"]!["resources"]!.AsArray().OfType<System.Text.Json.Nodes.JsonObject>())
             resource.Remove("provider_config_key");
+    }
+
+    /// <summary>Judges a case's plan after an edit (written to a temporary file, removed afterwards).</summary>
+    private static async Task<RunResult> JudgeEditedAsync(string plan, Action<System.Text.Json.Nodes.JsonObject> edit)
+    {
+        var document = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(Folder, plan + ".json")))!.AsObject();
+        edit(document);
         var file = Path.Combine(Path.GetTempPath(), $"plan-{Guid.NewGuid():N}.json");
-        await File.WriteAllTextAsync(file, plan.ToJsonString());
+        await File.WriteAllTextAsync(file, document.ToJsonString());
         try
         {
-            var run = await PlanJudgementTests.JudgeAsync(file);
-
-            var unjudged = run.Plan!.Overlay.Unjudged.Single();
-            Assert.That(unjudged.Address, Is.EqualTo("aws_iam_group_policy_attachment.auditors_maintainer"));
-            Assert.That(unjudged.Reason, Does.Contain("auditors is in more than one audited account (111111111111, 222222222222)"));
-            Assert.That(new RunOutcome.Completed(run).ExitCode, Is.EqualTo(ExitCodes.Undecided), run.Gate.Describe());
+            return await PlanJudgementTests.JudgeAsync(file);
         }
         finally
         {

@@ -9,6 +9,9 @@ namespace IsolationChecks.Evaluation.Network;
 /// </summary>
 public static class NatAddresses
 {
+    /// <summary>The controls whose verdicts rest on the value of a NAT gateway's public IP (the others need only know whether it has one).</summary>
+    public static IReadOnlyList<string> PublicIpReadBy { get; } = ["GL-1", "IAM-3", "CONN-1"];
+
     /// <summary>Each address of the gateway: its private IP and, for a public NAT gateway, the public IP it translates to.</summary>
     public static IReadOnlyList<(string? PrivateIp, string? PublicIp)> Of(NatGateway nat) =>
         nat.NatGatewayAddresses.Select(a => (a.PrivateIp, nat.ConnectivityType == "private" ? null : a.PublicIp)).ToList();

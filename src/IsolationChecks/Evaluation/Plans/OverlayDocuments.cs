@@ -32,7 +32,20 @@ internal sealed class OverlayDocuments(SnapshotFiles files)
 
     public static string AccountOf(string scope) => scope.Split('/')[1];
 
-    public void BeginChange() => Touched = [];
+    public void BeginChange()
+    {
+        Touched = [];
+        Borrowed = [];
+    }
+
+    /// <summary>
+    /// Values a created resource gets only at apply that the overlay holds under a stand-in (an Elastic IP's public address),
+    /// by the id of the item holding them: the planned address and attribute they are known as.
+    /// </summary>
+    public Dictionary<string, (string Address, string Attribute)> Pending { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The pending values the current change took from another resource, with the controls whose verdicts read them.</summary>
+    public List<(string Address, string Attribute, IReadOnlyList<string> Controls)> Borrowed { get; private set; } = [];
 
     /// <summary>A scope's document as it stands in the overlay, or null when the snapshot has none (or it is not an object).</summary>
     public JsonObject? Read(string scope, string file)

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using IsolationChecks.Aws.Calls;
+using IsolationChecks.Evaluation.Drift;
+using IsolationChecks.Evaluation.Network;
 
 namespace IsolationChecks.Evaluation.Plans;
 
@@ -9,7 +11,9 @@ namespace IsolationChecks.Evaluation.Plans;
 /// returns false when what the change names is not in the snapshot (another account, or nothing the suite collected).
 /// </summary>
 /// <param name="IdPrefix">The AWS id prefix of a created resource, for the stand-in id it gets until apply ("nat" → nat-...).</param>
-internal sealed record PlanMapping(string Type, string Evidence, string? IdPrefix, Func<PlanEdit, bool> Apply);
+/// <param name="ArnOf">For a created resource whose id is its ARN (an IAM policy): the ARN it will have, which stands in for its id
+/// and arn; null when the plan does not give what the ARN is made of.</param>
+internal sealed record PlanMapping(string Type, string Evidence, string? IdPrefix, Func<PlanEdit, bool> Apply, Func<PlannedChange, PlanAccounts, string?>? ArnOf = null);
 
 /// <summary>One planned change being applied to the overlay.</summary>
 /// <param name="StandIn">A created resource's id until apply (or its known id on update and delete).</param>
@@ -63,6 +67,7 @@ internal static class PlanMappings
     private static readonly string Interfaces = AwsCalls.DescribeNetworkInterfaces.File;
     private static readonly string NatGateways = AwsCalls.DescribeNatGateways.File;
     private static readonly string InternetGateways = AwsCalls.DescribeInternetGateways.File;
+    private static readonly string Addresses = AwsCalls.DescribeAddresses.File;
     private static readonly string Peerings = AwsCalls.DescribeVpcPeeringConnections.File;
     private static readonly string TgwVpcAttachments = AwsCalls.DescribeTransitGatewayVpcAttachments.File;
     private static readonly string TgwAttachments = AwsCalls.DescribeTransitGatewayAttachments.File;
@@ -90,6 +95,8 @@ internal static class PlanMappings
         new("aws_subnet", Subnets, "subnet", Subnet),
         new("aws_nat_gateway", NatGateways, "nat", NatGateway),
         new("aws_internet_gateway", InternetGateways, "igw", InternetGateway),
+        new("aws_eip", Addresses, "eipalloc", ElasticIp),
+        new("aws_eip_association", Addresses, "eipassoc", ElasticIpAssociation),
         new("aws_ec2_transit_gateway_route", "TransitGatewayRoutes/{item}.json", null, TransitGatewayRoute),
         new("aws_ec2_transit_gateway_vpc_attachment", TgwVpcAttachments, "tgw-attach", TransitGatewayVpcAttachment),
         new("aws_vpc_peering_connection", Peerings, "pcx", PeeringConnection),
@@ -104,7 +111,7 @@ internal static class PlanMappings
         new("aws_iam_user_policy", Iam, null, e => IamInlinePolicy(e, "UserDetailList", "UserName", "user", "UserPolicyList")),
         new("aws_iam_group_policy", Iam, null, e => IamInlinePolicy(e, "GroupDetailList", "GroupName", "group", "GroupPolicyList")),
         new("aws_iam_role_policy", Iam, null, e => IamInlinePolicy(e, "RoleDetailList", "RoleName", "role", "RolePolicyList")),
-        new("aws_iam_policy", Iam, null, IamPolicy),
+        new("aws_iam_policy", Iam, null, IamPolicy, IamPolicyArn),
         new("aws_iam_user_policy_attachment", Iam, null, e => IamAttachment(e, "UserDetailList", "UserName", "user")),
         new("aws_iam_group_policy_attachment", Iam, null, e => IamAttachment(e, "GroupDetailList", "GroupName", "group")),
         new("aws_iam_role_policy_attachment", Iam, null, e => IamAttachment(e, "RoleDetailList", "RoleName", "role")),
@@ -633,7 +640,8 @@ internal static class PlanMappings
         if (e.Docs.Find(Subnets, "Subnets", "SubnetId", a.Text("subnet_id")) is not { } subnet)
             return false;
         e.Docs.Remove(NatGateways, "NatGateways", "NatGatewayId", a.Text("id"));
-        // The public address is the Elastic IP's (public_ip is only an output): taken from the evidence when the EIP is there.
+        // The public address is the Elastic IP's (public_ip is only an output): taken from the evidence when the EIP is there; one the
+        // plan creates has it only after apply, which undecides the verdicts resting on its value (not those needing only that there is one).
         var address = new JsonObject();
         // The private address is AWS's pick from the subnet unless the configuration sets it; an unpicked one stays out of the evidence.
         if (a.Text("private_ip") is { } privateIp)
@@ -641,8 +649,10 @@ internal static class PlanMappings
         if (a.Text("allocation_id") is { } allocation)
         {
             address["AllocationId"] = allocation;
-            if (e.Docs.Find(AwsCalls.DescribeAddresses.File, "Addresses", "AllocationId", allocation)?.Item["PublicIp"]?.GetValue<string>() is { } ip)
+            if (e.Docs.Find(Addresses, "Addresses", "AllocationId", allocation)?.Item["PublicIp"]?.GetValue<string>() is { } ip)
                 address["PublicIp"] = ip;
+            if (e.Docs.Pending.TryGetValue(allocation, out var pending))
+                e.Docs.Borrowed.Add((pending.Address, pending.Attribute, NatAddresses.PublicIpReadBy));
         }
         e.Docs.Add(subnet.Scope, NatGateways, "NatGateways", new JsonObject
         {
@@ -650,6 +660,70 @@ internal static class PlanMappings
             ["ConnectivityType"] = a.Text("connectivity_type") ?? "public", ["NatGatewayAddresses"] = new JsonArray(address),
         });
         return true;
+    }
+
+    /// <summary>
+    /// A VPC Elastic IP, in the account and region of its provider configuration. Its public address is usually known only after
+    /// apply: it stands under a documentation address (192.0.2.0/24, never allocated) so that a path through it is traced, and the
+    /// verdicts resting on the value are undecided where a NAT gateway or an interface takes it.
+    /// </summary>
+    private static bool ElasticIp(PlanEdit e)
+    {
+        if (e.Change.Deletes && !e.Change.Creates)
+            return e.Docs.Remove(Addresses, "Addresses", "AllocationId", e.Before.Text("id") ?? e.Before.Text("allocation_id"));
+        var existing = e.Docs.FindForEdit(Addresses, "Addresses", "AllocationId", e.Change.Creates ? null : e.Id);
+        if (existing is null)
+        {
+            if (!e.Change.Creates)
+                return false;
+            var account = e.Accounts.AccountOf(e.Change);
+            var scopes = e.Docs.Scopes.Where(s => account is null ? e.Docs.Scopes.Select(OverlayDocuments.AccountOf).Distinct().Count() == 1 : OverlayDocuments.AccountOf(s) == account).ToList();
+            if (scopes.Count != 1)
+                throw new UnplaceableChangeException(account is null
+                    ? $"the plan does not say which account provider configuration {e.Change.Provider ?? "(none in the plan)"} allocates it in: state its assume_role role_arn or allowed_account_ids"
+                    : $"account {account} is audited in {(scopes.Count == 0 ? "no region" : "several regions")} and the plan does not place it in one");
+            existing = new JsonObject { ["AllocationId"] = e.Id, ["Domain"] = "vpc" };
+            e.Docs.Add(scopes[0], Addresses, "Addresses", existing);
+        }
+
+        if (e.After.Text("public_ip") is { } ip)
+            existing["PublicIp"] = ip;
+        else
+        {
+            existing["PublicIp"] = $"192.0.2.{1 + (e.Change.Address.Aggregate(0, (h, c) => (h * 31 + c) & 0xffff) % 254)}";
+            e.Docs.Pending[e.Id] = (e.Change.Address, "public_ip");
+        }
+
+        if (e.After.Text("network_interface") is { } eni)
+            Associate(e, existing, eni, e.After.Text("associate_with_private_ip"));
+        return true;
+    }
+
+    private static bool ElasticIpAssociation(PlanEdit e)
+    {
+        if (e.Before.Present && e.Docs.FindForEdit(Addresses, "Addresses", "AllocationId", e.Before.Text("allocation_id")) is { } old)
+            foreach (var member in new[] { "AssociationId", "NetworkInterfaceId", "PrivateIpAddress", "InstanceId" })
+                old.Remove(member);
+        if (!(e.Change.Creates || e.Change.Updates))
+            return e.Before.Present;
+        if (e.Docs.FindForEdit(Addresses, "Addresses", "AllocationId", e.After.Text("allocation_id")) is not { } address)
+            return false;
+        if (e.After.Text("network_interface_id") is not { } eni)
+            throw new UnplaceableChangeException("an association by instance_id alone is not modelled (which interface and private address it lands on is AWS's pick): name network_interface_id and private_ip_address", namesAudited: true);
+        address["AssociationId"] = e.Id;
+        Associate(e, address, eni, e.After.Text("private_ip_address"));
+        return true;
+    }
+
+    /// <summary>The address on an interface (its primary private address unless one is named); a pending public IP undecides what reads the interface's addresses.</summary>
+    private static void Associate(PlanEdit e, JsonObject address, string eni, string? privateIp)
+    {
+        var primary = e.Docs.Find(Interfaces, "NetworkInterfaces", "NetworkInterfaceId", eni)?.Item["PrivateIpAddress"]?.GetValue<string>();
+        address["NetworkInterfaceId"] = eni;
+        if ((privateIp ?? primary) is { } ip)
+            address["PrivateIpAddress"] = ip;
+        if (address["AllocationId"]?.GetValue<string>() is { } allocation && e.Docs.Pending.TryGetValue(allocation, out var pending))
+            e.Docs.Borrowed.Add((pending.Address, pending.Attribute, ControlsReading.Of(AwsCalls.DescribeAddresses)));
     }
 
     private static bool InternetGateway(PlanEdit e)
@@ -995,21 +1069,59 @@ internal static class PlanMappings
         }
     }
 
-    /// <summary>A managed policy's default version is what its attachments grant; a policy created by the plan is placed through them.</summary>
+    /// <summary>
+    /// A managed policy's default version is what its attachments grant. A created policy lands in the IAM details of its
+    /// provider's account under the ARN IAM will give it; a document known only after apply is recorded as such (and grants
+    /// nothing in the overlay, so every verdict reading it is undecided).
+    /// </summary>
     private static bool IamPolicy(PlanEdit e)
     {
-        var arn = e.Before.Text("arn") ?? e.After.Text("arn");
+        var arn = e.Before.Text("arn") ?? e.After.Text("arn") ?? (e.Change.Creates ? e.Id : null);
         if (e.Change.Deletes && !e.Change.Creates)
             return e.RemoveNamed(Iam, "Policies", "Arn", arn);
-        if (e.FindNamedForEdit(Iam, "Policies", "Arn", arn) is not { } policy || e.After.Text("policy") is not { } document)
+        var policy = e.FindNamedForEdit(Iam, "Policies", "Arn", arn);
+        if (policy is null && e.Change.Creates)
+            policy = NewPolicy(e, arn);
+        if (policy is null)
+            return false;
+        var document = e.After.Text("policy");
+        if (document is null && !e.Change.Creates)
             return false;
         var versions = policy["PolicyVersionList"] as JsonArray ?? (JsonArray)(policy["PolicyVersionList"] = new JsonArray());
         var current = versions.OfType<JsonObject>().FirstOrDefault(v => v["VersionId"]?.GetValue<string>() == policy["DefaultVersionId"]?.GetValue<string>());
         if (current is null)
             versions.Add(current = new JsonObject { ["VersionId"] = policy["DefaultVersionId"]?.GetValue<string>() ?? "v1", ["IsDefaultVersion"] = true });
-        current["Document"] = PolicyDocument(document);
+        current["Document"] = document is null ? new JsonObject { ["Version"] = "2012-10-17", ["Statement"] = new JsonArray() } : PolicyDocument(document);
         return true;
     }
+
+    /// <exception cref="UnplaceableChangeException">The plan does not give the account or the name the policy's ARN is made of.</exception>
+    private static JsonObject? NewPolicy(PlanEdit e, string? arn)
+    {
+        if (arn is null || !arn.StartsWith("arn:", StringComparison.Ordinal))
+            throw new UnplaceableChangeException(e.Accounts.AccountOf(e.Change) is null
+                ? $"the plan does not say which account provider configuration {e.Change.Provider ?? "(none in the plan)"} creates the policy in: state its assume_role role_arn or allowed_account_ids"
+                : "its name is known only after apply (name_prefix or a computed name), so neither is its ARN: set name as a constant");
+        var account = arn.Split(':')[4];
+        if (e.Docs.Scopes.FirstOrDefault(s => OverlayDocuments.AccountOf(s) == account && e.Docs.Read(s, Iam) is not null) is not { } scope)
+            return null;
+        var policy = new JsonObject
+        {
+            ["PolicyName"] = arn[(arn.LastIndexOf('/') + 1)..], ["Arn"] = arn, ["Path"] = e.After.Text("path") ?? "/", ["DefaultVersionId"] = "v1",
+            ["IsAttachable"] = true, ["PolicyVersionList"] = new JsonArray(),
+        };
+        e.Docs.Add(scope, Iam, "Policies", policy);
+        return policy;
+    }
+
+    /// <summary>arn:aws:iam::ACCOUNT:policy{path}{name}, as IAM makes it, for a policy whose provider's account and name the plan gives.</summary>
+    private static string? IamPolicyArn(PlannedChange change, PlanAccounts accounts) =>
+        accounts.AccountOf(change) is { } account && Constant(change, "name") is { } name
+            ? $"arn:aws:iam::{account}:policy{Constant(change, "path") ?? "/"}{name}"
+            : null;
+
+    private static string? Constant(PlannedChange change, string attribute) =>
+        change.After?[attribute] is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String && v.GetValue<string>() is { Length: > 0 } s ? s : null;
 
     private static bool IamAttachment(PlanEdit e, string list, string nameMember, string principalAttribute)
     {

@@ -53,8 +53,14 @@ public sealed partial record PlanOverlay(
         var references = new PlanReferences(plan.Changes);
         var accounts = new PlanAccounts(plan, references, docs);
         var standIns = plan.Changes.Where(c => c.Creates)
-            .Where(c => PlanMappings.For(c.Type)?.IdPrefix is not null)
-            .ToDictionary(c => c.Address, c => StandInId(PlanMappings.For(c.Type)!.IdPrefix!, c.Address), StringComparer.Ordinal);
+            .Select(c => (c.Address, Id: PlanMappings.For(c.Type) switch
+            {
+                { IdPrefix: { } prefix } => StandInId(prefix, c.Address),
+                { ArnOf: { } arn } => arn(c, accounts),
+                _ => null,
+            }))
+            .Where(s => s.Id is not null)
+            .ToDictionary(s => s.Address, s => s.Id!, StringComparer.Ordinal);
         var placed = new List<PlacedChange>();
         var unknowns = new List<UnknownValue>();
         var unjudged = new List<UnjudgedChange>();
@@ -120,6 +126,9 @@ public sealed partial record PlanOverlay(
             var names = NamesOf(change).Concat(standIns.TryGetValue(change.Address, out var standIn) ? [standIn] : []).Distinct(StringComparer.Ordinal).ToList();
             placed.Add(new PlacedChange(change.Address, change.Type, change.Actions, files, controls, names));
             unknowns.AddRange(reading.UnknownAttributes.Select(a => new UnknownValue(change.Address, a, controls, PlanValues.Widest(TrimIndex(a)) is not null)));
+            // A value another planned resource gets at apply (the public IP of the Elastic IP a new NAT gateway takes) undecides only the controls reading it.
+            unknowns.AddRange(docs.Borrowed.Where(b => !unknowns.Any(u => u.Address == b.Address && u.Attribute == b.Attribute && b.Controls.All(u.Controls.Contains)))
+                .Select(b => new UnknownValue(b.Address, b.Attribute, b.Controls, Bounded: false)));
             // A placed change that takes a value from an unplaced resource (a route to an attachment of a VPC whose account is not
             // known) is judged with that value not knowable: every verdict reading what it edits is undecided.
             foreach (var (attribute, named) in change.References ?? new Dictionary<string, IReadOnlyList<string>>())

@@ -178,9 +178,13 @@ internal sealed class PlanReading(PlannedChange change, IReadOnlyDictionary<stri
             return null;
         // Terraform lists a reference to an instance (aws_nat_gateway.npm[1].id) with the instance and the resource that holds it.
         var resolved = named.Where(r => !named.Any(o => o.StartsWith(r + "[", StringComparison.Ordinal))).Select(r => references.Resolve(change, r)).ToList();
-        if (resolved.Any(r => r is null || r.Attribute is not ("id" or "") || !standIns.ContainsKey(r.Address)))
+        if (resolved.Any(r => r is null || !standIns.ContainsKey(r.Address) || !(r.Attribute is "" || IsId(r))))
             return null;
-        var ids = resolved.Where(r => r!.Attribute == "id").Select(r => r!.Address).Distinct(StringComparer.Ordinal).ToList();
+        var ids = resolved.Where(r => IsId(r!)).Select(r => r!.Address).Distinct(StringComparer.Ordinal).ToList();
         return ids.Count > 0 && resolved.All(r => ids.Contains(r!.Address)) ? ids.Select(a => standIns[a]).ToList() : null;
     }
+
+    /// <summary>A reference to the id itself, or to the ARN of a resource whose id is its ARN (an IAM policy's stand-in is its ARN).</summary>
+    private bool IsId(PlanReference reference) =>
+        reference.Attribute == "id" || reference.Attribute == "arn" && standIns[reference.Address].StartsWith("arn:", StringComparison.Ordinal);
 }
