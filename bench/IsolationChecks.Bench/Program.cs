@@ -4,7 +4,7 @@ using IsolationChecks.Bench;
 //   paths [--seed N] [--quick]                       the path engine on generated networks
 //   catalog                                          the call catalog as JSON
 //   run --posture P --output DIR [--endpoint URL] [--snapshot DIR] [--timeout 30m]   the tool's whole live run
-//   evaluate --snapshot DIR [--rounds N]             parse vs controls on a saved snapshot
+//   evaluate --snapshot DIR [--rounds N] [--warm-seconds S]  parse vs controls on a saved snapshot
 var command = args.FirstOrDefault() ?? "paths";
 var options = new Dictionary<string, string>(StringComparer.Ordinal);
 for (var i = 1; i + 1 < args.Length; i += 2)
