@@ -6,7 +6,8 @@ namespace IsolationChecks.Collection;
 /// The rate of one (account, region, service), adapted to what AWS answers: it starts at the configured rate; a throttled
 /// answer halves it (multiplicative decrease, never below <see cref="AdaptiveRateLimiter.Minimum"/>), each answer that is
 /// not throttled raises it by a twentieth of the configured rate (additive increase, never above it). Permits are spaced
-/// evenly at the current rate (a burst of at most one second's worth), measured on the run's <see cref="TimeProvider"/>.
+/// evenly at the current rate (a burst of at most one second's worth, none right after a throttle), measured on the run's
+/// <see cref="TimeProvider"/>.
 /// </summary>
 /// <remarks>
 /// Requests already in flight when AWS first throttles come back throttled too: they answer the same congestion, so a
@@ -71,6 +72,8 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
                 return;
             _rate = Math.Max(Minimum, _rate * Decrease);
             _lastDecrease = Now;
+            // AWS said slow down: the burst is spent, the next permit is one interval (at the lowered rate) away.
+            _next = Math.Max(_next, _lastDecrease + Tolerance + 1 / _rate);
         }
     }
 
@@ -98,8 +101,8 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
         lock (_gate)
         {
             var now = Now;
-            if (Wait(now) > 0)
-                return Lease.Denied;
+            if (Wait(now) is var wait && wait > 0)
+                return Lease.DeniedFor(TimeSpan.FromSeconds(wait));
             Reserve(now, permitCount);
             return Lease.Granted;
         }
@@ -134,19 +137,21 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
 
     private void Reserve(double now, int permits) => _next = Math.Max(_next, now) + permits / _rate;
 
-    private sealed class Lease(bool acquired) : RateLimitLease
+    /// <summary>A permit, or its refusal with when to ask again (<see cref="MetadataName.RetryAfter"/>).</summary>
+    private sealed class Lease(bool acquired, TimeSpan? retryAfter = null) : RateLimitLease
     {
         public static readonly Lease Granted = new(true);
-        public static readonly Lease Denied = new(false);
+
+        public static Lease DeniedFor(TimeSpan retryAfter) => new(false, retryAfter);
 
         public override bool IsAcquired => acquired;
 
-        public override IEnumerable<string> MetadataNames => [];
+        public override IEnumerable<string> MetadataNames => retryAfter is null ? [] : [MetadataName.RetryAfter.Name];
 
         public override bool TryGetMetadata(string metadataName, out object? metadata)
         {
-            metadata = null;
-            return false;
+            metadata = metadataName == MetadataName.RetryAfter.Name ? retryAfter : null;
+            return metadata is not null;
         }
     }
 }

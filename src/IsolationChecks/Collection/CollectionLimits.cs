@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
 using IsolationChecks.Aws;
 using Polly;
-using Polly.RateLimiting;
 using Polly.Retry;
 
 namespace IsolationChecks.Collection;
@@ -51,16 +50,17 @@ public sealed record CollectionLimits(
 }
 
 /// <summary>
-/// The pipelines a collection's calls go through: its partition's adaptive rate, then a slot among the concurrent calls,
-/// and, when AWS throttles the call, a jittered backoff and the partition's (now lower) rate again before it is resent.
-/// The slot is given back while a throttled call waits, so a throttled partition never holds the others' slots.
+/// The pipelines a collection's calls go through: a slot among the concurrent calls and, holding it, a permit of its
+/// partition's adaptive rate, taken when the request goes on the wire (a permit taken before waiting for a slot would let
+/// the calls that waited go out together, faster than the rate). A call whose partition has no permit yet gives its slot
+/// back while it waits; when AWS throttles the call, a jittered backoff, then slot and permit again, before it is resent.
+/// So a throttled partition never holds the others' slots.
 /// </summary>
 internal sealed class CollectionThrottle : IDisposable
 {
     private readonly CollectionLimits _limits;
     private readonly TimeProvider _clock;
     private readonly ConcurrentDictionary<string, AdaptiveRateLimiter> _rates = new(StringComparer.Ordinal);
-    private readonly ResiliencePipeline _slots;
     private readonly ResiliencePipeline _throttleRetry;
     private readonly ConcurrencyLimiter _concurrency;
 
@@ -69,7 +69,6 @@ internal sealed class CollectionThrottle : IDisposable
         _limits = limits;
         _clock = clock;
         _concurrency = new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = Math.Max(1, limits.MaxConcurrency), QueueLimit = int.MaxValue });
-        _slots = new ResiliencePipelineBuilder().AddRateLimiter(_concurrency).Build();
         var retry = new ResiliencePipelineBuilder { TimeProvider = clock };
         if (limits.ThrottleRetries > 0)
             retry.AddRetry(new RetryStrategyOptions
@@ -96,9 +95,9 @@ internal sealed class CollectionThrottle : IDisposable
         });
 
     /// <summary>
-    /// Waits for the partition's permit, then for a slot, then runs the call (its duration starts inside); a throttled
-    /// answer lowers the partition's rate and the call is resent after a backoff, under the same limits. The attempts of
-    /// every send are counted, so a call's manifest entry says how many requests it took on the wire.
+    /// Runs the call once it holds a slot and its partition's permit (its duration starts inside); a throttled answer lowers
+    /// the partition's rate and the call is resent after a backoff, under the same limits. The attempts of every send are
+    /// counted, so a call's manifest entry says how many requests it took on the wire.
     /// </summary>
     public async Task<ApiCallResult> RunAsync(string partition, Func<CancellationToken, Task<ApiCallResult>> call, CancellationToken cancellationToken)
     {
@@ -107,11 +106,11 @@ internal sealed class CollectionThrottle : IDisposable
         return await _throttleRetry.ExecuteAsync(
             async token =>
             {
-                using var lease = await rate.AcquireAsync(1, token).ConfigureAwait(false);
+                using var slot = await SlotWithPermitAsync(rate, token).ConfigureAwait(false);
                 var sentAt = rate.Now;
                 try
                 {
-                    var result = await _slots.ExecuteAsync(async slot => await call(slot).ConfigureAwait(false), token).ConfigureAwait(false);
+                    var result = await call(token).ConfigureAwait(false);
                     rate.Succeeded();
                     attempts += result.Attempts;
                     return result with { Attempts = attempts };
@@ -127,6 +126,21 @@ internal sealed class CollectionThrottle : IDisposable
                 }
             },
             cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A slot whose holder may send now: without a permit of the partition, the slot is given back until one is due.</summary>
+    private async Task<RateLimitLease> SlotWithPermitAsync(AdaptiveRateLimiter rate, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var slot = await _concurrency.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
+            using var permit = rate.AttemptAcquire();
+            if (permit.IsAcquired)
+                return slot;
+            slot.Dispose();
+            var due = permit.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromMilliseconds(10);
+            await Task.Delay(due, _clock, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public void Dispose()

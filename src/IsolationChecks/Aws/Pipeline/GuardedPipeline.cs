@@ -23,6 +23,10 @@ internal static class GuardedPipeline
         public override bool RetryForException(IExecutionContext executionContext, Exception exception) =>
             !IsThrottled(exception) && base.RetryForException(executionContext, exception);
 
+        // The async pipeline asks this one.
+        public override async Task<bool> RetryForExceptionAsync(IExecutionContext executionContext, Exception exception) =>
+            !IsThrottled(exception) && await base.RetryForExceptionAsync(executionContext, exception).ConfigureAwait(false);
+
         private static bool IsThrottled(Exception exception) =>
             exception is AmazonServiceException service && ThrottlingErrors.Is(service.ErrorCode, (int)service.StatusCode);
     }
