@@ -104,8 +104,8 @@ public sealed class CodeBuildDeploymentTests
         var statements = template.GetProperty("Resources").GetProperty("CollectorRole").GetProperty("Properties").GetProperty("Policies").EnumerateArray()
             .SelectMany(p => p.GetProperty("PolicyDocument").GetProperty("Statement").EnumerateArray()).ToList();
         static IEnumerable<string> Resources(JsonElement statement) =>
-            (statement.GetProperty("Resource").ValueKind == JsonValueKind.Array ? statement.GetProperty("Resource").EnumerateArray() : [statement.GetProperty("Resource")])
-            .Select(r => r.GetProperty("Fn::Sub").GetString()!);
+            (statement.GetProperty("Resource").ValueKind == JsonValueKind.Array ? statement.GetProperty("Resource").EnumerateArray().ToList() : [statement.GetProperty("Resource")])
+            .Select(r => r.ValueKind == JsonValueKind.Object && r.TryGetProperty("Fn::Sub", out var sub) ? sub.GetString()! : r.ToString());
         var report = ((YamlMappingNode)Buildspec()["reports"]).Children.Keys.Cast<YamlScalarNode>().Single().Value;
         var parameter = template.GetProperty("Parameters").GetProperty("ProjectName");
 
