@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 BENCH_DLL = os.path.join(REPO, "bench", "IsolationChecks.Bench", "bin", "Release", "net10.0", "IsolationChecks.Bench.dll")
-# The collector's limit on calls in flight (CollectionOptions.MaxConcurrency): within what AWS tolerates per service
+# The collector's limit on calls in flight (CollectionLimits.MaxConcurrency): within what AWS tolerates per service
 # (EC2's request-token bucket refills 20 Describe calls a second for an account; IAM and ECR allow fewer).
 CONCURRENCY = 8
 # The plan keys (AwsCalls.Plans) the estate's posture asks for beyond what every scope reads: ECR Public, the ingress
