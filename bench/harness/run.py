@@ -24,7 +24,7 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 R2R_RID = "linux-x64" if platform.system() == "Linux" and platform.machine() in ("x86_64", "AMD64") else None
 BENCH_BIN = os.path.join(REPO, "bench", "IsolationChecks.Bench", "bin", "Release", "net10.0")
 BENCH_DLL = os.path.join(BENCH_BIN, R2R_RID, "publish", "IsolationChecks.Bench.dll") if R2R_RID else os.path.join(BENCH_BIN, "IsolationChecks.Bench.dll")
-# The collector's limit on calls in flight (CollectionOptions.MaxConcurrency): within what AWS tolerates per service
+# The collector's limit on calls in flight (CollectionLimits.MaxConcurrency): within what AWS tolerates per service
 # (EC2's request-token bucket refills 20 Describe calls a second for an account; IAM and ECR allow fewer).
 CONCURRENCY = 8
 # The plan keys (AwsCalls.Plans) the estate's posture asks for beyond what every scope reads: ECR Public, the ingress

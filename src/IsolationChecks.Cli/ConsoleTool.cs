@@ -18,7 +18,7 @@ public sealed class ConsoleTool(ToolContext context)
     /// The organisation-scale snapshot verbs (`snapshot plan`, `snapshot collect --plan ... --shard K/N`, `snapshot merge`),
     /// which parse their own arguments the same way; `snapshot collect` without --plan (or --shard) is the one-process collection.
     /// </summary>
-    private readonly IReadOnlyList<ICommand> _snapshotVerbs = [new SnapshotPlanCommand(), new SnapshotCollectCommand(), new SnapshotMergeCommand()];
+    private readonly IReadOnlyList<ICommand> _snapshotVerbs = [new SnapshotPlanCommand(), new SnapshotCollectCommand(context), new SnapshotMergeCommand()];
 
     public RootCommand Build()
     {

@@ -37,7 +37,7 @@ public sealed class CollectionArguments
     /// <summary>Options every collecting command takes.</summary>
     public static IReadOnlySet<string> Collecting { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        "--out", "--key", "--endpoint-url", "--profile", "--max-concurrency", "--calls-per-second", "--timeout",
+        "--out", "--key", "--endpoint-url", "--profile", "--max-concurrency", "--calls-per-second", "--min-calls-per-second", "--throttle-retries", "--timeout",
     };
 
     public IReadOnlyList<string> Positional => _positional;
@@ -60,14 +60,19 @@ public sealed class CollectionArguments
     {
         var endpoint = Optional("--endpoint-url") is { } url ? EndpointUrls.Checked(url, "--endpoint-url", "--endpoint-url") : null;
         var concurrency = Positive("--max-concurrency", CollectionOptions.DefaultMaxConcurrency, 256);
-        var rate = Optional("--calls-per-second") is { } text
-            ? double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value is > 0 and <= 1000
-                ? value
-                : throw new UsageException($"--calls-per-second takes a number of calls a second above 0, at most 1000, not '{text}'")
-            : (double?)null;
+        var rate = Optional("--calls-per-second") is { } text ? Rate("--calls-per-second", text) : (double?)null;
+        var minimum = Optional("--min-calls-per-second") is { } low ? Rate("--min-calls-per-second", low) : CollectionLimits.DefaultMinCallsPerSecond;
+        if (rate is { } configured && minimum > configured)
+            throw new UsageException($"--min-calls-per-second ({minimum}) is above --calls-per-second ({configured}): throttling may only slow a partition down");
+        var retries = Positive("--throttle-retries", CollectionLimits.DefaultThrottleRetries, 20);
         return new LiveCollection(ControlCatalog.Discover().Controls, new AwsAccessSettings(endpoint, Optional("--profile")),
-            new CollectionLimits(concurrency, rate), TimeProvider.System, label);
+            new CollectionLimits(concurrency, rate, minimum, retries), TimeProvider.System, label);
     }
+
+    private static double Rate(string name, string text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value is >= 0.01 and <= 1000
+            ? value
+            : throw new UsageException($"{name} takes a number of calls a second from 0.01 to 1000, not '{text}'");
 
     private int Positive(string name, int fallback, int most)
     {

@@ -42,7 +42,7 @@ internal static class SnapshotCommands
     {
         const string usage = "snapshot collect --posture FILE --output DIR [--region R] [--profile P] [--endpoint-url URL] [--signing-key PEM] [--timeout DURATION]";
         var command = new Command("collect", "Collect the live accounts the posture declares into a new snapshot folder (manifest, posture.json, signed with --signing-key), without judging them. "
-                                             + "At organisation scale: " + new SnapshotCollectCommand().Usage + " collects shard K of N of a plan (snapshot plan) into a signed part for snapshot merge");
+                                             + "At organisation scale: " + new SnapshotCollectCommand(context).Usage + " collects shard K of N of a plan (snapshot plan) into a signed part for snapshot merge");
         var posture = new Option<string>("--posture") { Description = "the posture: which accounts and regions to read", Required = true };
         var output = new Option<string>("--output") { Description = "a new or empty folder for the snapshot", Required = true };
         var passed = new[] { "Region", "Profile", "EndpointUrl", "SigningKey", "Timeout" }

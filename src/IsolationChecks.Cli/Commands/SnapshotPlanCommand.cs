@@ -12,7 +12,7 @@ public sealed class SnapshotPlanCommand : ICommand
     public string Name => "plan";
 
     public string Usage => "snapshot plan <posture.json> --out <plan folder> [--key <private key .pem>] "
-                           + "[--max-concurrency 8] [--calls-per-second N] [--endpoint-url URL] [--profile P] [--timeout 30m]";
+                           + "[--max-concurrency 8] [--calls-per-second N] [--min-calls-per-second 0.5] [--throttle-retries 4] [--endpoint-url URL] [--profile P] [--timeout 30m]";
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {

@@ -8,9 +8,15 @@ namespace IsolationChecks.Cli.Progress;
 /// <param name="Elapsed">From the run's start to this row's latest event.</param>
 internal sealed record ServiceProgress(string Scope, string Account, string Region, string Service, int Running, int Done, int Failed, int Retries, int Throttled, TimeSpan Elapsed);
 
-/// <summary>Collection progress events summed per account, region and service; thread-safe (events arrive from every scope at once).</summary>
-internal sealed class CollectionTally
+/// <summary>
+/// Collection progress events summed per account, region and service, or per account and region (a shard's targets, whose
+/// services would make a table too long to read); thread-safe (events arrive from every scope at once).
+/// </summary>
+internal sealed class CollectionTally(bool byService = true)
 {
+    /// <summary>The service column of a tally per target.</summary>
+    public const string AllServices = "all services";
+
     private readonly Lock _gate = new();
     private readonly Dictionary<(string Scope, string Service), ServiceProgress> _rows = [];
 
@@ -18,9 +24,9 @@ internal sealed class CollectionTally
     {
         lock (_gate)
         {
-            var key = (progress.Scope, progress.Service);
+            var key = (progress.Scope, byService ? progress.Service : AllServices);
             var row = _rows.GetValueOrDefault(key)
-                ?? new ServiceProgress(progress.Scope, progress.Account ?? "", progress.Region ?? "", progress.Service, 0, 0, 0, 0, 0, TimeSpan.Zero);
+                ?? new ServiceProgress(progress.Scope, progress.Account ?? "", progress.Region ?? "", key.Item2, 0, 0, 0, 0, 0, TimeSpan.Zero);
             _rows[key] = progress.Finished
                 ? row with
                 {
@@ -34,6 +40,8 @@ internal sealed class CollectionTally
                 : row with { Running = row.Running + 1, Elapsed = progress.Elapsed };
         }
     }
+
+    public bool ByService => byService;
 
     public IReadOnlyList<ServiceProgress> Rows
     {

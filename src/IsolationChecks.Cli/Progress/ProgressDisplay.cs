@@ -8,8 +8,10 @@ namespace IsolationChecks.Cli.Progress;
 /// How a command shows a run's progress on standard error: a live table (per account, region and service: calls done,
 /// failed, retries, throttles, elapsed) where that is a terminal, plain lines where it is not (a CI log, a redirect),
 /// nothing when asked to be quiet. It receives the engine's own events: the run's lines and the collector's calls.
+/// A shard's display (<see cref="Create"/> with a label) has a row per target (account and region) and starts every line
+/// with its label, so parallel build logs are told apart.
 /// </summary>
-internal abstract class ProgressDisplay : IProgress<string>, IProgress<CollectionProgress>
+internal abstract class ProgressDisplay(string? label = null) : IProgress<string>, IProgress<CollectionProgress>
 {
     public const string Auto = "auto";
     public const string Live = "live";
@@ -18,14 +20,18 @@ internal abstract class ProgressDisplay : IProgress<string>, IProgress<Collectio
 
     public static IReadOnlyList<string> Modes { get; } = [Auto, Live, Plain, Quiet];
 
-    protected CollectionTally Tally { get; } = new();
+    protected CollectionTally Tally { get; } = new(byService: label is null);
 
-    public static ProgressDisplay Create(string mode, ToolContext context) => mode switch
+    /// <summary>"shard 2/4", or null for a whole run.</summary>
+    protected string? Label => label;
+
+    /// <param name="label">A shard's label ("shard 2/4"): rows per target, every line starting with it.</param>
+    public static ProgressDisplay Create(string mode, ToolContext context, string? label = null) => mode switch
     {
         Quiet => new QuietProgress(),
-        Live => new LiveProgress(LiveConsole(context)),
-        Auto when context.ErrorIsTerminal => new LiveProgress(LiveConsole(context)),
-        _ => new PlainProgress(context.Error),
+        Live => new LiveProgress(LiveConsole(context), label),
+        Auto when context.ErrorIsTerminal => new LiveProgress(LiveConsole(context), label),
+        _ => new PlainProgress(context.Error, label),
     };
 
     private static IAnsiConsole LiveConsole(ToolContext context) => AnsiConsole.Create(new AnsiConsoleSettings
@@ -52,19 +58,22 @@ internal abstract class ProgressDisplay : IProgress<string>, IProgress<Collectio
     }
 }
 
-/// <summary>Plain lines, each as it happens: what a CI log keeps. The collection's per-service summary follows the run.</summary>
-internal sealed class PlainProgress(TextWriter error) : ProgressDisplay
+/// <summary>Plain lines, each as it happens: what a CI log keeps. The collection's per-service (per-target) summary follows the run.</summary>
+internal sealed class PlainProgress(TextWriter error, string? label = null) : ProgressDisplay(label)
 {
     public const string Prefix = "IsolationChecks: ";
 
     private readonly Lock _gate = new();
 
+    private readonly string _prefix = label is null ? Prefix : $"{label}: ";
+
     public override void Report(string value)
     {
         lock (_gate)
         {
+            // A shard's own lines already carry its label.
             foreach (var line in value.Split('\n'))
-                error.WriteLine(Prefix + line);
+                error.WriteLine(line.StartsWith(_prefix, StringComparison.Ordinal) ? line : _prefix + line);
             error.Flush();
         }
     }
@@ -85,7 +94,7 @@ internal sealed class PlainProgress(TextWriter error) : ProgressDisplay
 }
 
 /// <summary>A live table redrawn in place (Spectre.Console), with the run's latest lines under it.</summary>
-internal sealed class LiveProgress(IAnsiConsole console) : ProgressDisplay
+internal sealed class LiveProgress(IAnsiConsole console, string? label = null) : ProgressDisplay(label)
 {
     private const int RecentLines = 6;
     private readonly Lock _gate = new();
@@ -122,18 +131,22 @@ internal sealed class LiveProgress(IAnsiConsole console) : ProgressDisplay
     /// <summary>The table and the latest lines, as drawn now.</summary>
     public IRenderable Render()
     {
-        var table = new Table().Border(TableBorder.Rounded).Title("[bold]IsolationChecks: collection[/]");
-        foreach (var column in new[] { "account", "region", "service", "running", "done", "failed", "retries", "throttled", "elapsed" })
+        var title = Label is null ? "IsolationChecks: collection" : $"IsolationChecks: collection, {Label}";
+        var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{Markup.Escape(title)}[/]");
+        var byService = Tally.ByService;
+        foreach (var column in new[] { "account", "region", "service", "running", "done", "failed", "retries", "throttled", "elapsed" }.Where(c => byService || c != "service"))
             table.AddColumn(column);
         foreach (var row in Tally.Rows)
-            table.AddRow(
-                Markup.Escape($"{row.Scope} {row.Account}"), Markup.Escape(row.Region), Markup.Escape(row.Service),
+            table.AddRow(new[]
+            {
+                Markup.Escape($"{row.Scope} {row.Account}"), Markup.Escape(row.Region), byService ? Markup.Escape(row.Service) : null,
                 row.Running.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 row.Done.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 row.Failed > 0 ? $"[red]{row.Failed}[/]" : "0",
                 row.Retries.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 row.Throttled > 0 ? $"[yellow]{row.Throttled}[/]" : "0",
-                $"{row.Elapsed.TotalSeconds:0.0}s");
+                $"{row.Elapsed.TotalSeconds:0.0}s",
+            }.OfType<string>().ToArray());
         string[] lines;
         lock (_gate)
             lines = [.. _lines];

@@ -1,19 +1,28 @@
+using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
+using IsolationChecks.Aws;
 using Polly;
-using Polly.RateLimiting;
+using Polly.Retry;
 
 namespace IsolationChecks.Collection;
 
 /// <summary>
 /// How hard one collection process may press AWS: at most <see cref="MaxConcurrency"/> calls in flight across every scope
 /// and service, and at most a few calls a second to each (account, region, service), which is where AWS counts its API
-/// limits (IAM and Organizations per account, being global). Throttling that still happens is the SDK's to retry, with
-/// its backoff; these limits keep a run over hundreds of accounts from causing it, one throttled region from holding the
-/// others' slots (a call waits for its partition's token before it takes a slot), and shards that run at the same time
-/// from adding up on one account (each shard holds its own accounts).
+/// limits (IAM and Organizations per account, being global). The rate of a partition adapts (<see cref="AdaptiveRateLimiter"/>):
+/// AWS throttling one lowers it, towards <see cref="MinCallsPerSecond"/>, and answers that are not throttled bring it back
+/// up to the configured rate. These limits keep a run over hundreds of accounts from causing throttling, one throttled
+/// region from slowing or holding the others' slots (a call waits for its partition's permit before it takes a slot), and
+/// shards that run at the same time from adding up on one account (each shard holds its own accounts).
 /// </summary>
-/// <param name="CallsPerSecond">Calls a second per (account, region, service); null: <see cref="DefaultCallsPerSecond"/> per service.</param>
-public sealed record CollectionLimits(int MaxConcurrency = CollectionOptions.DefaultMaxConcurrency, double? CallsPerSecond = null)
+/// <param name="CallsPerSecond">The configured rate per (account, region, service): where each partition starts and the most it recovers to; null: <see cref="DefaultCallsPerSecond"/> per service.</param>
+/// <param name="MinCallsPerSecond">The lowest rate throttling slows a partition to (never above its configured rate).</param>
+/// <param name="ThrottleRetries">How many times a throttled call is sent again (each after a jittered backoff and its partition's permit) before it is recorded as failed.</param>
+public sealed record CollectionLimits(
+    int MaxConcurrency = CollectionOptions.DefaultMaxConcurrency,
+    double? CallsPerSecond = null,
+    double MinCallsPerSecond = CollectionLimits.DefaultMinCallsPerSecond,
+    int ThrottleRetries = CollectionLimits.DefaultThrottleRetries)
 {
     /// <summary>The default rate per service: well under AWS's documented API limits (EC2 Describe*, IAM, Organizations).</summary>
     public static IReadOnlyDictionary<string, double> DefaultCallsPerSecond { get; } = new Dictionary<string, double>(StringComparer.Ordinal)
@@ -23,53 +32,121 @@ public sealed record CollectionLimits(int MaxConcurrency = CollectionOptions.Def
 
     public const double OtherServicesCallsPerSecond = 10;
 
+    /// <summary>One call every two seconds: slow enough for an account another tool is saturating, fast enough to finish.</summary>
+    public const double DefaultMinCallsPerSecond = 0.5;
+
+    /// <summary>Five attempts in all, over about 15 seconds of backoff (0.5 s doubling, jittered), plus the partition's lowered rate.</summary>
+    public const int DefaultThrottleRetries = 4;
+
+    /// <summary>The first backoff of a throttled call; it doubles each retry (with jitter), up to <see cref="MaxThrottleBackoff"/>.</summary>
+    public static readonly TimeSpan ThrottleBackoff = TimeSpan.FromMilliseconds(500);
+
+    public static readonly TimeSpan MaxThrottleBackoff = TimeSpan.FromSeconds(20);
+
     public double RateOf(string service) => CallsPerSecond ?? DefaultCallsPerSecond.GetValueOrDefault(service, OtherServicesCallsPerSecond);
+
+    /// <summary>The floor of a service's partitions: <see cref="MinCallsPerSecond"/>, or the configured rate when that is lower.</summary>
+    public double MinimumOf(string service) => Math.Min(MinCallsPerSecond, RateOf(service));
 }
 
-/// <summary>The pipelines a collection's calls go through: the rate of their partition, then a slot among the concurrent calls.</summary>
+/// <summary>
+/// The pipelines a collection's calls go through: a slot among the concurrent calls and, holding it, a permit of its
+/// partition's adaptive rate, taken when the request goes on the wire (a permit taken before waiting for a slot would let
+/// the calls that waited go out together, faster than the rate). A call whose partition has no permit yet gives its slot
+/// back while it waits; when AWS throttles the call, a jittered backoff, then slot and permit again, before it is resent.
+/// So a throttled partition never holds the others' slots.
+/// </summary>
 internal sealed class CollectionThrottle : IDisposable
 {
     private readonly CollectionLimits _limits;
-    private readonly PartitionedRateLimiter<string> _rates;
-    private readonly ResiliencePipeline _slots;
+    private readonly TimeProvider _clock;
+    private readonly ConcurrentDictionary<string, AdaptiveRateLimiter> _rates = new(StringComparer.Ordinal);
+    private readonly ResiliencePipeline _throttleRetry;
     private readonly ConcurrencyLimiter _concurrency;
 
-    public CollectionThrottle(CollectionLimits limits)
+    public CollectionThrottle(CollectionLimits limits, TimeProvider clock)
     {
         _limits = limits;
-        _rates = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetTokenBucketLimiter(key, _ => Bucket(_limits.RateOf(key[(key.LastIndexOf('|') + 1)..]))));
+        _clock = clock;
         _concurrency = new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = Math.Max(1, limits.MaxConcurrency), QueueLimit = int.MaxValue });
-        _slots = new ResiliencePipelineBuilder().AddRateLimiter(_concurrency).Build();
+        var retry = new ResiliencePipelineBuilder { TimeProvider = clock };
+        if (limits.ThrottleRetries > 0)
+            retry.AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<AwsCallException>(e => ThrottlingErrors.Is(e.ErrorCode, e.HttpStatus)),
+                MaxRetryAttempts = limits.ThrottleRetries,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = CollectionLimits.ThrottleBackoff,
+                MaxDelay = CollectionLimits.MaxThrottleBackoff,
+            });
+        _throttleRetry = retry.Build();
     }
 
     /// <summary>The partition AWS counts a call in: (account, region, service), region "global" for a global service.</summary>
     public static string Partition(string account, string region, string service) => $"{account}|{region}|{service}";
 
-    /// <summary>Waits for the partition's token, then for a slot, then runs the call (its duration starts inside).</summary>
-    public async Task<T> RunAsync<T>(string partition, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    /// <summary>The adaptive rate of a partition (created at its configured rate when first asked for).</summary>
+    public AdaptiveRateLimiter RateOf(string partition) =>
+        _rates.GetOrAdd(partition, key =>
+        {
+            var service = key[(key.LastIndexOf('|') + 1)..];
+            return new AdaptiveRateLimiter(_limits.RateOf(service), _limits.MinimumOf(service), _clock);
+        });
+
+    /// <summary>
+    /// Runs the call once it holds a slot and its partition's permit (its duration starts inside); a throttled answer lowers
+    /// the partition's rate and the call is resent after a backoff, under the same limits. The attempts of every send are
+    /// counted, so a call's manifest entry says how many requests it took on the wire.
+    /// </summary>
+    public async Task<ApiCallResult> RunAsync(string partition, Func<CancellationToken, Task<ApiCallResult>> call, CancellationToken cancellationToken)
     {
-        using var lease = await _rates.AcquireAsync(partition, 1, cancellationToken).ConfigureAwait(false);
-        return await _slots.ExecuteAsync(async token => await call(token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        var rate = RateOf(partition);
+        var attempts = 0;
+        return await _throttleRetry.ExecuteAsync(
+            async token =>
+            {
+                using var slot = await SlotWithPermitAsync(rate, token).ConfigureAwait(false);
+                var sentAt = rate.Now;
+                try
+                {
+                    var result = await call(token).ConfigureAwait(false);
+                    rate.Succeeded();
+                    attempts += result.Attempts;
+                    return result with { Attempts = attempts };
+                }
+                catch (AwsCallException e)
+                {
+                    attempts += e.Attempts;
+                    if (ThrottlingErrors.Is(e.ErrorCode, e.HttpStatus))
+                        rate.Throttled(sentAt);
+                    else
+                        rate.Succeeded();
+                    throw new AwsCallException(e.Service, e.Operation, e.ErrorCode, e.ErrorMessage, e.HttpStatus, attempts, e.InnerException);
+                }
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
-    private static TokenBucketRateLimiterOptions Bucket(double perSecond)
+    /// <summary>A slot whose holder may send now: without a permit of the partition, the slot is given back until one is due.</summary>
+    private async Task<RateLimitLease> SlotWithPermitAsync(AdaptiveRateLimiter rate, CancellationToken cancellationToken)
     {
-        // One token every 1/rate seconds, a burst of one second's worth: a steady rate, never more than AWS's bucket refills.
-        var burst = Math.Max(1, (int)Math.Ceiling(perSecond));
-        return new TokenBucketRateLimiterOptions
+        while (true)
         {
-            TokenLimit = burst,
-            TokensPerPeriod = 1,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1 / Math.Max(perSecond, 0.01)),
-            QueueLimit = int.MaxValue,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-            AutoReplenishment = true,
-        };
+            var slot = await _concurrency.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
+            using var permit = rate.AttemptAcquire();
+            if (permit.IsAcquired)
+                return slot;
+            slot.Dispose();
+            var due = permit.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromMilliseconds(10);
+            await Task.Delay(due, _clock, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public void Dispose()
     {
-        _rates.Dispose();
+        foreach (var rate in _rates.Values)
+            rate.Dispose();
         _concurrency.Dispose();
     }
 }

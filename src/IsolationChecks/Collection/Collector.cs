@@ -8,24 +8,22 @@ using Polly;
 namespace IsolationChecks.Collection;
 
 /// <param name="EndpointUrl">Overrides every service endpoint (else AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_&lt;SERVICE&gt;).</param>
-/// <param name="MaxConcurrency">Calls in flight at once, across services and accounts.</param>
-/// <param name="CallsPerSecond">Calls a second per (account, region, service); null: the defaults per service (<see cref="CollectionLimits"/>).</param>
 /// <param name="TimeBudgetPerScope">Wall-clock budget for one scope; calls not finished by then are recorded as failed.</param>
 /// <param name="PageSize">MaxResults for paginated calls (null: the service default).</param>
 /// <param name="Requests">What the posture asks for beyond the calls every scope makes.</param>
 /// <param name="PlannedOnly">Make only the planned calls of <paramref name="Requests"/> (a second pass whose questions come from the first's evidence).</param>
 /// <param name="OnlyPlans">Make only the calls of these plan keys in every scope (the organisation discovery); null: every call a scope is asked for.</param>
 /// <param name="Folders">Where each scope's files go in the snapshot.</param>
+/// <param name="Limits">Calls in flight at once, the adaptive rate per (account, region, service), throttling's retries; null: the defaults.</param>
 public sealed record CollectionOptions(
     string? EndpointUrl = null,
-    int MaxConcurrency = CollectionOptions.DefaultMaxConcurrency,
     TimeSpan? TimeBudgetPerScope = null,
     int? PageSize = null,
     CollectionRequests? Requests = null,
     bool PlannedOnly = false,
     IReadOnlySet<string>? OnlyPlans = null,
     ScopeFolders Folders = ScopeFolders.Auto,
-    double? CallsPerSecond = null)
+    CollectionLimits? Limits = null)
 {
     /// <summary>Calls in flight at once in one process: low enough that one run never floods an account, high enough to overlap latency.</summary>
     public const int DefaultMaxConcurrency = 8;
@@ -94,9 +92,8 @@ public sealed record CollectionProgress(
         return retries.Length == 0 ? error : $"{error} {retries}";
     }
 
-    /// <summary>The throttling error codes of the AWS protocols the collector speaks (EC2, Query, JSON).</summary>
-    public static bool IsThrottling(string? errorCode) => errorCode is "Throttling" or "ThrottlingException" or "RequestLimitExceeded"
-        or "TooManyRequestsException" or "RequestThrottled" or "RequestThrottledException" or "SlowDown" or "ThrottledException";
+    /// <summary>Whether the call ended throttled (<see cref="ThrottlingErrors"/>).</summary>
+    public static bool IsThrottling(string? errorCode) => ThrottlingErrors.Is(errorCode);
 }
 
 /// <summary>
@@ -124,7 +121,7 @@ public sealed class Collector(IAwsClientFactory clients, CollectionOptions optio
     public async Task<SnapshotFiles> CollectAsync(IReadOnlyList<AuditScope> scopes, FollowUp? followUp, IProgress<CollectionProgress>? progress, CancellationToken cancellationToken)
     {
         var tally = new CollectionCounts(clock.GetTimestamp());
-        using var throttle = new CollectionThrottle(new CollectionLimits(options.MaxConcurrency, options.CallsPerSecond));
+        using var throttle = new CollectionThrottle(options.Limits ?? new CollectionLimits(), clock);
         var (first, contexts, collecting) = Start(scopes, options, throttle, tally, followUp?.RestsOn, progress, cancellationToken);
         var asking = followUp is null ? Task.FromResult<SnapshotFiles?>(null) : AskAsync(followUp, first, contexts, scopes, tally, throttle, progress, cancellationToken);
         await Task.WhenAll(collecting, asking).ConfigureAwait(false);

@@ -94,7 +94,7 @@ public sealed class LiveCollection(IReadOnlyList<IControl> controls, AwsAccessSe
     private string Prefix => label is null ? "" : $"{label}: ";
 
     private CollectionOptions Options(CollectionOptions options, RunDeadline deadline) =>
-        options with { TimeBudgetPerScope = deadline.Remaining, MaxConcurrency = limits.MaxConcurrency, CallsPerSecond = limits.CallsPerSecond };
+        options with { TimeBudgetPerScope = deadline.Remaining, Limits = limits };
 
     // A front door that renders collection itself (the console tool's live table) takes the events as they are.
     private IProgress<CollectionProgress>? Lines(IProgress<string>? progress) =>

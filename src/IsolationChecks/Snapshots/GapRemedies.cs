@@ -14,12 +14,6 @@ public static class GapRemedies
         "NotAuthorized", "ReadOnlyGuard", "UnrecognizedClientException", "InvalidClientTokenId", "ExpiredToken", "ExpiredTokenException", "NoClient",
     };
 
-    private static readonly HashSet<string> Throttled = new(StringComparer.Ordinal)
-    {
-        "Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequestsException", "RequestThrottled", "RequestThrottledException",
-        "SlowDown", "ThrottledException",
-    };
-
     public const string TimeBudgetExceeded = "TimeBudgetExceeded";
 
     /// <summary>The remedy for a catalogued call that failed with <paramref name="errorCode"/> (null: never collected).</summary>
@@ -47,9 +41,9 @@ public static class GapRemedies
             $"Collect the file again (`{cli} --output json`{(file is null ? "" : $" > {file}")}, or a live run with SaveSnapshot): it is not what the call prints.",
         { } code when Denied.Contains(code) =>
             $"Grant the audit role {action} (docs/audit-role-policy.json lists every permission the audit needs) and check its credentials, then run again.",
-        { } code when Throttled.Contains(code) =>
-            $"AWS kept throttling {action} after the SDK's retries: run again when the account is quieter, lower the collection's concurrency, "
-            + "or ask for a higher request rate.",
+        { } code when Aws.ThrottlingErrors.Is(code) =>
+            $"AWS kept throttling {action} after every retry, at the lowest rate the collection allows: run again when the account is quieter, "
+            + "lower --calls-per-second or --max-concurrency, or ask AWS for a higher request rate.",
         { } code =>
             $"{action} failed with {code}: fix the cause its message names, then collect again (Target=live; SaveSnapshot keeps the evidence).",
     };

@@ -128,7 +128,7 @@ public sealed class CollectorFailureTests
     public async Task TheBatchesOfOneCallAreSentTogetherAndMergedInTheirOrder()
     {
         var services = new FakeServices { ProjectNames = Enumerable.Range(1, 450).Select(i => $"p{i:000}").ToList(), BatchDelay = TimeSpan.FromMilliseconds(300) };
-        var collector = new Collector(new FakeFactory(services), new CollectionOptions(MaxConcurrency: 3), TimeProvider.System);
+        var collector = new Collector(new FakeFactory(services), new CollectionOptions(Limits: new CollectionLimits(3)), TimeProvider.System);
 
         var snapshot = await collector.CollectAsync([Scope], null, CancellationToken.None);
 
@@ -147,7 +147,7 @@ public sealed class CollectorFailureTests
     {
         // Enough slots that the slow EC2 calls cannot starve IAM of one.
         var services = new FakeServices { Ec2Delay = TimeSpan.FromSeconds(30) };
-        var collector = new Collector(new FakeFactory(services), new CollectionOptions(MaxConcurrency: 32, TimeBudgetPerScope: TimeSpan.FromMilliseconds(300)), TimeProvider.System);
+        var collector = new Collector(new FakeFactory(services), new CollectionOptions(Limits: new CollectionLimits(32), TimeBudgetPerScope: TimeSpan.FromMilliseconds(300)), TimeProvider.System);
 
         var started = DateTime.UtcNow;
         var snapshot = await collector.CollectAsync([Scope], null, CancellationToken.None);
@@ -166,7 +166,7 @@ public sealed class CollectorFailureTests
     public async Task TheConcurrencyLimitHoldsAcrossServicesAndScopes()
     {
         var services = new FakeServices { Ec2Delay = TimeSpan.FromMilliseconds(20) };
-        var collector = new Collector(new FakeFactory(services), new CollectionOptions(MaxConcurrency: 2), TimeProvider.System);
+        var collector = new Collector(new FakeFactory(services), new CollectionOptions(Limits: new CollectionLimits(2)), TimeProvider.System);
 
         await collector.CollectAsync([Scope, Scope with { Region = "us-east-1" }], null, CancellationToken.None);
 

@@ -209,7 +209,7 @@ public sealed class CollectorMotoTests
     [Test]
     public async Task SeveralScopesNestUnderAccountAndRegion()
     {
-        var collector = new Collector(new AwsClientFactory(new AwsAccessSettings(EndpointUrl: _moto.Endpoint)), new CollectionOptions(MaxConcurrency: 3), TimeProvider.System);
+        var collector = new Collector(new AwsClientFactory(new AwsAccessSettings(EndpointUrl: _moto.Endpoint)), new CollectionOptions(Limits: new CollectionLimits(3)), TimeProvider.System);
 
         var snapshot = await collector.CollectAsync([Scope(), Scope(region: "us-east-1")], null, CancellationToken.None);
 

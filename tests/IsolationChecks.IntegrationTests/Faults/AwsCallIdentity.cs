@@ -19,24 +19,27 @@ public enum AwsWireProtocol
 /// <summary>Which AWS call a request is, read from the wire as a service would read it.</summary>
 /// <param name="Service">The signing name from the SigV4 credential scope (ec2, iam, sts, codebuild, ecr); "" when unsigned.</param>
 /// <param name="Operation">Query: the Action parameter; JSON: the part of X-Amz-Target after the dot; "" when absent.</param>
-public sealed record AwsCallIdentity(string Service, string Operation, AwsWireProtocol Protocol)
+/// <param name="Region">The signing region from the SigV4 credential scope; "" when unsigned.</param>
+public sealed record AwsCallIdentity(string Service, string Operation, AwsWireProtocol Protocol, string Region = "")
 {
     public static AwsCallIdentity Read(string? authorization, string? amzTarget, string? contentType, string? queryString, byte[] body)
     {
-        var service = ServiceFromAuthorization(authorization) ?? ServiceFromPresignedQuery(queryString) ?? "";
+        var scope = ScopeFromAuthorization(authorization) ?? QueryField(queryString, "X-Amz-Credential");
+        var service = ScopePart(scope, 3) ?? "";
+        var region = ScopePart(scope, 2) ?? "";
         if (!string.IsNullOrEmpty(amzTarget))
         {
             var dot = amzTarget.LastIndexOf('.');
-            return new AwsCallIdentity(service, dot >= 0 ? amzTarget[(dot + 1)..] : amzTarget, AwsWireProtocol.Json11);
+            return new AwsCallIdentity(service, dot >= 0 ? amzTarget[(dot + 1)..] : amzTarget, AwsWireProtocol.Json11, region);
         }
 
         var action = FormField(contentType, body, "Action") ?? QueryField(queryString, "Action") ?? "";
         var protocol = string.Equals(service, "ec2", StringComparison.OrdinalIgnoreCase) ? AwsWireProtocol.Ec2Query : AwsWireProtocol.AwsQuery;
-        return new AwsCallIdentity(service, action, protocol);
+        return new AwsCallIdentity(service, action, protocol, region);
     }
 
     // AWS4-HMAC-SHA256 Credential=AKID/20261124/us-east-1/ec2/aws4_request, SignedHeaders=..., Signature=...
-    private static string? ServiceFromAuthorization(string? authorization)
+    private static string? ScopeFromAuthorization(string? authorization)
     {
         if (authorization is null)
             return null;
@@ -46,17 +49,12 @@ public sealed record AwsCallIdentity(string Service, string Operation, AwsWirePr
             return null;
         start += marker.Length;
         var end = authorization.IndexOfAny([',', ' '], start);
-        return ServiceFromScope(end < 0 ? authorization[start..] : authorization[start..end]);
+        return end < 0 ? authorization[start..] : authorization[start..end];
     }
 
-    private static string? ServiceFromPresignedQuery(string? queryString) =>
-        QueryField(queryString, "X-Amz-Credential") is { } credential ? ServiceFromScope(credential) : null;
-
-    private static string? ServiceFromScope(string credential)
-    {
-        var parts = credential.Split('/');
-        return parts.Length >= 5 ? parts[3] : null;
-    }
+    /// <summary>AKID/date/region/service/aws4_request: part 2 is the region, part 3 the service.</summary>
+    private static string? ScopePart(string? credential, int index) =>
+        credential?.Split('/') is { Length: >= 5 } parts ? parts[index] : null;
 
     private static string? FormField(string? contentType, byte[] body, string name)
     {

@@ -17,6 +17,9 @@ namespace IsolationChecks.IntegrationTests.Faults;
 /// <param name="Injected">The fault applied, or null when the upstream answer went through unchanged.</param>
 public sealed record ProxiedRequest(long Sequence, string Service, string Operation, int Status, FaultKind? Injected);
 
+/// <summary>When a request reached the proxy (since it started), the region it was signed for, and the fault it was given: rates on the wire.</summary>
+public sealed record ProxiedArrival(string Service, string Operation, string Region, TimeSpan At, FaultKind? Injected);
+
 /// <summary>
 /// A reverse proxy on 127.0.0.1 in front of an AWS-wire upstream (moto). Requests go upstream byte for byte,
 /// answers come back byte for byte, except where a rule added with <c>Inject(...).On(...)</c> says otherwise.
@@ -41,6 +44,8 @@ public sealed class FaultProxy : IAsyncDisposable
     private readonly ConcurrentQueue<ProxiedRequest> _requests = new();
     private readonly ConcurrentDictionary<(string Service, string Operation), Func<byte[], LocalAnswer>> _standIns = new();
     private readonly UpstreamRecording? _recording;
+    private readonly ConcurrentQueue<ProxiedArrival> _arrivals = new();
+    private readonly System.Diagnostics.Stopwatch _since = System.Diagnostics.Stopwatch.StartNew();
     private long _sequence;
     private Func<AwsCallIdentity, byte[], byte[]?>? _answer;
 
@@ -77,6 +82,9 @@ public sealed class FaultProxy : IAsyncDisposable
     /// <summary>Every request so far, in arrival order.</summary>
     public IReadOnlyList<ProxiedRequest> Requests => [.. _requests.OrderBy(r => r.Sequence)];
 
+    /// <summary>Every request as it arrived, in arrival order.</summary>
+    public IReadOnlyList<ProxiedArrival> Arrivals => [.. _arrivals.OrderBy(a => a.At)];
+
     public IReadOnlyList<FaultRule> Rules
     {
         get
@@ -110,7 +118,11 @@ public sealed class FaultProxy : IAsyncDisposable
             _rules.Clear();
     }
 
-    public void ClearRequests() => _requests.Clear();
+    public void ClearRequests()
+    {
+        _requests.Clear();
+        _arrivals.Clear();
+    }
 
     /// <summary>
     /// Answers one operation here instead of upstream: a stand-in for an API the upstream lacks (moto has no
@@ -172,6 +184,7 @@ public sealed class FaultProxy : IAsyncDisposable
             request.QueryString.Value,
             body);
         var fault = ClaimFault(call, body);
+        _arrivals.Enqueue(new ProxiedArrival(call.Service, call.Operation, call.Region, _since.Elapsed, fault?.Kind));
         if (fault is null && _answer?.Invoke(call, body) is { } answered)
         {
             Record(call, StatusCodes.Status200OK, null);

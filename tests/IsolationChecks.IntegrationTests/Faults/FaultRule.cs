@@ -3,7 +3,8 @@ namespace IsolationChecks.IntegrationTests.Faults;
 /// <summary>A fault bound to a service and (optionally) one operation, with how often it has been applied.</summary>
 /// <param name="Operation">Null: every operation of the service.</param>
 /// <param name="When">Null: every matching request; else only those whose body it accepts (one role of sts:AssumeRole).</param>
-public sealed class FaultRule(Fault fault, string service, string? operation, Func<byte[], bool>? When = null)
+/// <param name="Region">Null: every region; else only requests signed for it (one partition of an account).</param>
+public sealed class FaultRule(Fault fault, string service, string? operation, Func<byte[], bool>? When = null, string? Region = null)
 {
     private int _applied;
 
@@ -19,7 +20,8 @@ public sealed class FaultRule(Fault fault, string service, string? operation, Fu
     public bool Matches(AwsCallIdentity call, byte[] body) =>
         string.Equals(call.Service, Service, StringComparison.OrdinalIgnoreCase)
         && (Operation is null || string.Equals(call.Operation, Operation, StringComparison.Ordinal))
-        && (When is null || When(body));
+        && (When is null || When(body))
+        && (Region is null || string.Equals(call.Region, Region, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Takes one use of the rule; false once a limited rule is used up. Safe under concurrent requests.</summary>
     public bool TryClaim()
@@ -46,4 +48,7 @@ public sealed class FaultTargeting(FaultProxy proxy, Fault fault)
     public FaultRule On(string service, string operation, Func<byte[], bool> when) => proxy.AddRule(new FaultRule(fault, service, operation, when));
 
     public FaultRule OnEveryOperationOf(string service) => proxy.AddRule(new FaultRule(fault, service, null));
+
+    /// <summary>Every operation of the service signed for one region: one (account, region, service) partition throttled, the others not.</summary>
+    public FaultRule OnEveryOperationOf(string service, string region) => proxy.AddRule(new FaultRule(fault, service, null, Region: region));
 }

@@ -90,4 +90,39 @@ public sealed class CodeBuildDeploymentTests
                 Is.EqualTo("deploy/codebuild/buildspec-batch.yml"));
         }
     }
+
+    /// <summary>
+    /// CodeBuild names a report group a buildspec creates PROJECT-REPORT (its ARN arn:PARTITION:codebuild:REGION:ACCOUNT:report-group/PROJECT-REPORT)
+    /// and a project's log group /aws/codebuild/PROJECT: the collector's role grants exactly those, derived from the project
+    /// name the stack is given, never a name prefix the operator might not use.
+    /// </summary>
+    [Test]
+    public void The_collector_may_write_only_its_own_project_s_report_group_and_log_group_whatever_the_project_is_named()
+    {
+        var template = Template("isolationchecks-org.json");
+        var project = template.GetProperty("Resources").GetProperty("Project").GetProperty("Properties");
+        var statements = template.GetProperty("Resources").GetProperty("CollectorRole").GetProperty("Properties").GetProperty("Policies").EnumerateArray()
+            .SelectMany(p => p.GetProperty("PolicyDocument").GetProperty("Statement").EnumerateArray()).ToList();
+        static IEnumerable<string> Resources(JsonElement statement) =>
+            (statement.GetProperty("Resource").ValueKind == JsonValueKind.Array ? statement.GetProperty("Resource").EnumerateArray().ToList() : [statement.GetProperty("Resource")])
+            .Select(r => r.ValueKind == JsonValueKind.Object && r.TryGetProperty("Fn::Sub", out var sub) ? sub.GetString()! : r.ToString());
+        var report = ((YamlMappingNode)Buildspec()["reports"]).Children.Keys.Cast<YamlScalarNode>().Single().Value;
+        var parameter = template.GetProperty("Parameters").GetProperty("ProjectName");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(project.GetProperty("Name").GetProperty("Ref").GetString(), Is.EqualTo("ProjectName"));
+            Assert.That(Resources(statements.Single(s => s.GetProperty("Sid").GetString() == "Reports")),
+                Is.EqualTo(new[] { $"arn:${{AWS::Partition}}:codebuild:${{AWS::Region}}:${{AWS::AccountId}}:report-group/${{ProjectName}}-{report}" }));
+            Assert.That(Resources(statements.Single(s => s.GetProperty("Sid").GetString() == "Logs")), Is.EqualTo(new[]
+            {
+                "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/codebuild/${ProjectName}",
+                "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/codebuild/${ProjectName}:*",
+            }));
+            Assert.That(statements.SelectMany(Resources).Where(r => r.Contains("codebuild", StringComparison.Ordinal)), Has.None.Contains("*}").And.None.Contains("isolationchecks*"),
+                "no guessed name prefix");
+            Assert.That(parameter.GetProperty("Default").GetString(),
+                Does.Match($"^{parameter.GetProperty("AllowedPattern").GetString()}$"), "the default name is one CodeBuild accepts");
+        }
+    }
 }

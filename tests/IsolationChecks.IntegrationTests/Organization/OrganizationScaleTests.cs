@@ -192,9 +192,12 @@ public sealed class OrganizationScaleTests
         }
     }
 
-    /// <summary>Shards run side by side (CodeBuild builds, or processes here): every progress line says which shard it is from.</summary>
+    /// <summary>
+    /// Shards run side by side (CodeBuild builds, or processes here): every progress line says which shard it is from, and
+    /// after its end comes one summary line per target of its share (calls done, failed, retries, throttled).
+    /// </summary>
     [Test]
-    public void Every_progress_line_of_a_shard_names_the_shard_its_share_and_its_end()
+    public void Every_progress_line_of_a_shard_names_the_shard_its_share_its_end_and_each_target()
     {
         using (Assert.EnterMultipleScope())
         {
@@ -203,7 +206,11 @@ public sealed class OrganizationScaleTests
                 var lines = progress.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                 Assert.That(lines, Has.Length.GreaterThan(2).And.All.StartWith($"shard {k}/4: "), progress);
                 Assert.That(lines[0], Does.Match($@"^shard {k}/4: \d+ of the plan's {Accounts * Regions.Length} targets$"));
-                Assert.That(lines[^1], Does.StartWith($"shard {k}/4: done, "));
+                var share = int.Parse(System.Text.RegularExpressions.Regex.Match(lines[0], @"^shard \d/4: (\d+) of").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+                var done = Array.FindIndex(lines, l => l.StartsWith($"shard {k}/4: done, ", StringComparison.Ordinal));
+                Assert.That(done, Is.GreaterThan(0), progress);
+                Assert.That(lines[(done + 1)..], Has.Length.EqualTo(share)
+                    .And.All.Match($@"^shard {k}/4: collected \S+ \d{{12}} [a-z0-9-]+ all services: \d+ calls done, \d+ failed, \d+ retries, \d+ throttled, "), progress);
             }
         }
     }

@@ -10,7 +10,8 @@ namespace IsolationChecks.Tests.Aws;
 
 /// <summary>
 /// Failures after the SDK's retries surface as AwsCallException with the AWS code, status and attempts;
-/// the SDK alone retries throttling; the one extra retry covers broken connections and bodies.
+/// throttling is not the SDK's to retry but the collection's, under the partition's adaptive rate; the one extra retry
+/// covers broken connections and bodies.
 /// </summary>
 [TestFixture]
 public sealed class ErrorsAndRetriesTests
@@ -30,7 +31,7 @@ public sealed class ErrorsAndRetriesTests
     private static readonly CannedResponse Projects = new(200, "{\"projects\":[\"app-build\"]}");
 
     [Test]
-    public async Task PersistentThrottlingIsRetriedByTheSdkAloneThenReported()
+    public async Task ThrottlingIsReportedAfterOneAttemptForTheCollectionToResendUnderItsRate()
     {
         await using var server = await RecordingAwsServer.StartAsync(Sequence(Throttled));
         using var codeBuild = CodeBuild(server.Endpoint);
@@ -41,24 +42,28 @@ public sealed class ErrorsAndRetriesTests
         {
             Assert.That(error!.ErrorCode, Is.EqualTo("ThrottlingException"));
             Assert.That(error.HttpStatus, Is.EqualTo(400));
-            Assert.That(error.Attempts, Is.EqualTo(3), "standard retry mode: 3 attempts");
-            Assert.That(server.Requests, Has.Count.EqualTo(3), "no second layer of retries on throttling");
+            Assert.That(error.Attempts, Is.EqualTo(1), "the SDK does not resend a throttled request outside the partition's rate");
+            Assert.That(server.Requests, Has.Count.EqualTo(1));
         }
     }
 
     [Test]
-    public async Task ThrottlingThatClearsSucceedsWithTheAttemptsCounted()
+    public async Task ThrottlingThatClearsSucceedsThroughTheCollectionsResendWithTheAttemptsCounted()
     {
-        await using var server = await RecordingAwsServer.StartAsync(Sequence(Throttled, Projects));
+        await using var server = await RecordingAwsServer.StartAsync(Sequence(Throttled, Throttled, Projects));
         using var codeBuild = CodeBuild(server.Endpoint);
+        using var throttle = new IsolationChecks.Collection.CollectionThrottle(new IsolationChecks.Collection.CollectionLimits(), TimeProvider.System);
+        var partition = IsolationChecks.Collection.CollectionThrottle.Partition("111111111111", "eu-west-1", "codebuild");
 
-        var result = await codeBuild.CallAsync(AwsCalls.ListProjects, CallArgs.None, CancellationToken.None);
+        var result = await throttle.RunAsync(partition, token => codeBuild.CallAsync(AwsCalls.ListProjects, CallArgs.None, token), CancellationToken.None);
 
         using (Assert.EnterMultipleScope())
         {
             Assert.That(result.Output["projects"]![0]!.GetValue<string>(), Is.EqualTo("app-build"));
-            Assert.That(result.Attempts, Is.EqualTo(2));
+            Assert.That(result.Attempts, Is.EqualTo(3));
+            Assert.That(server.Requests, Has.Count.EqualTo(3));
             Assert.That(result.Pages, Is.EqualTo(1));
+            Assert.That(throttle.RateOf(partition).Throttles, Is.EqualTo(2));
         }
     }
 

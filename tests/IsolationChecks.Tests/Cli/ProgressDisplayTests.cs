@@ -84,4 +84,51 @@ public class ProgressDisplayTests
             PlainProgress.Prefix + "collected prd 222222222222 ap-northeast-1 ec2: 2 calls done, 1 failed, 6 retries, 1 throttled, 2.5s",
         }));
     }
+
+    [Test]
+    public async Task A_shard_s_plain_lines_all_start_with_its_label_and_its_summary_is_one_line_per_target()
+    {
+        using var error = new StringWriter();
+        var progress = new PlainProgress(error, "shard 2/4");
+
+        await progress.RunAsync(() =>
+        {
+            progress.Report("shard 2/4: 2 of the plan's 8 targets");
+            foreach (var e in Events)
+                progress.Report(e);
+            progress.Report("shard 2/4: done, 2 calls, 1 failed, 1 throttled to the end");
+            return Task.FromResult(0);
+        });
+
+        var lines = error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines, Has.All.StartWith("shard 2/4: ").And.None.StartWith("shard 2/4: shard"), "the label once, on every line");
+        Assert.That(lines[0], Is.EqualTo("shard 2/4: 2 of the plan's 8 targets"));
+        Assert.That(lines[^3..], Is.EqualTo(new[]
+        {
+            "shard 2/4: done, 2 calls, 1 failed, 1 throttled to the end",
+            "shard 2/4: collected dev 111111111111 ap-northeast-1 all services: 0 calls done, 0 failed, 0 retries, 0 throttled, 0.2s",
+            "shard 2/4: collected prd 222222222222 ap-northeast-1 all services: 2 calls done, 1 failed, 6 retries, 1 throttled, 2.5s",
+        }));
+    }
+
+    [Test]
+    public async Task A_shard_s_live_table_has_a_row_per_target_under_its_label()
+    {
+        var console = new TestConsole().Interactive().EmitAnsiSequences();
+        console.Profile.Width = 160;
+        var progress = new LiveProgress(console, "shard 2/4");
+
+        await progress.RunAsync(() =>
+        {
+            foreach (var e in Events)
+                progress.Report(e);
+            return Task.FromResult(0);
+        });
+
+        var screen = console.Output;
+        Assert.That(screen, Does.Contain("IsolationChecks: collection, shard 2/4"));
+        Assert.That(screen, Does.Contain("prd 222222222222").And.Contain("dev 111111111111"));
+        Assert.That(screen, Does.Not.Contain("service").And.Not.Contain("ec2"), "one row per target, not per service");
+        Assert.That(screen, Does.Contain("throttled").And.Contain("failed"));
+    }
 }

@@ -11,7 +11,7 @@ public interface IAwsServiceClient : IDisposable
 {
     AwsService Service { get; }
 
-    /// <exception cref="AwsCallException">The service (or the network) refused the call after the SDK's retries.</exception>
+    /// <exception cref="AwsCallException">The service (or the network) refused the call after the SDK's retries (throttling is not retried here: the collection resends it under its partition's rate).</exception>
     Task<ApiCallResult> CallAsync(AwsCall call, CallArgs args, CancellationToken cancellationToken);
 }
 

@@ -20,7 +20,7 @@ internal sealed class GuardedEc2Client : AmazonEC2Client
     protected override void CustomizeRuntimePipeline(RuntimePipeline pipeline)
     {
         base.CustomizeRuntimePipeline(pipeline);
-        GuardedPipeline.Install(pipeline, "ec2", GuardMode.Audit, Attempts);
+        GuardedPipeline.Install(pipeline, "ec2", GuardMode.Audit, Attempts, Config);
         pipeline.AddHandlerAfter<Unmarshaller>(Bodies.CreateHandler());
     }
 }

@@ -14,8 +14,8 @@ internal sealed class MalformedResponseException(string message, Exception? inne
 /// <summary>
 /// Sends the pages of one logical call: one extra retry (Polly) for transient failures the SDK's own
 /// standard retry did not retry, attempt accounting across both layers, and translation of every
-/// failure into <see cref="AwsCallException"/>. Throttling and 5xx are left to the SDK: retrying them
-/// here again would multiply the load on a throttled account.
+/// failure into <see cref="AwsCallException"/>. 5xx are left to the SDK and throttling to the collection's adaptive
+/// rate (Collection/CollectionLimits.cs): retrying them here again would multiply the load on a throttled account.
 /// </summary>
 internal sealed class AwsCallRunner
 {

@@ -27,7 +27,7 @@ internal sealed class ThinServiceClient(AWSCredentials credentials, ThinClientCo
     protected override void CustomizeRuntimePipeline(RuntimePipeline pipeline)
     {
         pipeline.AddHandlerAfter<Marshaller>(new SigV4AuthResolverHandler());
-        GuardedPipeline.Install(pipeline, _service.IamPrefix, GuardMode.Audit, Attempts);
+        GuardedPipeline.Install(pipeline, _service.IamPrefix, GuardMode.Audit, Attempts, Config);
     }
 
     public Task<RawResponse> QueryAsync(QueryRequest request, CancellationToken cancellationToken) =>

@@ -17,6 +17,6 @@ internal sealed class GuardedStsClient(AWSCredentials credentials, AmazonSecurit
     protected override void CustomizeRuntimePipeline(RuntimePipeline pipeline)
     {
         base.CustomizeRuntimePipeline(pipeline);
-        GuardedPipeline.Install(pipeline, "sts", _mode, Attempts);
+        GuardedPipeline.Install(pipeline, "sts", _mode, Attempts, Config);
     }
 }
