@@ -53,8 +53,7 @@ public class PlanJudgementTests
     [Test]
     public async Task A_transit_gateway_route_to_a_newly_attached_vpc_fails_CB_2_and_CB_3_across_the_two_accounts()
     {
-        using var based = await IsolationChecks.TestSupport.FixtureOverlay.MaterialiseAsync(
-            Path.Combine(RepositoryPaths.Root, "tests", "IsolationChecks.Tests", "Plans", "Bases", "build-on-transit-gateway"));
+        using var based = await BuildOnTransitGatewayAsync();
         var run = await JudgeAsync(Case("tgw-route-to-a-newly-attached-vpc"), based.Folder);
         var report = run.Plan!;
 
@@ -71,8 +70,7 @@ public class PlanJudgementTests
     [Test]
     public async Task A_transit_gateway_route_to_a_new_vpc_fails_CB_2_and_CB_3_with_the_vpc_placed_in_the_account_its_provider_assumes()
     {
-        using var based = await IsolationChecks.TestSupport.FixtureOverlay.MaterialiseAsync(
-            Path.Combine(RepositoryPaths.Root, "tests", "IsolationChecks.Tests", "Plans", "Bases", "build-on-transit-gateway"));
+        using var based = await BuildOnTransitGatewayAsync();
         var run = await JudgeAsync(Case("tgw-route-to-a-new-vpc"), based.Folder);
         var report = run.Plan!;
         var verdicts = string.Join('\n', report.Verdicts.Select(v => v.Describe()).Concat(report.Overlay.Unjudged.Select(u => u.Describe())).Concat(report.Overlay.Unknowns.Select(u => u.Describe())));
@@ -192,4 +190,9 @@ public class PlanJudgementTests
             .ToDictionary(f => f, f => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f))));
         Assert.That(after, Is.EqualTo(before));
     }
+
+    /// <summary>The reference with its build network behind a transit gateway (Plans/Bases/build-on-transit-gateway).</summary>
+    private static Task<IsolationChecks.TestSupport.MaterialisedFixture> BuildOnTransitGatewayAsync() =>
+        IsolationChecks.TestSupport.FixtureOverlay.MaterialiseAsync(
+            Path.Combine(RepositoryPaths.Root, "tests", "IsolationChecks.Tests", "Plans", "Bases", "build-on-transit-gateway"));
 }
