@@ -24,10 +24,15 @@ public sealed record CollectionLimits(
     double MinCallsPerSecond = CollectionLimits.DefaultMinCallsPerSecond,
     int ThrottleRetries = CollectionLimits.DefaultThrottleRetries)
 {
-    /// <summary>The default rate per service: well under AWS's documented API limits (EC2 Describe*, IAM, Organizations).</summary>
+    /// <summary>
+    /// The default rate per service: at or under AWS's documented API limits (EC2 Describe* refills 20 a second; IAM,
+    /// Organizations). ECR publishes no rate for the per-repository reads an audit makes (GetRepositoryPolicy,
+    /// GetLifecyclePolicy: two per repository, most of a large estate's calls); 20 is the lowest rate it has published for
+    /// a read action (GetAuthorizationToken's, since raised), and the first throttle halves it.
+    /// </summary>
     public static IReadOnlyDictionary<string, double> DefaultCallsPerSecond { get; } = new Dictionary<string, double>(StringComparer.Ordinal)
     {
-        ["ec2"] = 20, ["iam"] = 5, ["organizations"] = 5, ["sts"] = 10,
+        ["ec2"] = 20, ["ecr"] = 20, ["iam"] = 5, ["organizations"] = 5, ["sts"] = 10,
     };
 
     public const double OtherServicesCallsPerSecond = 10;
