@@ -91,13 +91,7 @@ public static class DriftReporting
         foreach (var verdict in drift.Verdicts)
         {
             json.WriteStartObject();
-            json.WriteString("control", verdict.Control);
-            json.WriteString("title", verdict.Title);
-            json.WriteString("severity", verdict.Severity.ToWire());
-            json.WriteString("resource", verdict.Resource);
-            json.WriteString("resourceName", verdict.ResourceName);
-            WriteStatus(json, "before", verdict.Before);
-            WriteStatus(json, "after", verdict.After);
+            WriteMembers(json, verdict);
             json.WriteEndObject();
         }
 
@@ -149,6 +143,18 @@ public static class DriftReporting
             json.WriteNullValue();
         else
             json.WriteRawValue(value);
+    }
+
+    /// <summary>A verdict that moved, as drift and plan reports write it: the control, the resource, and its status before and after.</summary>
+    internal static void WriteMembers(Utf8JsonWriter json, VerdictChange verdict)
+    {
+        json.WriteString("control", verdict.Control);
+        json.WriteString("title", verdict.Title);
+        json.WriteString("severity", verdict.Severity.ToWire());
+        json.WriteString("resource", verdict.Resource);
+        json.WriteString("resourceName", verdict.ResourceName);
+        WriteStatus(json, "before", verdict.Before);
+        WriteStatus(json, "after", verdict.After);
     }
 
     private static void WriteStatus(Utf8JsonWriter json, string name, Status? status)

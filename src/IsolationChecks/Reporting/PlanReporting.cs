@@ -93,13 +93,7 @@ public static class PlanReporting
             foreach (var verdict in verdicts)
             {
                 json.WriteStartObject();
-                json.WriteString("control", verdict.Change.Control);
-                json.WriteString("title", verdict.Change.Title);
-                json.WriteString("severity", verdict.Change.Severity.ToWire());
-                json.WriteString("resource", verdict.Change.Resource);
-                json.WriteString("resourceName", verdict.Change.ResourceName);
-                Status(json, "before", verdict.Change.Before);
-                Status(json, "after", verdict.Change.After);
+                DriftReporting.WriteMembers(json, verdict.Change);
                 ReportText.JsonStrings(json, "addresses", verdict.Addresses);
                 if (verdict.Hypothetical is { } finding)
                     json.WriteString("message", finding.Message);
@@ -270,14 +264,6 @@ public static class PlanReporting
     {
         html.Append("<h3>").Append(E(heading)).Append(" (").Append(lines.Count).Append(")</h3>\n");
         ReportText.HtmlList(html, lines);
-    }
-
-    private static void Status(Utf8JsonWriter json, string name, Status? status)
-    {
-        if (status is { } value)
-            json.WriteString(name, value.ToWire());
-        else
-            json.WriteNull(name);
     }
 
     private static string E(string text) => WebUtility.HtmlEncode(text);

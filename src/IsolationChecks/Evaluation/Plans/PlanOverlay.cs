@@ -73,15 +73,22 @@ public sealed partial record PlanOverlay(
         {
             var touches = Touches(change, inScope);
             var resting = references.DependenciesOf(change).Where(unplaced.ContainsKey).ToList();
+            // Resting on a change that could not be placed, it cannot be placed either; otherwise it touches nothing audited.
+            void NotPlaced()
+            {
+                if (resting.Count > 0)
+                    unplaced[change.Address] = unplaced[resting[0]];
+                else
+                    outside.Add(change.Address);
+            }
+
             if (PlanMappings.For(change.Type) is not { } mapping)
             {
                 if (touches.Count > 0)
                     unjudged.Add(new UnjudgedChange(change.Address, change.Type, change.Actions,
                         $"the suite does not map {change.Type}, and the change names audited resources ({string.Join(", ", touches.Take(5))}): review it by hand, or judge the applied change with the nightly audit"));
-                else if (resting.Count > 0)
-                    unplaced[change.Address] = unplaced[resting[0]];
                 else
-                    outside.Add(change.Address);
+                    NotPlaced();
                 continue;
             }
 
@@ -113,10 +120,8 @@ public sealed partial record PlanOverlay(
                 if (reading.UnknownAttributes.Count > 0)
                     unjudged.Add(new UnjudgedChange(change.Address, change.Type, change.Actions,
                         $"it cannot be placed in the audited evidence before apply: {string.Join(", ", reading.UnknownAttributes)} known only after apply"));
-                else if (resting.Count > 0)
-                    unplaced[change.Address] = unplaced[resting[0]];
                 else
-                    outside.Add(change.Address);
+                    NotPlaced();
                 continue;
             }
 
