@@ -14,11 +14,14 @@ namespace IsolationChecks.IntegrationTests.Faults;
 /// <param name="grants">Per user name, per action, the source addresses from which IAM would allow it.</param>
 public sealed class SimulatorStandIn(IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> grants)
 {
-    public int Questions { get; private set; }
+    private int _questions;
+
+    /// <summary>How many questions it answered (the proxy answers them concurrently).</summary>
+    public int Questions => Volatile.Read(ref _questions);
 
     public FaultProxy.LocalAnswer Answer(byte[] body)
     {
-        Questions++;
+        Interlocked.Increment(ref _questions);
         var form = QueryHelpers.ParseQuery(Encoding.UTF8.GetString(body));
         var principal = form["PolicySourceArn"].ToString();
         var user = principal[(principal.LastIndexOf('/') + 1)..];
