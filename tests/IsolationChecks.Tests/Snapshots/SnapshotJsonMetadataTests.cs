@@ -70,6 +70,24 @@ public class SnapshotJsonMetadataTests
         }
     }
 
+    /// <summary>
+    /// The reader looks for broken cross-member rules (<see cref="IsolationChecks.Aws.Shapes.IValidatedShape"/>) along the
+    /// serialized members, in declaration order: a shape's other public properties are computed values that hold no record.
+    /// </summary>
+    [TestCaseSource(nameof(Documents))]
+    public void A_shape_holds_records_only_in_its_serialized_members_in_declaration_order(Type document)
+    {
+        foreach (var type in Reached(document).Where(t => t.Namespace == typeof(IsolationChecks.Aws.Shapes.Vpc).Namespace))
+        {
+            var serialized = SnapshotJson.PascalCase.GetTypeInfo(type).Properties.Select(p => p.Name).ToList();
+            var declared = type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetIndexParameters().Length == 0).ToList();
+
+            Assert.That(declared.Select(p => p.Name).Where(serialized.Contains), Is.EqualTo(serialized), type.Name);
+            Assert.That(declared.Where(p => !serialized.Contains(p.Name)).Where(p => !p.PropertyType.IsValueType && p.PropertyType != typeof(string)).Select(p => p.Name),
+                Is.Empty, $"{type.Name}: a computed property holding a record would be skipped by ScopeReader's consistency check");
+        }
+    }
+
     // An init-only member is set through the generated constructor delegate ("member initializer") and by its setter
     // under reflection: either way optional unless declared required, its nullability the property's own.
     private static string Describe(JsonPropertyInfo p) =>
