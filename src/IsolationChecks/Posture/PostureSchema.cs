@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Json.Schema;
+using Json.Schema.Keywords;
 
 namespace IsolationChecks.Posture;
 
@@ -19,8 +20,23 @@ internal sealed partial class PostureSchema
 
     public PostureSchema(string schemaText)
     {
-        _schema = JsonSchema.FromText(schemaText, new BuildOptions { SchemaRegistry = new SchemaRegistry() });
+        _schema = JsonSchema.FromText(schemaText, new BuildOptions { SchemaRegistry = new SchemaRegistry(), DialectRegistry = Dialects });
         _root = JsonDocument.Parse(schemaText).RootElement;
+    }
+
+    /// <summary>
+    /// Draft 2020-12 with its pattern keyword matching by the regex interpreter: the library compiles each pattern to IL,
+    /// which a fresh process pays for in emitting and JIT-compiling (tens of short patterns, each matched a few times per run).
+    /// </summary>
+    private static DialectRegistry Dialects
+    {
+        get
+        {
+            var registry = new DialectRegistry();
+            var draft = Dialect.Draft202012;
+            registry.Register(draft.Without([PatternKeyword.Instance], draft.Id).With([new InterpretedPattern()], draft.Id));
+            return registry;
+        }
     }
 
     /// <summary>The schema this build carries (schemas/posture.schema.json, linked into the assembly).</summary>
@@ -278,6 +294,13 @@ internal sealed partial class PostureSchema
         Value,
         Alternative,
         MissingMember,
+    }
+
+    /// <summary>The pattern keyword, matched as ECMAScript by the interpreter (same matches as the library's compiled regex).</summary>
+    private sealed class InterpretedPattern : PatternKeyword
+    {
+        public override object? ValidateKeywordValue(JsonElement value) =>
+            value.ValueKind == JsonValueKind.String ? new Regex(value.GetString()!, RegexOptions.ECMAScript) : base.ValidateKeywordValue(value);
     }
 
     private sealed record Failure(string Pointer, string Expected, string? Actual, bool AtMemberName, FailureKind Kind);

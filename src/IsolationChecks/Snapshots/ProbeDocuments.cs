@@ -26,7 +26,10 @@ public static class ProbeDocuments
     /// <summary>The record's own options, with required members and nullability enforced as for every other shape.</summary>
     private static JsonSerializerOptions Strict(JsonSerializerOptions options)
     {
-        var strict = new JsonSerializerOptions(options) { RespectRequiredConstructorParameters = true, RespectNullableAnnotations = true };
+        var strict = new JsonSerializerOptions(options)
+        {
+            RespectRequiredConstructorParameters = true, RespectNullableAnnotations = true, TypeInfoResolver = SnapshotJsonMetadata.Default,
+        };
         strict.MakeReadOnly(populateMissingResolver: true);
         return strict;
     }

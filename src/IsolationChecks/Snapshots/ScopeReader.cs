@@ -1,6 +1,5 @@
 using System.Collections;
 using System.Collections.Concurrent;
-using System.Reflection;
 using System.Text.Json;
 using IsolationChecks.Aws.Calls;
 using IsolationChecks.Aws.Shapes;
@@ -178,11 +177,13 @@ internal sealed class ScopeReader(SnapshotFiles files, string folder, EvidenceLo
         var type = value.GetType();
         if (type.Namespace != typeof(Vpc).Namespace)
             return null;
-        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        // The members as the serializer read them (generated accessors, no reflection), named as declared: the PascalCase
+        // options apply no naming policy. A shape's other properties are computed strings, which hold no problem.
+        foreach (var property in SnapshotJson.PascalCase.GetTypeInfo(type).Properties)
         {
-            if (property.GetIndexParameters().Length > 0 || property.PropertyType.IsValueType)
+            if (property.PropertyType.IsValueType || property.Get is null)
                 continue;
-            if (FirstProblem(property.GetValue(value), $"{path}.{property.Name}") is { } found)
+            if (FirstProblem(property.Get(value), $"{path}.{property.Name}") is { } found)
                 return found;
         }
 

@@ -32,6 +32,7 @@ internal static partial class SnapshotJson
             PropertyNameCaseInsensitive = false,
             RespectNullableAnnotations = true,
             RespectRequiredConstructorParameters = !writeIndented,
+            TypeInfoResolver = SnapshotJsonMetadata.Default,
             WriteIndented = writeIndented,
             DefaultIgnoreCondition = writeIndented
                 ? System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull
