@@ -43,6 +43,9 @@ internal sealed class ScopeCollector(
 
         using (services)
         {
+            // The clients are built while the identity check is on the wire, its own first.
+            var needed = calls.Select(c => c.Service);
+            services.Prepare((plannedOnly ? needed : needed.Prepend(AwsCalls.GetCallerIdentity.Service)).Distinct());
             // A second pass asks questions of a scope whose account the first pass confirmed.
             if (!plannedOnly && !await ConfirmAccountAsync(services, calls, scopeToken).ConfigureAwait(false))
                 return;
