@@ -26,7 +26,11 @@ public static class ToolRun
         if (options.GetValueOrDefault("again") == "true")
         {
             var (_, again) = await OnceAsync(options, "-again").ConfigureAwait(false);
-            output["again"] = new JsonObject { ["collectionMs"] = again["collectionMs"]?.DeepClone(), ["totalMs"] = again["totalMs"]?.DeepClone(), ["byStatus"] = again["byStatus"]?.DeepClone() };
+            output["again"] = new JsonObject
+            {
+                ["collectionMs"] = again["collectionMs"]?.DeepClone(), ["totalMs"] = again["totalMs"]?.DeepClone(), ["byStatus"] = again["byStatus"]?.DeepClone(),
+                ["marks"] = again["marks"]?.DeepClone(),
+            };
         }
 
         Console.WriteLine(output.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
