@@ -13,27 +13,33 @@ public static class CatalogExport
 {
     public static int Run()
     {
-        var calls = new JsonArray(AwsCalls.All.Select(call => (JsonNode?)new JsonObject
-        {
-            ["service"] = call.Service.Name,
-            ["iamPrefix"] = call.Service.IamPrefix,
-            ["protocol"] = call.Service.Protocol.ToString(),
-            ["signingName"] = call.Service.SigningName,
-            // The collector's default rate for the call's (account, region, service): what bounds a run from below beside the latency.
-            ["callsPerSecond"] = new IsolationChecks.Collection.CollectionLimits().RateOf(call.Service.IamPrefix),
-            ["operation"] = call.Operation,
-            ["file"] = call.File,
-            ["cli"] = call.Cli,
-            ["requires"] = call.Requires,
-            ["absentCodes"] = new JsonArray(call.AbsentCodes.Select(c => (JsonNode?)c).ToArray()),
-            ["paging"] = Paging(call.Paging),
-            ["fanout"] = Fanout(call.Fanout),
-            ["request"] = call.Service.Protocol != WireProtocol.Ec2Sdk && call.Fanout is not Aws.Calls.Fanout.Planned
-                ? RequestTemplate(call) : null,
-        }).ToArray());
+        var limits = new IsolationChecks.Collection.CollectionLimits();
+        var calls = new JsonArray(AwsCalls.All.Select(call => (JsonNode?)Export(call, limits.RateOf(call.Service.IamPrefix))).ToArray());
         Console.WriteLine(new JsonObject { ["calls"] = calls }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         return 0;
     }
+
+    private static JsonObject Export(AwsCall call, IsolationChecks.Collection.ServiceRate rate) => new()
+    {
+        ["service"] = call.Service.Name,
+        ["iamPrefix"] = call.Service.IamPrefix,
+        ["protocol"] = call.Service.Protocol.ToString(),
+        ["signingName"] = call.Service.SigningName,
+        // The collector's default rate for the call's partition (account, region, service, and the action where the service
+        // throttles each apart): what bounds a run from below beside the latency.
+        ["callsPerSecond"] = rate.CallsPerSecond,
+        ["burst"] = rate.BurstCalls,
+        ["perOperation"] = rate.PerOperation,
+        ["operation"] = call.Operation,
+        ["file"] = call.File,
+        ["cli"] = call.Cli,
+        ["requires"] = call.Requires,
+        ["absentCodes"] = new JsonArray(call.AbsentCodes.Select(c => (JsonNode?)c).ToArray()),
+        ["paging"] = Paging(call.Paging),
+        ["fanout"] = Fanout(call.Fanout),
+        ["request"] = call.Service.Protocol != WireProtocol.Ec2Sdk && call.Fanout is not Aws.Calls.Fanout.Planned
+            ? RequestTemplate(call) : null,
+    };
 
     private static JsonObject Paging(Paging paging) => paging switch
     {

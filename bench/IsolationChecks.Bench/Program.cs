@@ -3,7 +3,8 @@ using IsolationChecks.Bench;
 // Usage (bench/run drives these; see bench/README.md):
 //   paths [--seed N] [--quick]                       the path engine on generated networks
 //   catalog                                          the call catalog as JSON
-//   run --posture P --output DIR [--endpoint URL] [--snapshot DIR] [--timeout 30m]   the tool's whole live run
+//   run --posture P --output DIR [--endpoint URL] [--snapshot DIR] [--timeout 30m] [--again true] [--marks true]
+//                                                    the tool's whole live run (again: a second time in the process)
 //   evaluate --snapshot DIR [--rounds N] [--warm-seconds S]  parse vs controls on a saved snapshot
 var command = args.FirstOrDefault() ?? "paths";
 var options = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -47,6 +47,7 @@ class State:
         self.in_flight = 0
         self.changed = None
         self.at_level = Counter()
+        self.timeline = []
 
     def count(self, service, operation):
         with self.lock:
@@ -134,10 +135,13 @@ def handler(state):
             if self.path.startswith("/__bench/"):
                 return self._answer()
             state.flight(1)
+            started = time.monotonic()
             try:
                 return self._answer()
             finally:
                 state.flight(-1)
+                with state.lock:
+                    state.timeline.append([round(started, 4), round(time.monotonic(), 4), getattr(self, "operation", "")])
 
         def _answer(self):
             length = int(self.headers.get("Content-Length") or 0)
@@ -152,10 +156,12 @@ def handler(state):
                         state.at_level.clear()
                         state.changed = None
                         state.replay = path == "/__bench/replay"
+                        state.timeline = []
                     report = {"counts": dict(state.counts), "upstreamSeconds": round(state.upstream_seconds, 3), "replayMisses": state.misses,
-                              "concurrency": state.concurrency()}
+                              "concurrency": state.concurrency(), "timeline": state.timeline}
                 return self._send(200, "application/json", json.dumps(report))
             service, operation = identify(self.headers, body, query)
+            self.operation = f"{service}:{operation}"
             state.count(service, operation)
             if state.latency:
                 time.sleep(state.latency)
@@ -166,7 +172,8 @@ def handler(state):
             if service == "ec2" and operation == "DescribeClientVpnEndpoints":
                 return self._send(200, "text/xml;charset=UTF-8", '<DescribeClientVpnEndpointsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">'
                                   f"<requestId>{uuid.uuid4()}</requestId><clientVpnEndpoint/></DescribeClientVpnEndpointsResponse>")
-            key = (self.command, self.path, body)
+            # JSON-protocol services share a path ("/") and often a body ("{}"): the operation tells their requests apart.
+            key = (service, operation, self.command, self.path, body)
             recorded = state.recording.get(key) if state.replay else None
             if recorded is not None:
                 return self._send(recorded[0], recorded[1], recorded[2], [("x-amzn-RequestId", str(uuid.uuid4()))])

@@ -27,6 +27,9 @@ BENCH_DLL = os.path.join(BENCH_BIN, R2R_RID, "publish", "IsolationChecks.Bench.d
 # The collector's limit on calls in flight (CollectionLimits.MaxConcurrency): within what AWS tolerates per service
 # (EC2's request-token bucket refills 20 Describe calls a second for an account; IAM and ECR allow fewer).
 CONCURRENCY = 8
+# Sizes up to this one also measure a second collection in the same process (warm), where a fresh process's start-up
+# (building the SDK clients, the first calls' code) is a large share of the collection; at 100× it is under 2%.
+WARM_UP_TO = 10
 # The plan keys (AwsCalls.Plans) the estate's posture asks for beyond what every scope reads: ECR Public, the ingress
 # inventories (load balancers, Client VPN) and IAM's policy simulations. The scripts make the first two; the third's
 # questions come from the tool's reasoning.
@@ -100,17 +103,37 @@ def minimum_requests(catalog, snapshot, plans):
     return total
 
 
-def rate_bound_ms(catalog, counts):
-    """The least time the collector's own rate limits allow for these requests: per service (one account and region here),
-    the requests beyond its burst (one second's worth) at its default rate (CollectionLimits), the slowest service's."""
-    rates = {}
+def rate_bound_ms(catalog, counts, latency_ms):
+    """The least time the collector's default rate limits allow for these requests (one account and region here): per
+    partition (a service, or one of its actions where the service throttles each apart: CollectionLimits), the round
+    trips its first request must wait for (the identity check, then the call it depends on: IAM's simulations wait for
+    the evidence they are asked of), its requests beyond its burst at its rate, and the last one's own round trip; the
+    slowest partition's."""
+    limits, hops = {}, {}
+    by_name = {f'{c["iamPrefix"]}:{c["operation"]}': c for c in catalog}
+
+    def waits(call):
+        fanout = call["fanout"]
+        if fanout["kind"] == "planned":
+            return 2
+        parent = by_name.get(fanout.get("of") or "")
+        return 1 if parent is None else 1 + waits(parent)
+
     for call in catalog:
-        rates[call["signingName"] or call["iamPrefix"]] = call["callsPerSecond"]
-    per_service = {}
+        service = call["signingName"] or call["iamPrefix"]
+        limits[service] = (call["callsPerSecond"], call["burst"], call["perOperation"])
+        hops[(service, call["operation"])] = 0 if call["operation"] == "GetCallerIdentity" else waits(call)
+    per_partition = {}
     for key, n in counts.items():
-        service = key.split(":", 1)[0]
-        per_service[service] = per_service.get(service, 0) + n
-    return round(max((max(0, n - math.ceil(rates.get(s, 10))) / rates.get(s, 10) * 1000 for s, n in per_service.items()), default=0))
+        service, operation = key.split(":", 1)
+        partition = (service, operation if limits.get(service, (10, 10, False))[2] else None)
+        n_before, hops_before = per_partition.get(partition, (0, 0))
+        per_partition[partition] = (n_before + n, max(hops_before, hops.get((service, operation), 1)))
+    bounds = []
+    for (service, _), (n, hops_before) in per_partition.items():
+        rate, burst, _ = limits.get(service, (10, 10, False))
+        bounds.append((hops_before + 1) * latency_ms + max(0, n - burst) / rate * 1000)
+    return round(max(bounds, default=0))
 
 
 def file_sizes(run):
@@ -149,13 +172,24 @@ def measure(size, args, catalog, scripts_dir, out):
         proxy_counts(url, replay=True)
         _, result = timed(["dotnet", BENCH_DLL, "run", "--posture", os.path.join(work, "posture.json"), "--endpoint", url,
                            "--output", os.path.join(work, "replayed"), "--snapshot", os.path.join(work, "replayed-snapshot")], env=env)
-        replayed = json.loads(result.stdout[result.stdout.index("{"):])
-        served = proxy_counts(url)
-        proxy_counts(url, reset=True)
-        row["replayed"] = {"collectionMs": replayed["collectionMs"], "requests": sum(served["counts"].values()), "misses": served["replayMisses"],
-                           "counts": served["counts"], "concurrency": served["concurrency"], "rateBoundMs": rate_bound_ms(catalog, served["counts"])}
         shutil.rmtree(os.path.join(work, "replayed"), ignore_errors=True)
         shutil.rmtree(os.path.join(work, "replayed-snapshot"), ignore_errors=True)
+        replayed = json.loads(result.stdout[result.stdout.index("{"):])
+        served = proxy_counts(url)
+        row["replayed"] = {"collectionMs": replayed["collectionMs"], "requests": sum(served["counts"].values()), "misses": served["replayMisses"],
+                           "counts": served["counts"], "concurrency": served["concurrency"], "rateBoundMs": rate_bound_ms(catalog, served["counts"], args.latency_ms),
+                           "byStatus": replayed["byStatus"]}
+        if replayed["byStatus"] != run["byStatus"]:
+            raise RuntimeError(f"{size}×: the run answered from the recording judged {replayed['byStatus']}, the live run {run['byStatus']}: the recording is not faithful")
+        if size <= WARM_UP_TO:
+            # Twice in one process, from the recording: the second collection is the collector's once the process is warm.
+            proxy_counts(url, replay=True)
+            _, result = timed(["dotnet", BENCH_DLL, "run", "--posture", os.path.join(work, "posture.json"), "--endpoint", url,
+                               "--output", os.path.join(work, "replayed"), "--snapshot", os.path.join(work, "replayed-snapshot"), "--again", "true"], env=env)
+            row["replayed"]["warmCollectionMs"] = json.loads(result.stdout[result.stdout.index("{"):])["again"]["collectionMs"]
+        proxy_counts(url, reset=True)
+        for folder in ("replayed", "replayed-snapshot", "replayed-again", "replayed-snapshot-again"):
+            shutil.rmtree(os.path.join(work, folder), ignore_errors=True)
         with open(os.path.join(work, "results", "findings.json")) as f:
             row["findingsInJson"] = len(json.load(f)["findings"])
         row["resources"] = resources(snapshot)
@@ -232,7 +266,9 @@ def table(rows, args, environment):
     line("the replayed collection's requests in flight at once: mean while any was / most / time with none",
          lambda r: f"{r['replayed']['concurrency']['meanInFlight']:.1f} / {r['replayed']['concurrency']['maxInFlight']} / "
                    f"{ms(r['replayed']['concurrency']['secondsAt'].get('0', 0) * 1000)}" if "concurrency" in r.get("replayed", {}) else "not measured")
-    line("least collection time the collector's default rate limits allow (slowest service's requests beyond its burst ÷ its rate)",
+    line("the same, a second time in the same process (warm: no start-up, clients built, code run once)",
+         lambda r: ms(r["replayed"]["warmCollectionMs"]) if "warmCollectionMs" in r.get("replayed", {}) else "not run")
+    line("least collection time the collector's default rate limits allow (slowest partition: the round trips before its first request and its last, and its requests beyond its burst ÷ its rate)",
          lambda r: ms(r["replayed"]["rateBoundMs"]) if "rateBoundMs" in r.get("replayed", {}) else "not measured")
     line("moto's own time answering the tool's requests (one Python process: it serves them one at a time)", lambda r: ms(r["tool"]["motoSeconds"] * 1000))
     line("boto3 script (generated from the catalog): wall / requests", lambda r: f"{ms(r['boto3']['wallMs'])} / {r['boto3']['requests']:,}" if "boto3" in r else "not run")
@@ -273,11 +309,21 @@ def table(rows, args, environment):
     if replayed and args.latency_ms:
         worst_replayed = max(r["replayed"]["collectionMs"] / (r["replayed"]["requests"] * args.latency_ms / CONCURRENCY) for r in replayed)
         target(f"collection answered from the recording (no moto) within 1.2× of requests × latency ÷ {CONCURRENCY}", worst_replayed <= 1.2, f"worst {worst_replayed:.2f}×")
+        def least(r):
+            return max(r["replayed"]["requests"] * args.latency_ms / CONCURRENCY, r["replayed"]["rateBoundMs"])
+
         bounded = [r for r in replayed if "rateBoundMs" in r["replayed"]]
         if bounded:
-            worst_bounded = max(r["replayed"]["collectionMs"] / max(r["replayed"]["requests"] * args.latency_ms / CONCURRENCY, r["replayed"]["rateBoundMs"])
-                                for r in bounded)
-            target("the same, allowing for the collector's default rate limits (the bound its limits set)", worst_bounded <= 1.2, f"worst {worst_bounded:.2f}×")
+            # What AWS tolerates of a rate-limited partition is its rate: rate × latency requests in flight, so its
+            # requests × latency ÷ that concurrency is its requests ÷ its rate (beyond its burst).
+            ratios = ", ".join(f"{r['size']}× {r['replayed']['collectionMs'] / least(r):.2f}" for r in bounded)
+            worst_bounded = max(r["replayed"]["collectionMs"] / least(r) for r in bounded)
+            target("collection answered from the recording within 1.2× of requests × latency ÷ the concurrency AWS tolerates "
+                   f"({CONCURRENCY} in flight, or where a partition's rate limit binds, its rate × latency)", worst_bounded <= 1.2, ratios)
+            warm = [r for r in bounded if "warmCollectionMs" in r["replayed"]]
+            if warm:
+                ratios = ", ".join(f"{r['size']}× {r['replayed']['warmCollectionMs'] / least(r):.2f}" for r in warm)
+                target("the same, the second collection in one process (warm)", max(r["replayed"]["warmCollectionMs"] / least(r) for r in warm) <= 1.2, ratios)
     bound = max(r["tool"]["collectionMs"] / max(r["tool"]["requests"] * args.latency_ms / CONCURRENCY, r["tool"]["motoSeconds"] * 1000) for r in rows)
     target("the same, allowing for moto's serial service time (the bound this bench can reach)", bound <= 1.2, f"worst {bound:.2f}×")
     worst_eval = max(r["evaluation"]["controlsMs"] / max(r["evaluation"]["parseMs"], 1) for r in rows)

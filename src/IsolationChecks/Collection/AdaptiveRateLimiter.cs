@@ -6,8 +6,9 @@ namespace IsolationChecks.Collection;
 /// The rate of one (account, region, service), adapted to what AWS answers: it starts at the configured rate; a throttled
 /// answer halves it (multiplicative decrease, never below <see cref="AdaptiveRateLimiter.Minimum"/>), each answer that is
 /// not throttled raises it by a twentieth of the configured rate (additive increase, never above it). Permits are spaced
-/// evenly at the current rate (a burst of at most one second's worth, none right after a throttle), measured on the run's
-/// <see cref="TimeProvider"/>.
+/// evenly at the current rate after a burst (<see cref="Burst"/> at the configured rate, as many at a lowered rate as
+/// its share of the configured one, never fewer than a second's worth; none right after a throttle), measured on the
+/// run's <see cref="TimeProvider"/>.
 /// </summary>
 /// <remarks>
 /// Requests already in flight when AWS first throttles come back throttled too: they answer the same congestion, so a
@@ -29,12 +30,16 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
     private double _lastDecrease = double.NegativeInfinity;
     private long _throttles;
 
-    public AdaptiveRateLimiter(double maximum, double minimum, TimeProvider clock)
+    /// <param name="burst">Permits that may be taken at once at the configured rate (a token bucket's size); null: one second's worth.</param>
+    public AdaptiveRateLimiter(double maximum, double minimum, TimeProvider clock, int? burst = null)
     {
         if (!(maximum > 0) || !(minimum > 0) || minimum > maximum)
             throw new ArgumentOutOfRangeException(nameof(minimum), $"rates must be 0 < minimum ({minimum}) <= maximum ({maximum})");
+        if (burst < 1)
+            throw new ArgumentOutOfRangeException(nameof(burst), $"a burst must allow at least one permit, not {burst}");
         Maximum = maximum;
         Minimum = minimum;
+        Burst = burst ?? (int)Math.Ceiling(maximum);
         _rate = maximum;
         _clock = clock;
         _origin = clock.GetTimestamp();
@@ -42,6 +47,9 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
 
     /// <summary>The configured rate: where the partition starts and what recovery climbs back to.</summary>
     public double Maximum { get; }
+
+    /// <summary>Permits that may be taken at once at the configured rate.</summary>
+    public int Burst { get; }
 
     /// <summary>The floor a throttled partition is slowed to, so a partition AWS throttles for ever still ends (failed) in its budget.</summary>
     public double Minimum { get; }
@@ -126,14 +134,17 @@ internal sealed class AdaptiveRateLimiter : RateLimiter
 
     /// <summary>
     /// Seconds until the next permit (a generic cell rate algorithm): permits are due one interval (1/rate) apart, and one may
-    /// be taken up to a second's worth of intervals early, which is the burst.
+    /// be taken up to the burst's worth of intervals early.
     /// </summary>
     private double Wait(double now) => _next - Tolerance - now is var wait && wait > Rounding ? wait : 0;
 
     /// <summary>A microsecond: less than any interval, more than the rounding of the sums above.</summary>
     private const double Rounding = 1e-6;
 
-    private double Tolerance => (Math.Max(1, Math.Ceiling(_rate)) - 1) / _rate;
+    private double Tolerance => (BurstNow - 1) / _rate;
+
+    /// <summary>The burst at the current rate: the configured burst scaled down with the rate, at least a second's worth (and one).</summary>
+    private double BurstNow => Math.Max(Math.Max(1, Math.Ceiling(_rate)), _rate >= Maximum ? Burst : Math.Floor(Burst * _rate / Maximum + Rounding));
 
     private void Reserve(double now, int permits) => _next = Math.Max(_next, now) + permits / _rate;
 

@@ -25,17 +25,34 @@ public sealed record CollectionLimits(
     int ThrottleRetries = CollectionLimits.DefaultThrottleRetries)
 {
     /// <summary>
-    /// The default rate per service: at or under AWS's documented API limits (EC2 Describe* refills 20 a second; IAM,
-    /// Organizations). ECR publishes no rate for the per-repository reads an audit makes (GetRepositoryPolicy,
-    /// GetLifecyclePolicy: two per repository, most of a large estate's calls); 20 is the lowest rate it has published for
-    /// a read action (GetAuthorizationToken's, since raised), and the first throttle halves it.
+    /// How AWS counts each service's API limits, and the collector's defaults within them. EC2 documents a token bucket per
+    /// API action (non-mutating actions: 100 tokens, refilled 20 a second); the collector keeps one such bucket for all of
+    /// EC2, so its whole EC2 traffic stays within what AWS allows a single action. ECR documents a throttle per API action
+    /// but publishes no rate for the per-repository reads an audit makes (GetRepositoryPolicy, GetLifecyclePolicy: two per
+    /// repository, most of a large estate's calls): each action has its own bucket at 20 a second, the lowest rate ECR has
+    /// published for a read action (GetAuthorizationToken's, since raised), with one second's burst. IAM, Organizations
+    /// and STS count per account (IAM and Organizations being global).
     /// </summary>
-    public static IReadOnlyDictionary<string, double> DefaultCallsPerSecond { get; } = new Dictionary<string, double>(StringComparer.Ordinal)
+    public static IReadOnlyDictionary<string, ServiceRate> DefaultRates { get; } = new Dictionary<string, ServiceRate>(StringComparer.Ordinal)
     {
-        ["ec2"] = 20, ["ecr"] = 20, ["iam"] = 5, ["organizations"] = 5, ["sts"] = 10,
+        ["ec2"] = new(20, Burst: 100),
+        ["ecr"] = new(20, PerOperation: true),
+        ["iam"] = new(5),
+        ["organizations"] = new(5),
+        ["sts"] = new(10),
     };
 
-    public const double OtherServicesCallsPerSecond = 10;
+    public static ServiceRate OtherServices { get; } = new(10);
+
+    /// <summary>
+    /// The rate a service's partitions start at and recover to: its default, or <see cref="CallsPerSecond"/> with one
+    /// second's burst. Either way a partition is where AWS counts (per action for ECR).
+    /// </summary>
+    public ServiceRate RateOf(string service)
+    {
+        var rate = DefaultRates.GetValueOrDefault(service, OtherServices);
+        return CallsPerSecond is { } configured ? rate with { CallsPerSecond = configured, Burst = null } : rate;
+    }
 
     /// <summary>One call every two seconds: slow enough for an account another tool is saturating, fast enough to finish.</summary>
     public const double DefaultMinCallsPerSecond = 0.5;
@@ -48,10 +65,18 @@ public sealed record CollectionLimits(
 
     public static readonly TimeSpan MaxThrottleBackoff = TimeSpan.FromSeconds(20);
 
-    public double RateOf(string service) => CallsPerSecond ?? DefaultCallsPerSecond.GetValueOrDefault(service, OtherServicesCallsPerSecond);
-
     /// <summary>The floor of a service's partitions: <see cref="MinCallsPerSecond"/>, or the configured rate when that is lower.</summary>
-    public double MinimumOf(string service) => Math.Min(MinCallsPerSecond, RateOf(service));
+    public double MinimumOf(string service) => Math.Min(MinCallsPerSecond, RateOf(service).CallsPerSecond);
+}
+
+/// <summary>The rate of one service's partitions.</summary>
+/// <param name="CallsPerSecond">The sustained rate (a token bucket's refill).</param>
+/// <param name="Burst">Calls that may go out at once at that rate (the bucket's size); null: one second's worth.</param>
+/// <param name="PerOperation">Whether AWS throttles each API action of the service apart, so each has its own partition.</param>
+public sealed record ServiceRate(double CallsPerSecond, int? Burst = null, bool PerOperation = false)
+{
+    /// <summary>The burst at the configured rate.</summary>
+    public int BurstCalls => Burst ?? (int)Math.Max(1, Math.Ceiling(CallsPerSecond));
 }
 
 /// <summary>
@@ -88,15 +113,23 @@ internal sealed class CollectionThrottle : IDisposable
         _throttleRetry = retry.Build();
     }
 
-    /// <summary>The partition AWS counts a call in: (account, region, service), region "global" for a global service.</summary>
-    public static string Partition(string account, string region, string service) => $"{account}|{region}|{service}";
+    /// <summary>
+    /// The partition AWS counts a call in: (account, region, service), region "global" for a global service, and the
+    /// operation too where the service throttles each action apart (<see cref="ServiceRate.PerOperation"/>).
+    /// </summary>
+    public string PartitionOf(string account, string region, string service, string operation) =>
+        Partition(account, region, service, _limits.RateOf(service).PerOperation ? operation : null);
+
+    public static string Partition(string account, string region, string service, string? operation = null) =>
+        operation is null ? $"{account}|{region}|{service}" : $"{account}|{region}|{service}|{operation}";
 
     /// <summary>The adaptive rate of a partition (created at its configured rate when first asked for).</summary>
     public AdaptiveRateLimiter RateOf(string partition) =>
         _rates.GetOrAdd(partition, key =>
         {
-            var service = key[(key.LastIndexOf('|') + 1)..];
-            return new AdaptiveRateLimiter(_limits.RateOf(service), _limits.MinimumOf(service), _clock);
+            var service = key.Split('|')[2];
+            var rate = _limits.RateOf(service);
+            return new AdaptiveRateLimiter(rate.CallsPerSecond, _limits.MinimumOf(service), _clock, rate.BurstCalls);
         });
 
     /// <summary>

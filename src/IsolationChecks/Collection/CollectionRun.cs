@@ -165,8 +165,8 @@ internal sealed class CollectionRun(TimeProvider clock, CollectionThrottle throt
         throttle.RunAsync(PartitionOf(scope, call), send, scopeToken);
 
     /// <summary>Where AWS counts the call against its limits: the scope's account, the service's region ("global" for IAM and Organizations).</summary>
-    private static string PartitionOf(ScopeContext scope, AwsCall call) =>
-        CollectionThrottle.Partition(scope.Scope.AccountId, call.Service.GlobalEndpoint is not null ? "global" : call.Service.FixedRegion ?? scope.Scope.Region, call.Service.IamPrefix);
+    private string PartitionOf(ScopeContext scope, AwsCall call) =>
+        throttle.PartitionOf(scope.Scope.AccountId, call.Service.GlobalEndpoint is not null ? "global" : call.Service.FixedRegion ?? scope.Scope.Region, call.Service.IamPrefix, call.Operation);
 
     public void RecordFailed(ScopeContext scope, AwsCall call, string? item, string errorCode, string errorMessage, int attempts, long startedTimestamp) =>
         Record(scope, call, item, "failed", null, 0, attempts, startedTimestamp, errorCode, errorMessage);

@@ -43,16 +43,30 @@ internal sealed class ScopeCollector(
 
         using (services)
         {
+            // The clients are built while the identity check is on the wire, its own first.
+            var needed = calls.Select(c => c.Service);
+            services.Prepare((plannedOnly ? needed : needed.Prepend(AwsCalls.GetCallerIdentity.Service)).Distinct());
             // A second pass asks questions of a scope whose account the first pass confirmed.
             if (!plannedOnly && !await ConfirmAccountAsync(services, calls, scopeToken).ConfigureAwait(false))
                 return;
-            foreach (var call in calls)
+            foreach (var call in FirstWhatOthersWaitFor(calls))
                 _outputs[call] = CollectAsync(services, call, scopeToken);
             if (restsOn is not null)
                 _ = Task.WhenAll(_outputs.Where(o => restsOn.Contains(o.Key)).Select(o => o.Value))
                     .ContinueWith(_ => scope.EndEvidence(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             await Task.WhenAll(_outputs.Values).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The calls in the order they ask for a slot: those another call or the follow-up waits for first (the parents keep
+    /// their order, so each still starts before its children), so the chains that follow them (a repository's policy, IAM's
+    /// simulations) start with the first slots instead of after every listing.
+    /// </summary>
+    private IEnumerable<AwsCall> FirstWhatOthersWaitFor(IReadOnlyList<AwsCall> calls)
+    {
+        var awaited = calls.Select(c => c.Fanout.Parent).OfType<AwsCall>().Concat(restsOn ?? Enumerable.Empty<AwsCall>()).ToHashSet();
+        return calls.OrderBy(c => awaited.Contains(c) ? 0 : 1);
     }
 
     /// <summary>

@@ -105,6 +105,50 @@ public sealed class AdaptiveRateTests
         });
 
     [Test]
+    public void A_configured_burst_comes_at_once_at_the_configured_rate_and_shrinks_with_the_rate_after_a_throttle() =>
+        Gen.Double[0.5, 50].Select(Gen.Int[0, 200], Gen.Int[0, 4]).Sample((max, extra, throttles) =>
+        {
+            var clock = new FakeTimeProvider();
+            var configured = (int)Math.Ceiling(max) + extra;
+            using var rate = new AdaptiveRateLimiter(max, 0.25, clock, configured);
+            for (var i = 0; i < throttles; i++)
+            {
+                clock.Advance(TimeSpan.FromSeconds(1));
+                rate.Throttled(rate.Now);
+            }
+
+            clock.Advance(TimeSpan.FromSeconds(1000));
+            var current = rate.Rate;
+            var expected = throttles == 0 ? configured : Math.Max(Math.Ceiling(current), Math.Floor(configured * current / max + 1e-6));
+            var granted = 0;
+            while (rate.AttemptAcquire().IsAcquired && granted <= configured)
+                granted++;
+            clock.Advance(TimeSpan.FromSeconds(1 / current * 1.01));
+            return granted == expected && rate.AttemptAcquire().IsAcquired;
+        });
+
+    [Test]
+    public void A_partition_is_where_aws_counts_one_bucket_for_ec2_one_per_action_for_ecr_and_the_documented_burst()
+    {
+        using var throttle = new CollectionThrottle(new CollectionLimits(), new FakeTimeProvider());
+        var limits = new CollectionLimits();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(throttle.PartitionOf("1", "eu-west-1", "ec2", "DescribeVpcs"), Is.EqualTo(throttle.PartitionOf("1", "eu-west-1", "ec2", "DescribeSubnets")),
+                "EC2 counts each action apart; one bucket for all of EC2 is within what AWS allows one action");
+            Assert.That(throttle.PartitionOf("1", "eu-west-1", "ecr", "GetRepositoryPolicy"), Is.Not.EqualTo(throttle.PartitionOf("1", "eu-west-1", "ecr", "GetLifecyclePolicy")),
+                "ECR throttles each action apart");
+            Assert.That(throttle.PartitionOf("1", "eu-west-1", "ecr", "GetRepositoryPolicy"), Is.Not.EqualTo(throttle.PartitionOf("1", "eu-central-1", "ecr", "GetRepositoryPolicy")));
+            Assert.That(throttle.PartitionOf("1", "global", "iam", "SimulatePrincipalPolicy"), Is.EqualTo(throttle.PartitionOf("1", "global", "iam", "GetAccountAuthorizationDetails")));
+            Assert.That(limits.RateOf("ec2"), Is.EqualTo(new ServiceRate(20, Burst: 100)), "EC2's non-mutating actions: a bucket of 100 refilled 20 a second");
+            Assert.That(throttle.RateOf(throttle.PartitionOf("1", "eu-west-1", "ec2", "DescribeVpcs")).Burst, Is.EqualTo(100));
+            Assert.That(throttle.RateOf(throttle.PartitionOf("1", "eu-west-1", "ecr", "GetRepositoryPolicy")).Burst, Is.EqualTo(20));
+            Assert.That(new CollectionLimits(CallsPerSecond: 4).RateOf("ec2"), Is.EqualTo(new ServiceRate(4)), "a configured rate comes with one second's burst");
+            Assert.That(new CollectionLimits(CallsPerSecond: 4).RateOf("ecr").PerOperation, Is.True, "a configured rate does not change where AWS counts");
+        }
+    }
+
+    [Test]
     public async Task After_a_throttle_the_next_permit_waits_one_interval_at_the_lowered_rate_on_the_clock()
     {
         var clock = new FakeTimeProvider();

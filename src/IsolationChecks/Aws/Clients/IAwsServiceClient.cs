@@ -16,28 +16,40 @@ public interface IAwsServiceClient : IDisposable
 }
 
 /// <summary>
-/// The clients of one scope, one per service, created when first asked for. Each service's client is created on its own
-/// (the first EC2 call does not wait while the IAM client is being built), and only once.
+/// The clients of one scope, one per service, each built once, on the thread pool, when first asked for or prepared.
+/// A call waits for its service's client without holding a thread (a fresh process takes a while to build its first
+/// SDK clients, and on a small machine callers blocked on the build would starve the pool), and the clients a scope
+/// needs can be built while its first call (STS) is on the wire.
 /// </summary>
 public sealed class AwsServiceSet(Func<AwsService, IAwsServiceClient> create) : IDisposable
 {
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<AwsService, Lazy<IAwsServiceClient>> _clients = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<AwsService, Lazy<Task<IAwsServiceClient>>> _clients = new();
 
-    public IAwsServiceClient For(AwsService service) =>
-        _clients.GetOrAdd(service, s => new Lazy<IAwsServiceClient>(() => create(s), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+    /// <summary>Starts building the clients of these services (a failure to build one is the failure of its first call).</summary>
+    public void Prepare(IEnumerable<AwsService> services)
+    {
+        foreach (var service in services)
+            _ = ClientOf(service);
+    }
 
     /// <summary>
     /// Makes one call. When <paramref name="cancellationToken"/> fires the caller stops waiting at once, even for a request
     /// that does not honour it (a body trickling in, read by the SDK's synchronous unmarshaller): the Timeout bounds the run.
     /// The call starts on the thread pool, so a client that blocks before its first await cannot hold the caller either.
     /// </summary>
-    public Task<ApiCallResult> CallAsync(AwsCall call, CallArgs args, CancellationToken cancellationToken) =>
-        Task.Run(() => For(call.Service).CallAsync(call, args, cancellationToken), cancellationToken).WaitAsync(cancellationToken);
+    public async Task<ApiCallResult> CallAsync(AwsCall call, CallArgs args, CancellationToken cancellationToken)
+    {
+        var client = await ClientOf(call.Service).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await Task.Run(() => client.CallAsync(call, args, cancellationToken), cancellationToken).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task<IAwsServiceClient> ClientOf(AwsService service) =>
+        _clients.GetOrAdd(service, s => new Lazy<Task<IAwsServiceClient>>(() => Task.Run(() => create(s)), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
 
     public void Dispose()
     {
-        foreach (var client in _clients.Values.Where(c => c.IsValueCreated))
-            client.Value.Dispose();
+        foreach (var client in _clients.Values.Where(c => c.IsValueCreated).Select(c => c.Value))
+            _ = client.ContinueWith(built => built.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         _clients.Clear();
     }
 }
