@@ -47,15 +47,13 @@ print(json.dumps(out, default=lambda o: o.isoformat()))
 """;
 
     private MotoServer _moto = null!;
-    private EnvironmentVariables _environment = null!;
     private AwsServiceSet _aws = null!;
     private JsonObject _boto3 = null!;
 
     [OneTimeSetUp]
     public async Task StartMotoAndBuildEnvironment()
     {
-        _moto = await MotoServer.StartAsync();
-        _environment = new EnvironmentVariables(_moto.ClientEnvironment.Where(e => e.Key != "AWS_ENDPOINT_URL"));
+        _moto = await MotoServer.StartAsync(MotoSetup.Credentials, CancellationToken.None);
         await PythonScript.RunAsync(_moto, ReferenceEnvironment.BuildScript);
         _boto3 = JsonNode.Parse(await PythonScript.RunAsync(_moto, Boto3Outputs))!.AsObject();
         _aws = new AwsClientFactory(new AwsAccessSettings(EndpointUrl: _moto.Endpoint))
@@ -66,7 +64,6 @@ print(json.dumps(out, default=lambda o: o.isoformat()))
     public async Task StopMoto()
     {
         _aws?.Dispose();
-        _environment?.Dispose();
         if (_moto is not null)
             await _moto.DisposeAsync();
     }

@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using IsolationChecks.Aws;
 using IsolationChecks.Collection;
-using IsolationChecks.IntegrationTests.Aws;
 using IsolationChecks.IntegrationTests.Moto;
 using IsolationChecks.Snapshots;
 using NUnit.Framework;
@@ -18,7 +17,6 @@ public sealed class CollectorMotoTests
     private static readonly DateTimeOffset CollectionTime = new(2026, 11, 24, 1, 0, 0, TimeSpan.Zero);
 
     private MotoServer _moto = null!;
-    private EnvironmentVariables _environment = null!;
     private JsonObject _built = null!;
     private SnapshotFiles _snapshot = null!;
     private List<CollectionProgress> _progress = null!;
@@ -27,14 +25,10 @@ public sealed class CollectorMotoTests
     [OneTimeSetUp]
     public async Task BuildEnvironmentAndCollect()
     {
-        _moto = await MotoServer.StartAsync();
-        _environment = new EnvironmentVariables(_moto.ClientEnvironment.Where(e => e.Key != "AWS_ENDPOINT_URL"));
+        _moto = await MotoServer.StartAsync(MotoSetup.Credentials, CancellationToken.None);
         _built = JsonNode.Parse(await PythonScript.RunAsync(_moto, ReferenceEnvironment.BuildScript))!.AsObject();
         _progress = [];
-        var collector = new Collector(
-            new AwsClientFactory(new AwsAccessSettings(EndpointUrl: _moto.Endpoint)),
-            new CollectionOptions(EndpointUrl: _moto.Endpoint),
-            new FixedTimeProvider(CollectionTime));
+        var collector = MotoServer.CollectorAt(_moto.Endpoint, time: new FixedTimeProvider(CollectionTime));
         var stopwatch = Stopwatch.StartNew();
         _snapshot = await collector.CollectAsync([Scope()], new SynchronousProgress(_progress), CancellationToken.None);
         _wallTime = stopwatch.Elapsed;
@@ -43,7 +37,6 @@ public sealed class CollectorMotoTests
     [OneTimeTearDown]
     public async Task StopMoto()
     {
-        _environment?.Dispose();
         if (_moto is not null)
             await _moto.DisposeAsync();
     }

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using IsolationChecks.Aws;
 using IsolationChecks.Collection;
-using IsolationChecks.IntegrationTests.Aws;
 using IsolationChecks.IntegrationTests.Moto;
 using IsolationChecks.Snapshots;
 using NUnit.Framework;
@@ -41,26 +40,20 @@ for i in range(7):
 """;
 
     private MotoServer _moto = null!;
-    private EnvironmentVariables _environment = null!;
     private SnapshotFiles _snapshot = null!;
 
     [OneTimeSetUp]
     public async Task CollectInSmallPages()
     {
-        _moto = await MotoServer.StartAsync();
-        _environment = new EnvironmentVariables(_moto.ClientEnvironment.Where(e => e.Key != "AWS_ENDPOINT_URL"));
+        _moto = await MotoServer.StartAsync(MotoSetup.Credentials, CancellationToken.None);
         await PythonScript.RunAsync(_moto, ManyResources);
-        var collector = new Collector(
-            new AwsClientFactory(new AwsAccessSettings(EndpointUrl: _moto.Endpoint, PageSize: PageSize)),
-            new CollectionOptions(EndpointUrl: _moto.Endpoint, PageSize: PageSize),
-            TimeProvider.System);
+        var collector = MotoServer.CollectorAt(_moto.Endpoint, new CollectionOptions(PageSize: PageSize));
         _snapshot = await collector.CollectAsync([new AuditScope("dev", MotoServer.AccountId, "eu-west-1")], null, CancellationToken.None);
     }
 
     [OneTimeTearDown]
     public async Task StopMoto()
     {
-        _environment?.Dispose();
         if (_moto is not null)
             await _moto.DisposeAsync();
     }

@@ -17,7 +17,6 @@ public class AuditCommandTests
 {
     private const string Region = "us-east-1";
     private MotoServer _moto = null!;
-    private FaultProxy _slow = null!;
     private string _work = null!;
     private string _posture = null!;
 
@@ -32,10 +31,9 @@ public class AuditCommandTests
     [OneTimeSetUp]
     public async Task BuildTheEnvironmentAsync()
     {
-        _moto = await MotoServer.StartAsync();
+        _moto = await MotoServer.StartAsync(new MotoSetup(FaultProxy: true), CancellationToken.None);
         await CodeBuildEnvironment.BuildAsync(_moto.Endpoint, Region);
-        _slow = await FaultProxy.StartAsync(new Uri(_moto.Endpoint), CancellationToken.None);
-        _slow.Inject(Fault.Delay(TimeSpan.FromMinutes(1))).OnEveryOperationOf("ec2");
+        _moto.Faults.Inject(Fault.Delay(TimeSpan.FromMinutes(1))).OnEveryOperationOf("ec2");
         _work = Directory.CreateTempSubdirectory("audit-e2e-").FullName;
         _posture = Path.Combine(_work, "posture.json");
         await File.WriteAllTextAsync(_posture, CodeBuildEnvironment.Posture(MotoServer.AccountId, Region));
@@ -44,7 +42,6 @@ public class AuditCommandTests
     [OneTimeTearDown]
     public async Task StopAsync()
     {
-        await _slow.DisposeAsync();
         await _moto.DisposeAsync();
         Directory.Delete(_work, recursive: true);
     }
@@ -108,7 +105,7 @@ public class AuditCommandTests
     {
         var output = Fresh("timeout");
 
-        var run = await ToolProcess.RunAsync(["audit", "--target", "live", "--posture", _posture, "--endpoint-url", _slow.Url, "--timeout", "4s", "--output", output],
+        var run = await ToolProcess.RunAsync(["audit", "--target", "live", "--posture", _posture, "--endpoint-url", _moto.Faults.Url, "--timeout", "4s", "--output", output],
             _work, Credentials, TimeSpan.FromSeconds(90));
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.TimedOut), run.ToString());
@@ -121,7 +118,7 @@ public class AuditCommandTests
     public async Task Sigint_stops_a_live_audit_at_once_with_exit_code_4_and_no_report()
     {
         var output = Fresh("sigint");
-        await using var tool = ToolProcess.Start(["audit", "--target", "live", "--posture", _posture, "--endpoint-url", _slow.Url, "--output", output], _work, Credentials);
+        await using var tool = ToolProcess.Start(["audit", "--target", "live", "--posture", _posture, "--endpoint-url", _moto.Faults.Url, "--output", output], _work, Credentials);
         await tool.WaitForErrorLineAsync("ec2:DescribeVpcs started", TimeSpan.FromSeconds(60));
 
         tool.Signal(2);

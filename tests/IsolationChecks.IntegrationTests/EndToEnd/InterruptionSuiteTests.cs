@@ -18,15 +18,13 @@ public class InterruptionSuiteTests
     private static readonly TimeSpan StopWithin = TimeSpan.FromSeconds(5);
 
     private MotoServer _moto = null!;
-    private FaultProxy _proxy = null!;
     private string _posture = "";
 
     [OneTimeSetUp]
     public async Task StartSlowAws()
     {
-        _moto = await MotoServer.StartAsync();
-        _proxy = await FaultProxy.StartAsync(new Uri(_moto.Endpoint), CancellationToken.None);
-        _proxy.Inject(Fault.Delay(TimeSpan.FromMinutes(1))).OnEveryOperationOf("ec2");
+        _moto = await MotoServer.StartAsync(new MotoSetup(FaultProxy: true), CancellationToken.None);
+        _moto.Faults.Inject(Fault.Delay(TimeSpan.FromMinutes(1))).OnEveryOperationOf("ec2");
         _posture = Path.Combine(Path.GetTempPath(), $"slow-posture-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(_posture, CodeBuildEnvironment.Posture(Account, Region));
     }
@@ -34,14 +32,13 @@ public class InterruptionSuiteTests
     [OneTimeTearDown]
     public async Task StopSlowAws()
     {
-        await _proxy.DisposeAsync();
         await _moto.DisposeAsync();
         File.Delete(_posture);
     }
 
     private SuiteStart Live(string? output = null, string? timeout = null)
     {
-        var settings = new Dictionary<string, string> { ["Target"] = "live", ["Posture"] = _posture, ["EndpointUrl"] = _proxy.Url };
+        var settings = new Dictionary<string, string> { ["Target"] = "live", ["Posture"] = _posture, ["EndpointUrl"] = _moto.Faults.Url };
         if (timeout is not null)
             settings["Timeout"] = timeout;
         return new SuiteStart(settings, Environment: new Dictionary<string, string>
@@ -91,7 +88,7 @@ public class InterruptionSuiteTests
     {
         await using var run = SuiteProcess.Start(Live(OutputWithStaleReports()));
         await run.WaitForLineAsync("ec2:DescribeVpcs started", TimeSpan.FromSeconds(60));
-        var before = _proxy.Requests.Count;
+        var before = _moto.Faults.Requests.Count;
 
         var signalled = Stopwatch.StartNew();
         run.Signal(signal, wholeGroup);
@@ -100,7 +97,7 @@ public class InterruptionSuiteTests
         var outcome = await run.WaitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
         TestContext.Out.WriteLine($"{signal} to {(wholeGroup ? "the process group" : "dotnet test alone")}: every process gone after "
             + $"{gone.TotalSeconds:0.0} s; dotnet test exited {outcome.ExitCode}");
-        return new Stopped(outcome, survivors, gone, _proxy.Requests.Count - before);
+        return new Stopped(outcome, survivors, gone, _moto.Faults.Requests.Count - before);
     }
 
     private static void AssertStoppedCleanly(Stopped stopped)

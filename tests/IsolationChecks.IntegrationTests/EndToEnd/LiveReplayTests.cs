@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using IsolationChecks.Aws.Calls;
 using IsolationChecks.Controls.Catalog;
-using IsolationChecks.IntegrationTests.Aws;
 using IsolationChecks.IntegrationTests.Faults;
 using IsolationChecks.IntegrationTests.Moto;
 using IsolationChecks.IntegrationTests.Policies;
@@ -24,8 +23,6 @@ public sealed class LiveReplayTests
     private const string Region = "eu-west-1";
 
     private MotoServer _moto = null!;
-    private FaultProxy _proxy = null!;
-    private EnvironmentVariables _environment = null!;
     private SimulatorStandIn _simulator = null!;
     private ECDsa _key = null!;
     private string _root = null!;
@@ -36,8 +33,7 @@ public sealed class LiveReplayTests
     [OneTimeSetUp]
     public async Task RunLiveAndSaveAsync()
     {
-        _moto = await MotoServer.StartAsync();
-        _environment = new EnvironmentVariables(_moto.ClientEnvironment.Where(e => e.Key != "AWS_ENDPOINT_URL"));
+        _moto = await MotoServer.StartAsync(MotoSetup.CredentialsAndFaultProxy, CancellationToken.None);
         var built = JsonNode.Parse(await PythonScript.RunAsync(_moto, OneWayFlowMotoTests.BuildScript))!.AsObject();
         var (account, nat, natIp) = ((string)built["account"]!, (string)built["nat"]!, (string)built["natIp"]!);
         _simulator = new SimulatorStandIn(new Dictionary<string, IReadOnlyDictionary<string, string>>
@@ -49,8 +45,7 @@ public sealed class LiveReplayTests
                 ["codecommit:GitPull"] = "0.0.0.0/0", ["codecommit:GitPush"] = "0.0.0.0/0", ["codecommit:CreateBranch"] = "0.0.0.0/0",
             },
         });
-        _proxy = await FaultProxy.StartAsync(new Uri(_moto.Endpoint), CancellationToken.None);
-        _proxy.Answer("iam", "SimulatePrincipalPolicy", _simulator.Answer);
+        _moto.Faults.Answer("iam", "SimulatePrincipalPolicy", _simulator.Answer);
 
         _root = Directory.CreateTempSubdirectory("replay-").FullName;
         _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -70,15 +65,12 @@ public sealed class LiveReplayTests
             """);
         _saved = Path.Combine(_root, "saved");
         _live = await RunAsync(new SuiteSettings(new TargetSpec.Live(), posture, Path.Combine(_root, "out-live"),
-            EndpointUrl: _proxy.Url, SaveSnapshot: _saved, SigningKey: signing));
+            EndpointUrl: _moto.Faults.Url, SaveSnapshot: _saved, SigningKey: signing));
     }
 
     [OneTimeTearDown]
     public async Task StopAsync()
     {
-        _environment?.Dispose();
-        if (_proxy is not null)
-            await _proxy.DisposeAsync();
         if (_moto is not null)
             await _moto.DisposeAsync();
         _key?.Dispose();

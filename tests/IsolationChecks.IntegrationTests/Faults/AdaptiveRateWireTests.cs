@@ -1,6 +1,5 @@
 using IsolationChecks.Aws;
 using IsolationChecks.Collection;
-using IsolationChecks.IntegrationTests.Aws;
 using IsolationChecks.IntegrationTests.Moto;
 using NUnit.Framework;
 
@@ -20,46 +19,22 @@ public sealed class AdaptiveRateWireTests
     private const double CallsPerSecond = 4;
     private const int Throttles = 12;
 
-    private MotoServer _moto = null!;
-    private EnvironmentVariables _environment = null!;
-    private FaultProxy _proxy = null!;
-
-    [OneTimeSetUp]
-    public async Task StartMotoAsync()
-    {
-        _moto = await MotoServer.StartAsync();
-        _environment = new EnvironmentVariables(_moto.ClientEnvironment.Where(e => e.Key != "AWS_ENDPOINT_URL"));
-        _proxy = await FaultProxy.StartAsync(new Uri(_moto.Endpoint), CancellationToken.None);
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        if (_proxy is not null)
-            await _proxy.DisposeAsync();
-        _environment?.Dispose();
-        if (_moto is not null)
-            await _moto.DisposeAsync();
-    }
-
     [Test]
     public async Task A_partition_throttled_for_a_while_slows_down_gets_every_answer_and_leaves_the_other_region_at_its_rate()
     {
-        _proxy.Inject(Fault.ThrottleFirst(Throttles)).OnEveryOperationOf("ec2", ThrottledRegion);
+        await using var moto = await MotoServer.StartAsync(MotoSetup.CredentialsAndFaultProxy, CancellationToken.None);
+        moto.Faults.Inject(Fault.ThrottleFirst(Throttles)).OnEveryOperationOf("ec2", ThrottledRegion);
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        var collector = new Collector(
-            new AwsClientFactory(new AwsAccessSettings(EndpointUrl: _proxy.Url)),
-            new CollectionOptions(EndpointUrl: _proxy.Url, Limits: new CollectionLimits(MaxConcurrency: 8, CallsPerSecond: CallsPerSecond)),
-            TimeProvider.System);
+        var collector = MotoServer.CollectorAt(moto.Faults.Url, new CollectionOptions(Limits: new CollectionLimits(MaxConcurrency: 8, CallsPerSecond: CallsPerSecond)));
         var snapshot = await collector.CollectAsync(
             [new AuditScope("quiet", MotoServer.AccountId, QuietRegion), new AuditScope("throttled", MotoServer.AccountId, ThrottledRegion)], null, timeout.Token);
 
         var calls = snapshot.Manifest!.Calls.Where(c => c.Service == "ec2").ToList();
         var quietCalls = calls.Where(c => c.Folder.EndsWith(QuietRegion, StringComparison.Ordinal)).ToList();
         var throttledCalls = calls.Where(c => c.Folder.EndsWith(ThrottledRegion, StringComparison.Ordinal)).ToList();
-        var quiet = Ec2Arrivals(QuietRegion);
-        var throttled = Ec2Arrivals(ThrottledRegion);
+        var quiet = Ec2Arrivals(moto.Faults, QuietRegion);
+        var throttled = Ec2Arrivals(moto.Faults, ThrottledRegion);
         var firstThrottle = throttled.First(a => a.Injected is not null).At;
         var quietAfter = quiet.Where(a => a.At >= firstThrottle).ToList();
         var throttledAfter = throttled.Where(a => a.At >= firstThrottle).ToList();
@@ -89,8 +64,8 @@ public sealed class AdaptiveRateWireTests
         }
     }
 
-    private List<ProxiedArrival> Ec2Arrivals(string region) =>
-        _proxy.Arrivals.Where(a => a.Service == "ec2" && string.Equals(a.Region, region, StringComparison.OrdinalIgnoreCase)).ToList();
+    private static List<ProxiedArrival> Ec2Arrivals(FaultProxy proxy, string region) =>
+        proxy.Arrivals.Where(a => a.Service == "ec2" && string.Equals(a.Region, region, StringComparison.OrdinalIgnoreCase)).ToList();
 
     /// <summary>Requests a second between the first and the last of <paramref name="arrivals"/>.</summary>
     private static double PerSecond(IReadOnlyList<ProxiedArrival> arrivals) =>

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using IsolationChecks.Aws;
 using IsolationChecks.Collection;
-using IsolationChecks.IntegrationTests.Aws;
 using IsolationChecks.IntegrationTests.Moto;
 using IsolationChecks.Snapshots;
 using NUnit.Framework;
@@ -23,28 +22,25 @@ public sealed class CollectorFaultTests
     private const int SeededSecurityGroups = 40;
 
     private MotoServer _moto = null!;
-    private EnvironmentVariables _environment = null!;
     private FaultProxy _proxy = null!;
 
     [OneTimeSetUp]
     public async Task StartMotoAndSeedAsync()
     {
-        _moto = await MotoServer.StartAsync();
-        // The default credential chain reads the environment; the endpoint comes from the settings, so the proxy sits in between.
-        _environment = new EnvironmentVariables(_moto.ClientEnvironment.Where(e => e.Key != "AWS_ENDPOINT_URL"));
+        _moto = await MotoServer.StartAsync(MotoSetup.Credentials, CancellationToken.None);
         await PythonScript.RunAsync(_moto, SeedScript);
     }
 
     [OneTimeTearDown]
     public async Task StopMotoAsync()
     {
-        _environment?.Dispose();
         if (_moto is not null)
             await _moto.DisposeAsync();
     }
 
+    // A proxy of its own per test: its rules and its record of requests are that test's alone.
     [SetUp]
-    public async Task StartProxyAsync() => _proxy = await FaultProxy.StartAsync(new Uri(_moto.Endpoint), CancellationToken.None);
+    public async Task StartProxyAsync() => _proxy = await _moto.StartFaultProxyAsync(CancellationToken.None);
 
     [TearDown]
     public async Task StopProxyAsync() => await _proxy.DisposeAsync();
@@ -239,10 +235,7 @@ public sealed class CollectorFaultTests
     private async Task<SnapshotFiles> CollectAsync(int? pageSize = null, TimeSpan? timeBudget = null)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        var collector = new Collector(
-            new AwsClientFactory(new AwsAccessSettings(EndpointUrl: _proxy.Url, PageSize: pageSize)),
-            new CollectionOptions(EndpointUrl: _proxy.Url, TimeBudgetPerScope: timeBudget, PageSize: pageSize),
-            TimeProvider.System);
+        var collector = MotoServer.CollectorAt(_proxy.Url, new CollectionOptions(TimeBudgetPerScope: timeBudget, PageSize: pageSize));
         return await collector.CollectAsync([new AuditScope("prd", MotoServer.AccountId, Region)], null, timeout.Token);
     }
 

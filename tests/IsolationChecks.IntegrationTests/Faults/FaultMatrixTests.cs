@@ -5,7 +5,6 @@ using System.Text.RegularExpressions;
 using IsolationChecks.Aws.Calls;
 using IsolationChecks.Collection;
 using IsolationChecks.Controls.Catalog;
-using IsolationChecks.IntegrationTests.Aws;
 using IsolationChecks.IntegrationTests.Moto;
 using IsolationChecks.Running;
 using IsolationChecks.Settings;
@@ -39,7 +38,6 @@ public sealed partial class FaultMatrixTests
     private const string Account = MotoServer.AccountId;
 
     private MotoServer _moto = null!;
-    private EnvironmentVariables _environment = null!;
     private readonly UpstreamRecording _recording = new();
     private string _folder = null!;
     private string _posture = null!;
@@ -80,8 +78,7 @@ public sealed partial class FaultMatrixTests
     [OneTimeSetUp]
     public async Task BuildEstateAndBaselineAsync()
     {
-        _moto = await MotoServer.StartAsync();
-        _environment = new EnvironmentVariables(_moto.ClientEnvironment.Where(e => e.Key != "AWS_ENDPOINT_URL"));
+        _moto = await MotoServer.StartAsync(MotoSetup.Credentials, CancellationToken.None);
         var script = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Faults", "build_matrix_env.py"));
         _estate = JsonDocument.Parse(await PythonScript.RunAsync(_moto, script)).RootElement.Clone();
         // A Client VPN endpoint into GitLab's VPC whose clients GitLab's group does not admit (they arrive as the association's
@@ -110,7 +107,6 @@ public sealed partial class FaultMatrixTests
     [OneTimeTearDown]
     public async Task StopAsync()
     {
-        _environment?.Dispose();
         if (_moto is not null)
             await _moto.DisposeAsync();
         if (_folder is not null)
@@ -293,7 +289,7 @@ public sealed partial class FaultMatrixTests
 
     private async Task<FaultProxy> StartProxyAsync()
     {
-        var proxy = await FaultProxy.StartAsync(new Uri(_moto.Endpoint), CancellationToken.None, _recording);
+        var proxy = await _moto.StartFaultProxyAsync(CancellationToken.None, _recording);
         // What moto lacks, answered in the AWS API reference's shapes.
         var simulator = new SimulatorStandIn(new Dictionary<string, IReadOnlyDictionary<string, string>>
         {

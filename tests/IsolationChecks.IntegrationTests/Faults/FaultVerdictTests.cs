@@ -1,8 +1,6 @@
 using System.Text;
 using IsolationChecks.Aws;
-using IsolationChecks.Collection;
 using IsolationChecks.Controls.Catalog;
-using IsolationChecks.IntegrationTests.Aws;
 using IsolationChecks.IntegrationTests.EndToEnd;
 using IsolationChecks.IntegrationTests.Moto;
 using IsolationChecks.Posture;
@@ -21,15 +19,13 @@ public sealed class FaultVerdictTests
     private const string Region = "us-east-1";
 
     private MotoServer _moto = null!;
-    private EnvironmentVariables _environment = null!;
     private PostureDocument _posture = null!;
     private IReadOnlyDictionary<(string, string), Finding> _baseline = null!;
 
     [OneTimeSetUp]
     public async Task BuildEnvironmentAndBaselineAsync()
     {
-        _moto = await MotoServer.StartAsync();
-        _environment = new EnvironmentVariables(_moto.ClientEnvironment.Where(e => e.Key != "AWS_ENDPOINT_URL"));
+        _moto = await MotoServer.StartAsync(MotoSetup.Credentials, CancellationToken.None);
         await CodeBuildEnvironment.BuildAsync(_moto.Endpoint, Region);
         _posture = PostureLoader.Parse(Encoding.UTF8.GetBytes(CodeBuildEnvironment.Posture(Account, Region)), "posture.json");
         _baseline = (await EvaluateAsync(_moto.Endpoint)).ToDictionary(f => (f.Control.Id, f.Resource.Id));
@@ -39,14 +35,13 @@ public sealed class FaultVerdictTests
     [OneTimeTearDown]
     public async Task StopAsync()
     {
-        _environment?.Dispose();
         if (_moto is not null)
             await _moto.DisposeAsync();
     }
 
     private async Task<IReadOnlyList<Finding>> EvaluateAsync(string endpoint)
     {
-        var collector = new Collector(new AwsClientFactory(new AwsAccessSettings(endpoint)), new CollectionOptions(endpoint), TimeProvider.System);
+        var collector = MotoServer.CollectorAt(endpoint);
         var files = await collector.CollectAsync([new AuditScope("prd", Account, Region)], null, CancellationToken.None);
         var runner = new SuiteRunner(ControlCatalog.Discover(), TimeProvider.System);
         return await runner.EvaluateAsync(SnapshotReader.Read(files), _posture, "posture.json", CancellationToken.None);
@@ -60,7 +55,7 @@ public sealed class FaultVerdictTests
     public async Task Access_denied_turns_exactly_the_dependent_verdicts_inconclusive(
         string service, string operation, string code, string[] mustChange, string[] mustNotChange)
     {
-        await using var proxy = await FaultProxy.StartAsync(new Uri(_moto.Endpoint), CancellationToken.None);
+        await using var proxy = await _moto.StartFaultProxyAsync(CancellationToken.None);
         proxy.Inject(Fault.DenyAccess()).On(service, operation);
 
         var changed = Changed(await EvaluateAsync(proxy.Url));
@@ -79,7 +74,7 @@ public sealed class FaultVerdictTests
     [Test]
     public async Task Throttling_that_never_clears_never_produces_a_pass()
     {
-        await using var proxy = await FaultProxy.StartAsync(new Uri(_moto.Endpoint), CancellationToken.None);
+        await using var proxy = await _moto.StartFaultProxyAsync(CancellationToken.None);
         proxy.Inject(Fault.ThrottleAlways()).OnEveryOperationOf("codebuild");
 
         var codeBuild = (await EvaluateAsync(proxy.Url)).Where(f => f.Control.Family == "CodeBuild").ToList();

@@ -121,7 +121,6 @@ print(json.dumps({'instance': instance if host != 'ecs' else None, 'nat': declar
 """;
 
     private MotoServer _moto = null!;
-    private EnvironmentVariables _environment = null!;
 
     public static IEnumerable<TestCaseData> Scenarios() => new (string Scenario, string Fixture)[]
     {
@@ -140,16 +139,11 @@ print(json.dumps({'instance': instance if host != 'ecs' else None, 'nat': declar
     }.Select(s => new TestCaseData(s.Scenario, s.Fixture).SetName($"GitLab scenario {s.Scenario} collected from moto matches {s.Fixture}"));
 
     [OneTimeSetUp]
-    public async Task StartMoto()
-    {
-        _moto = await MotoServer.StartAsync();
-        _environment = new EnvironmentVariables(_moto.ClientEnvironment.Where(e => e.Key != "AWS_ENDPOINT_URL"));
-    }
+    public async Task StartMoto() => _moto = await MotoServer.StartAsync(MotoSetup.Credentials, CancellationToken.None);
 
     [OneTimeTearDown]
     public async Task StopMoto()
     {
-        _environment?.Dispose();
         if (_moto is not null)
             await _moto.DisposeAsync();
     }
@@ -230,8 +224,7 @@ print(json.dumps({'instance': instance if host != 'ecs' else None, 'nat': declar
     /// <summary>Collects what the suite's live run would collect for this posture (the same collection plan).</summary>
     private async Task<SnapshotFiles> CollectAsync(PostureDocument posture)
     {
-        var collector = new Collector(new AwsClientFactory(new AwsAccessSettings(EndpointUrl: _moto.Endpoint)),
-            CollectionPlan.For(posture, _moto.Endpoint), TimeProvider.System);
+        var collector = MotoServer.CollectorAt(_moto.Endpoint, CollectionPlan.For(posture, _moto.Endpoint));
         return await collector.CollectAsync([new AuditScope("dev", MotoServer.AccountId, Region)], null, CancellationToken.None);
     }
 

@@ -1,13 +1,33 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using IsolationChecks.Aws;
+using IsolationChecks.Collection;
+using IsolationChecks.IntegrationTests.Aws;
+using IsolationChecks.IntegrationTests.Faults;
 
 namespace IsolationChecks.IntegrationTests.Moto;
+
+/// <summary>How a test fixture stands up its own moto.</summary>
+/// <param name="ProcessEnvironment">Set in this test process while the server runs and restored when it is disposed: what the
+/// SDK's default credential chain reads. The endpoint is not among them; it comes from the settings, so a proxy can sit in
+/// between. Null: the process environment is left as it is.</param>
+/// <param name="FaultProxy">A fault proxy in front of the server for its whole life (<see cref="MotoServer.Faults"/>).</param>
+internal sealed record MotoSetup(IReadOnlyDictionary<string, string>? ProcessEnvironment = null, bool FaultProxy = false)
+{
+    /// <summary>The server's credentials and default region in this process, for the product's collector.</summary>
+    public static MotoSetup Credentials { get; } = new(MotoServer.Credentials);
+
+    /// <summary><see cref="Credentials"/>, with a fault proxy in front.</summary>
+    public static MotoSetup CredentialsAndFaultProxy { get; } = new(MotoServer.Credentials, FaultProxy: true);
+}
 
 /// <summary>
 /// A moto server (every AWS service on one local port) for one test fixture, behind a local front that answers the
 /// EC2 Client VPN reads moto lacks (<see cref="ClientVpn"/>) and passes everything else through byte for byte. Fails
-/// with an install hint when moto is not importable; the process is killed on dispose.
+/// with an install hint when moto is not importable; the process is killed on dispose. A fixture that needs more (its
+/// credentials in the process environment, a fault proxy in front) says so in a <see cref="MotoSetup"/>, and the server
+/// owns that too: one dispose undoes it all.
 /// </summary>
 public sealed class MotoServer : IAsyncDisposable
 {
@@ -18,7 +38,9 @@ public sealed class MotoServer : IAsyncDisposable
 
     private readonly Process _process;
     private readonly HttpClient _http;
-    private Faults.FaultProxy? _front;
+    private FaultProxy? _front;
+    private FaultProxy? _faults;
+    private EnvironmentVariables? _environment;
 
     private MotoServer(Process process, string endpoint)
     {
@@ -36,17 +58,25 @@ public sealed class MotoServer : IAsyncDisposable
     /// <summary>The Client VPN endpoints the front answers for (moto has none).</summary>
     public ClientVpnService ClientVpn { get; } = new();
 
-    /// <summary>Environment for a process (python/boto3, the AWS CLI) that should talk to this server.</summary>
-    public IReadOnlyDictionary<string, string> ClientEnvironment => new Dictionary<string, string>
+    /// <summary>The fault proxy in front of <see cref="Endpoint"/> that the <see cref="MotoSetup"/> asked for, disposed with the server.</summary>
+    internal FaultProxy Faults => _faults ?? throw new InvalidOperationException("This moto was started without a fault proxy (MotoSetup.FaultProxy).");
+
+    /// <summary>The credentials and default region of a client of any moto (everything but the endpoint).</summary>
+    public static IReadOnlyDictionary<string, string> Credentials { get; } = new Dictionary<string, string>
     {
-        ["AWS_ENDPOINT_URL"] = Endpoint,
         ["AWS_ACCESS_KEY_ID"] = AccessKey,
         ["AWS_SECRET_ACCESS_KEY"] = SecretKey,
         ["AWS_DEFAULT_REGION"] = "eu-west-1",
         ["AWS_EC2_METADATA_DISABLED"] = "true",
-    };
+    }.AsReadOnly();
 
-    public static async Task<MotoServer> StartAsync(CancellationToken cancellationToken = default)
+    /// <summary>Environment for a process (python/boto3, the AWS CLI) that should talk to this server.</summary>
+    public IReadOnlyDictionary<string, string> ClientEnvironment =>
+        new Dictionary<string, string>(Credentials) { ["AWS_ENDPOINT_URL"] = Endpoint };
+
+    public static Task<MotoServer> StartAsync(CancellationToken cancellationToken = default) => StartAsync(new MotoSetup(), cancellationToken);
+
+    internal static async Task<MotoServer> StartAsync(MotoSetup setup, CancellationToken cancellationToken)
     {
         await EnsureMotoImportableAsync(cancellationToken).ConfigureAwait(false);
         var port = FreePort();
@@ -68,8 +98,12 @@ public sealed class MotoServer : IAsyncDisposable
         try
         {
             await server.WaitUntilAnsweringAsync(cancellationToken).ConfigureAwait(false);
-            server._front = await Faults.FaultProxy.StartAsync(new Uri(server.MotoEndpoint), cancellationToken).ConfigureAwait(false);
+            server._front = await FaultProxy.StartAsync(new Uri(server.MotoEndpoint), cancellationToken).ConfigureAwait(false);
             server._front.Answer((call, body) => server.ClientVpn.Answer(call.Service, call.Operation, body));
+            if (setup.FaultProxy)
+                server._faults = await server.StartFaultProxyAsync(cancellationToken).ConfigureAwait(false);
+            if (setup.ProcessEnvironment is not null)
+                server._environment = new EnvironmentVariables(setup.ProcessEnvironment);
         }
         catch
         {
@@ -78,6 +112,20 @@ public sealed class MotoServer : IAsyncDisposable
         }
 
         return server;
+    }
+
+    /// <summary>A fault proxy in front of <see cref="Endpoint"/> that the caller owns (one a test, say), recording upstream answers if asked.</summary>
+    internal Task<FaultProxy> StartFaultProxyAsync(CancellationToken cancellationToken, UpstreamRecording? recording = null) =>
+        FaultProxy.StartAsync(new Uri(Endpoint), cancellationToken, recording);
+
+    /// <summary>
+    /// The product's collector reaching AWS at <paramref name="endpoint"/> (a server's front, or a fault proxy in front of it):
+    /// its clients and its options name that endpoint and the options' page size.
+    /// </summary>
+    internal static Collector CollectorAt(string endpoint, CollectionOptions? options = null, TimeProvider? time = null)
+    {
+        options = (options ?? new CollectionOptions()) with { EndpointUrl = endpoint };
+        return new Collector(new AwsClientFactory(new AwsAccessSettings(EndpointUrl: endpoint, PageSize: options.PageSize)), options, time ?? TimeProvider.System);
     }
 
     /// <summary>Wipes every resource of every service.</summary>
@@ -91,6 +139,8 @@ public sealed class MotoServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _http.Dispose();
+        if (_faults is not null)
+            await _faults.DisposeAsync().ConfigureAwait(false);
         if (_front is not null)
             await _front.DisposeAsync().ConfigureAwait(false);
         if (!_process.HasExited)
@@ -100,6 +150,7 @@ public sealed class MotoServer : IAsyncDisposable
         }
 
         _process.Dispose();
+        _environment?.Dispose();
     }
 
     private async Task WaitUntilAnsweringAsync(CancellationToken cancellationToken)

@@ -2,9 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using IsolationChecks.Aws;
-using IsolationChecks.Collection;
 using IsolationChecks.Controls.Catalog;
-using IsolationChecks.IntegrationTests.Aws;
 using IsolationChecks.IntegrationTests.EndToEnd;
 using IsolationChecks.IntegrationTests.Moto;
 using IsolationChecks.Posture;
@@ -54,7 +52,6 @@ public sealed class NetworkMotoTests
     private sealed record LiveDrift(JsonObject Built, JsonObject Created, IReadOnlyList<Finding> Before, IReadOnlyList<Finding> After);
 
     private MotoServer _moto = null!;
-    private EnvironmentVariables _environment = null!;
     private string _fixtures = null!;
     private JsonObject _built = null!;
     private Snapshot _liveSnapshot = null!;
@@ -71,8 +68,7 @@ public sealed class NetworkMotoTests
         foreach (var drift in Drifts)
             _fixtureDrifts[drift] = await EvaluateFixtureAsync(Path.Combine(_fixtures, "violations", drift));
 
-        _moto = await MotoServer.StartAsync();
-        _environment = new EnvironmentVariables(_moto.ClientEnvironment.Where(e => e.Key != "AWS_ENDPOINT_URL"));
+        _moto = await MotoServer.StartAsync(MotoSetup.Credentials, CancellationToken.None);
         var build = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Network", "build_prd_network.py"));
         var driftScript = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Network", "drift_prd_network.py"));
         foreach (var drift in Drifts)
@@ -94,7 +90,6 @@ public sealed class NetworkMotoTests
     [OneTimeTearDown]
     public async Task StopMoto()
     {
-        _environment?.Dispose();
         if (_moto is not null)
             await _moto.DisposeAsync();
     }
@@ -126,8 +121,7 @@ public sealed class NetworkMotoTests
 
     private async Task<(Snapshot Snapshot, IReadOnlyList<Finding> Findings)> CollectAndEvaluateAsync(PostureDocument posture)
     {
-        var collector = new Collector(new AwsClientFactory(new AwsAccessSettings(EndpointUrl: _moto.Endpoint)),
-            new CollectionOptions(EndpointUrl: _moto.Endpoint), TimeProvider.System);
+        var collector = MotoServer.CollectorAt(_moto.Endpoint);
         var files = await collector.CollectAsync([new AuditScope("prd", MotoServer.AccountId, Region)], null, CancellationToken.None);
         var snapshot = SnapshotReader.Read(files);
         return (snapshot, await EvaluateAsync(new EvaluationContext(snapshot, posture, TimeProvider.System)));

@@ -48,7 +48,6 @@ print(json.dumps(out, default=lambda o: o.isoformat()))
 """;
 
     private MotoServer _moto = null!;
-    private EnvironmentVariables _environment = null!;
     private JsonObject _built = null!;
     private JsonObject _boto3 = null!;
     private SnapshotFiles _files = null!;
@@ -57,15 +56,13 @@ print(json.dumps(out, default=lambda o: o.isoformat()))
     [OneTimeSetUp]
     public async Task BuildAndCollect()
     {
-        _moto = await MotoServer.StartAsync();
-        _environment = new EnvironmentVariables(_moto.ClientEnvironment.Where(e => e.Key != "AWS_ENDPOINT_URL"));
+        _moto = await MotoServer.StartAsync(MotoSetup.Credentials, CancellationToken.None);
         var build = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Network", "build_transit_network.py"));
         _built = JsonNode.Parse(await PythonScript.RunAsync(_moto, build))!.AsObject();
         _boto3 = JsonNode.Parse(await PythonScript.RunAsync(_moto, Boto3Outputs))!.AsObject();
         _moto.ClientVpn.Add(new ClientVpnEndpointState(ClientVpn, Id("build"), "172.31.0.0/22", [Id("buildSg")], [Id("buildA")],
             [("10.20.0.0/16", true)], [("10.20.0.0/16", Id("buildA"))]));
-        var collector = new Collector(new AwsClientFactory(new AwsAccessSettings(EndpointUrl: _moto.Endpoint)),
-            new CollectionOptions(EndpointUrl: _moto.Endpoint, Requests: new CollectionRequests([new(AwsCalls.Plans.Ingress)])), TimeProvider.System);
+        var collector = MotoServer.CollectorAt(_moto.Endpoint, new CollectionOptions(Requests: new CollectionRequests([new(AwsCalls.Plans.Ingress)])));
         _files = await collector.CollectAsync([new AuditScope("dev", MotoServer.AccountId, Region)], null, CancellationToken.None);
         _snapshot = SnapshotReader.Read(_files);
     }
@@ -73,7 +70,6 @@ print(json.dumps(out, default=lambda o: o.isoformat()))
     [OneTimeTearDown]
     public async Task StopMoto()
     {
-        _environment?.Dispose();
         if (_moto is not null)
             await _moto.DisposeAsync();
     }

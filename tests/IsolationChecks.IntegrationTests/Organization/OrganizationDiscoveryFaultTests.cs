@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using IsolationChecks.Aws.Calls;
 using IsolationChecks.Controls.Catalog;
-using IsolationChecks.IntegrationTests.Aws;
 using IsolationChecks.IntegrationTests.Faults;
 using IsolationChecks.IntegrationTests.Moto;
 using IsolationChecks.Running;
@@ -24,7 +23,6 @@ public sealed class OrganizationDiscoveryFaultTests
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(15);
 
     private MotoServer _moto = null!;
-    private EnvironmentVariables _environment = null!;
     private string _root = null!;
     private string _posture = null!;
 
@@ -35,9 +33,8 @@ public sealed class OrganizationDiscoveryFaultTests
     [OneTimeSetUp]
     public async Task BuildOrganisationAsync()
     {
-        _moto = await MotoServer.StartAsync();
+        _moto = await MotoServer.StartAsync(new MotoSetup(OrganizationScaleTests.Environment), CancellationToken.None);
         var built = await OrganizationScaleTests.BuildAsync(_moto, 3, 1, Region);
-        _environment = new EnvironmentVariables(OrganizationScaleTests.Environment(_moto));
         _root = Directory.CreateTempSubdirectory("org-faults-").FullName;
         _posture = Path.Combine(_root, "posture.json");
         await File.WriteAllTextAsync(_posture, OrganizationScaleTests.Posture((string)built["root"]!, [Region]));
@@ -46,7 +43,6 @@ public sealed class OrganizationDiscoveryFaultTests
     [OneTimeTearDown]
     public async Task StopAsync()
     {
-        _environment?.Dispose();
         if (_moto is not null)
             await _moto.DisposeAsync();
         if (_root is not null && Directory.Exists(_root))
@@ -56,7 +52,7 @@ public sealed class OrganizationDiscoveryFaultTests
     [Test]
     public async Task Without_a_fault_the_discovery_is_collected_and_ORG_1_passes()
     {
-        await using var proxy = await FaultProxy.StartAsync(new Uri(_moto.Endpoint), CancellationToken.None);
+        await using var proxy = await _moto.StartFaultProxyAsync(CancellationToken.None);
         var run = await RunAsync(proxy, "clean", TimeSpan.FromMinutes(2));
 
         var made = run.Manifest!.Calls.Where(c => c.Outcome == "ok").Select(c => $"{c.Service}:{c.Operation}").ToHashSet(StringComparer.Ordinal);
@@ -68,7 +64,7 @@ public sealed class OrganizationDiscoveryFaultTests
     public async Task A_discovery_fault_that_never_clears_leaves_ORG_1_undecided(string iamAction, MatrixFault fault)
     {
         var call = Calls.Single(c => c.IamAction == iamAction);
-        await using var proxy = await FaultProxy.StartAsync(new Uri(_moto.Endpoint), CancellationToken.None);
+        await using var proxy = await _moto.StartFaultProxyAsync(CancellationToken.None);
         proxy.Inject(FaultFor(call, fault)).On(call.Service.SigningName, call.Operation);
         var clock = Stopwatch.StartNew();
         var run = await RunAsync(proxy, $"{iamAction}-{fault}".Replace(':', '-'), RunTimeout);

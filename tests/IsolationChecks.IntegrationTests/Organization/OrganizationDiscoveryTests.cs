@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using IsolationChecks.Controls.Catalog;
-using IsolationChecks.IntegrationTests.Aws;
 using IsolationChecks.IntegrationTests.Faults;
 using IsolationChecks.IntegrationTests.Moto;
 using IsolationChecks.Running;
@@ -21,8 +20,6 @@ public sealed class OrganizationDiscoveryTests
     private const string Region = "eu-west-1";
 
     private MotoServer _moto = null!;
-    private FaultProxy _proxy = null!;
-    private EnvironmentVariables _environment = null!;
     private string _root = null!;
     private JsonNode[] _accounts = null!;
     private RunResult _run = null!;
@@ -32,27 +29,22 @@ public sealed class OrganizationDiscoveryTests
     [OneTimeSetUp]
     public async Task DiscoverAndCollectAsync()
     {
-        _moto = await MotoServer.StartAsync();
+        _moto = await MotoServer.StartAsync(new MotoSetup(OrganizationScaleTests.Environment, FaultProxy: true), CancellationToken.None);
         var built = await OrganizationScaleTests.BuildAsync(_moto, 5, 2, Region);
         _accounts = built["accounts"]!.AsArray().Select(a => a!).ToArray();
-        _proxy = await FaultProxy.StartAsync(new Uri(_moto.Endpoint), CancellationToken.None);
         var locked = $"arn:aws:iam::{Account(1)}:role/IsolationChecksAudit";
-        _proxy.Inject(Fault.DenyAccess()).On("sts", "AssumeRole", body => Uri.UnescapeDataString(Encoding.UTF8.GetString(body)).Contains(locked, StringComparison.Ordinal));
-        _environment = new EnvironmentVariables(OrganizationScaleTests.Environment(_moto));
+        _moto.Faults.Inject(Fault.DenyAccess()).On("sts", "AssumeRole", body => Uri.UnescapeDataString(Encoding.UTF8.GetString(body)).Contains(locked, StringComparison.Ordinal));
 
         _root = Directory.CreateTempSubdirectory("org-discovery-").FullName;
         var posture = Path.Combine(_root, "posture.json");
         await File.WriteAllTextAsync(posture, OrganizationScaleTests.Posture((string)built["root"]!, [Region], exclude: Account(2)));
         _run = await new SuiteRunner(ControlCatalog.Discover(), TimeProvider.System).RunAsync(
-            new SuiteSettings(new TargetSpec.Live(), posture, Path.Combine(_root, "out"), EndpointUrl: _proxy.Url), null, CancellationToken.None);
+            new SuiteSettings(new TargetSpec.Live(), posture, Path.Combine(_root, "out"), EndpointUrl: _moto.Faults.Url), null, CancellationToken.None);
     }
 
     [OneTimeTearDown]
     public async Task StopAsync()
     {
-        _environment?.Dispose();
-        if (_proxy is not null)
-            await _proxy.DisposeAsync();
         if (_moto is not null)
             await _moto.DisposeAsync();
         if (_root is not null && Directory.Exists(_root))
@@ -70,7 +62,7 @@ public sealed class OrganizationDiscoveryTests
             Assert.That(locked.Status, Is.EqualTo(Status.Inconclusive));
             Assert.That(locked.Message, Does.Contain(Account(1)).And.Contain("was not reached").And.Contain("AccessDenied").And.Contain("sts:AssumeRole"));
             Assert.That(locked.EffectiveRemediation, Does.Contain($"arn:aws:iam::{Account(1)}:role/IsolationChecksAudit").And.Contain("trust policy"));
-            Assert.That(_proxy.RequestsFor("sts", "AssumeRole").Where(r => r.Injected == FaultKind.DenyAccess), Is.Not.Empty, "STS refused on the wire");
+            Assert.That(_moto.Faults.RequestsFor("sts", "AssumeRole").Where(r => r.Injected == FaultKind.DenyAccess), Is.Not.Empty, "STS refused on the wire");
             Assert.That(_run.Gate.Passed, Is.False, "an account not reached fails the gate");
         }
     }

@@ -1,8 +1,6 @@
 using System.Text.Json.Nodes;
 using IsolationChecks.Aws;
-using IsolationChecks.Collection;
 using IsolationChecks.Controls.Catalog;
-using IsolationChecks.IntegrationTests.Aws;
 using IsolationChecks.IntegrationTests.Moto;
 using IsolationChecks.Posture;
 
@@ -60,19 +58,16 @@ print(json.dumps({'nat': nat, 'natIp': nat_ip, 'account': account}))
 """;
 
     private MotoServer _moto = null!;
-    private EnvironmentVariables _environment = null!;
     private JsonObject _built = null!;
     private IReadOnlyList<Finding> _findings = null!;
 
     [OneTimeSetUp]
     public async Task BuildCollectAndEvaluate()
     {
-        _moto = await MotoServer.StartAsync();
-        _environment = new EnvironmentVariables(_moto.ClientEnvironment.Where(e => e.Key != "AWS_ENDPOINT_URL"));
+        _moto = await MotoServer.StartAsync(MotoSetup.Credentials, CancellationToken.None);
         _built = JsonNode.Parse(await PythonScript.RunAsync(_moto, BuildScript))!.AsObject();
         var account = (string)_built["account"]!;
-        var collector = new Collector(new AwsClientFactory(new AwsAccessSettings(EndpointUrl: _moto.Endpoint)),
-            new CollectionOptions(EndpointUrl: _moto.Endpoint), TimeProvider.System);
+        var collector = MotoServer.CollectorAt(_moto.Endpoint);
         var files = await collector.CollectAsync([new AuditScope("prd", account, Region)], null, CancellationToken.None);
         var posture = new PostureDocument(1, "moto", new Dictionary<string, AccountTarget> { ["prd"] = new(account, Region) },
             NatGateways: [new NatGatewayRef((string)_built["nat"]!, "prd")],
@@ -89,7 +84,6 @@ print(json.dumps({'nat': nat, 'natIp': nat_ip, 'account': account}))
     [OneTimeTearDown]
     public async Task StopMoto()
     {
-        _environment?.Dispose();
         if (_moto is not null)
             await _moto.DisposeAsync();
     }
