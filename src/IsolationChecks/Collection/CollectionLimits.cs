@@ -92,13 +92,13 @@ internal sealed class CollectionThrottle : IDisposable
     private readonly TimeProvider _clock;
     private readonly ConcurrentDictionary<string, AdaptiveRateLimiter> _rates = new(StringComparer.Ordinal);
     private readonly ResiliencePipeline _throttleRetry;
-    private readonly ConcurrencyLimiter _concurrency;
+    private readonly CallSlots _slots;
 
     public CollectionThrottle(CollectionLimits limits, TimeProvider clock)
     {
         _limits = limits;
         _clock = clock;
-        _concurrency = new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = Math.Max(1, limits.MaxConcurrency), QueueLimit = int.MaxValue });
+        _slots = new CallSlots(limits.MaxConcurrency);
         var retry = new ResiliencePipelineBuilder { TimeProvider = clock };
         if (limits.ThrottleRetries > 0)
             retry.AddRetry(new RetryStrategyOptions
@@ -137,14 +137,15 @@ internal sealed class CollectionThrottle : IDisposable
     /// the partition's rate and the call is resent after a backoff, under the same limits. The attempts of every send are
     /// counted, so a call's manifest entry says how many requests it took on the wire.
     /// </summary>
-    public async Task<ApiCallResult> RunAsync(string partition, Func<CancellationToken, Task<ApiCallResult>> call, CancellationToken cancellationToken)
+    /// <param name="depth">How many calls this one waits for before it: a free slot goes to the deepest waiting call first (<see cref="CallSlots"/>).</param>
+    public async Task<ApiCallResult> RunAsync(string partition, Func<CancellationToken, Task<ApiCallResult>> call, CancellationToken cancellationToken, int depth = 0)
     {
         var rate = RateOf(partition);
         var attempts = 0;
         return await _throttleRetry.ExecuteAsync(
             async token =>
             {
-                using var slot = await SlotWithPermitAsync(rate, token).ConfigureAwait(false);
+                using var slot = await SlotWithPermitAsync(rate, depth, token).ConfigureAwait(false);
                 var sentAt = rate.Now;
                 try
                 {
@@ -167,11 +168,11 @@ internal sealed class CollectionThrottle : IDisposable
     }
 
     /// <summary>A slot whose holder may send now: without a permit of the partition, the slot is given back until one is due.</summary>
-    private async Task<RateLimitLease> SlotWithPermitAsync(AdaptiveRateLimiter rate, CancellationToken cancellationToken)
+    private async Task<CallSlots.Slot> SlotWithPermitAsync(AdaptiveRateLimiter rate, int depth, CancellationToken cancellationToken)
     {
         while (true)
         {
-            var slot = await _concurrency.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
+            var slot = await _slots.AcquireAsync(depth, cancellationToken).ConfigureAwait(false);
             using var permit = rate.AttemptAcquire();
             if (permit.IsAcquired)
                 return slot;
@@ -185,6 +186,5 @@ internal sealed class CollectionThrottle : IDisposable
     {
         foreach (var rate in _rates.Values)
             rate.Dispose();
-        _concurrency.Dispose();
     }
 }

@@ -62,7 +62,8 @@ internal sealed class CollectionRun(TimeProvider clock, CollectionThrottle throt
                     started = clock.GetTimestamp();
                     return await services.CallAsync(call, args, token).ConfigureAwait(false);
                 },
-                scopeToken).ConfigureAwait(false);
+                scopeToken,
+                DepthOf(call)).ConfigureAwait(false);
             var output = WithRequest(result.Output, args);
             WriteFile(scope, file, output);
             Record(scope, call, item, "ok", file, result.Pages, result.Attempts, started);
@@ -162,7 +163,11 @@ internal sealed class CollectionRun(TimeProvider clock, CollectionThrottle throt
 
     /// <summary>Runs work under the shared throttle without recording it (the caller records).</summary>
     public Task<ApiCallResult> LimitedAsync(ScopeContext scope, AwsCall call, Func<CancellationToken, Task<ApiCallResult>> send, CancellationToken scopeToken) =>
-        throttle.RunAsync(PartitionOf(scope, call), send, scopeToken);
+        throttle.RunAsync(PartitionOf(scope, call), send, scopeToken, DepthOf(call));
+
+    /// <summary>How many calls a call waits for before it can be asked: its parents, or the evidence a planned question is drawn from.</summary>
+    private static int DepthOf(AwsCall call) =>
+        call.Fanout.Parent is { } parent ? 1 + DepthOf(parent) : call.Fanout is Fanout.Planned ? 1 : 0;
 
     /// <summary>Where AWS counts the call against its limits: the scope's account, the service's region ("global" for IAM and Organizations).</summary>
     private string PartitionOf(ScopeContext scope, AwsCall call) =>
