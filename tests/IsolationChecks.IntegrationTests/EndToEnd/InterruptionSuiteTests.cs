@@ -24,6 +24,8 @@ public class InterruptionSuiteTests
     public async Task StartSlowAws()
     {
         _moto = await MotoServer.StartAsync(new MotoSetup(FaultProxy: true), CancellationToken.None);
+        // Projects to judge: with none, CodeBuild's empty answer (not held) would leave nothing that needed EC2.
+        await CodeBuildEnvironment.BuildAsync(_moto.Endpoint, Region);
         _moto.Faults.Inject(Fault.Delay(TimeSpan.FromMinutes(1))).OnEveryOperationOf("ec2");
         _posture = Path.Combine(Path.GetTempPath(), $"slow-posture-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(_posture, CodeBuildEnvironment.Posture(Account, Region));
@@ -147,8 +149,8 @@ public class InterruptionSuiteTests
     }
 
     /// <summary>
-    /// The run's Timeout cuts the held EC2 calls off: the run finishes on what it has, every finding that needed EC2 says
-    /// so, and it exits non-zero saying it timed out.
+    /// The run's Timeout cuts the held EC2 calls off: the run finishes on what it has, the projects' findings that needed
+    /// EC2 (their VPC's routes) say so, and it exits non-zero saying it timed out.
     /// </summary>
     [Test]
     public async Task A_run_whose_timeout_runs_out_is_judged_on_what_it_has_and_says_it_timed_out()
