@@ -13,8 +13,10 @@ namespace IsolationChecks.Bench;
 /// Evaluation of a saved snapshot split in two: parse (read the folder, check it against its manifest, read every
 /// declared file as its shape) and controls (every control on the parsed snapshot). The first round is the cold one a
 /// fresh process pays; the best of the warm rounds is the steady cost. Warm rounds go on past <c>--rounds</c> until they
-/// have taken <c>--warm-seconds</c> (3 by default): at 1× a round takes milliseconds, and five of them run mostly code the
-/// JIT has not optimised yet, which is a start-up cost (the cold round shows it), not the steady one. Prints one JSON object.
+/// have taken <c>--warm-seconds</c> (3 by default) and number at least <c>--min-warm-rounds</c> (10): at 1× a round takes
+/// milliseconds, and five of them run mostly code the JIT has not optimised yet, which is a start-up cost (the cold round
+/// shows it), not the steady one; at 100× a round takes most of a second, and the four that fit in 3 s measured the
+/// controls at twice their steady cost, half of it still tiering up. Prints one JSON object.
 /// </summary>
 public static class EvaluationBenchmark
 {
@@ -23,6 +25,7 @@ public static class EvaluationBenchmark
         var folder = options["snapshot"];
         var rounds = int.Parse(options.GetValueOrDefault("rounds", "5"), System.Globalization.CultureInfo.InvariantCulture);
         var warmFor = TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("warm-seconds", "3"), System.Globalization.CultureInfo.InvariantCulture));
+        var minWarmRounds = int.Parse(options.GetValueOrDefault("min-warm-rounds", "10"), System.Globalization.CultureInfo.InvariantCulture);
         var warm = new Stopwatch();
         var settings = new SuiteSettings(new TargetSpec.SnapshotFolder(folder), options.GetValueOrDefault("posture", Path.Combine(folder, "posture.json")), Path.GetTempPath());
         var runner = new SuiteRunner(ControlCatalog.Discover(), TimeProvider.System);
@@ -34,7 +37,7 @@ public static class EvaluationBenchmark
         var findings = 0;
         Collection.SnapshotFiles? lastFiles = null;
         PostureDocument? lastPosture = null;
-        for (var round = 0; round < rounds || (warm.Elapsed < warmFor && round < 1000); round++)
+        for (var round = 0; round < rounds || ((warm.Elapsed < warmFor || round <= minWarmRounds) && round < 1000); round++)
         {
             if (round == 1)
                 warm.Start();
