@@ -51,6 +51,7 @@ public sealed class AuditRun(IReadOnlyList<IControl> controls, TimeProvider cloc
             {
                 // First, before anything can write this run's error file: no file of an earlier run survives this one.
                 output.ClearPreviousRun();
+                output.MarkUnfinished();
             }
             catch (InputException e)
             {
@@ -65,7 +66,11 @@ public sealed class AuditRun(IReadOnlyList<IControl> controls, TimeProvider cloc
             {
                 try
                 {
-                    return new FinishedRun(outcome, output.Path, await output.WriteReportsAsync(result, CancellationToken.None).ConfigureAwait(false));
+                    var reports = await output.WriteReportsAsync(result, CancellationToken.None).ConfigureAwait(false);
+                    // An interruption while they were written left its error file, which is what the folder says: so does the exit code.
+                    return output.Error is { } won
+                        ? new FinishedRun(won, output.Path, WriteErrorOrNothing(output, won))
+                        : new FinishedRun(outcome, output.Path, reports);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {

@@ -9,7 +9,9 @@ namespace IsolationChecks.Reporting;
 /// A run's Output folder, held for the length of the run. Claiming it takes an exclusive lock (a second run on the same
 /// folder is refused, naming the run that holds it; the operating system releases the lock of a run that died), then
 /// removes the previous run's files, so what the folder holds afterwards is this run's alone: its reports, or
-/// error.json and error.txt saying why there are none. Other files in the folder are never touched.
+/// error.json and error.txt saying why there are none. Until the reports are all written, error.json says the run has
+/// not finished, so a run killed outright leaves that, never an empty folder or half-written reports alone: wherever
+/// error.json is present, the folder holds no verdict. Other files in the folder are never touched.
 /// </summary>
 public sealed class OutputFolder : IDisposable
 {
@@ -26,6 +28,7 @@ public sealed class OutputFolder : IDisposable
     private readonly Lock _gate = new();
     private readonly TimeProvider _clock;
     private bool _finished;
+    private RunOutcome? _error;
 
     private OutputFolder(string path, FileStream @lock, TimeProvider clock, DateTimeOffset startedAt, string? previousHolder)
     {
@@ -39,6 +42,16 @@ public sealed class OutputFolder : IDisposable
     public string Path { get; }
 
     public DateTimeOffset StartedAt { get; }
+
+    /// <summary>The outcome error.json was written for (not the "unfinished" mark); null while there is none.</summary>
+    public RunOutcome? Error
+    {
+        get
+        {
+            lock (_gate)
+                return _error;
+        }
+    }
 
     /// <summary>A run that held this folder and died without releasing it ("pid 123 on host, started ..."), or null.</summary>
     public string? PreviousHolder { get; }
@@ -108,12 +121,48 @@ public sealed class OutputFolder : IDisposable
         return removed;
     }
 
-    /// <summary>The reports of a finished run; from then on nothing else is written here.</summary>
+    /// <summary>
+    /// error.json and error.txt saying "interrupted" before the run has done anything: a process ended without warning
+    /// (SIGKILL, out of memory, a machine lost, a parent that kills its children before they can react) leaves them
+    /// behind. The run's reports or its own error files replace them.
+    /// </summary>
+    public void MarkUnfinished()
+    {
+        lock (_gate)
+        {
+            try
+            {
+                WriteErrorFiles(new RunOutcome.Interrupted(UnfinishedReason), finishedAt: null);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new InputException("Output setting", "Output", "a folder the results can be written to", $"{Path} ({e.Message})", e);
+            }
+        }
+    }
+
+    /// <summary>What error.json says while the run is under way, and afterwards if its process was killed.</summary>
+    public const string UnfinishedReason =
+        "the run's process ended before it finished (killed, out of memory, or its machine stopped): this file was written as the run started, to be replaced by its reports or by the reason it stopped";
+
+    /// <summary>
+    /// The reports of a finished run, then the "unfinished" error files go; from then on nothing else is written here. An
+    /// interruption that wrote its error files while the reports were being written keeps them: error.json wins.
+    /// </summary>
     public async Task<IReadOnlyList<string>> WriteReportsAsync(RunResult run, CancellationToken cancellationToken)
     {
         var files = await ReportWriter.WriteAsync(run, Path, cancellationToken).ConfigureAwait(false);
         lock (_gate)
-            _finished = true;
+        {
+            if (!_finished)
+            {
+                // error.json last: it is the marker readers look for.
+                File.Delete(System.IO.Path.Combine(Path, ErrorTextFile));
+                File.Delete(System.IO.Path.Combine(Path, ErrorJsonFile));
+                _finished = true;
+            }
+        }
+
         return files.All;
     }
 
@@ -128,13 +177,19 @@ public sealed class OutputFolder : IDisposable
             if (_finished)
                 return [];
             _finished = true;
-            var json = System.IO.Path.Combine(Path, ErrorJsonFile);
-            var text = System.IO.Path.Combine(Path, ErrorTextFile);
-            File.WriteAllBytes(json, ErrorJson(outcome));
-            File.WriteAllText(text, $"IsolationChecks {outcome.Message}\nexit code {outcome.ExitCode} ({Meaning(outcome.ExitCode)})\n",
-                new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-            return [json, text];
+            _error = outcome;
+            return WriteErrorFiles(outcome, _clock.GetUtcNow());
         }
+    }
+
+    private string[] WriteErrorFiles(RunOutcome outcome, DateTimeOffset? finishedAt)
+    {
+        var json = System.IO.Path.Combine(Path, ErrorJsonFile);
+        var text = System.IO.Path.Combine(Path, ErrorTextFile);
+        File.WriteAllBytes(json, ErrorJson(outcome, finishedAt));
+        File.WriteAllText(text, $"IsolationChecks {outcome.Message}\nexit code {outcome.ExitCode} ({Meaning(outcome.ExitCode)})\n",
+            new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        return [json, text];
     }
 
     public void Dispose()
@@ -149,7 +204,7 @@ public sealed class OutputFolder : IDisposable
     public static string Meaning(int exitCode) =>
         ExitCodes.Documented.FirstOrDefault(c => c.Code == exitCode).Meaning ?? "unknown";
 
-    private byte[] ErrorJson(RunOutcome outcome)
+    private byte[] ErrorJson(RunOutcome outcome, DateTimeOffset? finishedAt)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
@@ -162,7 +217,10 @@ public sealed class OutputFolder : IDisposable
             json.WriteString("exitMeaning", Meaning(outcome.ExitCode));
             json.WriteString("message", outcome.Message);
             json.WriteString("startedAt", FindingsJson.Iso(StartedAt));
-            json.WriteString("finishedAt", FindingsJson.Iso(_clock.GetUtcNow()));
+            if (finishedAt is { } at)
+                json.WriteString("finishedAt", FindingsJson.Iso(at));
+            else
+                json.WriteNull("finishedAt");
             json.WriteString("output", Path);
             json.WriteEndObject();
         }

@@ -57,13 +57,12 @@ public sealed record RunHistory(string? Folder, IReadOnlyList<PastRun> Runs, IRe
     private static (PastRun? Run, string? Note) ReadRun(string folder)
     {
         var file = Path.Combine(folder, FindingsJson.FileName);
+        // error.json wins over any report beside it: a run killed while writing its reports leaves both.
+        var error = Path.Combine(folder, OutputFolder.ErrorJsonFile);
+        if (File.Exists(error))
+            return (null, $"{folder}: that run ended without a verdict ({ErrorKind(error)}); not charted");
         if (!File.Exists(file))
-        {
-            var error = Path.Combine(folder, OutputFolder.ErrorJsonFile);
-            return (null, File.Exists(error)
-                ? $"{folder}: no {FindingsJson.FileName}, that run ended without a verdict ({ErrorKind(error)}); not charted"
-                : $"{folder}: no {FindingsJson.FileName}; not charted");
-        }
+            return (null, $"{folder}: no {FindingsJson.FileName}; not charted");
 
         try
         {

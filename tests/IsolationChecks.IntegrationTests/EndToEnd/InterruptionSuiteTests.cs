@@ -83,6 +83,13 @@ public class InterruptionSuiteTests
         Assert.That(outcome.Error?.GetProperty("exitCode").GetInt32(), Is.EqualTo(4));
     }
 
+    private sealed record FileState(string Name, long Length, DateTime Written, string Sha256);
+
+    /// <summary>Every file in <paramref name="folder"/> with its content, but the lock file, which its holder keeps unreadable.</summary>
+    private static List<FileState> FilesIn(string folder) =>
+        [.. Directory.EnumerateFiles(folder).Where(f => Path.GetFileName(f) != ".isolationchecks.lock").Order(StringComparer.Ordinal).Select(f => new FileState(Path.GetFileName(f), new FileInfo(f).Length,
+            File.GetLastWriteTimeUtc(f), Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f)))))];
+
     /// <summary>What a signal sent while EC2 calls are held left behind, and how long the run's processes took to go.</summary>
     private sealed record Stopped(SuiteOutcome Outcome, IReadOnlyList<string> Survivors, TimeSpan Gone, int RequestsAfter);
 
@@ -149,6 +156,23 @@ public class InterruptionSuiteTests
     }
 
     /// <summary>
+    /// A SIGKILL to the whole group lets none of the suite's code run: error.json, written as the run started and replaced
+    /// only by its reports or by the reason it stopped, says the run did not finish.
+    /// </summary>
+    [Test]
+    public async Task Sigkill_to_the_process_group_leaves_error_json_saying_the_run_did_not_finish()
+    {
+        var stopped = await SignalDuringCollectionAsync(PosixSignalNumber.Kill, wholeGroup: true);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(stopped.Outcome.ExitCode, Is.Not.Zero, stopped.Outcome.Output);
+            AssertStoppedCleanly(stopped);
+            Assert.That(stopped.Outcome.Error?.GetProperty("message").GetString(), Does.Contain("killed"));
+        }
+    }
+
+    /// <summary>
     /// The run's Timeout cuts the held EC2 calls off: the run finishes on what it has, the projects' findings that needed
     /// EC2 (their VPC's routes) say so, and it exits non-zero saying it timed out.
     /// </summary>
@@ -178,6 +202,7 @@ public class InterruptionSuiteTests
         var output = Path.Combine(Path.GetTempPath(), $"shared-{Guid.NewGuid():N}");
         await using var first = SuiteProcess.Start(Live(output));
         await first.WaitForLineAsync("ec2:DescribeVpcs started", TimeSpan.FromSeconds(60));
+        var before = FilesIn(output);
 
         var second = await SuiteProcess.RunAsync(new SuiteStart(OutputFolder: output), new CancellationTokenSource(TimeSpan.FromSeconds(90)).Token);
 
@@ -187,8 +212,8 @@ public class InterruptionSuiteTests
             Assert.That(second.Occurrences($"{output} in use by the run with pid"), Is.EqualTo(1), second.Output);
             Assert.That(second.Output, Does.Contain("(target live)"), "the message says which run holds the folder");
             Assert.That(first.Survivors(), Is.Not.Empty, "the first run goes on");
-            Assert.That(Directory.EnumerateFiles(output).Select(Path.GetFileName), Has.None.StartWith("error").And.None.EqualTo("findings.json"),
-                "the refused run wrote nothing into the first run's folder");
+            Assert.That(FilesIn(output), Is.EqualTo(before), "the refused run wrote nothing into the first run's folder");
+            Assert.That(before.Select(f => f.Name), Has.Member("error.json"), "the first run's folder says it has not finished");
         }
     }
 }

@@ -132,4 +132,64 @@ public class OutputFolderTests
         Assert.That(File.Exists(Path.Combine(Output, "findings.json")), Is.False, "nothing that looks like a finished audit");
         Assert.That(await File.ReadAllTextAsync(Path.Combine(Output, "error.txt")), Does.Contain("INTERRUPTED: SIGTERM received"));
     }
+
+    /// <summary>What a run's progress lines saw in Output as they were printed, before anything was judged.</summary>
+    private sealed class OutputWatch(string output) : IProgress<string>
+    {
+        public string? ErrorJsonSeen { get; private set; }
+
+        public void Report(string value) =>
+            ErrorJsonSeen ??= File.Exists(Path.Combine(output, OutputFolder.ErrorJsonFile)) ? File.ReadAllText(Path.Combine(output, OutputFolder.ErrorJsonFile)) : "(none)";
+    }
+
+    [Test]
+    public async Task While_a_run_is_under_way_error_json_already_says_it_has_not_finished_and_its_reports_replace_it()
+    {
+        PreviousRunLeft("findings.json");
+        var watch = new OutputWatch(Output);
+
+        var finished = await new AuditRun(ControlCatalog.Discover().Controls, TimeProvider.System).RunAsync(Request([]), watch, new Interruption());
+
+        Assert.That(watch.ErrorJsonSeen, Is.Not.Null, "the run printed progress");
+        using var seen = JsonDocument.Parse(watch.ErrorJsonSeen!);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(seen.RootElement.GetProperty("kind").GetString(), Is.EqualTo("interrupted"));
+            Assert.That(seen.RootElement.GetProperty("exitCode").GetInt32(), Is.EqualTo(ExitCodes.Interrupted));
+            Assert.That(seen.RootElement.GetProperty("message").GetString(), Does.Contain("killed"));
+            Assert.That(seen.RootElement.GetProperty("finishedAt").ValueKind, Is.EqualTo(JsonValueKind.Null));
+            Assert.That(finished.ExitCode, Is.EqualTo(ExitCodes.GatePassed), finished.Outcome.Message);
+            Assert.That(File.Exists(Path.Combine(Output, OutputFolder.ErrorJsonFile)), Is.False, "the reports replaced it");
+            Assert.That(File.Exists(Path.Combine(Output, OutputFolder.ErrorTextFile)), Is.False);
+        }
+    }
+
+    [Test]
+    public async Task A_process_ended_while_writing_its_reports_leaves_error_json_saying_so_beside_them()
+    {
+        using var folder = OutputFolder.Claim(Output, "live", TimeProvider.System);
+        folder.ClearPreviousRun();
+        folder.MarkUnfinished();
+        // Half the reports, then the process is gone: what a SIGKILL in WriteReportsAsync leaves.
+        await File.WriteAllTextAsync(Path.Combine(Output, "findings.json"), """{"auditGate": {"passed": tr""");
+
+        using var error = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(Output, OutputFolder.ErrorJsonFile)));
+        Assert.That(error.RootElement.GetProperty("kind").GetString(), Is.EqualTo("interrupted"));
+        Assert.That(await File.ReadAllTextAsync(Path.Combine(Output, OutputFolder.ErrorTextFile)), Does.Contain("exit code 4"));
+    }
+
+    [Test]
+    public async Task An_interruption_while_the_reports_are_written_wins_error_json_and_the_exit_code()
+    {
+        using var folder = OutputFolder.Claim(Output, "live", TimeProvider.System);
+        folder.ClearPreviousRun();
+        folder.MarkUnfinished();
+        folder.WriteError(new RunOutcome.Interrupted("SIGTERM received"));
+
+        await folder.WriteReportsAsync(Run([Finding(Control("CB-1"), "app-build", Status.Pass)]), CancellationToken.None);
+
+        using var error = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(Output, OutputFolder.ErrorJsonFile)));
+        Assert.That(error.RootElement.GetProperty("message").GetString(), Does.Contain("SIGTERM received"));
+        Assert.That(folder.Error, Is.EqualTo(new RunOutcome.Interrupted("SIGTERM received")));
+    }
 }

@@ -58,6 +58,8 @@ public class RunHistoryTests
         var notJson = EarlierRun("not-json", daysAgo: 4, failures: 0, findingsJson: "<html>oops</html>"u8.ToArray());
         Directory.CreateDirectory(Path.Combine(History, "interrupted"));
         File.WriteAllText(Path.Combine(History, "interrupted", OutputFolder.ErrorJsonFile), """{"kind": "interrupted", "exitCode": 4}""");
+        var killedWhileWriting = EarlierRun("killed-while-writing", daysAgo: 5, failures: 0);
+        File.WriteAllText(Path.Combine(killedWhileWriting, OutputFolder.ErrorJsonFile), """{"kind": "interrupted", "exitCode": 4}""");
 
         var history = RunHistory.Read(History, limit: 30, currentOutput: Path.Combine(_root, "out"));
         var html = HtmlReport.Render(Run([Finding(Control("CB-1"), "app-build", Status.Pass)]), history);
@@ -69,6 +71,8 @@ public class RunHistoryTests
             Assert.That(history.Notes, Has.Some.Contain(Path.Combine(wrongType, FindingsJson.FileName)).And.Some.Contain("$.counts.fail is missing or not a number"));
             Assert.That(history.Notes, Has.Some.Contain(Path.Combine(notJson, FindingsJson.FileName)).And.Some.Contain("line 1, column 1"));
             Assert.That(history.Notes, Has.Some.Contain("interrupted").And.Some.Contain("error.json says interrupted"));
+            Assert.That(history.Notes, Has.Some.StartsWith($"{killedWhileWriting}: that run ended without a verdict (error.json says interrupted)"),
+                "error.json beside a findings.json: the run never finished writing it");
             Assert.That(history.Notes, Has.All.Contain("not charted"));
             Assert.That(html, Does.Contain("id=\"trend\"").And.Contain("Not charted:"));
             foreach (var note in history.Notes)
