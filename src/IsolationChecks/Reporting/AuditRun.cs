@@ -49,13 +49,14 @@ public sealed class AuditRun(IReadOnlyList<IControl> controls, TimeProvider cloc
         {
             try
             {
-                // First, before anything can write this run's error file: no file of an earlier run survives this one.
-                output.ClearPreviousRun();
-                output.MarkUnfinished();
+                // First: no file of an earlier run survives this one, and until this run ends the folder says it has not finished.
+                output.ReplacePreviousRun();
             }
             catch (InputException e)
             {
-                return new FinishedRun(new RunOutcome.ConfigurationError(e.Message), output.Path, []);
+                // A report that could not be removed stays, beside the error file that says the folder holds no verdict.
+                var refused = new RunOutcome.ConfigurationError(e.Message);
+                return new FinishedRun(refused, output.Path, WriteErrorOrNothing(output, refused));
             }
 
             if (output.PreviousHolder is { } previous)

@@ -8,7 +8,7 @@ namespace IsolationChecks.Reporting;
 /// <summary>
 /// A run's Output folder, held for the length of the run. Claiming it takes an exclusive lock (a second run on the same
 /// folder is refused, naming the run that holds it; the operating system releases the lock of a run that died), then
-/// removes the previous run's files, so what the folder holds afterwards is this run's alone: its reports, or
+/// replaces the previous run's files, so what the folder holds afterwards is this run's alone: its reports, or
 /// error.json and error.txt saying why there are none. Until the reports are all written, error.json says the run has
 /// not finished, so a run killed outright leaves that, never an empty folder or half-written reports alone: wherever
 /// error.json is present, the folder holds no verdict. Other files in the folder are never touched.
@@ -97,11 +97,29 @@ public sealed class OutputFolder : IDisposable
         return new OutputFolder(folder, handle, clock, startedAt, previous);
     }
 
-    /// <summary>Removes the previous run's reports and error files (only those), so none can be mistaken for this run's.</summary>
-    public IReadOnlyList<string> ClearPreviousRun()
+    /// <summary>
+    /// Makes the folder this run's. First error.json and error.txt say the run has not finished ("interrupted", replacing a
+    /// previous run's error files): a process ended without warning (SIGKILL, out of memory, a lost machine, a parent that
+    /// kills its children before they can react) leaves them behind. Then the previous run's reports go (only those). At no
+    /// moment does the folder hold a verdict that is not this run's; the run's reports or its own error files replace the mark.
+    /// </summary>
+    /// <returns>The previous run's reports that were removed.</returns>
+    public IReadOnlyList<string> ReplacePreviousRun()
     {
+        lock (_gate)
+        {
+            try
+            {
+                WriteErrorFiles(new RunOutcome.Interrupted(UnfinishedReason), finishedAt: null);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new InputException("Output setting", "Output", "a folder the results can be written to", $"{Path} ({e.Message})", e);
+            }
+        }
+
         var removed = new List<string>();
-        foreach (var name in RunFiles)
+        foreach (var name in RunFiles.Except([ErrorJsonFile, ErrorTextFile]))
         {
             var file = System.IO.Path.Combine(Path, name);
             if (!File.Exists(file))
@@ -119,26 +137,6 @@ public sealed class OutputFolder : IDisposable
         }
 
         return removed;
-    }
-
-    /// <summary>
-    /// error.json and error.txt saying "interrupted" before the run has done anything: a process ended without warning
-    /// (SIGKILL, out of memory, a machine lost, a parent that kills its children before they can react) leaves them
-    /// behind. The run's reports or its own error files replace them.
-    /// </summary>
-    public void MarkUnfinished()
-    {
-        lock (_gate)
-        {
-            try
-            {
-                WriteErrorFiles(new RunOutcome.Interrupted(UnfinishedReason), finishedAt: null);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new InputException("Output setting", "Output", "a folder the results can be written to", $"{Path} ({e.Message})", e);
-            }
-        }
     }
 
     /// <summary>What error.json says while the run is under way, and afterwards if its process was killed.</summary>

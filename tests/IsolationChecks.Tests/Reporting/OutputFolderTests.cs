@@ -168,8 +168,7 @@ public class OutputFolderTests
     public async Task A_process_ended_while_writing_its_reports_leaves_error_json_saying_so_beside_them()
     {
         using var folder = OutputFolder.Claim(Output, "live", TimeProvider.System);
-        folder.ClearPreviousRun();
-        folder.MarkUnfinished();
+        folder.ReplacePreviousRun();
         // Half the reports, then the process is gone: what a SIGKILL in WriteReportsAsync leaves.
         await File.WriteAllTextAsync(Path.Combine(Output, "findings.json"), """{"auditGate": {"passed": tr""");
 
@@ -182,8 +181,7 @@ public class OutputFolderTests
     public async Task An_interruption_while_the_reports_are_written_wins_error_json_and_the_exit_code()
     {
         using var folder = OutputFolder.Claim(Output, "live", TimeProvider.System);
-        folder.ClearPreviousRun();
-        folder.MarkUnfinished();
+        folder.ReplacePreviousRun();
         folder.WriteError(new RunOutcome.Interrupted("SIGTERM received"));
 
         await folder.WriteReportsAsync(Run([Finding(Control("CB-1"), "app-build", Status.Pass)]), CancellationToken.None);
