@@ -184,10 +184,21 @@ public sealed class OutputFolder : IDisposable
     {
         var json = System.IO.Path.Combine(Path, ErrorJsonFile);
         var text = System.IO.Path.Combine(Path, ErrorTextFile);
-        File.WriteAllBytes(json, ErrorJson(outcome, finishedAt));
-        File.WriteAllText(text, $"IsolationChecks {outcome.Message}\nexit code {outcome.ExitCode} ({Meaning(outcome.ExitCode)})\n",
-            new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        WriteWhole(json, ErrorJson(outcome, finishedAt));
+        WriteWhole(text, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(
+            $"IsolationChecks {outcome.Message}\nexit code {outcome.ExitCode} ({Meaning(outcome.ExitCode)})\n"));
         return [json, text];
+    }
+
+    /// <summary>
+    /// Replaces <paramref name="file"/> by renaming a finished copy over it: a process killed mid-write (vstest.console ends
+    /// the test host on Ctrl-C while its handler writes) leaves the old file or the new one, never an empty or torn one.
+    /// </summary>
+    private static void WriteWhole(string file, byte[] content)
+    {
+        var partial = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(file)!, $".{System.IO.Path.GetFileName(file)}.partial");
+        File.WriteAllBytes(partial, content);
+        File.Move(partial, file, overwrite: true);
     }
 
     public void Dispose()
