@@ -76,8 +76,7 @@ public sealed class AuditRun(IReadOnlyList<IControl> controls, TimeProvider cloc
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
                     // No verdict without its report.
-                    outcome = new RunOutcome.ConfigurationError(
-                        new InputException("Output setting", "Output", "a folder the results can be written to", $"{output.Path} ({e.Message})").Message);
+                    outcome = new RunOutcome.ConfigurationError(OutputFolder.NotWritable(output.Path, e).Message);
                 }
             }
 

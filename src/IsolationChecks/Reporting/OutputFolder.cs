@@ -78,7 +78,7 @@ public sealed class OutputFolder : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
         {
-            throw new InputException("Output setting", "Output", "a folder the results can be written to", $"{folder} ({e.Message})", e);
+            throw NotWritable(folder, e);
         }
 
         var startedAt = clock.GetUtcNow();
@@ -91,7 +91,7 @@ public sealed class OutputFolder : IDisposable
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             handle.Dispose();
-            throw new InputException("Output setting", "Output", "a folder the results can be written to", $"{folder} ({e.Message})", e);
+            throw NotWritable(folder, e);
         }
 
         return new OutputFolder(folder, handle, clock, startedAt, previous);
@@ -103,8 +103,7 @@ public sealed class OutputFolder : IDisposable
     /// kills its children before they can react) leaves them behind. Then the previous run's reports go (only those). At no
     /// moment does the folder hold a verdict that is not this run's; the run's reports or its own error files replace the mark.
     /// </summary>
-    /// <returns>The previous run's reports that were removed.</returns>
-    public IReadOnlyList<string> ReplacePreviousRun()
+    public void ReplacePreviousRun()
     {
         lock (_gate)
         {
@@ -114,11 +113,10 @@ public sealed class OutputFolder : IDisposable
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new InputException("Output setting", "Output", "a folder the results can be written to", $"{Path} ({e.Message})", e);
+                throw NotWritable(Path, e);
             }
         }
 
-        var removed = new List<string>();
         foreach (var name in RunFiles.Except([ErrorJsonFile, ErrorTextFile]))
         {
             var file = System.IO.Path.Combine(Path, name);
@@ -132,11 +130,7 @@ public sealed class OutputFolder : IDisposable
             {
                 throw new InputException("Output setting", "Output", "a folder whose previous results can be replaced", $"{file} ({e.Message})", e);
             }
-
-            removed.Add(name);
         }
-
-        return removed;
     }
 
     /// <summary>What error.json says while the run is under way, and afterwards if its process was killed.</summary>
@@ -209,6 +203,10 @@ public sealed class OutputFolder : IDisposable
         TryDelete(System.IO.Path.Combine(Path, HolderFile));
         _lock.Dispose();
     }
+
+    /// <summary>The configuration error for an Output folder that cannot be created or written.</summary>
+    public static InputException NotWritable(string folder, Exception cause) =>
+        new("Output setting", "Output", "a folder the results can be written to", $"{folder} ({cause.Message})", cause);
 
     public static string Meaning(int exitCode) =>
         ExitCodes.Documented.FirstOrDefault(c => c.Code == exitCode).Meaning ?? "unknown";
