@@ -60,6 +60,7 @@ public class RunEndingTests
     public async Task A_watched_process_that_ends_interrupts_within_a_second()
     {
         using var sleeper = Process.Start(new ProcessStartInfo("sleep", "30"))!;
+        await ExecutedAsync(sleeper.Id, "sleep 30");
         var ended = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var watch = ParentWatch.Of([sleeper.Id], reason => ended.TrySetResult(reason));
         Assert.That(watch.Watched.Select(p => p.Id), Is.EqualTo(new[] { sleeper.Id }));
@@ -70,6 +71,18 @@ public class RunEndingTests
 
         Assert.That(reason, Does.Contain($"pid {sleeper.Id}").And.Contain("sleep 30"));
         Assert.That(killed.Elapsed, Is.LessThan(TimeSpan.FromSeconds(1)));
+    }
+
+    // Process.Start returns once the child has begun exec; the kernel sets the new program's arguments a moment later,
+    // and /proc/<pid>/cmdline reads empty until it has (seen in CI: "pid 11986: ").
+    private static async Task ExecutedAsync(int processId, string commandLine)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (ProcessEntry.Read(processId)?.CommandLine != commandLine)
+        {
+            Assert.That(deadline.Elapsed, Is.LessThan(TimeSpan.FromSeconds(5)), $"pid {processId} never showed the command line '{commandLine}'");
+            await Task.Delay(10);
+        }
     }
 
     [Test]
