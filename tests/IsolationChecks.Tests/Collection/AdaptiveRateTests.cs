@@ -172,7 +172,7 @@ public sealed class AdaptiveRateTests
         using var throttle = new CollectionThrottle(new CollectionLimits(MaxConcurrency: 2, CallsPerSecond: 4), clock);
         var sends = 0;
         var throttledCall = throttle.RunAsync(Throttled, _ => ++sends <= 3 ? Task.FromException<ApiCallResult>(ThrottlingOf("ec2")) : Task.FromResult(Ok()), CancellationToken.None);
-        await WaitUntilAsync(() => throttle.RateOf(Throttled).Throttles >= 1);
+        await Polling.UntilAsync(() => throttle.RateOf(Throttled).Throttles >= 1);
 
         // While the throttled call backs off, holding no slot, the quiet partition gets both slots and its full rate at once.
         var quiet = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => throttle.RunAsync(Quiet, _ => Task.FromResult(Ok()), CancellationToken.None)))
@@ -248,12 +248,5 @@ public sealed class AdaptiveRateTests
         await Task.WhenAny(task, Task.Delay(TimeSpan.FromSeconds(5)));
         Assert.That(task.IsCompleted, Is.True, "the call ended");
         return clock.GetUtcNow() - start;
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        for (var i = 0; i < 500 && !condition(); i++)
-            await Task.Delay(10);
-        Assert.That(condition(), Is.True);
     }
 }

@@ -75,15 +75,8 @@ public class RunEndingTests
 
     // Process.Start returns once the child has begun exec; the kernel sets the new program's arguments a moment later,
     // and /proc/<pid>/cmdline reads empty until it has (seen in CI: "pid 11986: ").
-    private static async Task ExecutedAsync(int processId, string commandLine)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (ProcessEntry.Read(processId)?.CommandLine != commandLine)
-        {
-            Assert.That(deadline.Elapsed, Is.LessThan(TimeSpan.FromSeconds(5)), $"pid {processId} never showed the command line '{commandLine}'");
-            await Task.Delay(10);
-        }
-    }
+    private static Task ExecutedAsync(int processId, string commandLine) =>
+        Polling.UntilAsync(() => ProcessEntry.Read(processId)?.CommandLine == commandLine, $"pid {processId} never showed the command line '{commandLine}'");
 
     [Test]
     public void The_lineage_of_a_process_not_started_by_vstest_is_its_parent_alone()
